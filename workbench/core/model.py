@@ -1,0 +1,145 @@
+"""The records of a project: documents, cases, codes, codings and memos.
+
+Every record has a stable UUID (``id``) so two copies of a project can be merged. Records turn
+into plain JSON dictionaries with :func:`to_record` and back with :func:`from_record`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+
+def new_id() -> str:
+    """A fresh random UUID as text."""
+    return str(uuid.uuid4())
+
+
+def now() -> str:
+    """The current UTC time, ISO 8601 with a ``Z`` and whole seconds."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """One paragraph (speaker turn) of a document: ``text[start:end]`` without its line break."""
+
+    start: int
+    end: int
+    speaker: str | None = None
+    begin_time: str | None = None  # cue timestamps from .vtt/.srt, "HH:MM:SS.mmm"
+    end_time: str | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """An imported transcript, held as normalised text."""
+
+    id: str
+    name: str
+    text: str
+    case: str | None = None  # case id
+    source: str = ""  # the file name it came from (no folders)
+    order: int = 0  # import order, for saturation
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    created: str = ""
+    modified: str = ""
+
+
+@dataclass(slots=True)
+class Case:
+    """A respondent, with free-form attributes (pronouns, age, city, ...)."""
+
+    id: str
+    name: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    created: str = ""
+
+
+@dataclass(slots=True)
+class Code:
+    """A node of the codebook tree; ``is_theme`` marks a theme."""
+
+    id: str
+    name: str
+    parent: str | None = None  # code id
+    is_theme: bool = False
+    color: str = "#888888"
+    description: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    example: str = ""
+    order: int = 0
+    created: str = ""
+
+
+@dataclass(slots=True)
+class Coding:
+    """One code applied by one coder to ``document.text[start:end]``; ``text`` is what it covered."""
+
+    id: str
+    document: str  # document id
+    code: str  # code id
+    start: int
+    end: int
+    text: str
+    coder: str = ""
+    created: str = ""
+
+
+@dataclass(slots=True)
+class Memo:
+    """Free text on the project, a document, a case, a code or a coding."""
+
+    id: str
+    target_kind: str  # "project" | "document" | "case" | "code" | "coding"
+    target_id: str | None
+    text: str
+    author: str = ""
+    created: str = ""
+    modified: str = ""
+
+
+TARGET_KINDS = ("project", "document", "case", "code", "coding")
+
+#: table name -> record class; the order is the order tables are written in.
+RECORD_TYPES: dict[str, type] = {
+    "documents": Document,
+    "cases": Case,
+    "codes": Code,
+    "codings": Coding,
+    "memos": Memo,
+}
+
+
+def to_record(obj: Any) -> dict[str, Any]:
+    """A JSON-ready dictionary of a record (paragraphs become lists of dictionaries)."""
+    if isinstance(obj, Document):
+        rec = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        rec["paragraphs"] = [
+            {k: v for k, v in dataclasses.asdict(p).items() if v is not None} for p in obj.paragraphs
+        ]
+        return rec
+    if isinstance(obj, Case):
+        return {
+            "id": obj.id,
+            "name": obj.name,
+            "attributes": dict(obj.attributes),
+            "created": obj.created,
+        }
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+
+def from_record(table: str, rec: dict[str, Any]) -> Any:
+    """Build the record object of ``table`` from its dictionary, ignoring unknown keys."""
+    cls = RECORD_TYPES[table]
+    names = {f.name for f in dataclasses.fields(cls)}
+    kwargs = {k: v for k, v in rec.items() if k in names}
+    if cls is Document:
+        kwargs["paragraphs"] = [Paragraph(**p) for p in rec.get("paragraphs", [])]
+    elif cls is Case:
+        kwargs["attributes"] = dict(rec.get("attributes", {}))
+    return cls(**kwargs)

@@ -1,0 +1,154 @@
+"""The in-memory records of a project and the indexes that keep every lookup cheap.
+
+Every change of a record goes through :meth:`ProjectState.put` or :meth:`ProjectState.remove`,
+which keep the indexes and the cache of serialised lines in step and tell the history what the
+record was before.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from workbench.core.model import (
+    RECORD_TYPES,
+    Case,
+    Code,
+    Coding,
+    Document,
+    Memo,
+    from_record,
+    to_record,
+)
+from workbench.store.fileformat import dump_record
+
+Record = Document | Case | Code | Coding | Memo
+#: Called with (table, record_id, record_before_or_None) before each change.
+ChangeListener = Callable[[str, str, dict[str, Any] | None], None]
+
+
+class ProjectState:
+    """Records by table and id, plus indexes by document, code, parent, target and name."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[str, Any]] = {name: {} for name in RECORD_TYPES}
+        self.meta: dict[str, Any] = {}
+        self.codings_by_document: dict[str, dict[str, Coding]] = defaultdict(dict)
+        self.codings_by_code: dict[str, dict[str, Coding]] = defaultdict(dict)
+        self.children: dict[str | None, dict[str, Code]] = defaultdict(dict)
+        self.memos_by_target: dict[tuple[str, str | None], dict[str, Memo]] = defaultdict(dict)
+        self.documents_by_case: dict[str | None, dict[str, Document]] = defaultdict(dict)
+        self.document_by_name: dict[str, Document] = {}
+        self.case_by_name: dict[str, Case] = {}
+        self._lines: dict[str, dict[str, str]] = {name: {} for name in RECORD_TYPES}
+        self.listener: ChangeListener | None = None
+
+    # -- loading ----------------------------------------------------------------------------
+    def load(self, data: dict[str, dict[str, dict[str, Any]]]) -> None:
+        """Fill the state from a file's tables (no history is recorded)."""
+        self.meta = dict(data.get("meta", {}).get("project", {}))
+        for table in RECORD_TYPES:
+            for rec in data.get(table, {}).values():
+                self._add(table, from_record(table, rec))
+
+    # -- reading ----------------------------------------------------------------------------
+    def get(self, table: str, record_id: str) -> Any | None:
+        """The record ``record_id`` of ``table``, or ``None``."""
+        return self.tables[table].get(record_id)
+
+    def record_dict(self, table: str, record_id: str) -> dict[str, Any] | None:
+        """A JSON-ready copy of a record, or ``None`` when it does not exist."""
+        obj = self.tables[table].get(record_id)
+        return None if obj is None else to_record(obj)
+
+    def lines(self) -> dict[str, dict[str, str]]:
+        """Every record serialised as a line, per table (cached; shallow copies)."""
+        out: dict[str, dict[str, str]] = {}
+        for table, records in self.tables.items():
+            cache = self._lines[table]
+            if len(cache) != len(records):
+                for rid, obj in records.items():
+                    if rid not in cache:
+                        cache[rid] = dump_record(to_record(obj))
+            out[table] = dict(cache)
+        return out
+
+    # -- changing ---------------------------------------------------------------------------
+    def put(self, table: str, obj: Record) -> None:
+        """Insert or replace a record.
+
+        Records are never changed in place: pass a new object (``dataclasses.replace``), so the
+        history can keep what the record was before.
+        """
+        before = self.tables[table].get(obj.id)
+        if before is obj:
+            raise ValueError("records are replaced, never changed in place")
+        if self.listener is not None:
+            self.listener(table, obj.id, None if before is None else to_record(before))
+        if before is not None:
+            self._drop(table, before)
+        self._add(table, obj)
+
+    def remove(self, table: str, record_id: str) -> None:
+        """Delete a record (a missing one is ignored)."""
+        before = self.tables[table].get(record_id)
+        if before is None:
+            return
+        if self.listener is not None:
+            self.listener(table, record_id, to_record(before))
+        self._drop(table, before)
+
+    def restore(self, table: str, record_id: str, rec: dict[str, Any] | None) -> None:
+        """Set a record to a stored dictionary, or delete it when ``rec`` is ``None``."""
+        if rec is None:
+            self.remove(table, record_id)
+        else:
+            self.put(table, from_record(table, rec))
+
+    def restore_many(self, changes: Iterable[tuple[str, str, dict[str, Any] | None]]) -> None:
+        """:meth:`restore` for each (table, id, record)."""
+        for table, record_id, rec in changes:
+            self.restore(table, record_id, rec)
+
+    # -- indexes ----------------------------------------------------------------------------
+    def _add(self, table: str, obj: Any) -> None:
+        self.tables[table][obj.id] = obj
+        if table == "codings":
+            self.codings_by_document[obj.document][obj.id] = obj
+            self.codings_by_code[obj.code][obj.id] = obj
+        elif table == "codes":
+            self.children[obj.parent][obj.id] = obj
+        elif table == "memos":
+            self.memos_by_target[(obj.target_kind, obj.target_id)][obj.id] = obj
+        elif table == "documents":
+            self.document_by_name[obj.name] = obj
+            self.documents_by_case[obj.case][obj.id] = obj
+        elif table == "cases":
+            self.case_by_name[obj.name] = obj
+
+    def _drop(self, table: str, obj: Any) -> None:
+        del self.tables[table][obj.id]
+        self._lines[table].pop(obj.id, None)
+        if table == "codings":
+            _discard(self.codings_by_document, obj.document, obj.id)
+            _discard(self.codings_by_code, obj.code, obj.id)
+        elif table == "codes":
+            _discard(self.children, obj.parent, obj.id)
+        elif table == "memos":
+            _discard(self.memos_by_target, (obj.target_kind, obj.target_id), obj.id)
+        elif table == "documents":
+            if self.document_by_name.get(obj.name) is obj:
+                del self.document_by_name[obj.name]
+            _discard(self.documents_by_case, obj.case, obj.id)
+        elif table == "cases":
+            if self.case_by_name.get(obj.name) is obj:
+                del self.case_by_name[obj.name]
+
+
+def _discard(index: dict, key: Any, record_id: str) -> None:
+    bucket = index.get(key)
+    if bucket is not None:
+        bucket.pop(record_id, None)
+        if not bucket:
+            del index[key]

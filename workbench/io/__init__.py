@@ -1,0 +1,1 @@
+"""Import and export: transcripts in, write-ups and REFI-QDA out (no Textual here)."""

@@ -1,0 +1,1 @@
+"""Storage of a project: one JSON file through TinyDB, atomic writes, backups, the lock."""

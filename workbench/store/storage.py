@@ -1,0 +1,176 @@
+"""A TinyDB storage that never leaves the project file half-written.
+
+Each write goes to a temporary file in the project's own folder (mode 0600), is flushed and
+fsynced, replaces the project with ``os.replace`` and then fsyncs the folder, so a reader or a
+process killed at any moment sees either the old file or the new one. Before replacing, the old
+file is kept as a rotating backup (``PROJECT.bak-1`` is the newest).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from workbench.core.errors import ProjectUnreadable, WorkbenchError
+from workbench.store import fileformat
+
+#: How many backups to keep beside the project.
+BACKUP_COUNT = 3
+#: A new backup is taken at the first save of a process, then at most this often (seconds).
+BACKUP_INTERVAL = 600.0
+
+
+def backup_path(path: Path, n: int) -> Path:
+    """The ``n``-th newest backup of ``path`` (1 is the newest)."""
+    return path.with_name(f"{path.name}.bak-{n}")
+
+
+def backups(path: Path) -> list[Path]:
+    """The backups of ``path`` that exist, newest first."""
+    return [p for n in range(1, BACKUP_COUNT + 1) if (p := backup_path(path, n)).exists()]
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage: JSON read whole, written atomically with rotating backups."""
+
+    def __init__(self, path: str | os.PathLike, create: bool = False, **_: Any) -> None:
+        self.path = Path(path)
+        self._create = create
+        self._last_backup: float | None = None
+
+    # -- TinyDB's Storage interface --------------------------------------------------------
+    def read(self) -> dict[str, Any] | None:
+        """The parsed file, or ``None`` when it does not exist yet."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except IsADirectoryError:
+            raise WorkbenchError(f"{self.path} is a folder, not a project file") from None
+        except PermissionError:
+            raise WorkbenchError(f"{self.path} cannot be read (permission denied)") from None
+        return parse(raw, self.path)
+
+    def write(self, data: Mapping[str, Any]) -> None:
+        """Write ``{table: {id: record}}`` atomically."""
+        self.write_text(fileformat.render_data(data))
+
+    def close(self) -> None:  # nothing stays open between writes
+        pass
+
+    # -- ours --------------------------------------------------------------------------------
+    def write_text(self, text: str) -> None:
+        """Replace the file with ``text`` atomically, rotating a backup first when due."""
+        payload = text.encode("utf-8")
+        folder = self.path.parent
+        tmp = folder / f".{self.path.name}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            view = memoryview(payload)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            _unlink_quietly(tmp)
+            raise
+        os.close(fd)
+        try:
+            self._rotate_backups()
+            os.replace(tmp, self.path)
+        except BaseException:
+            _unlink_quietly(tmp)
+            raise
+        _fsync_folder(folder)
+
+    def _rotate_backups(self) -> None:
+        if not self.path.exists():
+            return
+        due = self._last_backup is None or time.monotonic() - self._last_backup >= BACKUP_INTERVAL
+        if not due:
+            return
+        for n in range(BACKUP_COUNT - 1, 0, -1):
+            older = backup_path(self.path, n)
+            if older.exists():
+                os.replace(older, backup_path(self.path, n + 1))
+        newest = backup_path(self.path, 1)
+        try:
+            os.link(self.path, newest)  # the old inode survives the replace: no copy needed
+        except OSError:
+            data = self.path.read_bytes()
+            fd = os.open(newest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+        self._last_backup = time.monotonic()
+
+
+def parse(raw: bytes, path: Path) -> dict[str, Any]:
+    """Parse a project file's bytes; anything that is not a project raises ProjectUnreadable."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ProjectUnreadable(_unreadable(path, f"not valid JSON ({_short(exc)})")) from None
+    if not isinstance(data, dict) or not isinstance(data.get("meta"), dict):
+        raise ProjectUnreadable(_unreadable(path, "not a Workbench project"))
+    for table, records in data.items():
+        if not isinstance(records, dict) or not all(isinstance(r, dict) for r in records.values()):
+            raise ProjectUnreadable(_unreadable(path, f"table {table!r} is damaged"))
+    return data
+
+
+def _unreadable(path: Path, why: str) -> str:
+    found = backups(path)
+    if found:
+        hint = f"; the newest backup is {found[0].name}: `workbench restore {path}` brings it back"
+    else:
+        hint = "; no backup was found beside it"
+    return f"{path} is {why}; it was left untouched{hint}"
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).split("\n")[0][:120]
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class RecordTable(Table):
+    """A TinyDB table keyed by our record UUIDs instead of TinyDB's integers."""
+
+    document_id_class = str
+
+    def _get_next_id(self) -> str:  # records always carry their own id
+        raise WorkbenchError("records are inserted with their own id")
+
+
+def open_tinydb(path: str | os.PathLike) -> TinyDB:
+    """A TinyDB handle on a project file, for scripts that want TinyDB's query API."""
+    db = TinyDB(path, storage=AtomicJSONStorage)
+    db.table_class = RecordTable
+    return db
