@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Code, new_id, now
@@ -18,9 +18,24 @@ if TYPE_CHECKING:
 
 #: Colours given to new codes in turn: distinct on dark and light backgrounds.
 PALETTE = (
-    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4",
-    "#f032e6", "#bfef45", "#fabed4", "#469990", "#dcbeff", "#9a6324",
-    "#fffac8", "#800000", "#aaffc3", "#808000", "#ffd8b1", "#000075",
+    "#e6194b",
+    "#3cb44b",
+    "#4363d8",
+    "#f58231",
+    "#911eb4",
+    "#42d4f4",
+    "#f032e6",
+    "#bfef45",
+    "#fabed4",
+    "#469990",
+    "#dcbeff",
+    "#9a6324",
+    "#fffac8",
+    "#800000",
+    "#aaffc3",
+    "#808000",
+    "#ffd8b1",
+    "#000075",
 )
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 SEPARATOR = "/"
@@ -48,6 +63,18 @@ class CodebookOperations:
     """Codebook queries and changes; needs ``self.state`` and ``self.change``."""
 
     state: ProjectState
+
+    def _current(self, table: str, obj: Any) -> Any:
+        """The record as it is now. Callers (a TUI) may hold a copy from before an edit or an
+        undo; writing that copy back would silently revert those changes."""
+        current = self.state.tables[table].get(obj.id)
+        if current is None:
+            name = getattr(obj, "name", "")
+            raise WorkbenchError(
+                f"that {table[:-1]}{f' ({name})' if name else ''} no longer exists "
+                "(it was deleted, or its creation undone)"
+            )
+        return current
 
     # ------------------------------------------------------------------ queries
     def code_path(self, code: Code) -> str:
@@ -105,7 +132,7 @@ class CodebookOperations:
 
     def find_code(self, ref: str) -> Code:
         """A code by path, id, or a name that is unique in the codebook (case-insensitive last)."""
-        code = self._lookup_path(ref)
+        code = self.code_at_path(ref)
         if code is None:
             code = self.state.tables["codes"].get(ref)
         if code is None:
@@ -127,7 +154,8 @@ class CodebookOperations:
             raise WorkbenchError(f"no code {ref!r} in the codebook")
         return code
 
-    def _lookup_path(self, path: str) -> Code | None:
+    def code_at_path(self, path: str) -> Code | None:
+        """The code at exactly this ``Theme/Code`` path, or ``None``."""
         node: Code | None = None
         try:
             parts = split_path(path)
@@ -161,7 +189,7 @@ class CodebookOperations:
 
     def add_code(self, path: str, *, is_theme: bool = False, description: str = "") -> Code:
         """Create a new code at ``path``; an existing one is an error."""
-        if self._lookup_path(path) is not None:
+        if self.code_at_path(path) is not None:
             raise WorkbenchError(f"the code {path!r} already exists")
         with self.change(f"add code {path}"):
             code = self.ensure_code(path)
@@ -188,6 +216,7 @@ class CodebookOperations:
 
     def rename_code(self, code: Code, new_name: str) -> Code:
         """Give a code a new name (not a path: use :meth:`move_code` to move it)."""
+        code = self._current("codes", code)
         new_name = new_name.strip()
         if not new_name or SEPARATOR in new_name:
             raise WorkbenchError(f"{new_name!r} is not a code name (no {SEPARATOR!r}, not empty)")
@@ -205,6 +234,8 @@ class CodebookOperations:
 
     def move_code(self, code: Code, new_parent: Code | None) -> Code:
         """Move a code (with its children) under another code, or to the top with ``None``."""
+        code = self._current("codes", code)
+        new_parent = None if new_parent is None else self._current("codes", new_parent)
         if new_parent is not None and (
             new_parent.id == code.id or new_parent in self.descendants(code)
         ):
@@ -218,16 +249,21 @@ class CodebookOperations:
         with self.change(f"move {self.code_path(code)} under {target}"):
             siblings = self.state.children.get(new_parent.id if new_parent else None, {})
             order = max((c.order for c in siblings.values()), default=0) + 1
-            code = dataclasses.replace(code, parent=new_parent.id if new_parent else None, order=order)
+            code = dataclasses.replace(
+                code, parent=new_parent.id if new_parent else None, order=order
+            )
             self.state.put("codes", code)
         return code
 
     def merge_codes(self, source: Code, into: Code) -> int:
-        """Merge ``source`` into ``into``: codings, memos and children move over; returns codings moved.
+        """Merge ``source`` into ``into``; codings, memos and children move over.
+
+        Returns how many codings moved.
 
         A coding that would duplicate one ``into`` already has (same document, span and coder) is
         dropped as the duplicate it is; undo brings everything back.
         """
+        source, into = self._current("codes", source), self._current("codes", into)
         if source.id == into.id:
             raise WorkbenchError("a code cannot be merged into itself")
         if into in self.descendants(source):
@@ -235,15 +271,20 @@ class CodebookOperations:
         moved = 0
         with self.change(f"merge {self.code_path(source)} into {self.code_path(into)}"):
             have = {
-                (c.document, c.start, c.end, c.coder)
+                (c.document, c.start, c.end, c.coder): c.id
                 for c in self.state.codings_by_code.get(into.id, {}).values()
             }
             for coding in list(self.state.codings_by_code.get(source.id, {}).values()):
                 key = (coding.document, coding.start, coding.end, coding.coder)
                 if key in have:
+                    # the duplicate's memos go to the coding it duplicates, not into the void
+                    for memo in list(
+                        self.state.memos_by_target.get(("coding", coding.id), {}).values()
+                    ):
+                        self.state.put("memos", dataclasses.replace(memo, target_id=have[key]))
                     self.state.remove("codings", coding.id)
                     continue
-                have.add(key)
+                have[key] = coding.id
                 self.state.put("codings", dataclasses.replace(coding, code=into.id))
                 moved += 1
             for memo in list(self.state.memos_by_target.get(("code", source.id), {}).values()):
@@ -262,12 +303,15 @@ class CodebookOperations:
 
     def delete_code(self, code: Code) -> tuple[int, int]:
         """Delete a code with its children, their codings and memos; returns (codes, codings)."""
+        code = self._current("codes", code)
         doomed = [code, *self.descendants(code)]
         codings = 0
         with self.change(f"delete {self.code_path(code)}"):
             for node in doomed:
                 for coding in list(self.state.codings_by_code.get(node.id, {}).values()):
-                    for memo in list(self.state.memos_by_target.get(("coding", coding.id), {}).values()):
+                    for memo in list(
+                        self.state.memos_by_target.get(("coding", coding.id), {}).values()
+                    ):
                         self.state.remove("memos", memo.id)
                     self.state.remove("codings", coding.id)
                     codings += 1
@@ -279,6 +323,7 @@ class CodebookOperations:
 
     def set_theme(self, code: Code, is_theme: bool | None = None) -> Code:
         """Mark or unmark a code as a theme (``None`` toggles)."""
+        code = self._current("codes", code)
         flag = (not code.is_theme) if is_theme is None else is_theme
         if flag == code.is_theme:
             return code
@@ -298,6 +343,7 @@ class CodebookOperations:
         example: str | None = None,
     ) -> Code:
         """Set a code's description and criteria; ``None`` leaves a field as it is."""
+        code = self._current("codes", code)
         fields = {
             "description": description,
             "inclusion": inclusion,
@@ -314,6 +360,7 @@ class CodebookOperations:
 
     def color_code(self, code: Code, color: str) -> Code:
         """Give a code a new colour (``#RRGGBB``)."""
+        code = self._current("codes", code)
         color = normalise_color(color)
         if color == code.color:
             return code

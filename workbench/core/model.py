@@ -78,7 +78,7 @@ class Code:
 
 @dataclass(slots=True)
 class Coding:
-    """One code applied by one coder to ``document.text[start:end]``; ``text`` is what it covered."""
+    """One code applied by one coder to ``document.text[start:end]``."""
 
     id: str
     document: str  # document id
@@ -120,7 +120,8 @@ def to_record(obj: Any) -> dict[str, Any]:
     if isinstance(obj, Document):
         rec = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
         rec["paragraphs"] = [
-            {k: v for k, v in dataclasses.asdict(p).items() if v is not None} for p in obj.paragraphs
+            {k: v for k, v in dataclasses.asdict(p).items() if v is not None}
+            for p in obj.paragraphs
         ]
         return rec
     if isinstance(obj, Case):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.codebook import CodebookOperations
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import ProjectUnreadable, WorkbenchError
 from workbench.core.history import History, HistoryEntry, RecordState
 from workbench.core.model import (
     TARGET_KINDS,
@@ -32,7 +32,7 @@ from workbench.core.turns import paragraphs_of
 from workbench.store import fileformat
 from workbench.store.lock import ProjectLock
 from workbench.store.migrations import migrate
-from workbench.store.storage import AtomicJSONStorage
+from workbench.store.storage import AtomicJSONStorage, remove_stale_temps, unreadable_message
 
 PROJECT_FILE = "project.json"
 
@@ -109,6 +109,7 @@ class Project(CodebookOperations):
         except BaseException:
             lock.release()
             raise
+        project.storage.skip_next_backup()
         return project
 
     @classmethod
@@ -126,10 +127,14 @@ class Project(CodebookOperations):
             if data is None:
                 raise WorkbenchError(f"no project at {path}")
             data, migrated = migrate(data, path)
-            project.state.load(data)
-            project.history = History(
-                [HistoryEntry.from_record(r) for r in data.get("history", {}).values()]
-            )
+            try:
+                project.state.load(data)
+                project.history = History(
+                    [HistoryEntry.from_record(r) for r in data.get("history", {}).values()]
+                )
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                why = f"damaged (a record cannot be read: {type(exc).__name__} {exc})"
+                raise ProjectUnreadable(unreadable_message(path, why)) from None
             if migrated and write:
                 project.save()
         except BaseException:
@@ -148,32 +153,40 @@ class Project(CodebookOperations):
         """True when there are changes not yet on disk."""
         return self.revision != self.saved_revision
 
-    def render(self) -> str:
-        """The project file's text as it would be saved now."""
+    def snapshot(self) -> dict[str, dict[str, str]]:
+        """Every record as a serialised line, per table: cheap to take, safe to render elsewhere.
+
+        A TUI takes the snapshot on its UI thread and renders and writes it on a worker thread.
+        """
         tables = self.state.lines()
         tables["meta"] = {"project": fileformat.dump_record(self.state.meta)}
-        for entry_id in list(self.history.dirty_ids):
-            entry = next((e for e in self.history.entries if e.id == entry_id), None)
-            if entry is not None:
-                self._history_lines[entry_id] = fileformat.dump_record(entry.to_record())
-        self.history.dirty_ids.clear()
-        for entry_id in self.history.dropped_ids:
+        history = self.history
+        for entry in history.entries:
+            if entry.id in history.dirty_ids or entry.id not in self._history_lines:
+                self._history_lines[entry.id] = fileformat.dump_record(entry.to_record())
+        history.dirty_ids.clear()
+        for entry_id in history.dropped_ids:
             self._history_lines.pop(entry_id, None)
-        self.history.dropped_ids.clear()
-        if len(self._history_lines) != len(self.history.entries):
-            for entry in self.history.entries:
-                if entry.id not in self._history_lines:
-                    self._history_lines[entry.id] = fileformat.dump_record(entry.to_record())
+        history.dropped_ids.clear()
         tables["history"] = dict(self._history_lines)
-        return fileformat.render(tables)
+        return tables
+
+    def render(self) -> str:
+        """The project file's text as it would be saved now."""
+        return fileformat.render(self.snapshot())
+
+    def save_snapshot(self, snapshot: dict[str, dict[str, str]], revision: int) -> None:
+        """Render and write a snapshot taken at ``revision`` (callable from a worker thread)."""
+        if self.read_only:
+            raise WorkbenchError(f"{self.path} is open read-only; the change was not saved")
+        self.write_rendered(fileformat.render(snapshot))
+        self.saved_revision = max(self.saved_revision, revision)
 
     def save(self) -> None:
         """Write the project to disk now (atomically). Needs the write lock."""
         if self.read_only:
             raise WorkbenchError(f"{self.path} is open read-only; the change was not saved")
-        revision = self.revision
-        self.write_rendered(self.render())
-        self.saved_revision = revision
+        self.save_snapshot(self.snapshot(), self.revision)
 
     def write_rendered(self, text: str) -> None:
         """Write a text from :meth:`render` (split so a TUI can write off its UI thread)."""
@@ -276,7 +289,9 @@ class Project(CodebookOperations):
         state = self.state
         found = state.document_by_name.get(ref) or state.tables["documents"].get(ref)
         if found is None:
-            folded = [d for d in state.tables["documents"].values() if d.name.casefold() == ref.casefold()]
+            folded = [
+                d for d in state.tables["documents"].values() if d.name.casefold() == ref.casefold()
+            ]
             if len(folded) == 1:
                 found = folded[0]
         if found is None:
@@ -358,17 +373,46 @@ class Project(CodebookOperations):
 
     def assign_case(self, document: Document, case_name: str | None) -> None:
         """Attach a document to a case (created if new), or detach it with ``None``."""
+        document = self._current("documents", document)
         with self.change(f"case of {document.name}"):
             case_id = self.set_case(case_name, {}).id if case_name else None
             if case_id != document.case:
                 self.state.put("documents", dataclasses.replace(document, case=case_id))
 
+    def rename_document(self, document: Document, new_name: str) -> Document:
+        """Give a document a new (unique) name."""
+        document = self._current("documents", document)
+        new_name = new_name.strip()
+        if not new_name:
+            raise WorkbenchError("a document needs a name")
+        clash = self.state.document_by_name.get(new_name)
+        if clash is not None and clash.id != document.id:
+            raise WorkbenchError(f"a document named {new_name!r} is already in the project")
+        with self.change(f"rename document {document.name} to {new_name}"):
+            document = dataclasses.replace(document, name=new_name)
+            self.state.put("documents", document)
+        return document
+
+    def delete_document(self, document: Document) -> int:
+        """Remove a document with its codings and their memos; returns the codings removed."""
+        codings = list(self.state.codings_by_document.get(document.id, {}).values())
+        with self.change(f"delete document {document.name}"):
+            for memo in self.memos_of("document", document.id):
+                self.state.remove("memos", memo.id)
+            for coding in codings:
+                for memo in self.memos_of("coding", coding.id):
+                    self.state.remove("memos", memo.id)
+                self.state.remove("codings", coding.id)
+            self.state.remove("documents", document.id)
+        return len(codings)
+
     def edit_document_text(self, document: Document, new_text: str) -> EditReport:
         """Replace a document's text, moving every coding with the shared span routine.
 
-        Codings whose words were deleted are removed and listed in the report's ``lost``; the
-        whole edit is one undoable step.
+        Codings whose words were deleted are removed and listed in the report's ``lost`` (their
+        memos move to the document); the whole edit is one undoable step.
         """
+        document = self._current("documents", document)
         old_text = document.text
         report = EditReport()
         if new_text == old_text:
@@ -379,10 +423,18 @@ class Project(CodebookOperations):
                 moved = move_span(coding.start, coding.end, coding.text, edits, new_text)
                 if moved.start is None or moved.end is None:
                     report.lost.append(coding)
+                    # the analysis in its memos stays, on the document, rather than dangling
+                    for memo in self.memos_of("coding", coding.id):
+                        self.state.put(
+                            "memos",
+                            dataclasses.replace(
+                                memo, target_kind="document", target_id=document.id
+                            ),
+                        )
                     self.state.remove("codings", coding.id)
                     continue
                 updated = dataclasses.replace(
-                    coding, start=moved.start, end=moved.end, text=new_text[moved.start:moved.end]
+                    coding, start=moved.start, end=moved.end, text=new_text[moved.start : moved.end]
                 )
                 getattr(report, moved.status).append(updated)
                 if updated != coding:
@@ -412,7 +464,9 @@ class Project(CodebookOperations):
         """A coding by id (or a unique prefix of at least 6 characters)."""
         found = self.state.tables["codings"].get(coding_id)
         if found is None and len(coding_id) >= 6:
-            hits = [c for cid, c in self.state.tables["codings"].items() if cid.startswith(coding_id)]
+            hits = [
+                c for cid, c in self.state.tables["codings"].items() if cid.startswith(coding_id)
+            ]
             found = hits[0] if len(hits) == 1 else None
         if found is None:
             raise WorkbenchError(f"no coding with id {coding_id!r}")
@@ -425,6 +479,9 @@ class Project(CodebookOperations):
 
         Applying the same code to the same span by the same coder again changes nothing.
         """
+        document = self._current("documents", document)
+        if isinstance(code_ref, Code):
+            code_ref = self._current("codes", code_ref)
         if not 0 <= start < end <= len(document.text):
             raise WorkbenchError(
                 f"span {start}:{end} is not inside {document.name!r} (0 to {len(document.text)}; "
@@ -438,7 +495,10 @@ class Project(CodebookOperations):
             step.label = f"code {self.code_path(code)}"
             for existing in self.state.codings_by_document.get(document.id, {}).values():
                 if (existing.code, existing.start, existing.end, existing.coder) == (
-                    code.id, start, end, coder
+                    code.id,
+                    start,
+                    end,
+                    coder,
                 ):
                     return existing
             coding = Coding(
@@ -456,6 +516,7 @@ class Project(CodebookOperations):
 
     def uncode(self, coding: Coding) -> None:
         """Remove a coding (its memos go with it and come back on undo)."""
+        coding = self._current("codings", coding)
         with self.change(f"uncode {self.code_path(self.state.tables['codes'][coding.code])}"):
             for memo in list(self.state.memos_by_target.get(("coding", coding.id), {}).values()):
                 self.state.remove("memos", memo.id)
@@ -465,7 +526,9 @@ class Project(CodebookOperations):
     def memos(self) -> list[Memo]:
         """Every memo, newest first."""
         return sorted(
-            self.state.tables["memos"].values(), key=lambda m: (m.modified or m.created, m.id), reverse=True
+            self.state.tables["memos"].values(),
+            key=lambda m: (m.modified or m.created, m.id),
+            reverse=True,
         )
 
     def memos_of(self, kind: str, target_id: str | None) -> list[Memo]:
@@ -474,13 +537,14 @@ class Project(CodebookOperations):
         return sorted(found, key=lambda m: (m.created, m.id))
 
     def resolve_target(self, target: str) -> tuple[str, str | None]:
-        """``project``, ``doc:NAME``, ``case:NAME``, ``code:PATH`` or ``coding:ID`` as (kind, id)."""
+        """A memo target (``project``, ``doc:NAME``, ``case:NAME``, ...) as (kind, id)."""
         if target == "project":
             return "project", None
         prefix, sep, rest = target.partition(":")
         if not sep or not rest:
             raise WorkbenchError(
-                f"memo target {target!r} must be project, doc:NAME, case:NAME, code:PATH or coding:ID"
+                f"memo target {target!r} must be project, doc:NAME, case:NAME, "
+                "code:PATH or coding:ID"
             )
         if prefix in ("doc", "document"):
             return "document", self.document(rest).id
@@ -490,7 +554,9 @@ class Project(CodebookOperations):
             return "code", self.find_code(rest).id
         if prefix == "coding":
             return "coding", self.coding(rest).id
-        raise WorkbenchError(f"unknown memo target kind {prefix!r} (project, doc, case, code, coding)")
+        raise WorkbenchError(
+            f"unknown memo target kind {prefix!r} (project, doc, case, code, coding)"
+        )
 
     def describe_target(self, kind: str, target_id: str | None) -> str:
         """A target in the form ``resolve_target`` reads (``doc:NAME``, ``code:PATH``...)."""
@@ -521,6 +587,7 @@ class Project(CodebookOperations):
 
     def edit_memo(self, memo: Memo, text: str) -> Memo:
         """Change a memo's text (an empty text deletes it)."""
+        memo = self._current("memos", memo)
         if not text.strip():
             self.delete_memo(memo)
             return memo
@@ -533,7 +600,10 @@ class Project(CodebookOperations):
 
     def delete_memo(self, memo: Memo) -> None:
         """Remove a memo."""
-        with self.change(f"delete memo on {self.describe_target(memo.target_kind, memo.target_id)}"):
+        memo = self._current("memos", memo)
+        with self.change(
+            f"delete memo on {self.describe_target(memo.target_kind, memo.target_id)}"
+        ):
             self.state.remove("memos", memo.id)
 
 
@@ -544,6 +614,7 @@ def _acquire(lock: ProjectLock, path: Path) -> None:
         raise WorkbenchError(f"cannot write beside {path} (permission denied)") from None
     except OSError as exc:
         raise WorkbenchError(f"cannot lock {path}: {exc.strerror or exc}") from None
+    remove_stale_temps(path)  # left by a writer killed mid-save; ours to clean now
 
 
 def _first_states(changes: list[RecordState]) -> list[RecordState]:
@@ -558,18 +629,31 @@ def _first_states(changes: list[RecordState]) -> list[RecordState]:
 
 
 def _carry_paragraphs(old: list[Paragraph], new_text: str, edits: list) -> list[Paragraph]:
-    """Paragraphs of an edited text, keeping cue times of paragraphs that survived."""
+    """Paragraphs of an edited text, keeping cue times (and speakers) of turns that survived.
+
+    An old turn lives on in the new paragraph that holds where its start moved to, so words
+    typed at the start of a turn do not cut it from its cue; a new paragraph that begins exactly
+    there wins over one the moved start merely falls inside (a deleted turn before it).
+    """
+    import bisect
+
     from workbench.core.text import map_offset
 
-    times = {
-        map_offset(p.start, edits, side="start"): (p.begin_time, p.end_time)
-        for p in old
-        if p.begin_time or p.end_time
-    }
+    moved = sorted(
+        ((map_offset(p.start, edits, side="start"), n) for n, p in enumerate(old)),
+        key=lambda item: item[0],
+    )
+    starts = [m for m, _ in moved]
     fresh = paragraphs_of(new_text)
     for p in fresh:
-        if p.start in times:
-            p.begin_time, p.end_time = times[p.start]
+        lo, hi = bisect.bisect_left(starts, p.start), bisect.bisect_left(starts, p.end)
+        if lo == hi:
+            continue
+        exact = [n for m, n in moved[lo:hi] if m == p.start]
+        source = old[exact[-1] if exact else moved[lo][1]]
+        p.begin_time, p.end_time = source.begin_time, source.end_time
+        if p.speaker is None and source.speaker and new_text.startswith(source.speaker, p.start):
+            p.speaker = source.speaker  # a label the importer knew but the text rules miss
     return fresh
 
 

@@ -22,9 +22,12 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 
 def normalise(text: str) -> str:
-    """Drop a leading BOM, turn CRLF and CR into LF, and compose to Unicode NFC."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    """Drop a leading BOM, turn CRLF and CR into LF, and compose to Unicode NFC.
+
+    Every leading BOM goes (a file saved twice by BOM-adding tools has two), so the result
+    never starts with one and normalising again changes nothing.
+    """
+    text = text.lstrip("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
 
@@ -50,11 +53,12 @@ def decode(data: bytes, encoding: str | None = None, *, source: str = "input") -
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(codec)
+                return data[len(bom) :].decode(codec)
             except UnicodeDecodeError as exc:
                 raise WorkbenchError(
                     f"{source} starts with a {codec} byte-order mark but is not valid {codec} "
-                    f"(byte {exc.start + len(bom)})"
+                    f"(byte {exc.start + len(bom)}); name its encoding with --encoding, "
+                    "e.g. --encoding cp1251"
                 ) from None
     try:
         return data.decode("utf-8")
@@ -107,7 +111,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     for edit in edits:
         if edit.start < pos or edit.end < edit.start or edit.end > len(text):
             raise ValueError(f"edits overlap or fall outside the text: {edit}")
-        parts.append(text[pos:edit.start])
+        parts.append(text[pos : edit.start])
         parts.append(edit.replacement)
         pos = edit.end
     parts.append(text[pos:])
@@ -115,20 +119,83 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 
 
 def diff_edits(old: str, new: str) -> list[Edit]:
-    """The edits that turn ``old`` into ``new``: line diff first, characters within changes."""
+    """The edits that turn ``old`` into ``new``: line diff first, characters within changes.
+
+    Characters are compared only within a line and the line it became. When several lines were
+    replaced by several others, each new line is paired with the most alike old line (in order);
+    lines left unpaired count as deleted and inserted whole, so a span never lands on unrelated
+    characters of a neighbouring line (a moved paragraph is then found again by ``move_span``).
+    """
     old_lines = old.splitlines(keepends=True)
     new_lines = new.splitlines(keepends=True)
     old_starts = _cumulative(old_lines)
-    new_starts = _cumulative(new_lines)
     edits: list[Edit] = []
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        o_start, o_end = old_starts[i1], old_starts[i2]
-        n_start, n_end = new_starts[j1], new_starts[j2]
-        edits.extend(_char_edits(old[o_start:o_end], new[n_start:n_end], o_start))
+        if (i2 - i1, j2 - j1) == (1, 1):
+            pairs = [(i1, j1)]  # one line became another: compare their characters
+        elif i1 == i2 or j1 == j2 or (i2 - i1) * (j2 - j1) > _PAIRING_LIMIT:
+            pairs = []
+        else:
+            pairs = [
+                (i1 + i, j1 + j) for i, j in _similar_lines(old_lines[i1:i2], new_lines[j1:j2])
+            ]
+        i, j = i1, j1
+        for pi, pj in [*pairs, (i2, j2)]:
+            # lines i..pi were replaced by lines j..pj with nothing alike among them
+            o_start, o_end = old_starts[i], old_starts[pi]
+            inserted = "".join(new_lines[j:pj])
+            if o_start < o_end:
+                edits.append(Edit(o_start, o_end, ""))
+            if inserted:
+                edits.append(Edit(o_end, o_end, inserted))
+            if pi < i2:
+                edits.extend(_char_edits(old_lines[pi], new_lines[pj], old_starts[pi]))
+            i, j = pi + 1, pj + 1
     return edits
+
+
+#: Lines that are at least this alike (difflib ratio) count as one line edited.
+_LINE_CUTOFF = 0.6
+#: Above this many (old line, new line) pairs in one replaced stretch, no pairing is tried.
+_PAIRING_LIMIT = 2500
+
+
+def _similar_lines(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
+    """In-order pairs (old index, new index) of alike lines with the greatest total likeness."""
+    sim: dict[tuple[int, int], float] = {}
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    for j, b in enumerate(new):
+        matcher.set_seq2(b)
+        for i, a in enumerate(old):
+            matcher.set_seq1(a)
+            if matcher.real_quick_ratio() >= _LINE_CUTOFF and matcher.quick_ratio() >= _LINE_CUTOFF:
+                ratio = matcher.ratio()
+                if ratio >= _LINE_CUTOFF:
+                    sim[i, j] = ratio
+    if not sim:
+        return []
+    n, m = len(old), len(new)
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            score = max(best[i + 1][j], best[i][j + 1])
+            if (i, j) in sim:
+                score = max(score, sim[i, j] + best[i + 1][j + 1])
+            best[i][j] = score
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    while i < n and j < m:
+        if (i, j) in sim and best[i][j] == sim[i, j] + best[i + 1][j + 1]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
 
 
 def _cumulative(lines: Sequence[str]) -> list[int]:
@@ -157,7 +224,9 @@ def map_offset(offset: int, edits: Sequence[Edit], *, side: str) -> int:
     """
     shift = 0
     for edit in edits:
-        if offset < edit.start or (offset == edit.start and side == "end" and edit.end > edit.start):
+        if offset < edit.start or (
+            offset == edit.start and side == "end" and edit.end > edit.start
+        ):
             break
         if offset == edit.start and edit.end == edit.start:
             if side == "end":

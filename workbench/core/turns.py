@@ -10,7 +10,7 @@ import re
 
 from workbench.core.model import Paragraph
 
-# "Interviewer:", "Respondent 3:", "R3:", "Айгерим:", "Dr. Smith:" (at most four capitalised words, 40 chars),
+# "Interviewer:", "Respondent 3:", "R3:", "Айгерим:", "Dr. Smith:" (up to four capitalised words),
 # or "[Interviewer]" / "[Speaker 1]:" at the start of a line.
 _COLON_LABEL = re.compile(
     r"^[ \t]*(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t][\w.'’\-]+){0,3}?)[ \t]*:(?=[ \t]|$)"

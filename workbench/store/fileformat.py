@@ -31,7 +31,9 @@ def render(tables: Mapping[str, Mapping[str, str]]) -> str:
         last = len(ids) - 1
         for r_index, record_id in enumerate(ids):
             comma = "," if r_index < last else ""
-            out.append(f"    {json.dumps(record_id, ensure_ascii=False)}: {records[record_id]}{comma}")
+            out.append(
+                f"    {json.dumps(record_id, ensure_ascii=False)}: {records[record_id]}{comma}"
+            )
         out.append("  }" + ("," if t_index < len(table_names) - 1 else ""))
     out.append("}")
     return "\n".join(out) + "\n"
@@ -40,5 +42,8 @@ def render(tables: Mapping[str, Mapping[str, str]]) -> str:
 def render_data(data: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> str:
     """The whole file from record dictionaries."""
     return render(
-        {table: {rid: dump_record(rec) for rid, rec in records.items()} for table, records in data.items()}
+        {
+            table: {rid: dump_record(rec) for rid, rec in records.items()}
+            for table, records in data.items()
+        }
     )

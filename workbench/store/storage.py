@@ -8,6 +8,7 @@ file is kept as a rotating backup (``PROJECT.bak-1`` is the newest).
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import time
@@ -92,6 +93,10 @@ class AtomicJSONStorage(Storage):
             raise
         _fsync_folder(folder)
 
+    def skip_next_backup(self) -> None:
+        """Take no backup at the next save (a file just created has nothing worth keeping)."""
+        self._last_backup = time.monotonic()
+
     def _rotate_backups(self) -> None:
         if not self.path.exists():
             return
@@ -118,22 +123,43 @@ def parse(raw: bytes, path: Path) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ProjectUnreadable(_unreadable(path, f"not valid JSON ({_short(exc)})")) from None
+        raise ProjectUnreadable(
+            unreadable_message(path, f"not valid JSON ({_short(exc)})")
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("meta"), dict):
-        raise ProjectUnreadable(_unreadable(path, "not a Workbench project"))
+        raise ProjectUnreadable(unreadable_message(path, "not a Workbench project"))
     for table, records in data.items():
         if not isinstance(records, dict) or not all(isinstance(r, dict) for r in records.values()):
-            raise ProjectUnreadable(_unreadable(path, f"table {table!r} is damaged"))
+            raise ProjectUnreadable(unreadable_message(path, f"table {table!r} is damaged"))
+    if not isinstance(data["meta"].get("project", {}).get("schema"), int):
+        raise ProjectUnreadable(unreadable_message(path, "not a Workbench project (no schema)"))
     return data
 
 
-def _unreadable(path: Path, why: str) -> str:
+def unreadable_message(path: Path, why: str) -> str:
+    """``PATH is WHY; it was left untouched`` and where its newest backup is."""
     found = backups(path)
     if found:
         hint = f"; the newest backup is {found[0].name}: `workbench restore {path}` brings it back"
     else:
         hint = "; no backup was found beside it"
     return f"{path} is {why}; it was left untouched{hint}"
+
+
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Delete the temporary files of writers that were killed mid-save beside ``path``.
+
+    Only the holder of the write lock may call this: no other writer can be using them then.
+    They would otherwise pile up, each a copy of confidential data (perhaps from before a
+    pseudonymisation).
+    """
+    removed = []
+    prefix = f".{path.name}."
+    for tmp in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        if tmp.name[len(prefix) : -len(".tmp")].isdigit():
+            _unlink_quietly(tmp)
+            removed.append(tmp)
+    return removed
 
 
 def _short(exc: Exception) -> str:

@@ -1,0 +1,193 @@
+"""``workbench edit`` (a transcript in the user's editor) and ``workbench restore`` (a backup)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import subprocess
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from workbench.cli import output as out
+from workbench.cli.commands import plural, writing
+from workbench.core.errors import ProjectUnreadable, WorkbenchError
+from workbench.core.model import Document
+from workbench.core.project import resolve_path
+from workbench.core.text import normalise
+
+Args = argparse.Namespace
+
+
+# --------------------------------------------------------------------------- edit
+def cmd_edit(args: Args) -> int:
+    with writing(args) as project:
+        doc = project.document(args.doc)
+        new_text = edit_in_editor(project.path.parent, doc)
+        if new_text == doc.text:
+            out.say(f"no changes to {doc.name}")
+            return 0
+        report = project.edit_document_text(doc, new_text)
+        lost = [
+            (project.code_path(project.state.tables["codes"][c.code]), c) for c in report.lost
+        ]
+    out.say(
+        f"edited {doc.name}: {plural(len(report.kept), 'coding')} kept, {len(report.changed)} "
+        f"changed, {len(report.reanchored)} re-anchored, {len(report.lost)} lost"
+    )
+    for path, coding in lost:
+        span = f"[{coding.start}:{coding.end}]"
+        out.say(f"  lost: {path} {span} “{out.clip(coding.text)}” (coding {coding.id})")
+    if lost:
+        out.say("`workbench undo` brings the old text and every lost coding back")
+    return 0
+
+
+def edit_in_editor(folder: Path, doc: Document) -> str:
+    """The text after the user edited it in ``$VISUAL``/``$EDITOR`` (else ``vi``).
+
+    The temporary file sits in the project's own folder (mode 0600), never in a shared /tmp, and
+    is removed afterwards whatever happens.
+    """
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        command = shlex.split(editor)
+    except ValueError:
+        raise WorkbenchError(f"cannot read the editor command {editor!r} ($EDITOR)") from None
+    if not command:
+        raise WorkbenchError("$VISUAL/$EDITOR is empty; set it to your editor")
+    safe = re.sub(r"[^\w.-]+", "_", doc.name)[:60] or "document"
+    fd, name = tempfile.mkstemp(prefix=f".{safe}.", suffix=".txt", dir=folder)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(doc.text.encode("utf-8"))
+        try:
+            result = subprocess.run([*command, str(tmp)], check=False)
+        except OSError as exc:
+            raise WorkbenchError(
+                f"cannot run the editor {command[0]!r} ({exc.strerror or exc}); "
+                "set $VISUAL or $EDITOR"
+            ) from None
+        if result.returncode != 0:
+            raise WorkbenchError(
+                f"the editor exited with status {result.returncode}; nothing was changed"
+            )
+        raw = tmp.read_bytes()
+    finally:
+        tmp.unlink(missing_ok=True)
+    try:
+        text = normalise(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise WorkbenchError("the edited text is not UTF-8; nothing was changed") from None
+    if text.endswith("\n") and not doc.text.endswith("\n"):
+        text = text[:-1]  # the newline most editors add at the end of the last line
+    if not text.strip():
+        raise WorkbenchError("the edited text is empty; nothing was changed")
+    return text
+
+
+# --------------------------------------------------------------------------- restore
+def cmd_restore(args: Args) -> int:
+    from workbench.store.lock import ProjectLock
+    from workbench.store.storage import backups
+
+    path = resolve_path(args.project)
+    if not path.parent.is_dir():
+        raise WorkbenchError(f"no project at {path}")
+    lock = ProjectLock(path)
+    try:
+        lock.acquire()
+    except OSError as exc:
+        raise WorkbenchError(f"cannot lock {path}: {exc.strerror or exc}") from None
+    try:
+        problem = _unreadable_reason(path) if path.exists() else "missing"
+        chosen, refused = None, []
+        for candidate in backups(path):
+            reason = _unreadable_reason(candidate)
+            if reason is None:
+                chosen = candidate
+                break
+            refused.append(f"{candidate.name} {reason}")
+        if chosen is None:
+            tried = "; ".join(refused) if refused else "there are none"
+            raise WorkbenchError(f"no readable backup of {path} was found: {tried}")
+        stamp = datetime.fromtimestamp(chosen.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        state = "is missing" if problem == "missing" else (problem or "reads fine")
+        if not args.yes:
+            if not out.interactive():
+                raise WorkbenchError(
+                    f"{path} {state}; add --yes to replace it with {chosen.name} (saved {stamp})"
+                )
+            if not out.confirm(f"{path} {state}. Replace it with {chosen.name} (saved {stamp})?"):
+                out.note("nothing was changed")
+                return 1
+        aside = _keep_aside(path) if path.exists() else None
+        _replace_atomically(path, chosen.read_bytes())
+    finally:
+        lock.release()
+    kept = f"; the previous file is kept as {aside.name}" if aside else ""
+    out.say(f"restored {path} from {chosen.name} (saved {stamp}){kept}")
+    return 0
+
+
+def _unreadable_reason(path: Path) -> str | None:
+    """Why a file is not a project this Workbench can open (``is ...``), or ``None``."""
+    from workbench.core.state import ProjectState
+    from workbench.store.migrations import migrate
+    from workbench.store.storage import parse
+
+    try:
+        data = parse(path.read_bytes(), path)
+        data, _ = migrate(data, path)
+        ProjectState().load(data)
+    except ProjectUnreadable as exc:
+        text = str(exc).split("; it was left untouched")[0]  # drop the hint about backups
+        prefix = f"{path} "
+        return text[len(prefix):] if text.startswith(prefix) else f"is not readable: {text}"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        return f"has damaged records ({exc})"
+    return None
+
+
+def _keep_aside(path: Path) -> Path:
+    """Copy the current file to ``NAME.broken-<UTC time>`` (mode 0600, never overwriting)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    data = path.read_bytes()
+    for n in range(1000):
+        aside = path.with_name(f"{path.name}.broken-{stamp}" + (f"-{n}" if n else ""))
+        try:
+            fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return aside
+    raise WorkbenchError(f"cannot find a free name to keep {path} aside")
+
+
+def _replace_atomically(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` via a 0600 temp file, fsync, ``os.replace``, fsync folder."""
+    folder = path.parent
+    tmp = folder / f".{path.name}.{os.getpid()}.restore.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

@@ -1,0 +1,124 @@
+"""Read a transcript file of any supported kind into normalised text and paragraphs.
+
+:func:`read_transcript` is the one entry point. Every failure a user can cause (a missing,
+unreadable, empty, binary, corrupt or oversized file, an unknown kind, bytes that need
+``--encoding``) raises :class:`WorkbenchError` with one sentence naming the file.
+
+- ``.txt`` / ``.md``: decoded (SPEC §2) and kept as written, Markdown markup included;
+- ``.docx`` / ``.odt``: one paragraph per line, table rows as ``cell | cell``;
+- ``.vtt`` / ``.srt``: one line per speaker turn, ``Speaker: text``, with cue times on the
+  paragraphs (see :mod:`workbench.io.formats.captions`).
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from workbench.core.errors import WorkbenchError
+from workbench.core.text import decode, looks_binary, normalise
+from workbench.core.turns import paragraphs_of
+from workbench.io.transcript import ImportedText
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt")
+
+#: files larger than this are refused
+MAX_BYTES = 50 * 1024 * 1024
+
+_PROJECT_SUFFIXES = (".qdpx", ".qdc")
+
+
+def read_transcript(path: Path | str, encoding: str | None = None) -> ImportedText:
+    """Read ``path`` as a transcript; ``encoding`` names the codec of text files without a BOM.
+
+    ``encoding`` applies to .txt, .md, .vtt and .srt; Word and OpenDocument files carry their
+    own. Raises :class:`WorkbenchError` for anything the user has to fix.
+    """
+    path = Path(path)
+    source = str(path)
+    data = _read_bytes(path, source)
+    suffix = path.suffix.lower()
+    if suffix in (".docx", ".odt"):
+        from workbench.io.formats import office
+
+        reader = office.read_docx if suffix == ".docx" else office.read_odt
+        text, paragraphs = reader(data, source)
+    else:
+        decoded = _decode_text(data, encoding, source)
+        if suffix in (".vtt", ".srt"):
+            from workbench.io.formats import captions
+
+            reader = captions.read_vtt if suffix == ".vtt" else captions.read_srt
+            text, paragraphs = reader(decoded, source)
+        else:
+            text, paragraphs = decoded, paragraphs_of(decoded)
+    return ImportedText(name=path.stem, text=text, paragraphs=paragraphs, source=path.name)
+
+
+def _read_bytes(path: Path, source: str) -> bytes:
+    """The file's bytes, after checking it exists, is a file of a known kind and not too big."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise WorkbenchError(f"{source} does not exist") from None
+    except PermissionError:
+        raise WorkbenchError(f"cannot read {source}: permission denied") from None
+    except (OSError, ValueError) as exc:  # a name too long, a loop of links, a NUL in the name
+        raise WorkbenchError(f"cannot read {source}: {_why(exc)}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise WorkbenchError(f"{source} is a folder, not a transcript file")
+    suffix = path.suffix.lower()
+    if suffix in _PROJECT_SUFFIXES:
+        raise WorkbenchError(
+            f"{source} is a REFI-QDA project, which is not read as a transcript; "
+            f"transcripts are {_kinds()}"
+        )
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = f"'{suffix}' files are" if suffix else "files without an extension are"
+        raise WorkbenchError(f"cannot import {source}: {shown} not supported (use {_kinds()})")
+    if not stat.S_ISREG(info.st_mode):
+        raise WorkbenchError(f"{source} is not a regular file")
+    if info.st_size > MAX_BYTES:
+        raise WorkbenchError(
+            f"{source} is {info.st_size / (1024 * 1024):.0f} MB; "
+            f"transcripts over {MAX_BYTES // (1024 * 1024)} MB are not imported"
+        )
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except PermissionError:
+        raise WorkbenchError(f"cannot read {source}: permission denied") from None
+    except OSError as exc:
+        raise WorkbenchError(f"cannot read {source}: {_why(exc)}") from None
+    if len(data) > MAX_BYTES:  # it grew since stat()
+        raise WorkbenchError(
+            f"{source} is over {MAX_BYTES // (1024 * 1024)} MB; larger transcripts are not imported"
+        )
+    if not data.strip():
+        raise WorkbenchError(f"{source} is empty")
+    return data
+
+
+def _decode_text(data: bytes, encoding: str | None, source: str) -> str:
+    """Decoded and normalised text of a text-based file; refuses binary and blank content."""
+    if encoding is None and looks_binary(data):
+        raise WorkbenchError(f"{source} looks like a binary file, not text")
+    text = normalise(decode(data, encoding, source=source))
+    if "\x00" in text:
+        raise WorkbenchError(f"{source} looks like a binary file, not text")
+    if not text.strip():
+        raise WorkbenchError(f"{source} is empty (it holds only blank space)")
+    return text
+
+
+def _kinds() -> str:
+    return ", ".join(SUPPORTED_SUFFIXES)
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
+
+
+__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "read_transcript"]
