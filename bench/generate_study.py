@@ -112,12 +112,13 @@ def build_project(
     with project.change("memos"):
         for m in range(memos):
             kind = rng.choice(["document", "code", "project"])
-            target = None
+            target_id = None
             if kind == "document":
-                target = rng.choice(docs).id
+                target_id = rng.choice(docs).id
             elif kind == "code":
-                target = rng.choice(code_objs).id
-            project.add_memo(kind, target, f"Memo {m + 1}: " + transcript(rng, 40, False), "ann")
+                target_id = rng.choice(code_objs).id
+            text = f"Memo {m + 1}: " + transcript(rng, 40, False)
+            project.add_memo(kind, target_id, text, "ann")
     project.history.clear()  # a generated study has no undo history worth keeping
     project.save()
     project.close()

@@ -133,7 +133,7 @@ def test_import_is_one_undo_step(proj: Path, tmp_path: Path, cli, jcli) -> None:
         ("latin.txt", "Привет мир".encode("cp1251"), ("--encoding",)),
         ("empty.txt", b"", ("empty",)),
         ("int1.txt", b"a clash with the imported name", ("int1",)),
-        ("project.qdpx", b"PK\x03\x04", ("REFI-QDA",)),
+        ("project.qdpx", b"PK\x03\x04", ("project.qdpx", "archive")),
         ("notes.pdf", b"%PDF-1.4", ("notes.pdf",)),
     ],
 )

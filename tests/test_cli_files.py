@@ -47,8 +47,11 @@ def span(words: str) -> tuple[int, int]:
 
 
 @pytest.fixture
-def proj(tmp_path: Path, cli) -> Path:
-    """A project folder with one interview and two codings (so backups exist)."""
+def proj(tmp_path: Path, cli, monkeypatch) -> Path:
+    """A project folder with one interview and two codings (a backup at every command)."""
+    from workbench.store import storage
+
+    monkeypatch.setattr(storage, "BACKUP_INTERVAL", 0.0)
     source = tmp_path / "r1.txt"
     source.write_text(TEXT, encoding="utf-8")
     path = tmp_path / "study"

@@ -96,19 +96,24 @@ def cmd_open(args: Args) -> int:
 # --------------------------------------------------------------------------- documents and cases
 def cmd_import(args: Args) -> int:
     from workbench.io.importers import read_transcript
+    from workbench.io.refi import import_refi
 
     attrs = parse_attrs(args.attr)
     if attrs and not args.case:
         raise WorkbenchError("--attr sets attributes of a case: give the case with --case NAME")
     # every file is read before the project is opened: one bad file and nothing changes
     texts = []
+    exchange_files = [Path(n) for n in args.files if Path(n).suffix.lower() in REFI_SUFFIXES]
+    if exchange_files and (args.case or args.encoding) and len(exchange_files) == len(args.files):
+        raise WorkbenchError(
+            "--case, --attr and --encoding apply to transcripts, not to .qdpx/.qdc files"
+        )
     for name in args.files:
         path = Path(name)
         if path.suffix.lower() in REFI_SUFFIXES:
-            raise WorkbenchError(
-                f"{path}: REFI-QDA project import (.qdpx, .qdc) is not available yet; "
-                "import the transcripts themselves (.txt .md .docx .odt .vtt .srt)"
-            )
+            if not path.is_file():
+                raise WorkbenchError(f"{path} does not exist")
+            continue
         try:
             imported = read_transcript(path, args.encoding)
         except OSError as exc:
@@ -130,10 +135,12 @@ def cmd_import(args: Args) -> int:
                     "imported; nothing was imported)"
                 )
             seen[imported.name] = path
-        label = f"import {texts[0][1].name}" if len(texts) == 1 else f"import {len(texts)} files"
+        names = [imported.name for _, imported in texts] + [p.name for p in exchange_files]
+        label = f"import {names[0]}" if len(names) == 1 else f"import {len(names)} files"
         with project.change(label):
-            if args.case:
+            if args.case and texts:
                 project.set_case(args.case, attrs)
+            summaries = [import_refi(project, path) for path in exchange_files]
             docs = [
                 project.add_document(
                     imported.name,
@@ -144,6 +151,9 @@ def cmd_import(args: Args) -> int:
                 )
                 for path, imported in texts
             ]
+    for summary in summaries:
+        for line in summary.lines():
+            out.say(line)
     for doc in docs:
         where = f" for {args.case.strip()}" if args.case else ""
         paragraphs = plural(len(doc.paragraphs), "paragraph")

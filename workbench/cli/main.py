@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from workbench import __version__
-from workbench.cli import codebook, commands, maintenance
+from workbench.cli import analysis_commands, codebook, commands, maintenance
 from workbench.core.errors import WorkbenchError
 
 PROG = "workbench"
@@ -98,6 +98,7 @@ def build_parser() -> Parser:
     command("undo", "undo the last change", commands.cmd_undo)
     command("redo", "redo the last undone change", commands.cmd_redo)
     codebook.add_parser(sub)
+    analysis_commands.add_parsers(sub)
     p = command("edit", "edit a document's text in $EDITOR; codings follow the text",
                 maintenance.cmd_edit)
     p.add_argument("doc", metavar="DOC", help="document name or id")

@@ -35,7 +35,8 @@ def cmd_edit(args: Args) -> int:
         ]
     out.say(
         f"edited {doc.name}: {plural(len(report.kept), 'coding')} kept, {len(report.changed)} "
-        f"changed, {len(report.reanchored)} re-anchored, {len(report.lost)} lost"
+        f"changed, {len(report.reanchored)} re-anchored, "
+        f"{len(report.merged)} merged as duplicates, {len(report.lost)} lost"
     )
     for path, coding in lost:
         span = f"[{coding.start}:{coding.end}]"
@@ -92,7 +93,7 @@ def edit_in_editor(folder: Path, doc: Document) -> str:
 # --------------------------------------------------------------------------- restore
 def cmd_restore(args: Args) -> int:
     from workbench.store.lock import ProjectLock
-    from workbench.store.storage import backups
+    from workbench.store.storage import AtomicJSONStorage, backups
 
     path = resolve_path(args.project)
     if not path.parent.is_dir():
@@ -125,7 +126,7 @@ def cmd_restore(args: Args) -> int:
                 out.note("nothing was changed")
                 return 1
         aside = _keep_aside(path) if path.exists() else None
-        _replace_atomically(path, chosen.read_bytes())
+        AtomicJSONStorage(path).write_bytes(chosen.read_bytes(), backup="never")
     finally:
         lock.release()
     kept = f"; the previous file is kept as {aside.name}" if aside else ""
@@ -170,24 +171,3 @@ def _keep_aside(path: Path) -> Path:
             os.fsync(fh.fileno())
         return aside
     raise WorkbenchError(f"cannot find a free name to keep {path} aside")
-
-
-def _replace_atomically(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` via a 0600 temp file, fsync, ``os.replace``, fsync folder."""
-    folder = path.parent
-    tmp = folder / f".{path.name}.{os.getpid()}.restore.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)

@@ -65,6 +65,9 @@ class EditReport:
     changed: list[Coding] = dataclasses.field(default_factory=list)
     reanchored: list[Coding] = dataclasses.field(default_factory=list)
     lost: list[Coding] = dataclasses.field(default_factory=list)
+    #: codings that came to cover exactly what another coding of the same code and coder covers
+    #: (a deleted repeat of a coded phrase): removed as the duplicates they are, memos moved over
+    merged: list[Coding] = dataclasses.field(default_factory=list)
 
 
 class Project(CodebookOperations):
@@ -109,7 +112,6 @@ class Project(CodebookOperations):
         except BaseException:
             lock.release()
             raise
-        project.storage.skip_next_backup()
         return project
 
     @classmethod
@@ -135,8 +137,8 @@ class Project(CodebookOperations):
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 why = f"damaged (a record cannot be read: {type(exc).__name__} {exc})"
                 raise ProjectUnreadable(unreadable_message(path, why)) from None
-            if migrated and write:
-                project.save()
+            if migrated and write:  # the file as it was stays among the backups
+                project.write_rendered(project.render(), backup="always")
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -188,10 +190,10 @@ class Project(CodebookOperations):
             raise WorkbenchError(f"{self.path} is open read-only; the change was not saved")
         self.save_snapshot(self.snapshot(), self.revision)
 
-    def write_rendered(self, text: str) -> None:
+    def write_rendered(self, text: str, *, backup: str = "when due") -> None:
         """Write a text from :meth:`render` (split so a TUI can write off its UI thread)."""
         try:
-            self.storage.write_text(text)
+            self.storage.write_text(text, backup=backup)
         except OSError as exc:
             raise WorkbenchError(
                 f"could not save {self.path}: {exc.strerror or exc}; the file on disk is the "
@@ -410,7 +412,8 @@ class Project(CodebookOperations):
         """Replace a document's text, moving every coding with the shared span routine.
 
         Codings whose words were deleted are removed and listed in the report's ``lost`` (their
-        memos move to the document); the whole edit is one undoable step.
+        memos move to the document); one that would duplicate another is removed and listed in
+        ``merged``. The whole edit is one undoable step.
         """
         document = self._current("documents", document)
         old_text = document.text
@@ -418,9 +421,22 @@ class Project(CodebookOperations):
         if new_text == old_text:
             return report
         edits = diff_edits(old_text, new_text)
+        codings = list(self.state.codings_by_document.get(document.id, {}).values())
+        moves = {c.id: move_span(c.start, c.end, c.text, edits, new_text) for c in codings}
+        rank = {"kept": 0, "changed": 1, "reanchored": 2, "lost": 3}
+        codings.sort(key=lambda c: rank[moves[c.id].status])  # the surer place wins a clash
+        placed: dict[tuple[str, int | None, int | None, str], str] = {}
         with self.change(f"edit {document.name}"):
-            for coding in list(self.state.codings_by_document.get(document.id, {}).values()):
-                moved = move_span(coding.start, coding.end, coding.text, edits, new_text)
+            for coding in codings:
+                moved = moves[coding.id]
+                key = (coding.code, moved.start, moved.end, coding.coder)
+                if moved.start is not None and key in placed:
+                    report.merged.append(coding)
+                    for memo in self.memos_of("coding", coding.id):
+                        self.state.put("memos", dataclasses.replace(memo, target_id=placed[key]))
+                    self.state.remove("codings", coding.id)
+                    continue
+                placed[key] = coding.id
                 if moved.start is None or moved.end is None:
                     report.lost.append(coding)
                     # the analysis in its memos stays, on the document, rather than dangling
@@ -493,14 +509,9 @@ class Project(CodebookOperations):
         with self.change("code") as step:
             code = code_ref if isinstance(code_ref, Code) else self.ensure_code(code_ref)
             step.label = f"code {self.code_path(code)}"
-            for existing in self.state.codings_by_document.get(document.id, {}).values():
-                if (existing.code, existing.start, existing.end, existing.coder) == (
-                    code.id,
-                    start,
-                    end,
-                    coder,
-                ):
-                    return existing
+            twins = self.state.codings_by_key.get((document.id, code.id, start, end, coder))
+            if twins:
+                return next(iter(twins.values()))
             coding = Coding(
                 id=new_id(),
                 document=document.id,

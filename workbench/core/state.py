@@ -36,6 +36,10 @@ class ProjectState:
         self.meta: dict[str, Any] = {}
         self.codings_by_document: dict[str, dict[str, Coding]] = defaultdict(dict)
         self.codings_by_code: dict[str, dict[str, Coding]] = defaultdict(dict)
+        # (document, code, start, end, coder) -> codings; more than one only in a merged file
+        self.codings_by_key: dict[tuple[str, str, int, int, str], dict[str, Coding]] = (
+            defaultdict(dict)
+        )
         self.children: dict[str | None, dict[str, Code]] = defaultdict(dict)
         self.memos_by_target: dict[tuple[str, str | None], dict[str, Memo]] = defaultdict(dict)
         self.documents_by_case: dict[str | None, dict[str, Document]] = defaultdict(dict)
@@ -117,6 +121,7 @@ class ProjectState:
         if table == "codings":
             self.codings_by_document[obj.document][obj.id] = obj
             self.codings_by_code[obj.code][obj.id] = obj
+            self.codings_by_key[coding_key(obj)][obj.id] = obj
         elif table == "codes":
             self.children[obj.parent][obj.id] = obj
         elif table == "memos":
@@ -133,6 +138,7 @@ class ProjectState:
         if table == "codings":
             _discard(self.codings_by_document, obj.document, obj.id)
             _discard(self.codings_by_code, obj.code, obj.id)
+            _discard(self.codings_by_key, coding_key(obj), obj.id)
         elif table == "codes":
             _discard(self.children, obj.parent, obj.id)
         elif table == "memos":
@@ -144,6 +150,11 @@ class ProjectState:
         elif table == "cases":
             if self.case_by_name.get(obj.name) is obj:
                 del self.case_by_name[obj.name]
+
+
+def coding_key(coding: Coding) -> tuple[str, str, int, int, str]:
+    """What makes two codings the same: document, code, span and coder."""
+    return (coding.document, coding.code, coding.start, coding.end, coding.coder)
 
 
 def _discard(index: dict, key: Any, record_id: str) -> None:

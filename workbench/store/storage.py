@@ -11,7 +11,6 @@ from __future__ import annotations
 import glob
 import json
 import os
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -45,7 +44,6 @@ class AtomicJSONStorage(Storage):
     def __init__(self, path: str | os.PathLike, create: bool = False, **_: Any) -> None:
         self.path = Path(path)
         self._create = create
-        self._last_backup: float | None = None
 
     # -- TinyDB's Storage interface --------------------------------------------------------
     def read(self) -> dict[str, Any] | None:
@@ -68,9 +66,17 @@ class AtomicJSONStorage(Storage):
         pass
 
     # -- ours --------------------------------------------------------------------------------
-    def write_text(self, text: str) -> None:
-        """Replace the file with ``text`` atomically, rotating a backup first when due."""
-        payload = text.encode("utf-8")
+    def write_text(self, text: str, *, backup: str = "when due") -> None:
+        """Replace the file with ``text`` atomically (see :meth:`write_bytes`)."""
+        self.write_bytes(text.encode("utf-8"), backup=backup)
+
+    def write_bytes(self, payload: bytes, *, backup: str = "when due") -> None:
+        """Replace the file with ``payload`` atomically, keeping the old file as a backup.
+
+        ``backup`` is ``"when due"`` (see :meth:`_backup_due`), ``"always"`` (before a
+        migration rewrites the file) or ``"never"`` (writing a backup back in place: the file
+        being replaced is then not worth a place among the backups).
+        """
         folder = self.path.parent
         tmp = folder / f".{self.path.name}.{os.getpid()}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -86,23 +92,33 @@ class AtomicJSONStorage(Storage):
             raise
         os.close(fd)
         try:
-            self._rotate_backups()
+            if self.path.exists() and (
+                backup == "always" or (backup == "when due" and self._backup_due())
+            ):
+                self._rotate_backups()
             os.replace(tmp, self.path)
         except BaseException:
             _unlink_quietly(tmp)
             raise
         _fsync_folder(folder)
 
-    def skip_next_backup(self) -> None:
-        """Take no backup at the next save (a file just created has nothing worth keeping)."""
-        self._last_backup = time.monotonic()
+    def _backup_due(self) -> bool:
+        """A backup is due when the file on disk is BACKUP_INTERVAL newer than the newest backup.
+
+        So backups keep states at least that far apart, however many processes save in between
+        (every CLI command is a process of its own).
+        """
+        try:
+            current = self.path.stat().st_mtime
+        except FileNotFoundError:
+            return False
+        try:
+            newest = backup_path(self.path, 1).stat().st_mtime
+        except FileNotFoundError:
+            return True
+        return current - newest >= BACKUP_INTERVAL
 
     def _rotate_backups(self) -> None:
-        if not self.path.exists():
-            return
-        due = self._last_backup is None or time.monotonic() - self._last_backup >= BACKUP_INTERVAL
-        if not due:
-            return
         for n in range(BACKUP_COUNT - 1, 0, -1):
             older = backup_path(self.path, n)
             if older.exists():
@@ -110,12 +126,13 @@ class AtomicJSONStorage(Storage):
         newest = backup_path(self.path, 1)
         try:
             os.link(self.path, newest)  # the old inode survives the replace: no copy needed
-        except OSError:
+        except OSError:  # no hard links here: copy, keeping the time the copy was saved
             data = self.path.read_bytes()
             fd = os.open(newest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-        self._last_backup = time.monotonic()
+            saved = self.path.stat()
+            os.utime(newest, ns=(saved.st_atime_ns, saved.st_mtime_ns))
 
 
 def parse(raw: bytes, path: Path) -> dict[str, Any]:

@@ -1,0 +1,242 @@
+"""Shared fixtures: a fresh project, and a brute-force check of a project's state."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workbench.core.model import to_record
+from workbench.core.project import Project
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """A new empty project, open for writing (closed and unlocked afterwards)."""
+    proj = Project.create(tmp_path / "study", name="study")
+    yield proj
+    if proj.lock is not None:
+        proj.lock.release()
+
+
+def snapshot(project: Project) -> dict[str, dict[str, Any]]:
+    """Every record of a project as JSON-ready dictionaries, by table and id."""
+    return {
+        table: {rid: to_record(obj) for rid, obj in records.items()}
+        for table, records in project.state.tables.items()
+    }
+
+
+def check_sound(project: Project) -> None:
+    """Assert every index equals a full scan and the records make sense together."""
+    state = project.state
+    tables = state.tables
+    docs, cases, codes = tables["documents"], tables["cases"], tables["codes"]
+    codings, memos = tables["codings"], tables["memos"]
+
+    def scan(table: str, key: Callable[[Any], Any]) -> dict[Any, set[str]]:
+        out: dict[Any, set[str]] = defaultdict(set)
+        for rid, obj in tables[table].items():
+            out[key(obj)].add(rid)
+        return dict(out)
+
+    def index(ix: dict, table: str) -> dict[Any, set[str]]:
+        out = {}
+        for key, bucket in ix.items():
+            for rid, obj in bucket.items():
+                assert tables[table].get(rid) is obj, f"{table} index holds a stale {rid}"
+            if bucket:
+                out[key] = set(bucket)
+        return out
+
+    assert index(state.codings_by_document, "codings") == scan("codings", lambda c: c.document)
+    assert index(state.codings_by_code, "codings") == scan("codings", lambda c: c.code)
+    assert index(state.children, "codes") == scan("codes", lambda c: c.parent)
+    assert index(state.memos_by_target, "memos") == scan(
+        "memos", lambda m: (m.target_kind, m.target_id)
+    )
+    assert index(state.documents_by_case, "documents") == scan("documents", lambda d: d.case)
+    assert index(state.codings_by_key, "codings") == scan(
+        "codings", lambda c: (c.document, c.code, c.start, c.end, c.coder)
+    )
+    assert {n: d.id for n, d in state.document_by_name.items()} == {
+        d.name: d.id for d in docs.values()
+    }
+    assert {n: c.id for n, c in state.case_by_name.items()} == {
+        c.name: c.id for c in cases.values()
+    }
+    for name, obj in [*state.document_by_name.items(), *state.case_by_name.items()]:
+        assert obj is docs.get(obj.id) or obj is cases.get(obj.id), name
+
+    # what `workbench check` promises: every coding covers exactly its text, every link resolves
+    for coding in codings.values():
+        doc = docs[coding.document]
+        assert coding.code in codes
+        assert 0 <= coding.start < coding.end <= len(doc.text)
+        assert doc.text[coding.start : coding.end] == coding.text
+    for code in codes.values():
+        seen, node = set(), code
+        while node.parent is not None:
+            assert node.parent in codes, f"code {code.name} has a missing parent"
+            assert node.id not in seen, "cycle in the codebook"
+            seen.add(node.id)
+            node = codes[node.parent]
+    for memo in memos.values():
+        target_table = {"document": docs, "case": cases, "code": codes, "coding": codings}
+        if memo.target_kind == "project":
+            assert memo.target_id is None
+        else:
+            assert memo.target_id in target_table[memo.target_kind], f"memo on a missing {memo}"
+    for doc in docs.values():
+        assert doc.case is None or doc.case in cases
+    # the cache of serialised lines says what the records say
+    for table, lines in state.lines().items():
+        assert set(lines) == set(tables[table])
+        for rid, line in lines.items():
+            assert json.loads(line) == to_record(tables[table][rid])
+
+
+@pytest.fixture
+def sound() -> Callable[[Project], None]:
+    """``sound(project)`` asserts the project's indexes and invariants (see :func:`check_sound`)."""
+    return check_sound
+
+
+@pytest.fixture
+def snap() -> Callable[[Project], dict[str, dict[str, Any]]]:
+    """``snap(project)``: every record as dictionaries, by table and id (see :func:`snapshot`)."""
+    return snapshot
+
+
+# ----------------------------------------------------------------------------- random changes
+
+WORDS = ["anger", "calling", "network", "Алматы", "привет", "😀", "e\u0301", "risk", "—", "a"]
+CODE_PATHS = ["Anger", "Motivation/Anger", "Motivation/Privilege", "Networks", "Calling/Work"]
+NAMES = ["Anger", "anger", "Networks", "Risk", "Work", "Saturation"]
+
+
+def random_text(rng, lines: int | None = None) -> str:
+    """A few lines of mixed English, Russian and emoji, some with a speaker label."""
+    out = []
+    for _ in range(lines if lines is not None else rng.randint(1, 6)):
+        label = rng.choice(["", "", "Interviewer: ", "Respondent 3: ", "[Айгерим] "])
+        out.append(label + " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 8))))
+    return "\n".join(out)
+
+
+def random_edit(rng, text: str) -> str:
+    """``text`` with one to three random edits: deletions, insertions, swapped lines."""
+    for _ in range(rng.randint(1, 3)):
+        kind = rng.choice(["delete", "insert", "replace", "swap"])
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, min(len(text), a + 12))
+        if kind == "delete":
+            text = text[:a] + text[b:]
+        elif kind == "insert":
+            text = text[:a] + rng.choice(WORDS + ["\n", " "]) + text[a:]
+        elif kind == "replace":
+            text = text[:a] + rng.choice(WORDS) + text[b:]
+        else:
+            lines = text.split("\n")
+            i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+            text = "\n".join(lines)
+    return text
+
+
+def random_op(project: Project, rng, *, undo: bool = True) -> str:
+    """Apply one random change through the Project API; returns its name.
+
+    A change refused with WorkbenchError must leave the records and the history as they were.
+    """
+    from workbench.core.errors import WorkbenchError
+
+    state = project.state
+    docs = list(state.tables["documents"].values())
+    codes = list(state.tables["codes"].values())
+    codings = list(state.tables["codings"].values())
+    memos = list(state.tables["memos"].values())
+    ops = ["document", "case", "code", "code", "code", "memo"]
+    if codings:
+        ops += ["uncode", "memo_coding"]
+    if codes:
+        ops += ["rename", "move", "merge", "delete", "theme"]
+    if docs:
+        ops += ["edit", "edit"]
+    if memos:
+        ops += ["edit_memo"]
+    if undo:
+        ops += ["undo", "undo", "redo"]
+    op = rng.choice(ops)
+    if op in ("code", "case") and not docs:
+        op = "document"
+    before, entries = snapshot(project), len(project.history.entries)
+    try:
+        if op == "document":
+            case = rng.choice([None, "Respondent 1", "Respondent 2"])
+            project.add_document(
+                f"doc{rng.randint(0, 30)}", random_text(rng), case=case, attributes={"city": "X"}
+            )
+        elif op == "case":
+            project.assign_case(
+                rng.choice(docs), rng.choice([None, "Respondent 1", "Respondent 3"])
+            )
+        elif op == "code":
+            doc = rng.choice(docs)
+            if not doc.text:
+                return op
+            start = rng.randrange(len(doc.text))
+            end = rng.randint(start + 1, min(len(doc.text), start + 15))
+            ref = rng.choice(codes) if codes and rng.random() < 0.5 else rng.choice(CODE_PATHS)
+            project.code_text(doc, start, end, ref, rng.choice(["ann", "bob"]))
+        elif op == "uncode":
+            project.uncode(rng.choice(codings))
+        elif op == "rename":
+            project.rename_code(rng.choice(codes), rng.choice(NAMES))
+        elif op == "move":
+            project.move_code(rng.choice(codes), rng.choice([None, *codes]))
+        elif op == "merge":
+            project.merge_codes(rng.choice(codes), rng.choice(codes))
+        elif op == "delete":
+            project.delete_code(rng.choice(codes))
+        elif op == "theme":
+            project.set_theme(rng.choice(codes))
+        elif op in ("memo", "memo_coding"):
+            targets = [("project", None)]
+            targets += [("document", d.id) for d in docs] + [("code", c.id) for c in codes]
+            targets += [("case", c) for c in state.tables["cases"]]
+            if op == "memo_coding":
+                targets = [("coding", rng.choice(codings).id)]
+            kind, target = rng.choice(targets)
+            project.add_memo(kind, target, rng.choice(["first thought", "a b"]), "ann")
+        elif op == "edit_memo":
+            project.edit_memo(rng.choice(memos), rng.choice(["", "revised", "another"]))
+        elif op == "edit":
+            doc = rng.choice(docs)
+            project.edit_document_text(doc, random_edit(rng, doc.text))
+        elif op == "undo":
+            project.undo()
+        elif op == "redo":
+            project.redo()
+    except WorkbenchError:
+        assert snapshot(project) == before, f"a refused {op} changed records"
+        assert len(project.history.entries) == entries, f"a refused {op} recorded history"
+    return op
+
+
+@pytest.fixture
+def apply_random_op() -> Callable[..., str]:
+    """``apply_random_op(project, rng, undo=True)`` (see :func:`random_op`)."""
+    return random_op
+
+
+@pytest.fixture
+def random_texts():
+    """``random_texts.text(rng, lines)`` and ``random_texts.edit(rng, text)``."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(text=random_text, edit=random_edit)

@@ -1,0 +1,248 @@
+"""Undo and redo: exact round trips, persistence in the file, the redo stack, failed changes."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import workbench.core.history as history_module
+from workbench.core.errors import WorkbenchError
+from workbench.core.project import Project
+
+SLOW_OK = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+
+
+def seeded(project: Project, rng, apply_random_op, steps: int) -> None:
+    """Some starting content, then ``steps`` random changes with no undo or redo among them."""
+    for _ in range(steps):
+        apply_random_op(project, rng, undo=False)
+
+
+def undo_all(project: Project) -> int:
+    n = 0
+    while project.undo() is not None:
+        n += 1
+    return n
+
+
+def redo_all(project: Project) -> int:
+    n = 0
+    while project.redo() is not None:
+        n += 1
+    return n
+
+
+@given(
+    rng=st.randoms(use_true_random=False),
+    before=st.integers(0, 10),
+    steps=st.integers(1, 30),
+)
+@settings(max_examples=40, deadline=None, suppress_health_check=SLOW_OK)
+def test_undo_all_and_redo_all_round_trip(rng, before, steps, apply_random_op, snap, sound):
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Project.create(Path(tmp) / "p.json")
+        try:
+            seeded(project, rng, apply_random_op, before)
+            project.history.clear()  # what came before is the starting point
+            initial = snap(project)
+            changes = []
+            for _ in range(steps):
+                revision = project.revision
+                apply_random_op(project, rng, undo=False)
+                if project.revision != revision:
+                    changes.append(snap(project))
+            final = snap(project)
+            assert undo_all(project) == len(changes)
+            assert snap(project) == initial
+            sound(project)
+            assert redo_all(project) == len(changes)
+            assert snap(project) == final
+            sound(project)
+            # undo step by step passes back through every intermediate state
+            for expected in reversed([initial, *changes[:-1]]):
+                project.undo()
+                assert snap(project) == expected
+            assert project.undo() is None
+        finally:
+            project.lock.release()
+
+
+@given(rng=st.randoms(use_true_random=False), steps=st.integers(1, 80))
+@settings(max_examples=30, deadline=None, suppress_health_check=SLOW_OK)
+def test_mixed_undo_redo_matches_a_model(rng, steps, apply_random_op, snap, sound):
+    """Random changes, undos and redos agree with a plain stack-of-snapshots model."""
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Project.create(Path(tmp) / "p.json")
+        try:
+            done, undone = [snap(project)], []
+            for _ in range(steps):
+                choice = rng.random()
+                if choice < 0.25:
+                    entry = project.undo()
+                    assert (entry is None) == (len(done) == 1)
+                    if entry is not None:
+                        undone.append(done.pop())
+                elif choice < 0.4:
+                    entry = project.redo()
+                    assert (entry is None) == (not undone)
+                    if entry is not None:
+                        done.append(undone.pop())
+                else:
+                    revision = project.revision
+                    apply_random_op(project, rng, undo=False)
+                    if project.revision != revision:
+                        done.append(snap(project))
+                        undone.clear()
+                assert snap(project) == done[-1]
+                sound(project)
+        finally:
+            project.lock.release()
+
+
+def test_undo_survives_save_and_reopen(tmp_path, apply_random_op, snap, sound):
+    for seed in range(6):
+        rng = random.Random(seed)
+        path = tmp_path / f"p{seed}.json"
+        project = Project.create(path)
+        initial = snap(project)
+        states = []
+        for _ in range(25):
+            revision = project.revision
+            apply_random_op(project, rng, undo=False)
+            if project.revision != revision:
+                states.append(snap(project))
+        assert len(states) >= 3
+        project.undo()
+        project.undo()  # two steps can be redone after reopening
+        project.close()
+
+        project = Project.open(path, write=True)
+        assert snap(project) == states[-3]
+        assert project.history.next_undo().label
+        assert redo_all(project) == 2
+        assert snap(project) == states[-1]
+        project.close()
+
+        project = Project.open(path, write=True)
+        assert snap(project) == states[-1]
+        assert undo_all(project) == len(states)
+        assert snap(project) == initial
+        sound(project)
+        project.save()
+        project.close()
+        project = Project.open(path, write=True)
+        assert snap(project) == initial
+        assert redo_all(project) == len(states)
+        assert snap(project) == states[-1]
+        sound(project)
+        project.close()
+
+
+def test_a_new_change_after_undo_discards_the_redo_stack(project, snap):
+    doc = project.add_document("r1", "Respondent 1: anger and a calling\n")
+    project.code_text(doc, 14, 19, "Anger", "ann")
+    project.code_text(doc, 26, 33, "Calling", "ann")
+    project.undo()
+    project.undo()
+    assert len(project.history.undone) == 2
+    project.add_memo("project", None, "new thought", "ann")
+    assert project.history.undone == []
+    assert project.redo() is None
+    assert [e.label for e in project.history.done] == ["import r1", "memo on project"]
+    project.save()
+    reopened = Project.open(project.path)
+    assert [e.label for e in reopened.history.entries] == ["import r1", "memo on project"]
+    assert snap(reopened) == snap(project)
+
+
+def test_labels_and_dirty_flag(project):
+    assert not project.dirty
+    doc = project.add_document("r1", "Interviewer: a b c\n")
+    assert project.dirty
+    project.save()
+    assert not project.dirty
+    coding = project.code_text(doc, 13, 14, "Motivation/Anger", "ann")
+    assert project.history.next_undo().label == "code Motivation/Anger"
+    project.uncode(coding)
+    assert project.undo().label == "uncode Motivation/Anger"
+    assert project.undo().label == "code Motivation/Anger"
+    assert project.dirty
+    assert project.redo().label == "code Motivation/Anger"
+
+
+def test_a_failed_change_leaves_everything_as_it_was(project, snap, sound):
+    doc = project.add_document("r1", "Respondent 1: anger and a calling\n")
+    anger = project.code_text(doc, 14, 19, "Feelings/Anger", "ann")
+    project.ensure_code("Feelings/Rage")
+    project.save()
+    before, entries, revision = snap(project), len(project.history.entries), project.revision
+
+    with pytest.raises(RuntimeError):
+        with project.change("batch"):
+            project.code_text(doc, 26, 33, "Calling/Work", "ann")
+            project.add_memo("coding", anger.id, "x", "ann")
+            project.rename_code(project.find_code("Feelings/Anger"), "Fury")
+            project.edit_document_text(project.document("r1"), "Respondent 1: calling\n")
+            raise RuntimeError("boom")
+    assert snap(project) == before
+    assert (len(project.history.entries), project.revision) == (entries, revision)
+    assert not project.dirty
+    sound(project)
+
+    # a refusal deep inside a step undoes the step's earlier changes too
+    with pytest.raises(WorkbenchError, match="already exists"):
+        with project.change("batch"):
+            project.code_text(doc, 26, 33, "Calling", "ann")
+            project.rename_code(project.find_code("Feelings/Anger"), "Rage")
+    assert snap(project) == before
+    assert len(project.history.entries) == entries
+    sound(project)
+
+
+def test_changes_outside_change_are_refused(project):
+    project.add_document("r1", "text\n")
+    from workbench.core.model import Case
+
+    with pytest.raises(RuntimeError, match="only inside"):
+        project.state.put("cases", Case("x", "Respondent 9"))
+
+
+def test_read_only_project_refuses_undo(project):
+    project.add_document("r1", "text\n")
+    project.save()
+    reader = Project.open(project.path)
+    assert reader.read_only
+    with pytest.raises(WorkbenchError, match="read-only"):
+        reader.undo()
+    with pytest.raises(WorkbenchError, match="read-only"):
+        reader.add_memo("project", None, "x", "ann")
+    assert reader.state.tables["memos"] == {}
+
+
+def test_history_limit_trims_the_oldest(tmp_path, monkeypatch, snap):
+    monkeypatch.setattr(history_module, "HISTORY_LIMIT", 5)
+    project = Project.create(tmp_path / "p.json")
+    states = [snap(project)]
+    for i in range(8):
+        project.add_memo("project", None, f"memo {i}", "ann")
+        states.append(snap(project))
+    assert len(project.history.entries) == 5
+    assert [e.label for e in project.history.entries] == ["memo on project"] * 5
+    project.save()
+    project.close()
+
+    project = Project.open(tmp_path / "p.json", write=True)
+    assert len(project.history.entries) == 5
+    assert undo_all(project) == 5
+    assert snap(project) == states[3]  # the three oldest steps cannot be undone any more
+    project.redo()
+    project.add_memo("project", None, "branch", "ann")  # drops four undone entries
+    assert len(project.history.entries) == 2
+    project.close()
+    text = (tmp_path / "p.json").read_text()
+    assert text.count('"label": "memo on project"') == 2

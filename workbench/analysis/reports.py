@@ -1,0 +1,223 @@
+"""The reports of SPEC §5 as plain data: frequencies, matrix, co-occurrence, saturation.
+
+Every report reads the state indexes (codings by code, codings by document), so its cost grows
+with the number of codings, never with codes x codings. Counts are for each code itself, not
+its children, the same as ``workbench codes``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from workbench.core.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.core.project import Project
+
+#: The matrix column for segments whose document has no case, or whose case lacks the attribute.
+NONE_COLUMN = "(none)"
+KINDS = ("frequencies", "matrix", "cooccurrence", "saturation")
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key that puts "Respondent 2" before "Respondent 10" (ties broken by the raw text)."""
+    parts = re.split(r"(\d+)", text)
+    return (
+        tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts),
+        text,
+    )
+
+
+def union_length(spans: Iterable[tuple[int, int]]) -> int:
+    """How many distinct positions half-open spans cover together."""
+    total = 0
+    cur_start = cur_end = None
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if cur_end is None or start > cur_end:
+            if cur_end is not None:
+                total += cur_end - cur_start
+            cur_start, cur_end = start, end
+        elif end > cur_end:
+            cur_end = end
+    if cur_end is not None:
+        total += cur_end - cur_start
+    return total
+
+
+# --------------------------------------------------------------------------- frequencies
+def frequencies(project: Project) -> list[dict[str, Any]]:
+    """``[{"code", "segments", "documents", "cases", "chars"}]`` for every code, codebook order.
+
+    ``chars`` counts the distinct characters the code's segments cover (overlapping segments
+    in one document count once).
+    """
+    documents = project.state.tables["documents"]
+    by_code = project.state.codings_by_code
+    out: list[dict[str, Any]] = []
+    for code in project.codes():
+        codings = by_code.get(code.id, {}).values()
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for coding in codings:
+            spans[coding.document].append((coding.start, coding.end))
+        cases = set()
+        for doc_id in spans:
+            doc = documents.get(doc_id)
+            if doc is not None and doc.case:
+                cases.add(doc.case)
+        out.append(
+            {
+                "code": project.code_path(code),
+                "segments": len(codings),
+                "documents": len(spans),
+                "cases": len(cases),
+                "chars": sum(union_length(s) for s in spans.values()),
+            }
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- matrix
+def attribute_names(project: Project) -> list[str]:
+    """Every case attribute name in use, sorted."""
+    names = {key for case in project.state.tables["cases"].values() for key in case.attributes}
+    return sorted(names, key=natural_key)
+
+
+def matrix(project: Project, by: str = "case") -> dict[str, Any]:
+    """``{"rows": [PATH], "columns": [value], "cells": [[n]]}``: code x case (or attribute value).
+
+    A cell counts the coded segments of the row's code in documents whose case has the column's
+    value. ``by="case"`` uses case names (natural order); any other ``by`` names a case
+    attribute (its values sorted). Segments without a case, or whose case lacks the attribute,
+    go to a last column ``(none)`` when there are any.
+    """
+    cases = project.state.tables["cases"]
+    if by == "case":
+        value_of = {case.id: case.name for case in cases.values()}
+    else:
+        if by not in attribute_names(project):
+            known = ", ".join(attribute_names(project)) or "none yet"
+            raise WorkbenchError(
+                f"no case attribute {by!r} (attributes: {known}; or `case` for case names)"
+            )
+        value_of = {c.id: c.attributes[by] for c in cases.values() if by in c.attributes}
+    columns = sorted(set(value_of.values()), key=natural_key)
+    index = {value: i for i, value in enumerate(columns)}
+    none_index = len(columns)
+    column_of_doc = {
+        doc.id: index[value_of[doc.case]] if doc.case in value_of else none_index
+        for doc in project.state.tables["documents"].values()
+    }
+    rows: list[str] = []
+    cells: list[list[int]] = []
+    any_none = False
+    by_code = project.state.codings_by_code
+    for code in project.codes():
+        row = [0] * (len(columns) + 1)
+        for coding in by_code.get(code.id, {}).values():
+            col = column_of_doc.get(coding.document)
+            if col is None:
+                continue  # a coding of a missing document: `workbench check` reports it
+            row[col] += 1
+        any_none = any_none or row[none_index] > 0
+        rows.append(project.code_path(code))
+        cells.append(row)
+    if any_none:
+        columns = [*columns, NONE_COLUMN]
+    else:
+        cells = [row[:-1] for row in cells]
+    return {"rows": rows, "columns": columns, "cells": cells}
+
+
+# --------------------------------------------------------------------------- co-occurrence
+def count_overlaps(
+    spans: list[tuple[int, int, str]], counts: dict[tuple[str, str], int] | None = None
+) -> dict[tuple[str, str], int]:
+    """Add to ``counts`` one for each pair of overlapping ``(start, end, label)`` spans of one
+    document whose labels differ, keyed ``(smaller label, larger label)``.
+
+    A sweep: spans are taken in order of start and the active ones (not yet ended) wait in a
+    heap by end, so the cost is the sort plus the number of overlapping pairs, never all pairs.
+    Spans are half-open: ``[0, 5)`` and ``[5, 9)`` do not overlap; an empty span overlaps nothing.
+    """
+    if counts is None:
+        counts = defaultdict(int)
+    active: list[tuple[int, str]] = []
+    push, pop = heapq.heappush, heapq.heappop
+    for start, end, label in sorted(spans):
+        if end <= start:
+            continue
+        while active and active[0][0] <= start:
+            pop(active)
+        for _, other in active:
+            if other != label:
+                key = (other, label) if other < label else (label, other)
+                counts[key] = counts.get(key, 0) + 1
+        push(active, (end, label))
+    return counts
+
+
+def cooccurrence(project: Project) -> list[dict[str, Any]]:
+    """``[{"a", "b", "count"}]``: pairs of different codes whose codings overlap in a document.
+
+    A pair counts once for each pair of overlapping codings; ``a`` is the smaller path. Sorted
+    by count (largest first), then by ``a`` and ``b``.
+    """
+    codes = project.state.tables["codes"]
+    counts: dict[tuple[str, str], int] = {}
+    for codings in project.state.codings_by_document.values():
+        count_overlaps([(c.start, c.end, c.code) for c in codings.values()], counts)
+    paths: dict[str, str] = {}
+
+    def path(code_id: str) -> str:
+        if code_id not in paths:
+            code = codes.get(code_id)
+            paths[code_id] = project.code_path(code) if code is not None else code_id
+        return paths[code_id]
+
+    merged: dict[tuple[str, str], int] = defaultdict(int)
+    for (x, y), n in counts.items():
+        a, b = sorted((path(x), path(y)))
+        merged[(a, b)] += n
+    ordered = sorted(merged.items(), key=lambda item: (-item[1], item[0][0], item[0][1]))
+    return [{"a": a, "b": b, "count": n} for (a, b), n in ordered]
+
+
+# --------------------------------------------------------------------------- saturation
+def saturation(project: Project) -> list[dict[str, Any]]:
+    """``[{"document", "new_codes", "cumulative"}]`` in import order.
+
+    ``new_codes``: how many codes are applied in this document for the first time;
+    ``cumulative``: how many distinct codes have appeared up to and including it.
+    """
+    seen: set[str] = set()
+    codes = project.state.tables["codes"]
+    out: list[dict[str, Any]] = []
+    for doc in project.documents():
+        here = {
+            c.code for c in project.state.codings_by_document.get(doc.id, {}).values()
+            if c.code in codes
+        }
+        fresh = here - seen
+        seen |= fresh
+        out.append({"document": doc.name, "new_codes": len(fresh), "cumulative": len(seen)})
+    return out
+
+
+def run(project: Project, kind: str, *, by: str = "case") -> Any:
+    """The report ``kind`` (one of :data:`KINDS`)."""
+    if kind == "frequencies":
+        return frequencies(project)
+    if kind == "matrix":
+        return matrix(project, by=by)
+    if kind == "cooccurrence":
+        return cooccurrence(project)
+    if kind == "saturation":
+        return saturation(project)
+    raise WorkbenchError(f"unknown report {kind!r} (reports: {', '.join(KINDS)})")

@@ -1,0 +1,250 @@
+"""Names, GUIDs, colours, dates and small text rules shared by the REFI-QDA writer and reader.
+
+Our records already have UUIDs, so they are written as the GUIDs of their elements and read
+back as record ids: a project exported and imported again keeps every id. Elements that have no
+record of their own (users, variables, the "Themes" set, selections, case-memo links) get
+name-based UUIDs (uuid5 of a fixed namespace), so exporting twice writes the same GUIDs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+import uuid
+from datetime import UTC, datetime
+
+from workbench import __version__
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+PROJECT_SCHEMA = "http://schema.qdasoftware.org/versions/Project/v1.0/Project.xsd"
+CODEBOOK_SCHEMA = "http://schema.qdasoftware.org/versions/Codebook/v1.0/Codebook.xsd"
+#: every REFI-QDA namespace starts with this (project 1.0, 0:10, codebook 0:4, 1:0, ...)
+QDA_PREFIX = "urn:qda-xml:"
+
+ORIGIN = f"Workbench {__version__}"
+#: the Set that marks our themes (project level in a .qdpx, in the CodeBook of a .qdc)
+THEMES_SET = "Themes"
+THEMES_SET_DESCRIPTION = "Codes marked as themes in Workbench (thematic analysis)."
+#: the Link that attaches a case memo (a Case cannot hold a NoteRef)
+CASE_MEMO_LINK = "Memo on case"
+#: the coder of codings whose creating user is unknown
+UNKNOWN_CODER = "imported"
+#: the longest selection ``name`` written (the selected text, then an ellipsis)
+NAME_CHARS = 60
+
+_CANONICAL = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+_NAMESPACE = uuid.UUID("6f1c35a2-8d0e-5b7a-9c3e-2a4f5d6e7b80")
+
+
+def is_ours(origin: str) -> bool:
+    """True when a file was written by Workbench."""
+    return origin.strip().startswith("Workbench")
+
+
+def stable_guid(kind: str, *parts: str) -> str:
+    """A GUID that depends only on what it names (``kind`` and ``parts``)."""
+    return str(uuid.uuid5(_NAMESPACE, "\x1f".join((kind, *parts))))
+
+
+@functools.lru_cache(maxsize=4096)
+def user_guid(name: str) -> str:
+    """The GUID of the user (coder or memo author) called ``name``."""
+    return stable_guid("user", name)
+
+
+def record_guid(record_id: str) -> str:
+    """A record id as a GUID: itself when it is a UUID (always, for records we made)."""
+    return parse_guid(record_id) or stable_guid("record", record_id)
+
+
+def parse_guid(value: str | None) -> str | None:
+    """A GUID in any spelling (upper case, ``{...}``) as a lower-case UUID, or ``None``."""
+    if not value:
+        return None
+    if _CANONICAL.match(value):
+        return value
+    text = value.strip().strip("{}")
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return None
+
+
+def guid_key(value: str | None) -> str:
+    """A key to match GUID references with: the canonical UUID, else the stripped text."""
+    return parse_guid(value) or (value or "").strip().casefold()
+
+
+# --------------------------------------------------------------------------- colours
+
+_HEX = re.compile(r"^#?([0-9a-fA-F]{3,8})$")
+_RGB = re.compile(r"^rgba?\((.*)\)$", re.IGNORECASE)
+
+
+def parse_color(value: str | None) -> str | None:
+    """A colour as ``#rrggbb``: ``#RGB``, ``#RRGGBB``, ``#RGBA``, ``#RRGGBBAA``, ``rgb(...)``.
+
+    Transparency is dropped. ``None`` when the value is not a colour we can read.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    match = _HEX.match(text)
+    if match:
+        digits = match.group(1)
+        if len(digits) in (3, 4):
+            return "#" + "".join(ch * 2 for ch in digits[:3]).lower()
+        if len(digits) in (6, 8):
+            return "#" + digits[:6].lower()
+        return None
+    match = _RGB.match(text)
+    if match:
+        parts = [p.strip() for p in re.split(r"[,\s/]+", match.group(1).strip()) if p.strip()]
+        if len(parts) < 3:
+            return None
+        channels = []
+        for part in parts[:3]:
+            try:
+                number = float(part[:-1]) * 255 / 100 if part.endswith("%") else float(part)
+            except ValueError:
+                return None
+            channels.append(max(0, min(255, round(number))))
+        return "#" + "".join(f"{c:02x}" for c in channels)
+    return None
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@functools.lru_cache(maxsize=4096)
+def xsd_datetime(stamp: str | None) -> str | None:
+    """One of our timestamps as an ``xsd:dateTime`` in UTC with ``Z``; ``None`` if unreadable."""
+    parsed = _parse_time(stamp)
+    return None if parsed is None else parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def our_datetime(value: str | None) -> str | None:
+    """An ``xsd:dateTime`` from a file as our timestamp (UTC, whole seconds, ``Z``).
+
+    A time without a zone (Transana writes those) is taken as UTC.
+    """
+    return xsd_datetime(value)
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)  # more than microseconds
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).replace(microsecond=0)
+
+
+# --------------------------------------------------------------------------- text
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SPACE = re.compile(r"\s+")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (control characters, lone surrogates)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return _XML_BAD.sub("\ufffd", text)
+
+
+def has_xml_unsafe(text: str) -> bool:
+    """True when :func:`xml_safe` would change ``text``."""
+    return _XML_BAD.search(text) is not None
+
+
+def squash(text: str) -> str:
+    """Runs of white space as one space, without space at the ends."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def selection_name(text: str) -> str:
+    """The ``name`` of a selection: its text on one line, cut to :data:`NAME_CHARS` with "…"."""
+    flat = squash(text)
+    if len(flat) > NAME_CHARS:
+        flat = flat[: NAME_CHARS - 1].rstrip() + "…"
+    return flat
+
+
+def clean_name(value: str | None) -> str:
+    """A name from a file: NFC, one line, stripped."""
+    return squash(unicodedata.normalize("NFC", value or ""))
+
+
+# --------------------------------------------------------------------------- code criteria
+
+#: the labels of a code's criteria in its Description, in the order they are written
+CRITERIA = (("inclusion", "Inclusion"), ("exclusion", "Exclusion"), ("example", "Example"))
+_LABELS = {label: field for field, label in CRITERIA}
+_CRITERIA_START = re.compile(r"(?:\A|\n\n)(?=(?:Inclusion|Exclusion|Example): )")
+
+
+def compose_description(
+    description: str, inclusion: str = "", exclusion: str = "", example: str = ""
+) -> str:
+    """A code's description and criteria as one Description text.
+
+    The criteria follow the description after a blank line, one ``Label: value`` line each
+    (``Inclusion:``, ``Exclusion:``, ``Example:``); further lines of a value are indented by two
+    spaces, so :func:`parse_description` gets every field back exactly.
+    """
+    values = {"inclusion": inclusion, "exclusion": exclusion, "example": example}
+    block = [
+        f"{label}: " + values[field].replace("\n", "\n  ")
+        for field, label in CRITERIA
+        if values[field]
+    ]
+    if not block:
+        return description
+    criteria = "\n".join(block)
+    return f"{description}\n\n{criteria}" if description else criteria
+
+
+def parse_description(text: str) -> dict[str, str]:
+    """The fields :func:`compose_description` wrote: description, inclusion, exclusion, example."""
+    for match in _CRITERIA_START.finditer(text):
+        block_start = match.end()
+        fields = _parse_criteria(text[block_start:])
+        if fields is not None:
+            head = text[: match.start()]
+            return {"description": head, **fields}
+    return {"description": text, "inclusion": "", "exclusion": "", "example": ""}
+
+
+def _parse_criteria(block: str) -> dict[str, str] | None:
+    """The criteria of a block, or ``None`` when the block is not exactly what we write."""
+    found: dict[str, list[str]] = {}
+    order = [label for _, label in CRITERIA]
+    last = -1
+    current: list[str] | None = None
+    for line in block.split("\n"):
+        label, sep, rest = line.partition(": ")
+        if sep and label in _LABELS and order.index(label) > last:
+            last = order.index(label)
+            current = found.setdefault(_LABELS[label], [])
+            current.append(rest)
+        elif current is not None and line.startswith("  "):
+            current.append(line[2:])
+        else:
+            return None
+    if not found:
+        return None
+    out = {field: "\n".join(found.get(field, [])) for field, _ in CRITERIA}
+    if any(field in found and not out[field] for field, _ in CRITERIA):
+        return None  # we never write an empty criterion
+    return out

@@ -1,0 +1,434 @@
+"""Read a ``.qdpx`` archive, a ``.qdc`` codebook (or a bare ``.qde``) into plain records.
+
+Lenient as real files need (NOTES.md): exactly one ``*.qde`` at the root of the archive, in any
+case; ``sources/`` in any case; any ``urn:QDA-XML:`` namespace (elements matched by local name);
+BOMs; texts inline (``PlainTextContent``) or in files named ``internal://X``, bare ``X`` (qc), or
+``relative://X`` when X is inside the archive. Everything is read into memory here, before the
+project is touched. A file that cannot be read at all raises :class:`WorkbenchError`; a part of
+it that cannot be read is recorded on the record (``problem``) for the import summary.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from pathlib import Path
+from urllib.parse import unquote
+
+from lxml import etree
+
+from workbench.core.errors import WorkbenchError
+from workbench.core.text import decode, looks_binary
+from workbench.io.refi.names import QDA_PREFIX, clean_name, guid_key
+from workbench.io.refi.records import (
+    RCase,
+    RCode,
+    RCoding,
+    RFile,
+    RLink,
+    RNote,
+    ROther,
+    RSelection,
+    RSet,
+    RText,
+)
+
+#: the largest .qde read, and the largest text file read from an archive
+MAX_QDE = 256 * 1024 * 1024
+MAX_TEXT = 50 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def read_refi(path: Path) -> RFile:
+    """Read ``path`` (.qdpx archive, .qdc or .qde XML); raises WorkbenchError when unreadable."""
+    label = path.name
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except FileNotFoundError:
+        raise WorkbenchError(f"{path} does not exist") from None
+    except IsADirectoryError:
+        raise WorkbenchError(f"{path} is a folder, not a .qdpx or .qdc file") from None
+    except OSError as exc:
+        raise WorkbenchError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if head.startswith(b"PK"):
+        return _read_archive(path, label)
+    if path.suffix.lower() == ".qdpx":
+        raise WorkbenchError(f"{label} is not a .qdpx file: it is not a ZIP archive")
+    try:
+        if path.stat().st_size > MAX_QDE:
+            raise WorkbenchError(f"{label} is larger than {MAX_QDE // 2**20} MB; not imported")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise WorkbenchError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return _Parser(label, _parse_xml(data, label), None).run()
+
+
+def _read_archive(path: Path, label: str) -> RFile:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise WorkbenchError(
+            f"{label} is not a readable .qdpx archive (the ZIP is damaged or cut short: {exc})"
+        ) from None
+    with archive:
+        members = _Members(archive, label)
+        qdes = [i for i in archive.infolist() if "/" not in i.filename.strip("/")
+                and i.filename.lower().endswith(".qde") and not i.is_dir()]
+        if not qdes:
+            raise WorkbenchError(f"{label} holds no project.qde: it is not a REFI-QDA project")
+        if len(qdes) > 1:
+            names = ", ".join(i.filename for i in qdes)
+            raise WorkbenchError(f"{label} holds several .qde files ({names}); expected one")
+        data = members.read(qdes[0], MAX_QDE)
+        root = _parse_xml(data, f"{label}: {qdes[0].filename}")
+        return _Parser(label, root, members).run()
+
+
+def _parse_xml(data: bytes, label: str) -> etree._Element:
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True,
+        load_dtd=False, huge_tree=False,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (exc.lineno, 0)
+        why = re.sub(r",? line \d+, column \d+$", "", (exc.msg or "unreadable").strip())
+        raise WorkbenchError(
+            f"{label} is not well-formed XML (line {line}, column {column}: {why})"
+        ) from None
+    except ValueError as exc:
+        raise WorkbenchError(f"{label} cannot be read as XML ({exc})") from None
+    if root is None:
+        raise WorkbenchError(f"{label} is empty")
+    return root
+
+
+class _Members:
+    """The files of an archive, found by name in any case."""
+
+    def __init__(self, archive: zipfile.ZipFile, label: str) -> None:
+        self.archive = archive
+        self.label = label
+        self.by_name = {
+            i.filename.replace("\\", "/").lower(): i for i in archive.infolist() if not i.is_dir()
+        }
+
+    def find(self, name: str) -> zipfile.ZipInfo | None:
+        name = name.replace("\\", "/").lstrip("/")
+        for candidate in (name, unquote(name)):
+            info = self.by_name.get(posixpath.normpath(candidate).lower())
+            if info is not None:
+                return info
+        return None
+
+    def read(self, info: zipfile.ZipInfo, limit: int) -> bytes:
+        too_big = f"{self.label}: {info.filename} is larger than {limit // 2**20} MB"
+        if info.file_size > limit:
+            raise WorkbenchError(too_big)
+        try:
+            with self.archive.open(info) as handle:
+                data = handle.read(limit + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
+                NotImplementedError) as exc:
+            raise WorkbenchError(
+                f"{self.label} is damaged: {info.filename} cannot be unpacked ({exc})"
+            ) from None
+        if len(data) > limit:
+            raise WorkbenchError(too_big)
+        return data
+
+
+# --------------------------------------------------------------------------- XML helpers
+
+
+def _local(el: etree._Element) -> str:
+    tag = el.tag
+    return tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
+
+
+def _kids(el: etree._Element | None, name: str | None = None) -> list[etree._Element]:
+    if el is None:
+        return []
+    return [c for c in el if isinstance(c.tag, str) and (name is None or _local(c) == name)]
+
+
+def _kid(el: etree._Element | None, name: str) -> etree._Element | None:
+    found = _kids(el, name)
+    return found[0] if found else None
+
+
+def _text(el: etree._Element | None, name: str) -> str:
+    child = _kid(el, name)
+    return "" if child is None else "".join(child.itertext())
+
+
+def _attr(el: etree._Element, name: str) -> str:
+    value = el.get(name)
+    if value is None:
+        low = name.lower()
+        for key, val in el.attrib.items():
+            if etree.QName(key).localname.lower() == low:
+                return val
+        return ""
+    return value
+
+
+def _refs(el: etree._Element, name: str, attr: str = "targetGUID") -> list[str]:
+    return [guid_key(_attr(r, attr) or _attr(r, "guid")) for r in _kids(el, name)]
+
+
+def _int(value: str) -> int | None:
+    try:
+        return int(value.strip())
+    except ValueError:
+        try:
+            return int(float(value.strip()))
+        except ValueError:
+            return None
+
+
+# --------------------------------------------------------------------------- the parser
+
+
+class _Parser:
+    def __init__(self, label: str, root: etree._Element, members: _Members | None) -> None:
+        self.label = label
+        self.root = root
+        self.members = members
+
+    def run(self) -> RFile:
+        root = self.root
+        kind = _local(root)
+        if kind not in ("Project", "CodeBook"):
+            raise WorkbenchError(
+                f"{self.label} is not a REFI-QDA project or codebook (its root element is "
+                f"<{kind or '?'}>)"
+            )
+        namespace = etree.QName(root).namespace or ""
+        out = RFile(
+            label=self.label, kind="project" if kind == "Project" else "codebook",
+            name=_attr(root, "name"), origin=_attr(root, "origin"), namespace=namespace,
+        )
+        self.base_path = _attr(root, "basePath")
+        if kind == "CodeBook":
+            out.codes = [self._code(c) for c in _kids(_kid(root, "Codes"), "Code")]
+            out.sets = [self._set(s) for s in _kids(_kid(root, "Sets"), "Set")]
+            return out
+        for user in _kids(_kid(root, "Users"), "User"):
+            out.users[guid_key(_attr(user, "guid"))] = _attr(user, "name") or _attr(user, "id")
+        book = _kid(root, "CodeBook")
+        out.codes = [self._code(c) for c in _kids(_kid(book, "Codes"), "Code")]
+        for var in _kids(_kid(root, "Variables"), "Variable"):
+            out.variables[guid_key(_attr(var, "guid"))] = (
+                _attr(var, "name"), _attr(var, "typeOfVariable") or "Text")
+        out.cases = [self._case(c) for c in _kids(_kid(root, "Cases"), "Case")]
+        for source in _kids(_kid(root, "Sources")):
+            self._source(source, out)
+        out.notes = [self._note(n) for n in _kids(_kid(root, "Notes"), "Note")]
+        for link in _kids(_kid(root, "Links"), "Link"):
+            out.links.append(RLink(
+                guid_key(_attr(link, "guid")), clean_name(_attr(link, "name")),
+                guid_key(_attr(link, "originGUID")), guid_key(_attr(link, "targetGUID")),
+                _refs(link, "NoteRef")))
+        out.sets = [self._set(s) for s in _kids(_kid(root, "Sets"), "Set")]
+        out.graphs = [clean_name(_attr(g, "name")) or "(unnamed)"
+                      for g in _kids(_kid(root, "Graphs"), "Graph")]
+        out.description = _text(root, "Description")
+        out.note_refs = _refs(root, "NoteRef")
+        return out
+
+    # -- codebook ------------------------------------------------------------------------
+    def _code(self, el: etree._Element) -> RCode:
+        codable = _attr(el, "isCodable").strip().lower() not in ("false", "0")
+        return RCode(
+            guid=guid_key(_attr(el, "guid")), name=_attr(el, "name"), codable=codable,
+            color=_attr(el, "color") or None, description=_text(el, "Description"),
+            note_refs=_refs(el, "NoteRef"), children=[self._code(c) for c in _kids(el, "Code")],
+        )
+
+    def _set(self, el: etree._Element) -> RSet:
+        return RSet(
+            guid_key(_attr(el, "guid")), clean_name(_attr(el, "name")), _refs(el, "MemberCode"),
+            len(_kids(el, "MemberSource")), len(_kids(el, "MemberNote")),
+        )
+
+    def _case(self, el: etree._Element) -> RCase:
+        return RCase(
+            guid=guid_key(_attr(el, "guid")), name=_attr(el, "name"),
+            description=_text(el, "Description"), values=_values(el),
+            sources=_refs(el, "SourceRef"), code_refs=len(_kids(el, "CodeRef")),
+            selection_refs=len(_kids(el, "SelectionRef")),
+        )
+
+    # -- sources -------------------------------------------------------------------------
+    def _source(self, el: etree._Element, out: RFile) -> None:
+        kind = _local(el)
+        name = clean_name(_attr(el, "name"))
+        if kind == "TextSource":
+            out.texts.append(self._text_source(el, kind, name))
+            return
+        if kind == "PDFSource":
+            rep = _kid(el, "Representation")
+            regions = _kids(el, "PDFSelection")
+            if rep is not None:
+                text = self._text_source(rep, kind, name or clean_name(_attr(rep, "name")))
+                text.guid = guid_key(_attr(el, "guid"))
+                text.codings = [*_codings(el), *text.codings]
+                text.note_refs = [*_refs(el, "NoteRef"), *text.note_refs]
+                text.values = [*_values(el), *text.values]
+                text.created = text.created or _attr(el, "creationDateTime")
+                if regions:
+                    text.lost = f"{len(regions)} PDF region selection(s) (the text is imported)"
+                if text.raw is not None:
+                    out.texts.append(text)
+                    return
+                why = ("PDF files are not supported, and its plain-text representation cannot be "
+                       f"read ({text.problem})")
+            else:
+                why = "PDF files are not supported (and it has no plain-text representation)"
+        elif kind == "PictureSource":
+            why = "pictures are not supported"
+        elif kind in ("AudioSource", "VideoSource"):
+            why = f"{kind[:-6].lower()} is not supported (transcripts of media are not read)"
+        else:
+            why = f"<{kind}> sources are not supported"
+        selections = [s for s in el.iter() if isinstance(s.tag, str)
+                      and _local(s).endswith("Selection")]
+        codings = [c for c in el.iter() if isinstance(c.tag, str) and _local(c) == "Coding"]
+        refs = [guid_key(_attr(r, "targetGUID")) for r in el.iter()
+                if isinstance(r.tag, str) and _local(r) == "NoteRef"]
+        out.others.append(ROther(
+            guid_key(_attr(el, "guid")), kind, name or "(unnamed)", len(selections),
+            len(codings), why, refs))
+
+    def _text_source(self, el: etree._Element, kind: str, name: str) -> RText:
+        text = RText(
+            guid=guid_key(_attr(el, "guid")), name=name, kind=kind, raw=None, problem="",
+            created=_attr(el, "creationDateTime"), modified=_attr(el, "modifiedDateTime"),
+            description=_text(el, "Description"),
+            selections=[self._selection(s) for s in _kids(el, "PlainTextSelection")],
+            codings=_codings(el), note_refs=_refs(el, "NoteRef"), values=_values(el),
+        )
+        text.raw, text.problem, text.docx = self._content(el)
+        return text
+
+    def _selection(self, el: etree._Element) -> RSelection:
+        return RSelection(
+            guid=guid_key(_attr(el, "guid")), name=_attr(el, "name"),
+            start=_int(_attr(el, "startPosition")), end=_int(_attr(el, "endPosition")),
+            user=guid_key(_attr(el, "creatingUser")), created=_attr(el, "creationDateTime"),
+            description=_text(el, "Description"), codings=_codings(el),
+            note_refs=_refs(el, "NoteRef"),
+        )
+
+    def _note(self, el: etree._Element) -> RNote:
+        raw, problem, _ = self._content(el)
+        return RNote(
+            guid=guid_key(_attr(el, "guid")), name=clean_name(_attr(el, "name")),
+            description=_text(el, "Description"), text=raw, problem=problem,
+            user=guid_key(_attr(el, "creatingUser")), created=_attr(el, "creationDateTime"),
+            modified=_attr(el, "modifiedDateTime"),
+        )
+
+    # -- texts ---------------------------------------------------------------------------
+    def _content(self, el: etree._Element) -> tuple[str | None, str, bool]:
+        """(text, problem, from_docx) of a TextSource-like element."""
+        inline = _kid(el, "PlainTextContent")
+        if inline is not None:
+            return "".join(inline.itertext()), "", False
+        plain = _attr(el, "plainTextPath").strip()
+        rich = _attr(el, "richTextPath").strip()
+        if plain:
+            data, problem = self._file(plain)
+            if data is None:
+                return None, problem, False
+            return _decode(data, plain)
+        if rich:
+            data, problem = self._file(rich)
+            if data is None:
+                return None, problem, False
+            if rich.lower().endswith(".docx"):
+                from workbench.io.formats import office
+
+                try:
+                    return office.read_docx(data, rich)[0], "", True
+                except WorkbenchError as exc:
+                    return None, str(exc), False
+            if rich.lower().endswith(".txt"):
+                return _decode(data, rich)
+            return None, f"its only text is {rich}, which is not .docx or .txt", False
+        return None, "it has neither PlainTextContent nor plainTextPath", False
+
+    def _file(self, ref: str) -> tuple[bytes | None, str]:
+        """The bytes of a file an element refers to, or (None, why not)."""
+        scheme, sep, rest = ref.partition("://")
+        if not sep:
+            scheme, rest = "", ref
+        scheme = scheme.lower()
+        if scheme in ("absolute", "file", "http", "https"):
+            return None, f"{ref} is outside the archive"
+        rest = rest.lstrip("/")
+        candidates = [f"sources/{rest}", rest]
+        if scheme == "relative" and self.base_path and not _is_absolute(self.base_path):
+            candidates.insert(0, posixpath.join(self.base_path.replace("\\", "/"), rest))
+        if self.members is None:
+            return None, f"{ref} is not available (a bare .qde or .qdc has no files)"
+        for candidate in candidates:
+            info = self.members.find(candidate)
+            if info is not None:
+                try:
+                    return self.members.read(info, MAX_TEXT), ""
+                except WorkbenchError as exc:
+                    return None, str(exc)
+        if scheme == "relative":
+            return None, f"{ref} is outside the archive (relative to the original project folder)"
+        return None, f"{ref} is missing from the archive"
+
+
+def _decode(data: bytes, ref: str) -> tuple[str | None, str, bool]:
+    if looks_binary(data):
+        return None, f"{ref} is not a text file", False
+    try:
+        return decode(data, source=ref), "", False
+    except WorkbenchError as exc:
+        return None, str(exc), False
+
+
+def _codings(el: etree._Element) -> list[RCoding]:
+    out = []
+    for c in _kids(el, "Coding"):
+        ref = _kid(c, "CodeRef")
+        out.append(RCoding(
+            guid=guid_key(_attr(c, "guid")),
+            code_ref=guid_key(_attr(ref, "targetGUID")) if ref is not None else "",
+            user=guid_key(_attr(c, "creatingUser")), created=_attr(c, "creationDateTime"),
+            note_refs=_refs(c, "NoteRef"),
+        ))
+    return out
+
+
+def _values(el: etree._Element) -> list[tuple[str, str]]:
+    out = []
+    for vv in _kids(el, "VariableValue"):
+        ref = _kid(vv, "VariableRef")
+        value = ""
+        for child in _kids(vv):
+            if _local(child).endswith("Value"):
+                value = "".join(child.itertext()).strip()
+        out.append((guid_key(_attr(ref, "targetGUID")) if ref is not None else "", value))
+    return out
+
+
+def _is_absolute(path: str) -> bool:
+    return path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":")
+
+
+def is_qda_namespace(namespace: str) -> bool:
+    """True for any REFI-QDA namespace (``urn:QDA-XML:...``)."""
+    return namespace.lower().startswith(QDA_PREFIX)
