@@ -134,13 +134,29 @@ def to_record(obj: Any) -> dict[str, Any]:
     return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {
+    cls: frozenset(f.name for f in dataclasses.fields(cls))
+    for cls in (*RECORD_TYPES.values(), Paragraph)
+}
+
+
 def from_record(table: str, rec: dict[str, Any]) -> Any:
     """Build the record object of ``table`` from its dictionary, ignoring unknown keys."""
     cls = RECORD_TYPES[table]
-    names = {f.name for f in dataclasses.fields(cls)}
-    kwargs = {k: v for k, v in rec.items() if k in names}
+    kwargs = rec if rec.keys() <= _FIELD_NAMES[cls] else _known(cls, rec)
     if cls is Document:
-        kwargs["paragraphs"] = [Paragraph(**p) for p in rec.get("paragraphs", [])]
+        kwargs = dict(kwargs)
+        kwargs["paragraphs"] = [
+            Paragraph(**(p if p.keys() <= _FIELD_NAMES[Paragraph] else _known(Paragraph, p)))
+            for p in rec.get("paragraphs", [])
+        ]
     elif cls is Case:
+        kwargs = dict(kwargs)
         kwargs["attributes"] = dict(rec.get("attributes", {}))
     return cls(**kwargs)
+
+
+def _known(cls: type, rec: dict[str, Any]) -> dict[str, Any]:
+    """The keys of ``rec`` that ``cls`` has fields for (newer files may carry more)."""
+    names = _FIELD_NAMES[cls]
+    return {k: v for k, v in rec.items() if k in names}
