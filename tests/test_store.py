@@ -17,6 +17,7 @@ import pytest
 from tinydb import Query
 from tinydb.table import Document as TinyDocument
 
+import workbench.store.atomic as atomic
 import workbench.store.fileformat as fileformat
 import workbench.store.migrations as migrations
 import workbench.store.storage as storage
@@ -447,7 +448,9 @@ def test_a_failed_write_keeps_the_old_file_and_the_changes(tmp_path, monkeypatch
     project = Project.open(path, write=True)
     before = path.read_bytes()
     memo = project.add_memo("project", None, "written while the disk was full", "ann")
-    monkeypatch.setattr(storage, "os", FaultyOS(**fault))
+    faulty = FaultyOS(**fault)
+    monkeypatch.setattr(storage, "os", faulty)
+    monkeypatch.setattr(atomic, "os", faulty)
     if "link" in fault:
         project.save()  # not a failure: the backup is copied instead
         assert backup_path(path, 1).read_bytes() == before
@@ -461,6 +464,7 @@ def test_a_failed_write_keeps_the_old_file_and_the_changes(tmp_path, monkeypatch
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
     monkeypatch.setattr(storage, "os", os)  # the disk has room again
+    monkeypatch.setattr(atomic, "os", os)
     project.save()
     assert not project.dirty
     project.close()

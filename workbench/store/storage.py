@@ -21,6 +21,7 @@ from tinydb.table import Table
 
 from workbench.core.errors import ProjectUnreadable, WorkbenchError
 from workbench.store import fileformat
+from workbench.store.atomic import atomic_write
 
 #: How many backups to keep beside the project.
 BACKUP_COUNT = 3
@@ -77,30 +78,10 @@ class AtomicJSONStorage(Storage):
         migration rewrites the file) or ``"never"`` (writing a backup back in place: the file
         being replaced is then not worth a place among the backups).
         """
-        folder = self.path.parent
-        tmp = folder / f".{self.path.name}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            _unlink_quietly(tmp)
-            raise
-        os.close(fd)
-        try:
-            if self.path.exists() and (
-                backup == "always" or (backup == "when due" and self._backup_due())
-            ):
-                self._rotate_backups()
-            os.replace(tmp, self.path)
-        except BaseException:
-            _unlink_quietly(tmp)
-            raise
-        _fsync_folder(folder)
+        rotate = self.path.exists() and (
+            backup == "always" or (backup == "when due" and self._backup_due())
+        )
+        atomic_write(self.path, payload, before_replace=self._rotate_backups if rotate else None)
 
     def _backup_due(self) -> bool:
         """A backup is due when the file on disk is BACKUP_INTERVAL newer than the newest backup.
@@ -174,33 +155,13 @@ def remove_stale_temps(path: Path) -> list[Path]:
     prefix = f".{path.name}."
     for tmp in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
         if tmp.name[len(prefix) : -len(".tmp")].isdigit():
-            _unlink_quietly(tmp)
+            tmp.unlink(missing_ok=True)
             removed.append(tmp)
     return removed
 
 
 def _short(exc: Exception) -> str:
     return str(exc).split("\n")[0][:120]
-
-
-def _unlink_quietly(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class RecordTable(Table):

@@ -18,8 +18,6 @@ What goes where (every file validates against the REFI-QDA 1.0 schemas):
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -52,6 +50,7 @@ from workbench.io.refi.names import (
     xsd_datetime,
 )
 from workbench.io.refi.summary import ExportSummary
+from workbench.store.atomic import write_private
 
 
 def export_qdpx(project: Project, out: Path) -> ExportSummary:
@@ -61,7 +60,7 @@ def export_qdpx(project: Project, out: Path) -> ExportSummary:
     writer = _Writer(project, PROJECT_NS, summary)
     root, texts = writer.project()
     qde = _serialise(root)
-    _write_private(out, lambda handle: _zip(handle, qde, texts))
+    write_private(out, lambda handle: _zip(handle, qde, texts))
     return summary
 
 
@@ -73,7 +72,7 @@ def export_qdc(project: Project, out: Path) -> ExportSummary:
         raise WorkbenchError("the codebook is empty: a .qdc needs at least one code")
     root = _Writer(project, CODEBOOK_NS, summary).codebook()
     data = _serialise(root)
-    _write_private(out, lambda handle: handle.write(data))
+    write_private(out, data)
     return summary
 
 
@@ -292,35 +291,3 @@ def _zip(handle, qde: bytes, texts: dict[str, str]) -> None:
             archive.writestr(info, data)
 
 
-def _write_private(out: Path, write) -> None:
-    """Write through ``write(handle)`` to a 0600 temporary file beside ``out``, then replace."""
-    out = out.expanduser()
-    if out.is_dir():
-        raise WorkbenchError(f"{out} is a folder; give a file name")
-    folder = out.parent
-    if not folder.is_dir():
-        raise WorkbenchError(f"cannot write {out}: the folder {folder} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise WorkbenchError(f"cannot write {out}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, out)
-    except OSError as exc:
-        _unlink(tmp)
-        raise WorkbenchError(f"cannot write {out}: {exc.strerror or exc}") from None
-    except BaseException:
-        _unlink(tmp)
-        raise
-
-
-def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from workbench.core.errors import WorkbenchError
 from workbench.io.writeup import content
-from workbench.io.writeup.files import write_private
+from workbench.store.atomic import write_private
 
 if TYPE_CHECKING:
     from workbench.core.project import Project
