@@ -143,20 +143,26 @@ _FIELD_NAMES: dict[type, frozenset[str]] = {
 def from_record(table: str, rec: dict[str, Any]) -> Any:
     """Build the record object of ``table`` from its dictionary, ignoring unknown keys."""
     cls = RECORD_TYPES[table]
-    kwargs = rec if rec.keys() <= _FIELD_NAMES[cls] else _known(cls, rec)
     if cls is Document:
-        kwargs = dict(kwargs)
-        kwargs["paragraphs"] = [
-            Paragraph(**(p if p.keys() <= _FIELD_NAMES[Paragraph] else _known(Paragraph, p)))
-            for p in rec.get("paragraphs", [])
-        ]
-    elif cls is Case:
-        kwargs = dict(kwargs)
+        kwargs = _known(cls, rec)
+        kwargs["paragraphs"] = [_build(Paragraph, p) for p in rec.get("paragraphs", [])]
+        return cls(**kwargs)
+    if cls is Case:
+        kwargs = _known(cls, rec)
         kwargs["attributes"] = dict(rec.get("attributes", {}))
-    return cls(**kwargs)
+        return cls(**kwargs)
+    return _build(cls, rec)
+
+
+def _build(cls: type, rec: dict[str, Any]) -> Any:
+    """``cls(**rec)``, dropping keys a newer file may carry that ``cls`` has no field for."""
+    try:
+        return cls(**rec)
+    except TypeError:
+        return cls(**_known(cls, rec))
 
 
 def _known(cls: type, rec: dict[str, Any]) -> dict[str, Any]:
-    """The keys of ``rec`` that ``cls`` has fields for (newer files may carry more)."""
+    """The keys of ``rec`` that ``cls`` has fields for."""
     names = _FIELD_NAMES[cls]
     return {k: v for k, v in rec.items() if k in names}

@@ -37,8 +37,8 @@ class ProjectState:
         self.codings_by_document: dict[str, dict[str, Coding]] = defaultdict(dict)
         self.codings_by_code: dict[str, dict[str, Coding]] = defaultdict(dict)
         # (document, code, start, end, coder) -> codings; more than one only in a merged file
-        self.codings_by_key: dict[tuple[str, str, int, int, str], dict[str, Coding]] = (
-            defaultdict(dict)
+        self.codings_by_key: dict[tuple[str, str, int, int, str], dict[str, Coding]] = defaultdict(
+            dict
         )
         self.children: dict[str | None, dict[str, Code]] = defaultdict(dict)
         self.memos_by_target: dict[tuple[str, str | None], dict[str, Memo]] = defaultdict(dict)
@@ -53,8 +53,29 @@ class ProjectState:
         """Fill the state from a file's tables (no history is recorded)."""
         self.meta = dict(data.get("meta", {}).get("project", {}))
         for table in RECORD_TYPES:
+            if table == "codings":
+                self._load_codings(data.get(table, {}).values())
+                continue
             for rec in data.get(table, {}).values():
                 self._add(table, from_record(table, rec))
+
+    def _load_codings(self, records: Iterable[dict[str, Any]]) -> None:
+        """:meth:`_add` for every coding, unrolled: codings are most of a large project."""
+        table = self.tables["codings"]
+        by_document, by_code, by_key = (
+            self.codings_by_document,
+            self.codings_by_code,
+            self.codings_by_key,
+        )
+        for rec in records:
+            coding = from_record("codings", rec)
+            cid = coding.id
+            table[cid] = coding
+            by_document[coding.document][cid] = coding
+            by_code[coding.code][cid] = coding
+            by_key[(coding.document, coding.code, coding.start, coding.end, coding.coder)][cid] = (
+                coding
+            )
 
     # -- reading ----------------------------------------------------------------------------
     def get(self, table: str, record_id: str) -> Any | None:
