@@ -55,7 +55,7 @@ def measure(label: str, argv: list[str], runs: int, setup=None) -> dict:
         times.append(elapsed)
         peaks.append(peak)
     row = {"what": label, "median_s": statistics.median(times), "peak_mb": max(peaks)}
-    print(f"{label:<58} {row['median_s']*1000:8.0f} ms {row['peak_mb']:7.0f} MB", flush=True)
+    print(f"{label:<58} {row['median_s'] * 1000:8.0f} ms {row['peak_mb']:7.0f} MB", flush=True)
     return row
 
 
@@ -72,8 +72,11 @@ def main() -> None:
     sample = ROOT / "sample_project"
     rows = [
         measure("sample: quotes --json", [*wb, "quotes", str(sample), "--json"], args.runs),
-        measure("sample: report frequencies --json",
-                [*wb, "report", str(sample), "frequencies", "--json"], args.runs),
+        measure(
+            "sample: report frequencies --json",
+            [*wb, "report", str(sample), "frequencies", "--json"],
+            args.runs,
+        ),
         measure("sample: check", [*wb, "check", str(sample)], args.runs),
     ]
     project = args.large / "project.json"
@@ -81,10 +84,16 @@ def main() -> None:
         first_code = "Theme 01/Code 001"
         rows += [
             measure("large: quotes --json", [*wb, "quotes", str(project), "--json"], args.runs),
-            measure("large: quotes --code (one code's segments)",
-                    [*wb, "quotes", str(project), "--code", first_code, "--json"], args.runs),
-            measure("large: report frequencies --json",
-                    [*wb, "report", str(project), "frequencies", "--json"], args.runs),
+            measure(
+                "large: quotes --code (one code's segments)",
+                [*wb, "quotes", str(project), "--code", first_code, "--json"],
+                args.runs,
+            ),
+            measure(
+                "large: report frequencies --json",
+                [*wb, "report", str(project), "frequencies", "--json"],
+                args.runs,
+            ),
             measure("large: docs --json", [*wb, "docs", str(project), "--json"], args.runs),
         ]
     transcripts = sorted((args.large / "transcripts").glob("*.txt"))
@@ -96,9 +105,14 @@ def main() -> None:
                 shutil.rmtree(target, ignore_errors=True)
                 subprocess.run([*wb, "init", str(target)], check=True, capture_output=True)
 
-            rows.append(measure(f"import {len(transcripts)} transcripts into a new project",
-                                [*wb, "import", str(target), *map(str, transcripts)],
-                                args.runs, setup=fresh))
+            rows.append(
+                measure(
+                    f"import {len(transcripts)} transcripts into a new project",
+                    [*wb, "import", str(target), *map(str, transcripts)],
+                    args.runs,
+                    setup=fresh,
+                )
+            )
 
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
