@@ -240,3 +240,16 @@ def random_texts():
     from types import SimpleNamespace
 
     return SimpleNamespace(text=random_text, edit=random_edit)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    """``cli(*args)`` runs the command line in-process; returns (status, stdout, stderr)."""
+    from workbench.cli.main import main
+
+    def run(*args: object) -> tuple[int, str, str]:
+        status = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run

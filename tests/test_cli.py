@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from workbench.cli import commands as cli_commands
-from workbench.cli.main import main
 
 INT1 = "Interviewer: Hello 👋 there.\r\nRespondent: Я злюсь, ужасно. Anger is real.\r\n"
 INT2 = "Interviewer: Second talk.\nRespondent: Мы в Алматы 😀 и всё.\n"
@@ -24,18 +23,6 @@ def _config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config.write_text('coder = "aigerim"\n', encoding="utf-8")
     monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
     monkeypatch.delenv("WORKBENCH_DEBUG", raising=False)
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):
-    """``cli(*args)`` runs main and returns (status, stdout, stderr)."""
-
-    def run(*args: object) -> tuple[int, str, str]:
-        status = main([str(a) for a in args])
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
 
 
 @pytest.fixture

@@ -7,24 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from workbench.cli.main import main
-
 TEXT = "Interviewer: Why activism?\nRespondent: Anger, mostly. And privilege; I could afford it.\n"
 
 
 @pytest.fixture(autouse=True)
 def _config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_CONFIG", str(tmp_path / "no-config.toml"))
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):
-    def run(*args: object) -> tuple[int, str, str]:
-        status = main([str(a) for a in args])
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
 
 
 @pytest.fixture

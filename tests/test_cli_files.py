@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from workbench.cli import output
-from workbench.cli.main import main
 
 WORKBENCH = Path(sys.executable).parent / "workbench"
 TEXT = (
@@ -29,16 +28,6 @@ TEXT = (
 def _config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.delenv("WORKBENCH_DEBUG", raising=False)
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):
-    def run(*args: object) -> tuple[int, str, str]:
-        status = main([str(a) for a in args])
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
 
 
 def span(words: str) -> tuple[int, int]:
