@@ -112,6 +112,8 @@ def build(target: Path | None = None, *, source: Path = HERE) -> dict[str, int]:
         target.unlink(missing_ok=True)
         raise
     project.close()
+    for backup in target.parent.glob(f"{target.name}.bak-*"):
+        backup.unlink()  # of the empty file the build started from: the sources are the backup
     return counts
 
 

@@ -161,11 +161,11 @@ class Project(CodebookOperations):
         A TUI takes the snapshot on its UI thread and renders and writes it on a worker thread.
         """
         tables = self.state.lines()
-        tables["meta"] = {"project": fileformat.dump_record(self.state.meta)}
+        tables["meta"] = {"project": fileformat.dump_entry("project", self.state.meta)}
         history = self.history
         for entry in history.entries:
             if entry.id in history.dirty_ids or entry.id not in self._history_lines:
-                self._history_lines[entry.id] = fileformat.dump_record(entry.to_record())
+                self._history_lines[entry.id] = fileformat.dump_entry(entry.id, entry.to_record())
         history.dirty_ids.clear()
         for entry_id in history.dropped_ids:
             self._history_lines.pop(entry_id, None)

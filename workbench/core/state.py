@@ -21,7 +21,7 @@ from workbench.core.model import (
     from_record,
     to_record,
 )
-from workbench.store.fileformat import dump_record
+from workbench.store.fileformat import dump_entry
 
 Record = Document | Case | Code | Coding | Memo
 #: Called with (table, record_id, record_before_or_None) before each change.
@@ -95,7 +95,7 @@ class ProjectState:
             if len(cache) != len(records):
                 for rid, obj in records.items():
                     if rid not in cache:
-                        cache[rid] = dump_record(to_record(obj))
+                        cache[rid] = dump_entry(rid, to_record(obj))
             out[table] = dict(cache)
         return out
 

@@ -15,35 +15,39 @@ from typing import Any
 SCHEMA_VERSION = 1
 
 
-def dump_record(record: Mapping[str, Any]) -> str:
-    """One record as a line of compact, sorted-key JSON (non-ASCII kept readable)."""
-    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+def dump_entry(record_id: str, record: Mapping[str, Any]) -> str:
+    """One record as its line of the file: ``    "id": {compact, sorted-key JSON}``."""
+    key = json.dumps(record_id, ensure_ascii=False)
+    body = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+    return f"    {key}: {body}"
 
 
 def render(tables: Mapping[str, Mapping[str, str]]) -> str:
-    """The whole file from already dumped records: ``tables[table][record_id] = line``."""
-    out = ["{"]
-    table_names = sorted(tables)
-    for t_index, table in enumerate(table_names):
-        records = tables[table]
-        out.append(f"  {json.dumps(table)}: {{")
-        ids = sorted(records)
-        last = len(ids) - 1
-        for r_index, record_id in enumerate(ids):
-            comma = "," if r_index < last else ""
-            out.append(
-                f"    {json.dumps(record_id, ensure_ascii=False)}: {records[record_id]}{comma}"
-            )
-        out.append("  }" + ("," if t_index < len(table_names) - 1 else ""))
-    out.append("}")
-    return "\n".join(out) + "\n"
+    """The whole file from entry lines (:func:`dump_entry`): ``tables[table][record_id]``.
+
+    Only sorting and joining happen here, so a TUI can render a large project on a worker
+    thread without holding the interpreter for long.
+    """
+    parts = ["{\n"]
+    names = sorted(tables)
+    for n, table in enumerate(names):
+        entries = tables[table]
+        comma = ",\n" if n < len(names) - 1 else "\n"
+        if not entries:
+            parts.append(f"  {json.dumps(table)}: {{}}{comma}")
+            continue
+        parts.append(f"  {json.dumps(table)}: {{\n")
+        parts.append(",\n".join([entries[rid] for rid in sorted(entries)]))
+        parts.append("\n  }" + comma)
+    parts.append("}\n")
+    return "".join(parts)
 
 
 def render_data(data: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> str:
     """The whole file from record dictionaries."""
     return render(
         {
-            table: {rid: dump_record(rec) for rid, rec in records.items()}
+            table: {rid: dump_entry(rid, rec) for rid, rec in records.items()}
             for table, records in data.items()
         }
     )

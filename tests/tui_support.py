@@ -1,0 +1,121 @@
+"""Shared helpers of the TUI tests: a small fixed study, an isolated environment, screen text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.core.project import Project
+
+INTERVIEW_1 = (
+    "Interviewer: How did you come to activism?\n"
+    "Respondent 1: Through friends. A chat group of queer people in Almaty pulled me in.\n"
+    "\n"
+    "Interviewer: What keeps you going?\n"
+    "Respondent 1: Anger, honestly. Anger at how we are treated keeps me going.\n"
+    "Respondent 1: And a feeling that it is my calling, not a job.\n"
+)
+INTERVIEW_2 = (
+    "Интервьюер: Как вы пришли в активизм?\n"
+    "Респондент 2: Через друзей из чата. Было страшно, но интересно 😀.\n"
+    "Интервьюер: Что вас держит?\n"
+    "Респондент 2: Злость и солидарность. 团结 — это важно.\n"
+)
+FIELD_NOTES = "Notes after the second interview.\nThe respondent asked to be called R2.\n"
+
+
+def build_study(path: Path, *, memos: bool = True) -> Path:
+    """A fixed study: three documents, two cases, a theme with codes, codings and memos.
+
+    Returns the project file. Timestamps are fixed so screens do not change from run to run.
+    """
+    project = Project.create(path, name="Activism study")
+    try:
+        doc1 = project.add_document(
+            "Interview 1", INTERVIEW_1, case="Respondent 1",
+            attributes={"pronouns": "she/her", "city": "Almaty", "age": "34"},
+        )
+        doc2 = project.add_document(
+            "Interview 2", INTERVIEW_2, case="Respondent 2",
+            attributes={"pronouns": "he/him", "city": "Astana"},
+        )
+        project.add_document("Field notes", FIELD_NOTES)
+        project.add_code("Motivation", is_theme=True, description="Why people act")
+        project.add_code("Motivation/Anger")
+        project.add_code("Motivation/Calling")
+        project.add_code("Networks")
+        start = INTERVIEW_1.index("Through friends")
+        project.code_text(doc1, start, start + len("Through friends"), "Networks", "ann")
+        start = INTERVIEW_1.index("Anger, honestly")
+        project.code_text(doc1, start, start + len("Anger, honestly"), "Motivation/Anger", "ann")
+        start = INTERVIEW_2.index("Злость")
+        project.code_text(doc2, start, start + len("Злость"), "Motivation/Anger", "ann")
+        if memos:
+            anger = project.find_code("Motivation/Anger")
+            project.add_memo("code", anger.id, "Anger is a motor, not only a feeling.", "ann")
+            project.add_memo("document", doc1.id, "Long pauses before the answers.", "ann")
+        _fix_times(project)
+        project.save()
+    finally:
+        project.close()
+    return project.path
+
+
+def _fix_times(project: Project) -> None:
+    """Fixed timestamps, one second apart in the order records were made (for snapshots)."""
+    import dataclasses
+
+    state = project.state
+    state.listener = None
+    try:
+        for table in ("documents", "cases", "codes", "codings", "memos"):
+            records = sorted(state.tables[table].values(), key=lambda r: (r.created, _order(r)))
+            for second, record in enumerate(records):
+                names = {f.name for f in dataclasses.fields(record)}
+                stamp = f"2024-05-01T10:00:{second:02d}Z"
+                fixed = {k: stamp for k in ("created", "modified") if k in names}
+                state.put(table, dataclasses.replace(record, **fixed))
+    finally:
+        state.listener = project._on_record_change
+
+
+def _order(record) -> tuple:
+    """Creation order within one second: documents by order, codings by position."""
+    return (getattr(record, "order", 0), getattr(record, "document", ""),
+            getattr(record, "start", 0), getattr(record, "name", ""))
+
+
+def screen_text(app) -> str:
+    """The text on screen now (the active screen, with what shows beneath it)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def reopen(path: Path) -> Project:
+    """The project as it is on disk now (read-only)."""
+    return Project.open(path)
+
+
+def paths_of(project: Project) -> list[tuple[str, str, str]]:
+    """(document, code path, text) of every coding, sorted."""
+    docs = project.state.tables["documents"]
+    codes = project.state.tables["codes"]
+    return sorted(
+        (docs[c.document].name, project.code_path(codes[c.code]), c.text)
+        for c in project.state.tables["codings"].values()
+    )
+
+
+async def until(pilot, condition, timeout: float = 20.0) -> None:
+    """Let the app run until ``condition()`` holds (a bounded wait)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(0.01)
+
+
+async def quit_app(pilot, app) -> None:
+    """Press ``q`` and wait until the app has saved and asked to exit."""
+    await pilot.press("q")
+    await until(pilot, lambda: app.return_code is not None)

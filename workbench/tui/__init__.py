@@ -1,0 +1,1 @@
+"""The full-screen interface: a thin Textual layer over the Project API."""

@@ -1,0 +1,107 @@
+"""Command palette providers: apply a code, go to a document or code, undo back to a step.
+
+Each works from the main screen only (other screens get no hits from them). Export and report
+entries come with the issue that adds those features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class _MainProvider(Provider):
+    """A provider whose entries are (text, help, callback) built from the main screen."""
+
+    def entries(self, main) -> Iterable[tuple[str, str, Callable[[], object]]]:
+        raise NotImplementedError
+
+    def _main(self):
+        from workbench.tui.screens.main import MainScreen
+
+        screen = self.screen
+        return screen if isinstance(screen, MainScreen) else None
+
+    async def search(self, query: str) -> Hits:
+        main = self._main()
+        if main is None:
+            return
+        matcher = self.matcher(query)
+        for text, help_text, callback in self.entries(main):
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
+
+    async def discover(self) -> Hits:
+        main = self._main()
+        if main is None:
+            return
+        for text, help_text, callback in list(self.entries(main))[: self.DISCOVER]:
+            yield DiscoveryHit(text, callback, text=text, help=help_text)
+
+    DISCOVER = 0
+
+
+class ApplyCodeProvider(_MainProvider):
+    """``Apply code: PATH`` codes the selection (or the paragraph) with an existing code."""
+
+    def entries(self, main):
+        project = main.project
+        for code in project.codes():
+            path = project.code_path(code)
+            yield (f"Apply code: {path}", "code the selection or the paragraph",
+                   partial(_apply, main, code.id))
+
+
+def _apply(main, code_id: str) -> None:
+    if not main.app.writable() or (span := main.span()) is None:
+        return
+    code = main.project.state.tables["codes"].get(code_id)
+    if code is not None:
+        main.apply_code(*span, code)
+
+
+class GoToDocumentProvider(_MainProvider):
+    """``Go to document: NAME`` shows it where the cursor was left."""
+
+    DISCOVER = 20
+
+    def entries(self, main):
+        project = main.project
+        for doc in project.documents():
+            case = project.case_of(doc)
+            yield (f"Go to document: {doc.name}", case.name if case else "no case",
+                   partial(_go_to_document, main, doc.id))
+
+
+def _go_to_document(main, doc_id: str) -> None:
+    main.go_to(doc_id, main.app.ui_state.cursors.get(doc_id, 0))
+
+
+class GoToCodeProvider(_MainProvider):
+    """``Go to code: PATH`` highlights it in the codebook."""
+
+    def entries(self, main):
+        project = main.project
+        for code in project.codes():
+            segments, _, cases = project.code_counts(code)
+            yield (f"Go to code: {project.code_path(code)}",
+                   f"{segments} segments · {cases} respondents",
+                   partial(main.open_memo_target, "code", code.id))
+
+
+class UndoHistoryProvider(_MainProvider):
+    """``Undo back to: STEP`` undoes every step down to it; ``Redo up to: STEP`` the reverse."""
+
+    DISCOVER = 15
+
+    def entries(self, main):
+        history = main.project.history
+        for entry in reversed(history.done):
+            yield (f"Undo back to: {entry.label}", f"step {entry.seq} · {entry.time}",
+                   partial(main.undo_to, entry.id))
+        for entry in history.undone:
+            yield (f"Redo up to: {entry.label}", f"step {entry.seq} · {entry.time}",
+                   partial(main.undo_to, entry.id))

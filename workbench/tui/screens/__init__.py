@@ -1,0 +1,1 @@
+"""Screens of the TUI: the main three-pane screen and the modal screens it opens."""

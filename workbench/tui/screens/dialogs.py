@@ -1,0 +1,268 @@
+"""Small modal screens: a filtered chooser, a one-line prompt, a yes/no question, a form.
+
+Each returns its answer through ``dismiss`` (``None`` when cancelled), so a screen can ``await
+app.push_screen_wait(...)`` inside a worker and go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.fuzzy import FuzzySearch
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+_fuzzy = FuzzySearch()
+
+
+@dataclass(slots=True)
+class Choice:
+    """One entry of a :class:`PickerScreen`: what it returns, and how it shows."""
+
+    value: Any
+    label: str  # the text the filter searches
+    detail: str = ""  # shown dim after the label
+    color: str | None = None  # a colour swatch before the label
+    key: str = ""  # a key hint shown before it ("1".."9" for recent codes)
+
+
+@dataclass(slots=True)
+class NewName:
+    """The answer of a picker when the typed text matched nothing and is meant as a new name."""
+
+    text: str
+
+
+def rank(query: str, choices: Sequence[Choice]) -> list[Choice]:
+    """Choices matching ``query``: substring matches first (in order), then fuzzy ones."""
+    query = query.strip()
+    if not query:
+        return list(choices)
+    words = query.casefold().split()
+    exact: list[Choice] = []
+    fuzzy: list[tuple[float, int, Choice]] = []
+    for index, choice in enumerate(choices):
+        label = choice.label.casefold()
+        if all(w in label for w in words):
+            exact.append(choice)
+            continue
+        score, _ = _fuzzy.match(query.casefold(), label)
+        if score:
+            fuzzy.append((-score, index, choice))
+    return exact + [c for _, _, c in sorted(fuzzy, key=lambda t: (t[0], t[1]))]
+
+
+def choice_prompt(choice: Choice, query: str = "") -> Text:
+    """The rendered line of a choice, with the query's words highlighted."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if choice.key:
+        text.append(f"{choice.key} ", style="bold")
+    if choice.color:
+        text.append("■ ", style=choice.color)
+    start = len(text)
+    text.append(choice.label)
+    folded = choice.label.casefold()
+    for word in query.casefold().split():
+        at = folded.find(word)
+        if at >= 0:
+            text.stylize("bold underline", start + at, start + at + len(word))
+    if choice.detail:
+        text.append(f"  {choice.detail}", style="dim")
+    return text
+
+
+class PickerScreen(ModalScreen[Any]):
+    """Choose one of many: type to filter, ``enter`` takes the highlighted one.
+
+    With ``new_label`` (e.g. ``"New code “{}”"``) a typed text that names no choice is offered
+    as a new name, returned as :class:`NewName`.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("pagedown", "move(10)", show=False),
+        Binding("pageup", "move(-10)", show=False),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[Choice],
+        *,
+        placeholder: str = "type to filter",
+        new_label: str | None = None,
+        query: str = "",
+        hint: str = "enter choose · esc cancel",
+    ) -> None:
+        super().__init__(classes="picker-screen")
+        self.title_text = title
+        self.choices = list(choices)
+        self.placeholder = placeholder
+        self.new_label = new_label
+        self.initial_query = query
+        self.hint = hint
+        self.shown: list[Choice | NewName] = []
+        self.query_text: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Label(Text(self.title_text, no_wrap=True, overflow="ellipsis"), classes="title")
+            yield Input(value=self.initial_query, placeholder=self.placeholder, id="picker-input")
+            yield OptionList(id="picker-list")
+            yield Label(self.hint, classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).can_focus = False
+        self.refilter(self.initial_query)
+        self.set_focus(self.query_one(Input))
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed before the filter line had the focus still go into it."""
+        field = self.query_one(Input)
+        if not field.has_focus and event.is_printable and event.character:
+            event.stop()
+            field.insert_text_at_cursor(event.character)
+            self.set_focus(field)
+
+    @on(Input.Changed, "#picker-input")
+    def _changed(self, event: Input.Changed) -> None:
+        if event.value != self.query_text:
+            self.refilter(event.value)
+
+    def refilter(self, query: str) -> None:
+        """Show the choices matching ``query`` (and the new-name entry when it applies)."""
+        self.query_text = query
+        ranked = rank(query, self.choices)
+        shown: list[Choice | NewName] = list(ranked)
+        name = query.strip()
+        if self.new_label and name:
+            taken = any(c.label.casefold() == name.casefold() for c in self.choices)
+            if not taken:
+                substring = [c for c in ranked if name.casefold() in c.label.casefold()]
+                shown.insert(len(substring) if substring else 0, NewName(name))
+        self.shown = shown
+        options = []
+        for item in shown:
+            if isinstance(item, NewName):
+                assert self.new_label is not None
+                prompt = Text("+ ", style="bold green")
+                prompt.append(self.new_label.format(item.text))
+                options.append(Option(prompt))
+            else:
+                options.append(Option(choice_prompt(item, query)))
+        option_list = self.query_one(OptionList)
+        option_list.set_options(options)
+        if options:
+            option_list.highlighted = 0
+
+    def action_move(self, delta: int) -> None:
+        option_list = self.query_one(OptionList)
+        if not self.shown:
+            return
+        current = option_list.highlighted or 0
+        option_list.highlighted = max(0, min(len(self.shown) - 1, current + delta))
+
+    @on(Input.Submitted, "#picker-input")
+    def _submitted(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or not self.shown:
+            return
+        self._choose(index)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option_index)
+
+    def _choose(self, index: int) -> None:
+        item = self.shown[index]
+        self.dismiss(item if isinstance(item, NewName) else item.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line of text; ``enter`` answers, ``escape`` cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "", *, placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog prompt"):
+            yield Label(Text(self.title_text), classes="title")
+            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Label("enter OK · esc cancel", classes="hint")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: ``y`` yes, ``n`` or ``escape`` no."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm"):
+            yield Label(Text(self.question), classes="title")
+            yield Label("y yes · n no", classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class FormScreen(ModalScreen[dict[str, str] | None]):
+    """Several multi-line fields; ``ctrl+s`` saves, ``escape`` cancels, ``tab`` next field."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[tuple[str, str, str]]) -> None:
+        """``fields`` are (key, label, value)."""
+        super().__init__()
+        self.title_text = title
+        self.fields = list(fields)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Label(Text(self.title_text, no_wrap=True, overflow="ellipsis"), classes="title")
+            for key, label, value in self.fields:
+                yield Label(label, classes="field-label")
+                yield TextArea(value, id=f"field-{key}", classes="field", soft_wrap=True)
+            yield Label("ctrl+s save · tab next field · esc cancel", classes="hint")
+
+    def action_save(self) -> None:
+        self.dismiss(
+            {key: self.query_one(f"#field-{key}", TextArea).text for key, _, _ in self.fields}
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,346 @@
+"""The main screen: transcript, codebook and memo panes, a status line and the footer.
+
+Widgets post messages and the screen answers them through the Project API. The coding keys
+live in :mod:`.coding_actions`, the codebook's in :mod:`.codebook_actions`; this module holds the
+layout, the panes' focus, the current document and the refreshing of every pane after a change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus, Resize
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from workbench.core.errors import WorkbenchError
+from workbench.core.model import Coding, Document
+from workbench.tui import keymap
+from workbench.tui.screens.codebook_actions import CodebookActions
+from workbench.tui.screens.coding_actions import CodingActions
+from workbench.tui.screens.memo_actions import MemoActions
+from workbench.tui.widgets.codebook import CodebookPane
+from workbench.tui.widgets.header import DocumentHeader, KeyFooter, StatusLine
+from workbench.tui.widgets.memo_pane import MemoPane
+from workbench.tui.widgets.transcript import TranscriptView
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+#: Below this many columns the panes are shown one at a time.
+NARROW = 100
+PANES = ("transcript", "codebook", "memo")
+#: The footer shows these first (it is cut off at the right on narrow terminals).
+FOOTER_ORDER = (
+    "code", "memo", "search", "go_to_document", "undo", "help", "memo_review", "quit",
+    "in_vivo", "uncode", "add_code", "rename_code", "delete_code", "merge_code",
+    "show_segments", "filter_codes", "save_memo", "leave_memo",
+)
+_FOOTER_RANK = {binding_id: rank for rank, binding_id in enumerate(FOOTER_ORDER)}
+
+
+class TranscriptPane(Vertical):
+    """The transcript with its header line and the search line; holds the coding keys."""
+
+    BINDINGS = keymap.bindings("transcript")
+
+    def compose(self) -> ComposeResult:
+        yield DocumentHeader(id="doc-header")
+        yield TranscriptView(id="transcript")
+        yield Input(placeholder="search this document (enter; esc cancels)", id="search-input")
+
+
+class MainScreen(CodingActions, CodebookActions, MemoActions):
+    """Three panes over one project."""
+
+    app: WorkbenchApp
+    BINDINGS = keymap.bindings("main")
+    AUTO_FOCUS = None
+
+    def __init__(self, width: int = 120) -> None:
+        # the layout classes are right from the start: changing a screen's classes restyles
+        # every widget on it, which is most of the cost of starting
+        narrow = " -narrow" if width < NARROW else ""
+        super().__init__(classes=f"-show-transcript{narrow}")
+        self.document: Document | None = None
+        self.active_pane = "transcript"
+        self.pane_before_memo = "transcript"
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        if self.app.project.read_only:
+            yield Static(self.app.read_only_reason, id="banner", markup=False)
+        with Horizontal(id="panes"):
+            yield TranscriptPane(id="transcript-pane", classes="pane")
+            with Vertical(id="side"):
+                yield CodebookPane(id="codebook-pane", classes="pane")
+                yield MemoPane(id="memo-pane", classes="pane")
+        yield StatusLine(id="status")
+        yield KeyFooter(compact=self.has_class("-narrow"),
+                        show_command_palette=not self.has_class("-narrow"))
+
+    @property
+    def project(self):
+        return self.app.project
+
+    @property
+    def transcript(self) -> TranscriptView:
+        return self.query_one(TranscriptView)
+
+    @property
+    def codebook(self) -> CodebookPane:
+        return self.query_one(CodebookPane)
+
+    @property
+    def memo_pane(self) -> MemoPane:
+        return self.query_one(MemoPane)
+
+    def on_mount(self) -> None:
+        app = self.app
+        self.memo_pane.read_only = self.project.read_only
+        self.query_one(StatusLine).saved_state = (
+            "read-only" if self.project.read_only else app.saver.state
+        )
+        self.codebook.show_codes(self.project)
+        documents = self.project.documents()
+        state = app.ui_state
+        doc = self.project.state.tables["documents"].get(state.document or "")
+        if doc is None and documents:
+            doc = documents[0]
+        self.show_document(doc, state.cursors.get(doc.id, 0) if doc else 0)
+        self.transcript.focus()
+        self._layout_for(self.size.width or app.size.width)
+        self.call_after_refresh(app.saver.warm_up)  # after the first frame
+
+    def on_resize(self, event: Resize) -> None:
+        self._layout_for(event.size.width)
+
+    @property
+    def active_bindings(self):
+        """The active bindings, the most useful first (the footer shows them in this order)."""
+        found = super().active_bindings
+        last = len(_FOOTER_RANK)
+        return dict(sorted(found.items(), key=lambda kv: _FOOTER_RANK.get(kv[1].binding.id, last)))
+
+    def _layout_for(self, width: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+        for footer in self.query(KeyFooter):
+            footer.compact = width < NARROW
+            footer.show_command_palette = width >= NARROW  # ? lists ctrl+p
+        self._show_pane(self.active_pane)
+
+    def _show_pane(self, pane: str) -> None:
+        self.active_pane = pane
+        for name in PANES:
+            self.set_class(name == pane, f"-show-{name}")
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        pane = self._pane_of(event.widget)
+        if pane is not None and pane != self.active_pane:
+            self._show_pane(pane)
+            if pane != "memo":
+                self.update_memo()
+
+    def _pane_of(self, widget: Widget) -> str | None:
+        for node in widget.ancestors_with_self:
+            if node.id in ("transcript-pane", "codebook-pane", "memo-pane"):
+                return str(node.id).removesuffix("-pane")
+        return None
+
+    def focus_pane(self, pane: str) -> None:
+        """Give the focus to a pane (showing it when the panes are stacked)."""
+        if pane == "memo" and self.active_pane != "memo":
+            self.pane_before_memo = self.active_pane  # escape in the memo pane goes back there
+        self._show_pane(pane)
+        # set_focus (not widget.focus(), which waits a turn): keys typed right after reach it
+        if pane == "transcript":
+            self.set_focus(self.transcript)
+        elif pane == "codebook":
+            self.set_focus(self.codebook.tree)
+        else:
+            self.set_focus(self.memo_pane.text_area)
+
+    def action_next_pane(self) -> None:
+        self._cycle(1)
+
+    def action_previous_pane(self) -> None:
+        self._cycle(-1)
+
+    def _cycle(self, step: int) -> None:
+        current = self._pane_of(self.focused) if self.focused else None
+        index = PANES.index(current or self.active_pane)
+        self.focus_pane(PANES[(index + step) % len(PANES)])
+
+    # ------------------------------------------------------------------ documents
+    def code_colors(self) -> dict[str, str]:
+        """Code id -> colour, for the transcript."""
+        return {code.id: code.color for code in self.project.state.tables["codes"].values()}
+
+    def show_document(self, doc: Document | None, cursor: int = 0) -> None:
+        """Show a document in the transcript with the cursor at ``cursor``."""
+        if self.document is not None and doc is not None and doc.id != self.document.id:
+            self.app.ui_state.cursors[self.document.id] = self.transcript.cursor
+        self.document = doc
+        header = self.query_one(DocumentHeader)
+        if doc is None:
+            header.show(None, None)
+            self.update_memo()
+            return
+        cursor = max(0, min(cursor, len(doc.text)))
+        codings = self.project.codings_of_document(doc)
+        self.transcript.show(doc, codings, self.code_colors(), cursor=cursor)
+        header.show(doc, self.project.case_of(doc))
+        self.app.ui_state.document = doc.id
+        self.app.ui_state.cursors[doc.id] = cursor
+        self.update_status()
+        self.update_memo()
+
+    def go_to(self, document_id: str, offset: int) -> None:
+        """Show a document (switching if needed) with the cursor at ``offset``."""
+        doc = self.project.state.tables["documents"].get(document_id)
+        if doc is None:
+            self.app.notify("That document is no longer in the project", severity="warning")
+            return
+        if self.document is None or doc.id != self.document.id:
+            self.show_document(doc, offset)
+        else:
+            self.transcript.move_cursor(offset)
+        self.focus_pane("transcript")
+
+    def action_go_to_document(self) -> None:
+        from workbench.tui.screens.documents import document_switcher
+
+        def chosen(doc_id: str | None) -> None:
+            if doc_id and doc_id in self.project.state.tables["documents"]:
+                self.go_to(doc_id, self.app.ui_state.cursors.get(doc_id, 0))
+
+        self.app.push_screen(document_switcher(self.project, self.document), chosen)
+
+    def action_case_attributes(self) -> None:
+        from workbench.tui.screens.documents import CaseScreen, apply_case_edit
+
+        if self.document is None:
+            self.app.notify("No document is open", severity="warning")
+            return
+        doc = self.document
+
+        def answered(answer: dict | None) -> None:
+            if answer is None or not self.app.writable():
+                return
+            try:
+                label = apply_case_edit(self.project, doc, answer)
+            except WorkbenchError as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+                return
+            if label:
+                self.app.notify(label, markup=False)
+                self.after_change()
+
+        self.app.push_screen(CaseScreen(self.project, doc), answered)
+
+    def remember_cursor(self) -> None:
+        """Put the cursor of the open document into the UI state."""
+        if self.document is not None:
+            self.app.ui_state.cursors[self.document.id] = self.transcript.cursor
+            self.app.ui_state.document = self.document.id
+
+    # ------------------------------------------------------------------ refreshing
+    def after_change(self, *, codings: bool = True) -> None:
+        """Refresh every pane from the project after a change, and schedule a save."""
+        self.app.saver.changed()
+        self.refresh_panes(codings=codings)
+
+    def refresh_panes(self, *, codings: bool = True) -> None:
+        """Redraw transcript codings, codebook, header and memos from the project."""
+        state = self.project.state
+        if self.document is not None:
+            doc = state.tables["documents"].get(self.document.id)
+            if doc is None:
+                documents = self.project.documents()
+                self.document = None
+                self.show_document(documents[0] if documents else None)
+            elif doc is not self.document and doc.text != self.document.text:
+                self.document = doc
+                self.show_document(doc, self.transcript.cursor)
+            else:
+                self.document = doc
+                if codings:
+                    self.transcript.set_codings(
+                        self.project.codings_of_document(doc), self.code_colors()
+                    )
+                self.query_one(DocumentHeader).show(doc, self.project.case_of(doc))
+        self.codebook.show_codes(self.project)
+        self.update_status()
+        self.update_memo(force=True)
+
+    def update_status(self) -> None:
+        """The status line: line number, codes under the cursor, coder."""
+        status = self.query_one(StatusLine)
+        if self.document is None:
+            status.position = f"coder {self.app.coder}"
+            return
+        view = self.transcript
+        parts = [f"line {view.line_number(view.cursor)}"]
+        codes = self.project.state.tables["codes"]
+        names = list(dict.fromkeys(
+            codes[c.code].name for c in view.codings_at() if c.code in codes
+        ))
+        if names:
+            parts.append(", ".join(names))
+        if view.selection:
+            start, end = view.selection
+            parts.append(f"{end - start} selected")
+        parts.append(f"coder {self.app.coder}")
+        status.position = " · ".join(parts)
+
+    def _path(self, coding: Coding) -> str:
+        code = self.project.state.tables["codes"].get(coding.code)
+        return self.project.code_path(code) if code else "?"
+
+    def set_saved_state(self, state: str) -> None:
+        for status in self.query(StatusLine):  # none while the app is closing
+            status.saved_state = state
+
+    @on(TranscriptView.CursorMoved)
+    def _cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
+        if self.document is not None:
+            self.app.ui_state.cursors[self.document.id] = event.offset
+        self.update_status()
+        self.update_memo()
+
+    @on(TranscriptView.SelectionChanged)
+    def _selection_changed(self) -> None:
+        self.update_status()
+
+    # ------------------------------------------------------------------ search
+    def action_search(self) -> None:
+        field = self.query_one("#search-input", Input)
+        field.add_class("-shown")
+        self.set_focus(field)
+
+    @on(Input.Submitted, "#search-input")
+    def _search(self, event: Input.Submitted) -> None:
+        event.stop()
+        field = event.input
+        field.remove_class("-shown")
+        self.transcript.focus()
+        if not event.value:
+            self.transcript.set_search("")
+            return
+        found = self.transcript.set_search(event.value)
+        if found:
+            self.transcript.next_match()
+            self.app.notify(f"{found} matches: ctrl+n next, ctrl+b previous", markup=False)
+        else:
+            self.app.notify(f"No match for {event.value!r}", severity="warning", markup=False)
+
+    def action_cancel_search(self) -> None:
+        field = self.query_one("#search-input", Input)
+        if field.has_focus:
+            field.value = ""
+            field.remove_class("-shown")
+            self.transcript.set_search("")
+            self.transcript.focus()

@@ -1,0 +1,152 @@
+"""Memo review: every memo of the study, newest first, filtered as you type and by kind.
+
+``enter`` opens the memo's target (a coding: its document with the cursor on it; a code: the
+codebook with it highlighted).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from workbench.core.model import Memo
+from workbench.core.project import Project
+from workbench.tui import keymap
+
+KINDS = ("all", "project", "document", "case", "code", "coding")
+
+
+def memo_heading(project: Project, memo: Memo) -> str:
+    """Where a memo is: ``coding “Anger” in Interview 1, line 12`` and the like."""
+    state = project.state
+    kind, target = memo.target_kind, memo.target_id or ""
+    if kind == "coding":
+        coding = state.tables["codings"].get(target)
+        if coding is not None:
+            doc = state.tables["documents"].get(coding.document)
+            code = state.tables["codes"].get(coding.code)
+            path = project.code_path(code) if code else "?"
+            if doc is not None:
+                line = doc.text.count("\n", 0, coding.start) + 1
+                return f"coding “{path}” in {doc.name}, line {line}"
+            return f"coding “{path}”"
+    if kind == "code":
+        code = state.tables["codes"].get(target)
+        if code is not None:
+            return f"{'theme' if code.is_theme else 'code'} “{project.code_path(code)}”"
+    if kind == "document":
+        doc = state.tables["documents"].get(target)
+        if doc is not None:
+            return f"document “{doc.name}”"
+    if kind == "case":
+        case = state.tables["cases"].get(target)
+        if case is not None:
+            return f"case {case.name}"
+    return "the project" if kind == "project" else f"{kind} (gone)"
+
+
+class MemoReviewScreen(Screen[tuple[str, str | None] | None]):
+    """Dismisses with (kind, target id) of the memo to open, or ``None``."""
+
+    BINDINGS = [
+        *keymap.bindings("memo_review"),
+        Binding("escape", "back", "Back"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("pagedown", "move(5)", show=False),
+        Binding("pageup", "move(-5)", show=False),
+    ]
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+        self.kind = "all"
+        self.memos = project.memos()
+        self.shown: list[Memo] = []
+        self.query_text: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"Memos of “{self.project.name}” · newest first", classes="screen-title")
+        with Horizontal(id="memo-review-bar"):
+            yield Input(placeholder="filter memos", id="memo-filter")
+            yield Label("", id="memo-kind")
+        yield OptionList(id="memo-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).can_focus = False
+        self.refilter()
+        self.query_one(Input).focus()
+
+    def refilter(self) -> None:
+        """Show the memos of the chosen kind whose text or heading has every typed word."""
+        self.query_text = self.query_one(Input).value
+        words = self.query_text.casefold().split()
+        shown = []
+        for memo in self.memos:
+            if self.kind != "all" and memo.target_kind != self.kind:
+                continue
+            heading = memo_heading(self.project, memo)
+            haystack = f"{heading} {memo.text} {memo.author}".casefold()
+            if all(w in haystack for w in words):
+                shown.append(memo)
+        self.shown = shown
+        options = [Option(self._prompt(m)) for m in shown]
+        option_list = self.query_one(OptionList)
+        option_list.set_options(options)
+        if options:
+            option_list.highlighted = 0
+        label = Text("kind: ", style="dim")
+        label.append(self.kind, style="bold")
+        label.append(f"  {len(shown)}/{len(self.memos)}", style="dim")
+        self.query_one("#memo-kind", Label).update(label)
+
+    def _prompt(self, memo: Memo) -> Text:
+        out = Text(overflow="ellipsis")
+        out.append(memo_heading(self.project, memo), style="bold")
+        date = (memo.modified or memo.created)[:10]
+        out.append(f" · {memo.author} · {date}\n", style="dim")
+        lines = memo.text.strip().splitlines() or [""]
+        body = "\n".join(lines[:3]) + ("…" if len(lines) > 3 else "")
+        out.append(body)
+        return out
+
+    @on(Input.Changed, "#memo-filter")
+    def _changed(self, event: Input.Changed) -> None:
+        if event.value != self.query_text:
+            self.refilter()
+
+    @on(Input.Submitted, "#memo-filter")
+    def _submitted(self) -> None:
+        self.action_open_memo()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open_memo()
+
+    def action_next_kind(self) -> None:
+        self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
+        self.refilter()
+
+    def action_move(self, delta: int) -> None:
+        option_list = self.query_one(OptionList)
+        if self.shown:
+            current = option_list.highlighted or 0
+            option_list.highlighted = max(0, min(len(self.shown) - 1, current + delta))
+
+    def action_open_memo(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or not self.shown:
+            return
+        memo = self.shown[index]
+        self.dismiss((memo.target_kind, memo.target_id))
+
+    def action_back(self) -> None:
+        self.dismiss(None)

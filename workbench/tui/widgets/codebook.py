@@ -1,0 +1,261 @@
+"""The codebook pane: a tree of themes, codes and sub-codes with colour swatches and counts.
+
+Each node shows ``segments·respondents`` for the code and everything below it. ``/`` opens a
+filter line; typing narrows the tree to matching codes (with their parents). The pane's keys
+(add, rename, delete, merge, ...) post :class:`CodebookPane.Command`; the screen acts on them.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, Tree
+from textual.widgets.tree import TreeNode
+
+from workbench.core.model import Code
+from workbench.core.project import Project
+from workbench.tui import keymap
+
+
+def subtree_counts(project: Project) -> dict[str, tuple[int, int]]:
+    """(segments, respondents) per code id, counting the code and all codes below it.
+
+    A respondent is a case; a coded document without a case counts as one respondent.
+    """
+    state = project.state
+    documents = state.tables["documents"]
+    own: dict[str, tuple[int, set[str]]] = {}
+    for code_id in state.tables["codes"]:
+        codings = state.codings_by_code.get(code_id, {}).values()
+        people = set()
+        for coding in codings:
+            doc = documents.get(coding.document)
+            people.add(doc.case if doc and doc.case else f"doc:{coding.document}")
+        own[code_id] = (len(codings), people)
+    totals: dict[str, tuple[int, int]] = {}
+
+    def walk(code: Code) -> tuple[int, set[str]]:
+        segments, people = own[code.id][0], set(own[code.id][1])
+        for child in project.children_of(code):
+            child_segments, child_people = walk(child)
+            segments += child_segments
+            people |= child_people
+        totals[code.id] = (segments, len(people))
+        return segments, people
+
+    for top in project.children_of(None):
+        walk(top)
+    return totals
+
+
+def code_label(code: Code, counts: tuple[int, int]) -> Text:
+    """``■ name  12·4`` with the code's colour; a theme gets a diamond and bold."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("◆ " if code.is_theme else "■ ", style=code.color)
+    text.append(code.name, style="bold" if code.is_theme else "")
+    segments, people = counts
+    text.append(f"  {segments}·{people}", style="dim")
+    return text
+
+
+class CodebookTree(Tree[str]):
+    """The codebook tree; each node's data is a code id."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        # the tree's own enter (select) would shadow the pane's binding: take it over
+        *(b for b in keymap.bindings("codebook") if b.id == "show_segments"),
+    ]
+
+    def action_show_segments(self) -> None:
+        node = self.cursor_node
+        self.post_message(CodebookPane.Command("segments", node.data if node else None))
+
+
+class CodebookPane(Vertical):
+    """Codebook tree with a filter line; posts messages for the screen to act on."""
+
+    BINDINGS = keymap.bindings("codebook")
+
+    class Command(Message):
+        """A key asked for something to be done to the highlighted code."""
+
+        def __init__(self, action: str, code_id: str | None) -> None:
+            super().__init__()
+            self.action = action
+            self.code_id = code_id
+
+    class CodeHighlighted(Message):
+        """The cursor of the tree is on another code (``None``: no code)."""
+
+        def __init__(self, code_id: str | None) -> None:
+            super().__init__()
+            self.code_id = code_id
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.project: Project | None = None
+        self.collapsed: set[str] = set()
+        self.nodes: dict[str, TreeNode[str]] = {}
+        self.filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Label("Codebook  segments·respondents", classes="pane-title")
+        yield Input(placeholder="filter codes (esc clears)", id="codebook-filter")
+        tree: CodebookTree = CodebookTree("codes", id="codebook-tree")
+        tree.show_root = False
+        tree.guide_depth = 2
+        yield tree
+
+    @property
+    def tree(self) -> CodebookTree:
+        return self.query_one(CodebookTree)
+
+    @property
+    def code_id(self) -> str | None:
+        """The id of the highlighted code."""
+        node = self.tree.cursor_node
+        return node.data if node is not None else None
+
+    def show_codes(self, project: Project, *, highlight: str | None = None) -> None:
+        """Rebuild the tree from the project, keeping (or moving) the cursor."""
+        self.project = project
+        keep = highlight or self.code_id
+        tree = self.tree
+        tree.clear()
+        self.nodes = {}
+        counts = subtree_counts(project)
+        query = self.filter_text.casefold().strip()
+        visible: set[str] | None = None
+        if query:
+            visible = set()
+            for code in project.codes():
+                if query in project.code_path(code).casefold():
+                    visible.add(code.id)
+                    parent = code.parent
+                    while parent:
+                        visible.add(parent)
+                        parent = project.state.tables["codes"][parent].parent
+
+        def add(parent_node: TreeNode[str], parent: Code | None) -> None:
+            for code in project.children_of(parent):
+                if visible is not None and code.id not in visible:
+                    continue
+                label = code_label(code, counts.get(code.id, (0, 0)))
+                has_children = bool(project.children_of(code))
+                expand = visible is not None or code.id not in self.collapsed
+                if has_children:
+                    node = parent_node.add(label, data=code.id, expand=expand)
+                    add(node, code)
+                else:
+                    node = parent_node.add_leaf(label, data=code.id)
+                self.nodes[code.id] = node
+
+        add(tree.root, None)
+        _ = tree.last_line  # lay the lines out so nodes know their line
+        if keep in self.nodes:
+            self.highlight(keep)
+        elif self.nodes:
+            tree.cursor_line = 0
+
+    def highlight(self, code_id: str) -> None:
+        """Put the cursor on a code (expanding its parents)."""
+        node = self.nodes.get(code_id)
+        if node is None:
+            return
+        parent = node.parent
+        while parent is not None and not parent.is_root:
+            parent.expand()
+            if parent.data:
+                self.collapsed.discard(parent.data)
+            parent = parent.parent
+        _ = self.tree.last_line
+        self.tree.move_cursor(node)
+
+    @on(Tree.NodeHighlighted, "#codebook-tree")
+    def _highlighted(self, event: Tree.NodeHighlighted) -> None:
+        event.stop()
+        self.post_message(self.CodeHighlighted(event.node.data))
+
+    @on(Tree.NodeCollapsed, "#codebook-tree")
+    def _collapsed(self, event: Tree.NodeCollapsed) -> None:
+        if event.node.data and not self.filter_text:
+            self.collapsed.add(event.node.data)
+
+    @on(Tree.NodeExpanded, "#codebook-tree")
+    def _expanded(self, event: Tree.NodeExpanded) -> None:
+        if event.node.data:
+            self.collapsed.discard(event.node.data)
+
+    @on(Tree.NodeSelected, "#codebook-tree")
+    def _selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()  # enter is bound to show_segments; a mouse click only highlights
+
+    # ------------------------------------------------------------------ filter
+    def action_filter_codes(self) -> None:
+        field = self.query_one("#codebook-filter", Input)
+        field.add_class("-shown")
+        self.screen.set_focus(field)
+
+    @on(Input.Changed, "#codebook-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter_text = event.value
+        if self.project is not None:
+            self.show_codes(self.project)
+
+    @on(Input.Submitted, "#codebook-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value:
+            event.input.remove_class("-shown")
+        self.tree.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#codebook-filter", Input)
+        if field.has_focus or self.filter_text:
+            self.filter_text = ""
+            field.value = ""
+            field.remove_class("-shown")
+            self.tree.focus()
+            if self.project is not None:
+                self.show_codes(self.project)
+
+    # ------------------------------------------------------------------ commands
+    def _command(self, action: str) -> None:
+        self.post_message(self.Command(action, self.code_id))
+
+    def action_add_code(self) -> None:
+        self._command("add")
+
+    def action_rename_code(self) -> None:
+        self._command("rename")
+
+    def action_delete_code(self) -> None:
+        self._command("delete")
+
+    def action_merge_code(self) -> None:
+        self._command("merge")
+
+    def action_show_segments(self) -> None:
+        self._command("segments")
+
+    def action_move_code(self) -> None:
+        self._command("move")
+
+    def action_toggle_theme(self) -> None:
+        self._command("theme")
+
+    def action_describe_code(self) -> None:
+        self._command("describe")
+
+    def action_recolour_code(self) -> None:
+        self._command("recolour")
+
+    def action_memo(self) -> None:
+        self._command("memo")

@@ -1,0 +1,93 @@
+"""The line above the transcript (document, case, attributes), the status line, the footer."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from workbench.core.model import Case, Document
+
+
+def case_label(case: Case | None, document: Document | None) -> str:
+    """How a segment is attributed in a quote: the case name, else the document name."""
+    if case is not None:
+        return case.name
+    return document.name if document is not None else ""
+
+
+class DocumentHeader(Static):
+    """``Interview 3 — Respondent 3 · pronouns: she/her · city: Almaty``."""
+
+    def show(self, document: Document | None, case: Case | None, position: str = "") -> None:
+        """Show a document with its case and the case's attributes."""
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if document is None:
+            text.append("No documents yet: import transcripts with `workbench import`", "dim")
+            self.update(text)
+            return
+        text.append(document.name, style="bold")
+        if case is not None:
+            text.append("  ")
+            text.append(case.name, style="bold italic")
+            for key, value in sorted(case.attributes.items()):
+                text.append(" · ", style="dim")
+                text.append(f"{key}: ", style="dim")
+                text.append(value)
+        else:
+            text.append("  no case (A to assign one)", style="dim")
+        self.update(text)
+
+
+class StatusLine(Horizontal):
+    """Where the cursor is, who is coding, and whether the project is saved."""
+
+    saved_state: reactive[str] = reactive("saved")
+    position: reactive[str] = reactive("")
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status-left")
+        yield Static(id="status-saved")
+
+    def watch_position(self, position: str) -> None:
+        self.query_one("#status-left", Static).update(Text(position, no_wrap=True))
+
+    def watch_saved_state(self, state: str) -> None:
+        saved = self.query_one("#status-saved", Static)
+        saved.update(state)
+        for name in ("saved", "saving", "unsaved", "failed", "readonly"):
+            saved.remove_class(f"-{name}")
+        key = {
+            "saved": "saved",
+            "saving…": "saving",
+            "unsaved": "unsaved",
+            "not saved": "failed",
+            "read-only": "readonly",
+        }.get(state, "unsaved")
+        saved.add_class(f"-{key}")
+
+
+class KeyFooter(Footer):
+    """Textual's footer, rebuilt at most once per refresh however often the bindings change.
+
+    Moving the focus, showing a document and searching each announce new bindings; the stock
+    footer rebuilds all its keys for every announcement, which made start-up and pane switches
+    visibly slower.
+    """
+
+    _rebuild_pending = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._rebuild_pending = False
+        await self.recompose()

@@ -1,0 +1,147 @@
+"""The memo pane: the memo of whatever has focus, and the other memos of this document.
+
+The pane follows the focus (a coding under the transcript cursor, else the document; the
+highlighted code in the codebook) until the user starts writing in it. ``ctrl+s`` or leaving the
+pane posts :class:`MemoPane.Save`; the screen writes it through the Project API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.events import DescendantBlur
+from textual.message import Message
+from textual.widgets import Label, Static, TextArea
+
+from workbench.tui import keymap
+
+
+@dataclass(slots=True, frozen=True)
+class MemoTarget:
+    """What a memo is written on, and how to say so."""
+
+    kind: str  # "project" | "document" | "case" | "code" | "coding"
+    target_id: str | None
+    title: str  # "coding “Anger” on line 12"
+
+
+class MemoPane(Vertical):
+    """A TextArea for one memo and a list of the other memos of the document."""
+
+    BINDINGS = keymap.bindings("memo")
+
+    class Save(Message):
+        """The text of the memo on ``target`` should be saved (``memo_id`` None: a new memo)."""
+
+        def __init__(self, target: MemoTarget, memo_id: str | None, text: str) -> None:
+            super().__init__()
+            self.target = target
+            self.memo_id = memo_id
+            self.text = text
+
+    class Leave(Message):
+        """The user is done writing (``escape``)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.target: MemoTarget | None = None
+        self.memo_id: str | None = None
+        self.original = ""
+        self.read_only = False
+
+    def compose(self) -> ComposeResult:
+        yield Label("Memo", id="memo-title", classes="pane-title")
+        yield TextArea(
+            id="memo-text",
+            soft_wrap=True,
+            show_line_numbers=False,
+            placeholder="m writes a memo here; ctrl+s or leaving the pane saves it",
+        )
+        yield Label("Other memos of this document", classes="pane-subtitle")
+        with VerticalScroll(id="memo-others-scroll"):
+            yield Static(id="memo-others")
+
+    @property
+    def text_area(self) -> TextArea:
+        return self.query_one("#memo-text", TextArea)
+
+    @property
+    def editing(self) -> bool:
+        """True while the user writes here (the pane then keeps its target)."""
+        return self.text_area.has_focus or self.text_area.text != self.original
+
+    def show(
+        self,
+        target: MemoTarget | None,
+        memo_id: str | None,
+        text: str,
+        others: list[tuple[str, str]],
+        *,
+        force: bool = False,
+    ) -> None:
+        """Show the memo on ``target`` and the list of other memos (title, text)."""
+        if self.editing and not force:
+            self.show_others(others)
+            return
+        self.target = target
+        self.memo_id = memo_id
+        self.original = text
+        title = Text("Memo on ", style="bold", no_wrap=True, overflow="ellipsis")
+        title.append(target.title if target else "nothing", style="bold")
+        self.query_one("#memo-title", Label).update(title)
+        area = self.text_area
+        area.read_only = self.read_only or target is None
+        if area.text != text:
+            area.load_text(text)
+        self.show_others(others)
+
+    def show_others(self, others: list[tuple[str, str]]) -> None:
+        """List other memos: a dim title line, then the first lines of the text."""
+        out = Text()
+        if not others:
+            out.append("none", style="dim")
+        for index, (title, body) in enumerate(others):
+            if index:
+                out.append("\n")
+            out.append(title + "\n", style="dim")
+            lines = body.strip().splitlines() or [""]
+            out.append("\n".join(lines[:3]) + ("…" if len(lines) > 3 else "") + "\n")
+        self.query_one("#memo-others", Static).update(out)
+
+    def start_writing(self) -> None:
+        """Focus the text, cursor at its end."""
+        area = self.text_area
+        self.screen.set_focus(area)
+        area.move_cursor(area.document.end)
+
+    def pending_save(self) -> MemoPane.Save | None:
+        """The save the text needs (and consider it saved), or ``None`` if unchanged."""
+        text = self.text_area.text
+        if self.target is None or text == self.original or self.read_only:
+            return None
+        self.original = text
+        return self.Save(self.target, self.memo_id, text)
+
+    def save(self) -> None:
+        """Post a save if the text changed."""
+        message = self.pending_save()
+        if message is not None:
+            self.post_message(message)
+
+    def saved(self, memo_id: str | None) -> None:
+        """The screen saved the memo; later saves edit that memo."""
+        self.memo_id = memo_id
+
+    def action_save_memo(self) -> None:
+        self.save()
+
+    def action_leave_memo(self) -> None:
+        self.save()
+        self.post_message(self.Leave())
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        if event.widget is self.text_area:
+            self.save()
