@@ -266,6 +266,8 @@ class Project(CodebookOperations):
             return None
         if self.read_only:
             raise WorkbenchError(f"{self.path} is open read-only")
+        if self._pending is not None:
+            raise RuntimeError("undo and redo cannot run inside Project.change()")
         reverse: list[RecordState] = []
         self.state.listener = lambda table, rid, before: reverse.append((table, rid, before))
         try:
