@@ -271,13 +271,18 @@ def test_codings_in_unchanged_lines_are_kept_when_one_line_changes(lines, data):
         assert new[moved.start : moved.end] == line
 
 
+_PLACES = ("Almaty", "Shymkent", "Karaganda", "Qostanay", "Pavlodar", "Semey", "Öskemen", "Taraz")
+
+
 @given(
     st.lists(st.text(alphabet="abcd é😀дж", min_size=3, max_size=14), min_size=3, max_size=8),
     st.data(),
 )
 @settings(max_examples=150, deadline=None)
 def test_a_moved_line_keeps_its_codings_while_others_are_edited(lines, data):
-    lines = [f"R{i}: {line}" for i, line in enumerate(lines)]  # unique lines
+    # unique and clearly different lines: a line moved among near-twins ("R1: aaa", "R2: aaa")
+    # cannot be told from an edited one, by this diff or by a person
+    lines = [f"{_PLACES[i]} {i}: {line}" for i, line in enumerate(lines)]
     moved_from = data.draw(st.integers(0, len(lines) - 1))
     moved = lines[moved_from]
     rest = lines[:moved_from] + lines[moved_from + 1 :]
@@ -289,7 +294,7 @@ def test_a_moved_line_keeps_its_codings_while_others_are_edited(lines, data):
     start = old.index(moved + "\n")
     a = data.draw(st.integers(start, start + len(moved) - 1))
     b = data.draw(st.integers(a + 1, start + len(moved)))
-    if new.count(old[a:b]) != 1:
+    if new.find(old[a:b]) != new.rfind(old[a:b]):  # overlapping ones count too ("bb" in "bbb")
         a, b = start, start + len(moved)  # the whole line, which is unique
     result = move_span(a, b, old[a:b], edits, new)
     assert result.status in ("kept", "reanchored")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.cli import output as out
 from workbench.cli.commands import coder_of, plural, reading, writing
+from workbench.cli.privacy_commands import warn_plain_export
 from workbench.core.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -328,6 +329,7 @@ def cmd_export(args: Args) -> int:
 
     attrs = [a.strip() for a in (args.attrs or "").split(",") if a.strip()]
     project = reading(args)
+    warn_plain_export(project, args.output)
     result = export_writeup(
         project, fmt, args.output, attrs=attrs, themes=args.theme, codes=args.code
     )
@@ -359,6 +361,7 @@ def _export_refi(args: Args) -> int:
     from pathlib import Path
 
     project = reading(args)
+    warn_plain_export(project, args.output)
     writer = refi.export_qdpx if args.format == "qdpx" else refi.export_qdc
     summary = writer(project, Path(args.output))
     if args.json:

@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import NoReturn
 
 from workbench import __version__
-from workbench.cli import analysis_commands, codebook, commands, maintenance
+from workbench.cli import (
+    analysis_commands,
+    codebook,
+    commands,
+    maintenance,
+    privacy_commands,
+    team_commands,
+)
 from workbench.core.errors import WorkbenchError
 
 PROG = "workbench"
@@ -99,6 +106,8 @@ def build_parser() -> Parser:
     command("redo", "redo the last undone change", commands.cmd_redo)
     codebook.add_parser(sub)
     analysis_commands.add_parsers(sub)
+    privacy_commands.add_parsers(sub)
+    team_commands.add_parsers(sub)
     p = command("edit", "edit a document's text in $EDITOR; codings follow the text",
                 maintenance.cmd_edit)
     p.add_argument("doc", metavar="DOC", help="document name or id")

@@ -25,6 +25,12 @@ Args = argparse.Namespace
 def cmd_edit(args: Args) -> int:
     with writing(args) as project:
         doc = project.document(args.doc)
+        if project.storage.encrypted:
+            raise WorkbenchError(
+                f"{project.path} is encrypted, and an editor works on a file: the text would "
+                "touch the disk unencrypted. Decrypt, edit and encrypt again on a machine you "
+                "trust, or redact with `workbench redact`"
+            )
         new_text = edit_in_editor(project.path.parent, doc)
         if new_text == doc.text:
             out.say(f"no changes to {doc.name}")

@@ -138,6 +138,7 @@ _TEXT_FIELDS = {
     "codes": ("name",),
     "codings": ("document", "code", "text"),
     "memos": ("text",),
+    "conflicts": ("kind", "message"),
 }
 
 

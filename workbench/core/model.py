@@ -103,6 +103,32 @@ class Memo:
     modified: str = ""
 
 
+@dataclass(slots=True)
+class Conflict:
+    """A difference a merge could not settle, kept until someone resolves it.
+
+    ``table``/``record`` name the record in question and ``fields`` its fields (``None``: the
+    whole record); ``base``/``ours``/``theirs`` hold the values on each side (for fields, a
+    dictionary of field -> value). ``kind`` is ``field`` (the file keeps OURS' values),
+    ``record`` (a whole record: deleted on one side and changed or still used on the other),
+    ``name`` (a record renamed because two of one name met), ``lost`` (a coding the merged
+    text no longer has room for, kept here only) or ``integrity`` (a problem found after
+    merging, with no sides).
+    """
+
+    id: str
+    kind: str
+    table: str = ""
+    record: str | None = None
+    fields: list[str] | None = None
+    base: Any = None
+    ours: Any = None
+    theirs: Any = None
+    message: str = ""
+    origin: str = ""  # "merge" (the git driver) or "merge-in"
+    created: str = ""
+
+
 TARGET_KINDS = ("project", "document", "case", "code", "coding")
 
 #: table name -> record class; the order is the order tables are written in.
@@ -112,7 +138,10 @@ RECORD_TYPES: dict[str, type] = {
     "codes": Code,
     "codings": Coding,
     "memos": Memo,
+    "conflicts": Conflict,
 }
+#: Tables written to the file only when they hold records (older files do not have them).
+OPTIONAL_TABLES = frozenset({"conflicts"})
 
 
 def to_record(obj: Any) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from workbench.core.model import (
     new_id,
     now,
 )
-from workbench.core.text import diff_edits, move_span
+from workbench.core.text import Edit, apply_edits, diff_edits, move_span
 from workbench.core.turns import paragraphs_of
 from workbench.store import fileformat
 from workbench.store.lock import ProjectLock
@@ -418,17 +418,51 @@ class Project(CodebookOperations):
         ``merged``. The whole edit is one undoable step.
         """
         document = self._current("documents", document)
-        old_text = document.text
+        if new_text == document.text:
+            return EditReport()
+        edits = diff_edits(document.text, new_text)
+        return self._apply_text_edits(document, edits, new_text, f"edit {document.name}")
+
+    def edit_document_spans(
+        self, document: Document, edits: list[Edit], *, label: str | None = None
+    ) -> EditReport:
+        """Apply exact edits (sorted, not overlapping, offsets in the current text) to a
+        document, moving its codings as :meth:`edit_document_text` does; one undoable step."""
+        document = self._current("documents", document)
+        try:
+            new_text = apply_edits(document.text, edits)
+        except ValueError as exc:
+            raise WorkbenchError(f"cannot edit {document.name!r}: {exc}") from None
+        if new_text == document.text:
+            return EditReport()
+        return self._apply_text_edits(document, edits, new_text, label or f"edit {document.name}")
+
+    def redact(
+        self, document: Document, start: int, end: int, replacement: str = "[redacted]"
+    ) -> EditReport:
+        """Replace ``text[start:end]`` with ``replacement``; codings over it are moved or shrunk
+        by the shared span routine and those left with nothing are in the report's ``lost``."""
+        document = self._current("documents", document)
+        if not 0 <= start < end <= len(document.text):
+            raise WorkbenchError(
+                f"span {start}:{end} is not inside {document.name!r} (0 to {len(document.text)}; "
+                "START must be less than END)"
+            )
+        return self.edit_document_spans(
+            document, [Edit(start, end, replacement)], label=f"redact in {document.name}"
+        )
+
+    def _apply_text_edits(
+        self, document: Document, edits: list[Edit], new_text: str, label: str
+    ) -> EditReport:
+        """Give ``document`` the text ``new_text`` made by ``edits``, moving every coding."""
         report = EditReport()
-        if new_text == old_text:
-            return report
-        edits = diff_edits(old_text, new_text)
         codings = list(self.state.codings_by_document.get(document.id, {}).values())
         moves = {c.id: move_span(c.start, c.end, c.text, edits, new_text) for c in codings}
         rank = {"kept": 0, "changed": 1, "reanchored": 2, "lost": 3}
         codings.sort(key=lambda c: rank[moves[c.id].status])  # the surer place wins a clash
         placed: dict[tuple[str, int | None, int | None, str], str] = {}
-        with self.change(f"edit {document.name}"):
+        with self.change(label):
             for coding in codings:
                 moved = moves[coding.id]
                 key = (coding.code, moved.start, moved.end, coding.coder)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from workbench.core.model import (
+    OPTIONAL_TABLES,
     RECORD_TYPES,
     Case,
     Code,
@@ -91,6 +92,8 @@ class ProjectState:
         """Every record serialised as a line, per table (cached; shallow copies)."""
         out: dict[str, dict[str, str]] = {}
         for table, records in self.tables.items():
+            if not records and table in OPTIONAL_TABLES:
+                continue
             cache = self._lines[table]
             if len(cache) != len(records):
                 for rid, obj in records.items():

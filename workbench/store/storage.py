@@ -20,6 +20,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from workbench.core.errors import ProjectUnreadable, WorkbenchError
+from workbench.privacy import crypto
 from workbench.store import fileformat
 from workbench.store.atomic import atomic_write
 
@@ -45,6 +46,13 @@ class AtomicJSONStorage(Storage):
     def __init__(self, path: str | os.PathLike, create: bool = False, **_: Any) -> None:
         self.path = Path(path)
         self._create = create
+        #: set when the file read was encrypted: every write is then encrypted with it
+        self.sealer: crypto.Sealer | None = None
+
+    @property
+    def encrypted(self) -> bool:
+        """True when writes are encrypted (the file was, or was made so by ``encrypt``)."""
+        return self.sealer is not None
 
     # -- TinyDB's Storage interface --------------------------------------------------------
     def read(self) -> dict[str, Any] | None:
@@ -57,6 +65,8 @@ class AtomicJSONStorage(Storage):
             raise WorkbenchError(f"{self.path} is a folder, not a project file") from None
         except PermissionError:
             raise WorkbenchError(f"{self.path} cannot be read (permission denied)") from None
+        if crypto.is_sealed(raw):
+            raw, self.sealer = unseal(raw, self.path)
         return parse(raw, self.path)
 
     def write(self, data: Mapping[str, Any]) -> None:
@@ -78,6 +88,8 @@ class AtomicJSONStorage(Storage):
         migration rewrites the file) or ``"never"`` (writing a backup back in place: the file
         being replaced is then not worth a place among the backups).
         """
+        if self.sealer is not None:  # sealed in memory: no plaintext reaches the disk
+            payload = self.sealer.seal(payload)
         rotate = self.path.exists() and (
             backup == "always" or (backup == "when due" and self._backup_due())
         )
@@ -117,7 +129,12 @@ class AtomicJSONStorage(Storage):
 
 
 def parse(raw: bytes, path: Path) -> dict[str, Any]:
-    """Parse a project file's bytes; anything that is not a project raises ProjectUnreadable."""
+    """Parse a project file's bytes; anything that is not a project raises ProjectUnreadable.
+
+    An encrypted file is decrypted first (asking for the passphrase).
+    """
+    if crypto.is_sealed(raw):
+        raw, _ = unseal(raw, path)
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -132,6 +149,14 @@ def parse(raw: bytes, path: Path) -> dict[str, Any]:
     if not isinstance(data["meta"].get("project", {}).get("schema"), int):
         raise ProjectUnreadable(unreadable_message(path, "not a Workbench project (no schema)"))
     return data
+
+
+def unseal(raw: bytes, path: Path) -> tuple[bytes, crypto.Sealer]:
+    """The plaintext of an encrypted file; a damaged or altered one raises ProjectUnreadable."""
+    try:
+        return crypto.unseal(raw, path)
+    except crypto.SealDamaged as exc:
+        raise ProjectUnreadable(unreadable_message(path, str(exc))) from None
 
 
 def unreadable_message(path: Path, why: str) -> str:

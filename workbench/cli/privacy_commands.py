@@ -1,0 +1,324 @@
+"""Confidentiality on the command line: ``pseudonymize``, ``names``, ``redact``,
+``purge-history``, ``encrypt`` and ``decrypt``.
+
+:func:`add_parsers` registers them on the main parser's subcommands, each with
+``set_defaults(run=...)`` (the convention of :mod:`workbench.cli.main`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from workbench.cli import output as out
+from workbench.cli.commands import plural, reading, writing
+from workbench.core.errors import WorkbenchError
+from workbench.core.project import EditReport, Project
+
+Args = argparse.Namespace
+PURGE_QUESTION = "purge history and backups so the originals are gone?"
+
+
+def add_parsers(subparsers: argparse._SubParsersAction) -> None:
+    """Register the confidentiality commands."""
+
+    def command(name: str, help: str, run, description: str) -> argparse.ArgumentParser:
+        p = subparsers.add_parser(name, help=help, description=description)
+        p.add_argument("project", metavar="PROJECT", help="project file or folder")
+        p.set_defaults(run=run)
+        return p
+
+    p = command(
+        "pseudonymize",
+        "replace names by pseudonyms everywhere (one undoable step)",
+        cmd_pseudonymize,
+        "Replace every original in the map by its pseudonym: in document texts (codings "
+        "follow their words), document names, memos, codes, case names and attribute values. "
+        "Whole words, any upper/lower case; inflected forms are rows of their own. The map is "
+        "never stored in the project. Afterwards the undo history and backups still hold the "
+        "originals until they are purged (asked on a terminal; --yes purges).",
+    )
+    p.add_argument("--map", required=True, metavar="FILE.csv",
+                   help="CSV with the header original,replacement (UTF-8)")
+    p.add_argument("--dry-run", action="store_true", help="count what would change; change nothing")
+    p.add_argument("--yes", action="store_true",
+                   help="answer yes to every question (purges history and backups)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command(
+        "names",
+        "candidate names to review before pseudonymising",
+        cmd_names,
+        "List capitalised words that stand inside sentences and never in lower case in the "
+        "study (likely names of people, places, organisations), most frequent first, with "
+        "one line of context.",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command(
+        "redact",
+        "replace text[START:END] of a document (codings over it are moved or shrunk)",
+        cmd_redact,
+        "Replace a span of a document with a placeholder, as one undoable step; codings over "
+        "it are moved or shrunk and any that could not be kept are listed.",
+    )
+    p.add_argument("doc", metavar="DOC", help="document name or id")
+    p.add_argument("start", metavar="START", type=int, help="first code point (from 0)")
+    p.add_argument("end", metavar="END", type=int, help="code point after the last one")
+    p.add_argument("--with", dest="replacement", default="[redacted]", metavar="TEXT",
+                   help="the replacement (default: [redacted])")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command(
+        "purge-history",
+        "forget the undo history and delete backups, so removed text is gone from the files",
+        cmd_purge_history,
+        "Clear the undo history and delete the backups (NAME.bak-*), files kept aside by "
+        "restore (NAME.broken-*) and temporary files left beside the project. Undo cannot "
+        "bring anything from before back afterwards.",
+    )
+    p.add_argument("--yes", action="store_true", help="do not ask")
+
+    command(
+        "encrypt",
+        "encrypt the project file at rest (AES-256-GCM, key from a passphrase)",
+        cmd_encrypt,
+        "Encrypt the project file (and its backups) under a passphrase, from "
+        "WORKBENCH_PASSPHRASE or typed twice on the terminal. Every command then asks for it "
+        "(or reads WORKBENCH_PASSPHRASE) and saves stay encrypted. Without the passphrase the "
+        "project cannot be opened by anyone, you included.",
+    )
+    command(
+        "decrypt",
+        "turn an encrypted project back into a plain project file",
+        cmd_decrypt,
+        "Write the project back as plain text (mode 0600) after the passphrase; its backups "
+        "stay encrypted.",
+    )
+
+
+# --------------------------------------------------------------------------- pseudonymize
+def cmd_pseudonymize(args: Args) -> int:
+    from workbench.privacy.pseudonymise import pseudonymise, read_map
+    from workbench.privacy.purge import purge_history
+
+    names = read_map(args.map)  # a bad map stops everything before the project is opened
+    if args.dry_run:
+        project = reading(args)
+        report = pseudonymise(project, names, dry_run=True)
+        if args.json:
+            out.print_json({**report.to_dict(), "dry_run": True, "purged": None})
+        else:
+            _print_counts(report, dry_run=True)
+            out.say("dry run: nothing was changed")
+        return 0
+    purged = None
+    with writing(args) as project:
+        report = pseudonymise(project, names)
+        codes = project.state.tables["codes"]
+        lost = [
+            (doc, project.code_path(codes[c.code]) if c.code in codes else "?", c)
+            for doc, c in report.lost()
+        ]
+        project.save()
+        if not args.json:
+            _print_counts(report, dry_run=False)
+            for doc, path, coding in lost:
+                out.say(
+                    f"  lost: {path} in {doc} [{coding.start}:{coding.end}] "
+                    f"“{out.clip(names.replace(coding.text)[0])}” (coding {coding.id})"
+                )
+            if lost:
+                out.say(
+                    "`workbench undo` brings the originals and every lost coding back "
+                    "(until the history is purged)"
+                )
+        if report.total:
+            if args.yes or (out.interactive() and out.confirm(PURGE_QUESTION)):
+                purged = purge_history(project)
+            elif not out.interactive():
+                out.note(
+                    "warning: the undo history and the backups still hold the originals; "
+                    f"`workbench purge-history {args.project} --yes` removes them"
+                )
+            else:
+                out.note(
+                    "the undo history and the backups still hold the originals; "
+                    f"`workbench purge-history {args.project}` removes them"
+                )
+    if args.json:
+        out.print_json(
+            {**report.to_dict(), "dry_run": False,
+             "lost": [{"document": d, "code": p, "id": c.id, "start": c.start, "end": c.end}
+                      for d, p, c in lost],
+             "purged": purged.to_dict() if purged else None}
+        )
+    elif purged is not None:
+        _print_purge(purged, Path(project.path))
+    return 0
+
+
+def _print_counts(report, *, dry_run: bool) -> None:
+    verb = "would replace" if dry_run else "replaced"
+    for doc, count in report.documents.items():
+        line = f"{doc}: {plural(count, 'replacement')}"
+        rep = report.codings.get(doc)
+        if rep is not None:
+            line += f" ({_coding_summary(rep)})"
+        out.say(line)
+    out.say(
+        f"memos: {report.memos}, codes: {report.codes}, cases: {report.cases}, "
+        f"document names: {report.document_names}"
+        + (f", project name: {report.project}" if report.project else "")
+        + (f", other records: {report.other}" if report.other else "")
+    )
+    out.say(f"{verb} {plural(report.total, 'name')} in all")
+
+
+def _coding_summary(rep: EditReport) -> str:
+    moved = len(rep.changed) + len(rep.reanchored)
+    return (
+        f"codings: {len(rep.kept)} kept, {moved} moved with their words, "
+        f"{len(rep.merged)} merged as duplicates, {len(rep.lost)} lost"
+    )
+
+
+# --------------------------------------------------------------------------- names
+def cmd_names(args: Args) -> int:
+    from workbench.privacy.names import candidate_names
+
+    project = reading(args)
+    found = candidate_names(project)
+    if args.json:
+        out.print_json([c.to_dict() for c in found])
+        return 0
+    if not found:
+        out.say("no candidate names found (capitalised words inside sentences)")
+        return 0
+    rows = [(c.name, c.count, ", ".join(c.documents), c.context) for c in found]
+    out.table(None, ("name", "count", "documents", "context"), rows, right=("count",))
+    out.say(
+        f"{plural(len(found), 'candidate')}; put the ones to replace in a map "
+        "(original,replacement) for `workbench pseudonymize`"
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------- redact
+def cmd_redact(args: Args) -> int:
+    with writing(args) as project:
+        doc = project.document(args.doc)
+        report = project.redact(doc, args.start, args.end, args.replacement)
+        lost = [
+            (project.code_path(project.state.tables["codes"][c.code]), c) for c in report.lost
+        ]
+        doc = project.document(doc.id)
+    if args.json:
+        out.print_json(
+            {"document": doc.name, "start": args.start,
+             "end": args.start + len(args.replacement), "kept": len(report.kept),
+             "changed": len(report.changed), "reanchored": len(report.reanchored),
+             "merged": len(report.merged),
+             "lost": [{"code": p, "id": c.id} for p, c in lost]}
+        )
+        return 0
+    out.say(f"redacted {doc.name} [{args.start}:{args.end}]; {_coding_summary(report)}")
+    for path, coding in lost:
+        out.say(f"  lost: {path} [{coding.start}:{coding.end}] (coding {coding.id})")
+    out.note(
+        "the undo history and backups still hold the redacted text; "
+        f"`workbench purge-history {args.project}` removes them"
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------- purge-history
+def cmd_purge_history(args: Args) -> int:
+    from workbench.privacy.purge import leftovers, purge_history, stale_temps
+
+    with writing(args) as project:
+        steps = len(project.history.entries)
+        files = leftovers(project.path) + stale_temps(project.path)
+        what = f"{plural(steps, 'undo step')} and {plural(len(files), 'file')} beside it"
+        if not args.yes:
+            if not out.interactive():
+                raise WorkbenchError(f"this forgets {what}; add --yes to do it")
+            if not out.confirm(f"Forget {what}? Undo cannot bring anything back afterwards."):
+                out.note("nothing was changed")
+                return 1
+        result = purge_history(project)
+    _print_purge(result, project.path)
+    return 0
+
+
+def _print_purge(result, path: Path) -> None:
+    from workbench.privacy.purge import in_git
+
+    names = ", ".join(p.name for p in result.files) or "none"
+    out.say(
+        f"purged: {plural(result.history_entries, 'undo step')} forgotten; "
+        f"{plural(len(result.files), 'file')} deleted ({names})"
+    )
+    repo = in_git(path)
+    if repo is not None:
+        out.note(f"warning: {repo} is a git work tree: its history may still hold old versions")
+
+
+# --------------------------------------------------------------------------- encrypt, decrypt
+def cmd_encrypt(args: Args) -> int:
+    from workbench.privacy import crypto
+    from workbench.privacy.purge import in_git, seal_leftovers
+
+    with writing(args) as project:
+        if project.storage.encrypted:
+            raise WorkbenchError(f"{project.path} is already encrypted")
+        sealer = crypto.Sealer.create(crypto.new_passphrase(project.path))
+        _rewrite(project, sealer)
+        sealed = seal_leftovers(project.path, sealer)
+    out.say(
+        f"encrypted {project.path} (AES-256-GCM, key from the passphrase by scrypt)"
+        + (f"; {plural(len(sealed), 'backup')} encrypted too" if sealed else "")
+    )
+    out.say(
+        "every command now needs the passphrase (typed, or WORKBENCH_PASSPHRASE); without it "
+        "nobody can open the project, you included. Exports are plain text."
+    )
+    repo = in_git(project.path)
+    if repo is not None:
+        out.note(f"warning: {repo} is a git work tree: its history may still hold plain versions")
+    return 0
+
+
+def cmd_decrypt(args: Args) -> int:
+    with writing(args) as project:
+        if not project.storage.encrypted:
+            raise WorkbenchError(f"{project.path} is not encrypted")
+        _rewrite(project, None)
+    out.say(
+        f"decrypted {project.path}: it is a plain project file now (readable only by you); "
+        "its backups stay encrypted"
+    )
+    return 0
+
+
+def _rewrite(project: Project, sealer) -> None:
+    """Write the project again, sealed with ``sealer`` (or plain with ``None``)."""
+    before = project.storage.sealer
+    project.storage.sealer = sealer
+    try:
+        # no backup of the file being replaced: encrypting must not leave a plain copy
+        project.write_rendered(project.render(), backup="never")
+    except BaseException:
+        project.storage.sealer = before
+        raise
+    project.saved_revision = project.revision
+
+
+# --------------------------------------------------------------------------- exports
+def warn_plain_export(project: Project, output: str) -> None:
+    """Say on stderr that an export of an encrypted project is not encrypted."""
+    if project.storage.encrypted:
+        out.note(
+            f"warning: {project.path.name} is encrypted but {output} is not: it is plain text "
+            "(readable only by you); keep it safe and delete it when done"
+        )

@@ -1,0 +1,276 @@
+"""Team work on the command line: coders, agree, disagreements, merge, merge-in, conflicts,
+git-setup.
+
+:func:`add_parsers` registers the commands; each sets ``run`` to a function ``(args) -> int``.
+``merge`` is git's merge driver (``workbench merge %O %A %B``): it writes the result to OURS
+and exits 0 when the merge is clean, 1 when conflicts were kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from workbench.cli import output as out
+from workbench.cli.commands import plural, reading, writing
+
+Args = argparse.Namespace
+TAKE = ("ours", "theirs")
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register ``coders``, ``agree``, ``disagreements``, ``merge``, ``merge-in``,
+    ``conflicts`` and ``git-setup``."""
+
+    def command(name: str, help: str, run, *, project: bool = True, json: bool = False,
+                description: str | None = None) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help,
+                           description=description or help[:1].upper() + help[1:] + ".")
+        if project:
+            p.add_argument("project", metavar="PROJECT", help="project file or folder")
+        if json:
+            p.add_argument("--json", action="store_true", help="print JSON")
+        p.set_defaults(run=run)
+        return p
+
+    command("coders", "list the coders with their coding counts", cmd_coders, json=True)
+
+    p = command(
+        "agree", "agreement of two coders per code: percent agreement, kappa, alpha",
+        cmd_agree, json=True,
+        description="Agreement of two coders, computed over characters: for each code, every "
+        "character of every document is coded or not by each coder. Per code: percent "
+        "agreement and Cohen's kappa; overall: mean kappa over the codes either coder used, "
+        "agreement over all code x character units and Krippendorff's alpha (nominal).",
+    )
+    p.add_argument("--coders", nargs=2, required=True, metavar=("A", "B"),
+                   help="the two coders' names")
+    p.add_argument("--code", metavar="PATH", help="only this code and the codes below it")
+
+    p = command(
+        "disagreements", "the stretches of text one coder coded and the other did not",
+        cmd_disagreements, json=True,
+    )
+    p.add_argument("--coders", nargs=2, required=True, metavar=("A", "B"),
+                   help="the two coders' names")
+    p.add_argument("--code", metavar="PATH", help="only this code and the codes below it")
+
+    p = command(
+        "merge", "three-way merge of project files (git's merge driver: %%O %%A %%B)",
+        cmd_merge, project=False,
+        description="Merge THEIRS into OURS record by record, with BASE as the common "
+        "ancestor, and write the result to OURS. Exit 0 when clean, 1 when conflicts were "
+        "kept in the file's conflicts table (see `workbench conflicts`). Git runs it as "
+        "`workbench merge %O %A %B` once `workbench git-setup` has been run.",
+    )
+    p.add_argument("base", metavar="BASE", help="the common ancestor (may be empty)")
+    p.add_argument("ours", metavar="OURS", help="our version; the result is written here")
+    p.add_argument("theirs", metavar="THEIRS", help="their version")
+
+    p = command(
+        "merge-in", "merge a colleague's copy of the project (no common base) as one step",
+        cmd_merge_in,
+        description="Bring a colleague's copy of the project in: records only in OTHER are "
+        "added, records in both that differ keep this project's version and are kept as "
+        "conflicts; codes made on both sides under the same path become one. One step that "
+        "`workbench undo` undoes.",
+    )
+    p.add_argument("other", metavar="OTHER", help="the other copy (a project file or folder)")
+
+    p = command("conflicts", "list the conflicts kept by a merge, or resolve one",
+                cmd_conflicts, json=True)
+    p.add_argument("--resolve", metavar="ID", help="the conflict to resolve (id or prefix)")
+    p.add_argument("--take", choices=TAKE, help="which side's value to keep")
+
+    p = command(
+        "git-setup", "make git merge project files with `workbench merge`", cmd_git_setup,
+        project=False,
+        description="Write `project.json merge=workbench` to DIR/.gitattributes (and ignore "
+        "the lock and backups in .gitignore) and define the merge driver in the repository's "
+        "git config. Run it once in every clone; running it again adds nothing twice.",
+    )
+    p.add_argument("dir", metavar="DIR", nargs="?",
+                   help="folder for .gitattributes (default: the top of the current git repo)")
+
+
+# --------------------------------------------------------------------------- coders, agreement
+def cmd_coders(args: Args) -> int:
+    from workbench.team.agreement import coders
+
+    project = reading(args)
+    found = coders(project)
+    if args.json:
+        out.print_json([c.to_json() for c in found])
+        return 0
+    if not found:
+        out.say("no codings yet, so no coders")
+        return 0
+    out.table(None, ("coder", "codings", "codes", "documents"),
+              [(c.name, c.codings, len(c.codes), len(c.documents)) for c in found],
+              right=("codings", "codes", "documents"))
+    return 0
+
+
+def _num(value: float | None, places: int = 3) -> str:
+    return "n/a" if value is None else f"{value:.{places}f}"
+
+
+def cmd_agree(args: Args) -> int:
+    from workbench.team.agreement import agreement
+
+    project = reading(args)
+    a, b = args.coders
+    report = agreement(project, a, b, args.code)
+    if args.json:
+        out.print_json(report.to_json())
+        return 0
+    docs = project.state.tables["documents"].values()
+    chars = sum(len(d.text) for d in docs)
+    out.say(f"agreement of {a} (A) and {b} (B) over {plural(chars, 'character')} in "
+            f"{plural(len(docs), 'document')}")
+    if not report.codes:
+        out.say("neither coder has used a code yet")
+        return 0
+    rows = [
+        (c.path, c.counts.a_chars, c.counts.b_chars, c.counts.both, _num(c.agreement),
+         _num(c.kappa))
+        for c in report.codes
+    ]
+    out.table(None, ("code", "A chars", "B chars", "both", "agreement", "kappa"), rows,
+              right=("A chars", "B chars", "both", "agreement", "kappa"))
+    used = len(report.used)
+    out.say(
+        f"overall ({plural(used, 'code')} either coder used): mean kappa {_num(report.kappa)}, "
+        f"agreement {_num(report.agreement)}, Krippendorff's alpha {_num(report.alpha)}"
+    )
+    out.say(f"review the differences with `workbench disagreements PROJECT --coders {a} {b}`")
+    return 0
+
+
+def cmd_disagreements(args: Args) -> int:
+    from workbench.team.agreement import disagreements
+
+    project = reading(args)
+    a, b = args.coders
+    found = disagreements(project, a, b, args.code)
+    docs, codes = project.state.tables["documents"], project.state.tables["codes"]
+    rows: list[dict[str, Any]] = []
+    for d in found:
+        doc = docs[d.document]
+        code = codes.get(d.code)
+        rows.append({
+            "document": doc.name,
+            "code": project.code_path(code) if code else d.code,
+            "start": d.start,
+            "end": d.end,
+            "coded_by": d.coded_by,
+            "missed_by": d.missed_by,
+            "text": doc.text[d.start:d.end],
+        })
+    if args.json:
+        out.print_json(rows)
+        return 0
+    if not rows:
+        out.say(f"{a} and {b} coded exactly the same characters")
+        return 0
+    for row in rows:
+        out.say(f"{row['document']} [{row['start']}:{row['end']}] {row['code']}: coded by "
+                f"{row['coded_by']}, not by {row['missed_by']}")
+        out.say(f"  “{out.clip(row['text'], 300)}”")
+    out.say(plural(len(rows), "disagreement"))
+    return 0
+
+
+# --------------------------------------------------------------------------- merging
+def cmd_merge(args: Args) -> int:
+    from workbench.team.merge import describe, merge_files
+
+    result = merge_files(Path(args.base), Path(args.ours), Path(args.theirs))
+    for line in result.notes:
+        out.note(f"workbench merge: {line}")
+    if not result.conflicts:
+        return 0
+    for conflict in result.conflicts:
+        out.note(f"conflict {conflict.id[:8]}: {describe(conflict)}")
+    out.note(
+        f"workbench merge: {plural(len(result.conflicts), 'conflict')} kept in the project's "
+        "conflicts table; list them with `workbench conflicts PROJECT`, resolve them with "
+        "`--resolve ID --take ours|theirs`, then `git add` the project file"
+    )
+    return 1
+
+
+def cmd_merge_in(args: Args) -> int:
+    from workbench.core.project import resolve_path
+    from workbench.team.merge import describe, merge_in
+
+    other = resolve_path(args.other)
+    with writing(args) as project:
+        report = merge_in(project, other)
+    came = [plural(n, table[:-1]) for table, n in report.added.items() if n]
+    if came:
+        out.say(f"merged in {other}: {', '.join(came)} came in")
+    else:
+        out.say(f"merged in {other}: nothing new came in")
+    for line in report.notes:
+        out.say(f"  {line}")
+    for conflict in report.conflicts:
+        out.say(f"  conflict {conflict.id[:8]}: {describe(conflict)}")
+    if report.conflicts:
+        out.say(f"{plural(len(report.conflicts), 'conflict')} kept: see `workbench conflicts "
+                f"{args.project}`")
+    if came or report.conflicts or report.notes:
+        out.say("`workbench undo` takes the whole merge-in back")
+    return 0
+
+
+def cmd_conflicts(args: Args) -> int:
+    from workbench.core.errors import WorkbenchError
+    from workbench.team.merge import conflict_json, describe, find_conflict, resolve
+
+    if args.resolve or args.take:
+        if not (args.resolve and args.take):
+            raise WorkbenchError("resolve a conflict with --resolve ID --take ours|theirs")
+        with writing(args) as project:
+            conflict = find_conflict(project, args.resolve)
+            summary = resolve(project, conflict, args.take)
+            left = len(project.state.tables["conflicts"])
+        out.say(summary)
+        out.say(f"{plural(left, 'conflict')} left; `workbench undo` takes this back")
+        return 0
+    project = reading(args)
+    found = sorted(project.state.tables["conflicts"].values(), key=lambda c: (c.created, c.id))
+    if args.json:
+        out.print_json([conflict_json(c) for c in found])
+        return 0
+    if not found:
+        out.say("no conflicts")
+        return 0
+    for conflict in found:
+        out.say(f"{conflict.id[:8]}  {conflict.kind:<9} {describe(conflict)}")
+        if conflict.fields and conflict.kind != "integrity":
+            for name in conflict.fields:
+                ours = (conflict.ours or {}).get(name)
+                theirs = (conflict.theirs or {}).get(name)
+                out.say(f"          {name}: ours {out.clip(repr(ours), 60)} · theirs "
+                        f"{out.clip(repr(theirs), 60)}")
+    out.say(f"{plural(len(found), 'conflict')}; resolve one with `workbench conflicts "
+            f"{args.project} --resolve ID --take ours|theirs`")
+    return 0
+
+
+def cmd_git_setup(args: Args) -> int:
+    from workbench.team.gitsetup import setup
+
+    report = setup(args.dir)
+    for line in report.added:
+        out.say(f"added to {line}")
+    for key in report.config:
+        out.say(f"set git config {key}")
+    if not report.added and not report.config:
+        out.say(f"{report.folder} is already set up for merging Workbench projects")
+    else:
+        out.say("commit .gitattributes and .gitignore; every coder runs `workbench git-setup` "
+                "once in their own clone")
+    return 0

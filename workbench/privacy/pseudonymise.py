@@ -1,0 +1,344 @@
+"""Pseudonymisation: every original name replaced by its pseudonym, everywhere in a project.
+
+A map is a CSV file with the header ``original,replacement``. Originals match as whole words,
+case-insensitively, in Latin and Cyrillic alike; a longer original wins over a shorter one it
+starts with ("Aigerim Sadykova" before "Aigerim"); inflected forms ("Айгерим", "Айгерим",
+"Айгерима") are rows of their own. Spaces inside an original match any run of spaces or tabs
+(never a line break: that would merge speaker turns).
+
+Document texts change through the shared span routine (:meth:`Project.edit_document_spans`), so
+every coding moves with its words; the whole run is one undoable step. The map itself is never
+stored: not its rows, not its path.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.core.codebook import SEPARATOR
+from workbench.core.errors import WorkbenchError
+from workbench.core.model import Coding, from_record, now, to_record
+from workbench.core.project import EditReport, Project
+from workbench.core.text import Edit, normalise
+
+#: Characters that continue a word: letters and digits (not ``_``, so the file name
+#: ``aigerim_interview.docx`` holds the word ``aigerim``) and combining marks.
+_LETTER = r"[^\W_]"
+_MARK = r"[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]"
+_BEFORE = rf"(?<!{_LETTER})(?<!{_MARK})"
+_AFTER = rf"(?!{_LETTER}|{_MARK})"
+#: The fields of a code that are written text.
+CODE_FIELDS = ("name", "description", "inclusion", "exclusion", "example")
+
+
+def word_pattern(originals: list[str]) -> re.Pattern[str]:
+    """One regular expression matching any of ``originals`` as a whole word (longest first)."""
+    ordered = sorted(originals, key=lambda o: (-len(o), o))
+    alternatives = "|".join(_phrase(o) for o in ordered)
+    return re.compile(rf"{_BEFORE}(?:{alternatives}){_AFTER}", re.IGNORECASE)
+
+
+def _phrase(original: str) -> str:
+    return r"[^\S\n]+".join(re.escape(part) for part in original.split())
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@dataclass
+class NameMap:
+    """Originals and their pseudonyms, ready to find and replace."""
+
+    pairs: list[tuple[str, str]]
+    pattern: re.Pattern[str] = field(init=False)
+    _by_key: dict[str, str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.pattern = word_pattern([o for o, _ in self.pairs])
+        self._by_key = {_key(o): r for o, r in self.pairs}
+
+    def replacement_for(self, matched: str) -> str:
+        """The pseudonym of a matched original."""
+        found = self._by_key.get(_key(matched))
+        if found is not None:
+            return found
+        for original, replacement in self.pairs:  # case folding beyond str.casefold's
+            if re.fullmatch(_phrase(original), matched, re.IGNORECASE):
+                return replacement
+        raise KeyError(matched)
+
+    def edits(self, text: str) -> list[Edit]:
+        """The edits that put every pseudonym in ``text`` (sorted, never overlapping)."""
+        return [
+            Edit(m.start(), m.end(), self.replacement_for(m.group()))
+            for m in self.pattern.finditer(text)
+        ]
+
+    def replace(self, text: str) -> tuple[str, int]:
+        """``text`` with every original replaced, and how many were."""
+        return self.pattern.subn(lambda m: self.replacement_for(m.group()), text)
+
+    def found_in(self, text: str) -> bool:
+        """True when an original stands in ``text``."""
+        return self.pattern.search(text) is not None
+
+
+def parse_map(data: bytes, source: str = "the map") -> NameMap:
+    """A :class:`NameMap` from CSV bytes (UTF-8, with or without a BOM); bad input raises."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise WorkbenchError(f"{source} is not UTF-8 (bad byte at {exc.start})") from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise WorkbenchError(f"{source} is not a valid CSV file ({exc})") from None
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise WorkbenchError(f"{source} is empty; it needs the header original,replacement")
+    header = [cell.strip().casefold() for cell in rows[0]]
+    if header[:2] != ["original", "replacement"] or any(h for h in header[2:]):
+        raise WorkbenchError(
+            f"{source} must start with the header row original,replacement "
+            f"(found {','.join(rows[0])!r})"
+        )
+    pairs: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < 2 or any(cell.strip() for cell in row[2:]):
+            raise WorkbenchError(
+                f"{source}, row {line}: expected two columns original,replacement"
+            )
+        original, replacement = normalise(row[0]).strip(), normalise(row[1]).strip()
+        if not original or not replacement:
+            raise WorkbenchError(
+                f"{source}, row {line}: an original and a replacement are both needed "
+                "(replace a name by a code, e.g. Respondent 5, or ***)"
+            )
+        if "\n" in original or "\n" in replacement:
+            raise WorkbenchError(f"{source}, row {line}: a line break inside a cell")
+        key = _key(original)
+        if key in seen:
+            raise WorkbenchError(
+                f"{source}, rows {seen[key]} and {line}: {original!r} is given twice"
+            )
+        seen[key] = line
+        pairs.append((original, replacement))
+    if not pairs:
+        raise WorkbenchError(f"{source} has a header but no names")
+    names = NameMap(pairs)
+    for original, replacement in pairs:
+        hit = names.pattern.search(replacement)
+        if hit:
+            raise WorkbenchError(
+                f"{source}: the replacement {replacement!r} (for {original!r}) holds the "
+                f"original {hit.group()!r}, which would stay in the project"
+            )
+    return names
+
+
+def read_map(path: str | Path) -> NameMap:
+    """Read a map file (never kept anywhere)."""
+    path = Path(path).expanduser()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise WorkbenchError(f"no map file at {path}") from None
+    except IsADirectoryError:
+        raise WorkbenchError(f"{path} is a folder, not a map file") from None
+    except OSError as exc:
+        raise WorkbenchError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return parse_map(data, str(path))
+
+
+# --------------------------------------------------------------------------- the run
+@dataclass
+class PseudonymReport:
+    """What a run replaced, per place, and what happened to the codings."""
+
+    documents: dict[str, int] = field(default_factory=dict)  # document name (after) -> count
+    document_names: int = 0
+    memos: int = 0
+    codes: int = 0
+    cases: int = 0
+    project: int = 0
+    other: int = 0  # records of other tables (merge conflicts keep old values, for one)
+    codings: dict[str, EditReport] = field(default_factory=dict)  # document name -> report
+
+    @property
+    def total(self) -> int:
+        return (
+            sum(self.documents.values())
+            + self.document_names
+            + self.memos
+            + self.codes
+            + self.cases
+            + self.project
+            + self.other
+        )
+
+    def lost(self) -> list[tuple[str, Coding]]:
+        """(document name, coding) for each coding that could not be re-anchored."""
+        return [(doc, c) for doc, rep in self.codings.items() for c in rep.lost]
+
+    def to_dict(self) -> dict:
+        return {
+            "documents": dict(self.documents),
+            "document_names": self.document_names,
+            "memos": self.memos,
+            "codes": self.codes,
+            "cases": self.cases,
+            "project": self.project,
+            "other": self.other,
+            "total": self.total,
+            "codings": {
+                doc: {
+                    "kept": len(rep.kept),
+                    "changed": len(rep.changed),
+                    "reanchored": len(rep.reanchored),
+                    "merged": len(rep.merged),
+                    "lost": len(rep.lost),
+                }
+                for doc, rep in self.codings.items()
+            },
+        }
+
+
+def pseudonymise(project: Project, names: NameMap, *, dry_run: bool = False) -> PseudonymReport:
+    """Replace every original by its pseudonym in the whole project, as one undoable step.
+
+    Document texts (codings follow them), document names and sources, memos, code names,
+    descriptions, criteria and examples, case names and attribute values, and the project's
+    name. A clash (two cases or sibling codes, or two documents, that would get one name)
+    raises before anything changes. ``dry_run`` only counts.
+    """
+    report = PseudonymReport()
+    state = project.state
+
+    def rep(text: str, place: str) -> str:
+        new, n = names.replace(text)
+        setattr(report, place, getattr(report, place) + n)
+        return new
+
+    # every new value is worked out first, so a clash is refused before anything changes
+    documents = project.documents()
+    doc_new: dict[str, tuple[str, str]] = {}
+    for doc in documents:
+        doc_new[doc.id] = (rep(doc.name, "document_names"), rep(doc.source, "document_names"))
+        report.documents[doc_new[doc.id][0]] = len(names.pattern.findall(doc.text))
+    _no_clash("document", [(doc_new[d.id][0], d.name) for d in documents])
+    memo_new = {m.id: rep(m.text, "memos") for m in state.tables["memos"].values()}
+    code_new = {
+        c.id: {f: rep(getattr(c, f), "codes") for f in CODE_FIELDS}
+        for c in state.tables["codes"].values()
+    }
+    siblings: dict[str | None, list[tuple[str, str]]] = {}
+    for code in state.tables["codes"].values():
+        name = code_new[code.id]["name"]
+        if SEPARATOR in name:
+            raise WorkbenchError(
+                f"the code {code.name!r} would be named {name!r}, and a code name cannot hold "
+                f"{SEPARATOR!r}; change that row of the map (nothing was changed)"
+            )
+        siblings.setdefault(code.parent, []).append((name, code.name))
+    for group in siblings.values():
+        _no_clash("code", group)
+    case_new = {
+        c.id: (rep(c.name, "cases"), {k: rep(v, "cases") for k, v in c.attributes.items()})
+        for c in state.tables["cases"].values()
+    }
+    _no_clash("case", [(case_new[c.id][0], c.name) for c in state.tables["cases"].values()])
+    other_new: dict[tuple[str, str], dict[str, Any]] = {}
+    for table, records in state.tables.items():
+        if table in _KNOWN_TABLES:
+            continue
+        for rid, obj in records.items():
+            rec = to_record(obj)
+            new = _deep_replace(rec, lambda t: rep(t, "other"))
+            if new != rec:
+                other_new[(table, rid)] = new
+    project_name = str(state.meta.get("name", ""))
+    new_project_name = rep(project_name, "project")
+    if dry_run:
+        return report
+
+    with project.change("pseudonymise"):
+        for doc in documents:
+            edits = names.edits(doc.text)
+            if edits:
+                report.codings[doc_new[doc.id][0]] = project.edit_document_spans(
+                    doc, edits, label="pseudonymise"
+                )
+            doc = state.tables["documents"][doc.id]
+            name, source = doc_new[doc.id]
+            _check_clean(names, name, doc.text)
+            if (name, source) != (doc.name, doc.source):
+                state.put("documents", dataclasses.replace(doc, name=name, source=source))
+        for memo in list(state.tables["memos"].values()):
+            if memo_new[memo.id] != memo.text:
+                state.put(
+                    "memos", dataclasses.replace(memo, text=memo_new[memo.id], modified=now())
+                )
+        for code in list(state.tables["codes"].values()):
+            fields = code_new[code.id]
+            if any(getattr(code, f) != v for f, v in fields.items()):
+                state.put("codes", dataclasses.replace(code, **fields))
+        for case in list(state.tables["cases"].values()):
+            name, attributes = case_new[case.id]
+            if (name, attributes) != (case.name, case.attributes):
+                state.put("cases", dataclasses.replace(case, name=name, attributes=attributes))
+        for (table, _), rec in other_new.items():
+            state.put(table, from_record(table, rec))
+    if new_project_name != project_name:
+        # the project's name is not a record: it changes outside the undoable step, which is
+        # right here since undo must not bring an original back into it
+        state.meta = {**state.meta, "name": new_project_name}
+        project.revision += 1
+    return report
+
+
+_KNOWN_TABLES = frozenset({"documents", "cases", "codes", "codings", "memos"})
+
+
+def _deep_replace(value: Any, replace: Callable[[str], str]) -> Any:
+    """``value`` with ``replace`` applied to every string in it (not to dictionary keys)."""
+    if isinstance(value, str):
+        return replace(value)
+    if isinstance(value, dict):
+        return {k: _deep_replace(v, replace) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_deep_replace(v, replace) for v in value]
+    return value
+
+
+def _no_clash(kind: str, renamed: list[tuple[str, str]]) -> None:
+    """Refuse when two records would end up with one name."""
+    first: dict[str, str] = {}
+    for new, old in renamed:
+        if new in first and first[new] != old:
+            raise WorkbenchError(
+                f"the {kind}s {first[new]!r} and {old!r} would both be named {new!r}; "
+                "rename one first or change the map (nothing was changed)"
+            )
+        first.setdefault(new, old)
+
+
+def _check_clean(names: NameMap, doc_name: str, text: str) -> None:
+    """An original formed anew by a pseudonym and its neighbours is refused, not left behind."""
+    hit = names.pattern.search(text)
+    if hit:
+        raise WorkbenchError(
+            f"after replacing, {doc_name!r} still holds {hit.group()!r} (a pseudonym next to "
+            "other words forms an original); change the map (nothing was changed)"
+        )

@@ -1,0 +1,90 @@
+"""Removing the copies that keep what a project no longer says: undo history, backups,
+broken files kept aside by ``restore``, temporary files of killed writers; and sealing those
+copies when a project is encrypted.
+
+Deleting a file frees its blocks; it does not overwrite them. On journalling file systems and
+SSDs no program can promise more, so full-disk encryption is what protects the disk itself.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.core.project import Project
+from workbench.privacy.crypto import Sealer, is_sealed
+from workbench.store.atomic import atomic_write, fsync_folder
+from workbench.store.storage import remove_stale_temps
+
+
+def leftovers(path: Path) -> list[Path]:
+    """Backups (``NAME.bak-*``) and files kept aside (``NAME.broken-*``) beside ``path``."""
+    name = glob.escape(path.name)
+    found = [*path.parent.glob(f"{name}.bak-*"), *path.parent.glob(f"{name}.broken-*")]
+    return sorted(p for p in found if p.is_file() and not p.is_symlink())
+
+
+def stale_temps(path: Path) -> list[Path]:
+    """Temporary files of writers killed mid-save beside ``path``."""
+    prefix = f".{path.name}."
+    return sorted(
+        p
+        for p in path.parent.glob(f"{glob.escape(prefix)}*.tmp")
+        if p.name[len(prefix) : -len(".tmp")].isdigit()
+    )
+
+
+@dataclass
+class PurgeResult:
+    """What a purge removed."""
+
+    history_entries: int = 0
+    files: list[Path] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"history_entries": self.history_entries, "files": [p.name for p in self.files]}
+
+
+def purge_history(project: Project) -> PurgeResult:
+    """Forget the undo history, save, and delete every other copy of the project beside it.
+
+    Needs the write lock (so no other writer can be using a temporary file).
+    """
+    result = PurgeResult(history_entries=len(project.history.entries))
+    project.history.clear()
+    # written without taking a backup: the file being replaced still holds the history
+    project.write_rendered(project.render(), backup="never")
+    project.saved_revision = project.revision
+    for path in leftovers(project.path):
+        path.unlink(missing_ok=True)
+        result.files.append(path)
+    result.files.extend(remove_stale_temps(project.path))
+    fsync_folder(project.path.parent)
+    return result
+
+
+def seal_leftovers(path: Path, sealer: Sealer) -> list[Path]:
+    """Encrypt in place every backup and broken copy of ``path`` that is still plain text.
+
+    Each keeps its modification time (the backup rotation reads it).
+    """
+    sealed = []
+    for copy in leftovers(path):
+        raw = copy.read_bytes()
+        if is_sealed(raw):
+            continue
+        stat = copy.stat()
+        atomic_write(copy, sealer.seal(raw))
+        os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        sealed.append(copy)
+    return sealed
+
+
+def in_git(path: Path) -> Path | None:
+    """The git work tree holding ``path``, if any (its history may hold old versions)."""
+    for folder in [path.parent, *path.parent.resolve().parents]:
+        if (folder / ".git").exists():
+            return folder
+    return None

@@ -1,0 +1,104 @@
+"""``workbench git-setup``: make git merge project files with ``workbench merge``.
+
+Two things are needed in each clone: a ``.gitattributes`` line naming the merge driver for the
+project file (committed, so it travels with the repository), and the driver's definition in the
+clone's git config (``.git/config`` is never shared by git, so every coder runs ``git-setup``
+once in their clone). Running it again adds nothing twice.
+
+The pattern is ``project.json``, which matches a project file of that name in any folder. A
+project saved under another name needs its own line in ``.gitattributes``, for example
+``fieldwork.json merge=workbench``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.core.errors import WorkbenchError
+
+ATTRIBUTES_LINE = "project.json merge=workbench"
+DRIVER_NAME = "Workbench project merge"
+DRIVER_COMMAND = "workbench merge %O %A %B"
+#: Files beside the project that must never be committed: the lock, backups, temporary files
+#: (backups hold confidential text, perhaps from before a pseudonymisation).
+IGNORE_LINES = ("project.json.lock", "project.json.bak-*", ".project.json.*.tmp")
+
+
+@dataclass(slots=True)
+class SetupReport:
+    """What ``git-setup`` did in a folder."""
+
+    folder: Path
+    added: list[str] = field(default_factory=list)  # "FILE: line" for each line written
+    config: list[str] = field(default_factory=list)  # git config keys that were set or changed
+
+
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    if shutil.which("git") is None:
+        raise WorkbenchError("git is not installed (or not on PATH)")
+    return subprocess.run(
+        ["git", "-C", str(folder), *args], capture_output=True, text=True, check=False
+    )
+
+
+def git_toplevel(folder: Path) -> Path:
+    """The top folder of the git work tree holding ``folder``; an error outside one."""
+    done = _git(folder, "rev-parse", "--show-toplevel")
+    if done.returncode != 0 or not done.stdout.strip():
+        raise WorkbenchError(
+            f"{folder} is not in a git repository (make one with `git init`, or clone one)"
+        )
+    return Path(done.stdout.strip())
+
+
+def _add_lines(path: Path, lines: tuple[str, ...], report: SetupReport) -> None:
+    try:
+        existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    except OSError as exc:
+        raise WorkbenchError(f"cannot read {path}: {exc.strerror or exc}") from None
+    have = {" ".join(line.split()) for line in existing.splitlines()}
+    missing = [line for line in lines if " ".join(line.split()) not in have]
+    if not missing:
+        return
+    text = existing
+    if text and not text.endswith("\n"):
+        text += "\n"
+    text += "".join(line + "\n" for line in missing)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise WorkbenchError(f"cannot write {path}: {exc.strerror or exc}") from None
+    report.added.extend(f"{path.name}: {line}" for line in missing)
+
+
+def setup(folder: str | Path | None = None) -> SetupReport:
+    """Write ``.gitattributes`` (and ``.gitignore`` lines) in ``folder`` and set the git config.
+
+    ``folder`` defaults to the top of the git work tree the current folder is in.
+    """
+    if folder is None:
+        target = git_toplevel(Path.cwd())
+    else:
+        target = Path(folder).expanduser()
+        if not target.is_dir():
+            raise WorkbenchError(f"{target} is not a folder")
+        git_toplevel(target)  # must be inside a work tree: the config is the repository's
+    report = SetupReport(target)
+    _add_lines(target / ".gitattributes", (ATTRIBUTES_LINE,), report)
+    _add_lines(target / ".gitignore", IGNORE_LINES, report)
+    for key, value in (
+        ("merge.workbench.name", DRIVER_NAME),
+        ("merge.workbench.driver", DRIVER_COMMAND),
+    ):
+        current = _git(target, "config", "--local", "--get", key)
+        if current.returncode == 0 and current.stdout.rstrip("\n") == value:
+            continue
+        done = _git(target, "config", "--local", key, value)
+        if done.returncode != 0:
+            why = done.stderr.strip() or "git config failed"
+            raise WorkbenchError(f"cannot set {key} in {target}: {why}")
+        report.config.append(key)
+    return report
