@@ -27,6 +27,7 @@ class Config:
     coder: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    blind: bool = False  # blind coding: show only my own codings (or WORKBENCH_BLIND=1)
 
 
 def config_path() -> Path:
@@ -57,7 +58,10 @@ def load_config() -> Config:
     coder = data.get("coder")
     if coder is not None and not isinstance(coder, str):
         raise WorkbenchError(f"coder in {path} must be a string")
-    return Config(coder=coder or None, keys=dict(keys), path=path)
+    blind = data.get("blind", False)
+    if not isinstance(blind, bool):
+        raise WorkbenchError(f"blind in {path} must be true or false (a TOML boolean)")
+    return Config(coder=coder or None, keys=dict(keys), path=path, blind=blind)
 
 
 def default_coder(config: Config | None = None) -> str:

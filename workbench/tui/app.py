@@ -20,8 +20,10 @@ from workbench.core.project import Project
 from workbench.tui import keymap
 from workbench.tui.commands import (
     ApplyCodeProvider,
+    ExportProvider,
     GoToCodeProvider,
     GoToDocumentProvider,
+    ReportProvider,
     UndoHistoryProvider,
 )
 from workbench.tui.saver import GROUP, Saver
@@ -39,6 +41,8 @@ class WorkbenchApp(App[int]):
         GoToDocumentProvider,
         GoToCodeProvider,
         UndoHistoryProvider,
+        ReportProvider,
+        ExportProvider,
     }
     NOTIFICATION_TIMEOUT = 4
 
@@ -64,6 +68,11 @@ class WorkbenchApp(App[int]):
         self.notices: list[str] = []  # every notification, for tests and the log
         self._quitting = False
         self._quit_failed = False
+        # before the first screen is styled: a later change of theme restyles every widget
+        if self.ui_state.theme and self.ui_state.theme in self.available_themes:
+            self.theme = self.ui_state.theme
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
 
     @classmethod
     def open(cls, path: str | Path, *, config: Config | None = None) -> WorkbenchApp:
@@ -79,16 +88,16 @@ class WorkbenchApp(App[int]):
         return cls(project, config=config)
 
     # ------------------------------------------------------------------ start
-    def on_mount(self) -> None:
-        if self.ui_state.theme and self.ui_state.theme in self.available_themes:
-            self.theme = self.ui_state.theme
-        if self.user_keymap:
-            self.set_keymap(self.user_keymap)
-        for problem in self.keymap_problems:
-            self.notify(problem, severity="warning", timeout=8, markup=False)
+    def get_default_screen(self) -> Screen:
+        """The main screen is the first screen: no empty screen is shown, styled and swapped
+        out first (pushing it from ``on_mount`` cost a restyle and a discarded frame)."""
         from workbench.tui.screens.main import MainScreen
 
-        self.push_screen(MainScreen(self.size.width))
+        return MainScreen(self.size.width)
+
+    def on_mount(self) -> None:
+        for problem in self.keymap_problems:
+            self.notify(problem, severity="warning", timeout=8, markup=False)
         if self.project.read_only:
             self.notify(self.read_only_reason, severity="warning", timeout=8, markup=False)
 
@@ -147,9 +156,33 @@ class WorkbenchApp(App[int]):
 
         self.push_screen(MemoReviewScreen(self.project), opened)
 
+    def action_reports(self, kind: str = "frequencies") -> None:
+        from workbench.tui.screens.reports import open_report
+
+        open_report(self, kind)
+
+    def action_study_search(self) -> None:
+        from workbench.tui.screens.study_search import open_study_search
+
+        open_study_search(self)
+
+    def action_cycle_coders(self) -> None:
+        from workbench.tui.coders import cycle_coders
+
+        cycle_coders(self)
+
+    def action_review_disagreements(self) -> None:
+        from workbench.tui.screens.review import open_review
+
+        open_review(self)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         main = self.main_screen
         if main is not None and screen is main:
+            from workbench.tui.coders import palette_commands
+
+            for title, help_text, callback in palette_commands(self):
+                yield SystemCommand(title, help_text, callback)
             yield SystemCommand("Memo review", "Every memo, newest first (R)",
                                 self.action_memo_review)
             yield SystemCommand("Case attributes", "Edit the case of this document (A)",

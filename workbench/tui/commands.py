@@ -1,7 +1,7 @@
 """Command palette providers: apply a code, go to a document or code, undo back to a step.
 
-Each works from the main screen only (other screens get no hits from them). Export and report
-entries come with the issue that adds those features.
+Each works from the main screen only (other screens get no hits from them). Reports, the
+study-wide search and exports have providers too; their screens are imported when chosen.
 """
 
 from __future__ import annotations
@@ -105,3 +105,40 @@ class UndoHistoryProvider(_MainProvider):
         for entry in history.undone:
             yield (f"Redo up to: {entry.label}", f"step {entry.seq} · {entry.time}",
                    partial(main.undo_to, entry.id))
+
+
+class ReportProvider(_MainProvider):
+    """``Report: …`` opens a report; ``Search all documents`` the study-wide search."""
+
+    DISCOVER = 5
+
+    def entries(self, main):
+        app = main.app
+        yield ("Search all documents", "keyword in context; code every hit at once (ctrl+f)",
+               app.action_study_search)
+        for kind, text, help_text in (
+            ("frequencies", "Report: frequencies", "segments, documents, cases, characters"),
+            ("matrix", "Report: code × case matrix", "a heat map; b: by a case attribute"),
+            ("cooccurrence", "Report: co-occurrence", "codes whose codings overlap"),
+            ("saturation", "Report: saturation", "new codes per document, in import order"),
+        ):
+            yield (text, f"{help_text} (ctrl+t)", partial(app.action_reports, kind))
+
+
+class ExportProvider(_MainProvider):
+    """``Export: …`` writes the write-up or a REFI-QDA file beside the project."""
+
+    DISCOVER = 2
+
+    def entries(self, main):
+        app = main.app
+        yield ("Export: write-up (md/docx/html/csv)", "themes, codes and quotes for the report",
+               partial(_export, app, "writeup"))
+        yield ("Export: REFI-QDA (qdpx/qdc)", "for NVivo, ATLAS.ti, MAXQDA, QualCoder",
+               partial(_export, app, "refi"))
+
+
+def _export(app, kind: str) -> None:
+    from workbench.tui.screens.export import open_export
+
+    open_export(app, kind)

@@ -42,6 +42,9 @@ CONTEXTS = {
     "memo": "Memo pane",
     "retrieval": "Segments of a code",
     "memo_review": "Memo review",
+    "reports": "Reports",
+    "study_search": "Search all documents",
+    "review": "Disagreement review",
 }
 
 SPECS: tuple[KeySpec, ...] = (
@@ -53,7 +56,13 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("undo", "u", "undo", "Undo", "main"),
     KeySpec("redo", "ctrl+r", "redo", "Redo", "main", show=False),
     KeySpec("memo_review", "R", "app.memo_review", "Memos", "main"),
+    KeySpec("study_search", "ctrl+f", "app.study_search", "Find all", "main"),
+    KeySpec("reports", "ctrl+t", "app.reports", "Reports", "main"),
     KeySpec("case_attributes", "A", "case_attributes", "Case", "main", show=False),
+    KeySpec("cycle_coders", "ctrl+k", "app.cycle_coders", "Whose codings", "main",
+            show=False),
+    KeySpec("review_disagreements", "ctrl+d", "app.review_disagreements", "Disagreements",
+            "main", show=False),
     KeySpec("help", "question_mark", "app.help", "Help", "main"),
     KeySpec("quit", "q", "app.quit", "Quit", "main"),
     KeySpec("code", "c", "screen.code", "Code", "transcript"),
@@ -64,6 +73,7 @@ SPECS: tuple[KeySpec, ...] = (
     ),
     KeySpec("in_vivo", "i", "screen.in_vivo", "In vivo", "transcript"),
     KeySpec("uncode", "x", "screen.uncode", "Uncode", "transcript"),
+    KeySpec("redact", "ctrl+x", "screen.redact", "Redact", "transcript", show=False),
     KeySpec("search", "slash", "screen.search", "Search", "transcript"),
     KeySpec("memo", "m", "screen.memo", "Memo", "transcript"),
     KeySpec("copy_quote", "y", "screen.copy_quote", "Copy quote", "transcript", show=False),
@@ -87,6 +97,33 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("copy_quote", "y", "copy_quote", "Copy quote", "retrieval"),
     KeySpec("open_memo", "enter", "open_memo", "Open target", "memo_review"),
     KeySpec("memo_kind", "ctrl+t", "next_kind", "Kind filter", "memo_review"),
+    KeySpec("report_frequencies", "1", "show('frequencies')", "Frequencies", "reports",
+            show=False),
+    KeySpec("report_matrix", "2", "show('matrix')", "Matrix", "reports", show=False),
+    KeySpec("report_cooccurrence", "3", "show('cooccurrence')", "Co-occurrence", "reports",
+            show=False),
+    KeySpec("report_saturation", "4", "show('saturation')", "Saturation", "reports",
+            show=False),
+    KeySpec("next_report", "tab", "cycle(1)", "Next report", "reports"),
+    KeySpec("previous_report", "shift+tab", "cycle(-1)", "Previous report", "reports",
+            show=False),
+    KeySpec("matrix_by", "b", "next_by", "By attribute", "reports"),
+    KeySpec("report_segments", "enter", "open", "Segments", "reports"),
+    KeySpec("open_hit", "enter", "open_hit", "Go to it", "study_search"),
+    KeySpec("code_hits", "c", "code_hits", "Code all", "study_search"),
+    KeySpec("search_regex", "ctrl+r", "toggle('regex')", "Regex", "study_search"),
+    KeySpec("search_case", "ctrl+l", "toggle('case_sensitive')", "Case", "study_search"),
+    KeySpec("search_paragraphs", "ctrl+g", "toggle('paragraph')", "Paragraphs",
+            "study_search"),
+    KeySpec("edit_search", "slash", "edit_search", "Edit", "study_search"),
+    KeySpec("review_next", "j,down", "move(1)", "Next", "review"),
+    KeySpec("review_previous", "k,up", "move(-1)", "Previous", "review"),
+    KeySpec("review_keep_a", "a", "decide('a')", "Keep A's", "review"),
+    KeySpec("review_keep_b", "b", "decide('b')", "Keep B's", "review"),
+    KeySpec("review_keep_both", "o", "decide('both')", "Both", "review"),
+    KeySpec("review_keep_neither", "n", "decide('neither')", "Neither", "review"),
+    KeySpec("review_memo", "m", "memo", "Memo", "review"),
+    KeySpec("review_undo", "u", "undo", "Undo", "review"),
 )
 
 #: Longer descriptions for the help screen.
@@ -103,6 +140,7 @@ HELP = {
     "code": "Code the selection, or the paragraph (picker; a new name makes a code)",
     "in_vivo": "In vivo: the selected words become a new code",
     "uncode": "Remove a coding under the cursor",
+    "redact": "Redact the selection: replace it with [redacted] or a text you give (asks)",
     "search": "Search this document",
     "copy_quote": "Copy the segment as a quote with its case",
     "cancel_search": "Close the search line",
@@ -122,6 +160,32 @@ HELP = {
     "open_segment": "Go to the segment in its document",
     "open_memo": "Open what the memo is on",
     "memo_kind": "Show memos of one kind (project, document, case, code, coding)",
+    "study_search": "Search all documents (words, phrases, regular expressions); code the hits",
+    "reports": "Reports: frequencies, code × case matrix, co-occurrence, saturation",
+    "report_frequencies": "Code frequencies (segments, documents, cases, characters)",
+    "report_matrix": "Code × case matrix (b: by a case attribute instead)",
+    "report_cooccurrence": "Co-occurrence of codes (overlapping codings)",
+    "report_saturation": "Saturation: new codes per document, in import order",
+    "next_report": "Next report",
+    "previous_report": "Previous report",
+    "matrix_by": "Matrix: by the next case attribute (then by case again)",
+    "report_segments": "The segments behind the number (saturation: open the document)",
+    "open_hit": "Go to the hit in its document",
+    "code_hits": "Code every hit with a code from the picker (one step; u undoes it)",
+    "search_regex": "Plain text or regular expression",
+    "search_case": "Any case or match case",
+    "search_paragraphs": "Code the hits themselves or their paragraphs",
+    "edit_search": "Back to the search line",
+    "cycle_coders": "Whose codings are shown: all coders, mine, each other coder in turn",
+    "review_disagreements": "Review where two coders disagree and decide on a consensus",
+    "review_next": "Next disagreement",
+    "review_previous": "Previous disagreement",
+    "review_keep_a": "Keep coder A's coding there (as the consensus coder)",
+    "review_keep_b": "Keep coder B's coding there (as the consensus coder)",
+    "review_keep_both": "Keep both: the union of both coders' spans there",
+    "review_keep_neither": "Keep neither: no consensus coding there",
+    "review_memo": "Memo on the decision (the consensus coding, else the document)",
+    "review_undo": "Undo the last decision",
 }
 
 #: Descriptions of the ids the transcript view binds itself (for the help screen).
@@ -153,6 +217,8 @@ def load_keymap(config: Config) -> tuple[dict[str, str], list[str]]:
     """The ``[keys]`` table as a Textual keymap, and a list of problems to tell the user."""
     keymap: dict[str, str] = {}
     problems: list[str] = []
+    if not config.keys:
+        return keymap, problems
     known = known_ids()
     for binding_id, value in config.keys.items():
         keys = ",".join(k.strip() for k in value.split(",") if k.strip())

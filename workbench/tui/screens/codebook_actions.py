@@ -10,17 +10,10 @@ from textual import on
 from workbench.core.codebook import PALETTE
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Code
-from workbench.tui.screens.dialogs import (
-    Choice,
-    ConfirmScreen,
-    FormScreen,
-    NewName,
-    PickerScreen,
-    PromptScreen,
-)
 from workbench.tui.widgets.codebook import CodebookPane
 
 if TYPE_CHECKING:
+    from workbench.tui.screens.dialogs import Choice
     from workbench.tui.screens.main import MainScreen
 
     _Base = MainScreen
@@ -64,6 +57,8 @@ class CodebookActions(_Base):
             return None, False
 
     def _code_choices(self, exclude: Code | None = None) -> list[Choice]:
+        from workbench.tui.screens.dialogs import Choice
+
         project = self.project
         banned = {exclude.id, *(c.id for c in project.descendants(exclude))} if exclude else set()
         return [
@@ -73,6 +68,8 @@ class CodebookActions(_Base):
         ]
 
     def codebook_add(self, code: Code | None) -> None:
+        from workbench.tui.screens.dialogs import PromptScreen
+
         project = self.project
         parent = None
         if code is not None:
@@ -96,6 +93,8 @@ class CodebookActions(_Base):
         )
 
     def codebook_rename(self, code: Code) -> None:
+        from workbench.tui.screens.dialogs import PromptScreen
+
         def named(name: str | None) -> None:
             if not name or name.strip() == code.name:
                 return
@@ -108,6 +107,8 @@ class CodebookActions(_Base):
         )
 
     def codebook_delete(self, code: Code) -> None:
+        from workbench.tui.screens.dialogs import ConfirmScreen
+
         project = self.project
         doomed = [code, *project.descendants(code)]
         codings = sum(len(project.codings_of_code(c)) for c in doomed)
@@ -126,6 +127,8 @@ class CodebookActions(_Base):
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def codebook_merge(self, code: Code) -> None:
+        from workbench.tui.screens.dialogs import PickerScreen
+
         project = self.project
         path = project.code_path(code)
 
@@ -144,6 +147,8 @@ class CodebookActions(_Base):
                              chosen)
 
     def codebook_move(self, code: Code) -> None:
+        from workbench.tui.screens.dialogs import Choice, PickerScreen
+
         project = self.project
         choices = [Choice("", "top level"), *self._code_choices(code)]
 
@@ -167,6 +172,8 @@ class CodebookActions(_Base):
             self._changed(f"{path} {state}", updated.id)
 
     def codebook_describe(self, code: Code) -> None:
+        from workbench.tui.screens.dialogs import FormScreen
+
         fields = [
             ("description", "Description", code.description),
             ("inclusion", "Inclusion criteria: use it when…", code.inclusion),
@@ -186,6 +193,8 @@ class CodebookActions(_Base):
         )
 
     def codebook_recolour(self, code: Code) -> None:
+        from workbench.tui.screens.dialogs import Choice, NewName, PickerScreen
+
         choices = [Choice(color, color, color=color) for color in PALETTE]
 
         def chosen(answer) -> None:

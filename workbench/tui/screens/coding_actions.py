@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Code, Coding, Document
-from workbench.tui.clipboard import copy_text
-from workbench.tui.screens.dialogs import Choice, NewName, PickerScreen
 from workbench.tui.widgets.header import case_label
 
 if TYPE_CHECKING:
@@ -94,6 +92,8 @@ class CodingActions(_Base):
         self.app.push_screen(picker, partial(self._code_chosen, doc, start, end))
 
     def _code_chosen(self, doc: Document, start: int, end: int, chosen) -> None:
+        from workbench.tui.screens.dialogs import Choice, NewName, PickerScreen
+
         if chosen is None:
             return
         if not isinstance(chosen, NewName):
@@ -143,6 +143,11 @@ class CodingActions(_Base):
             return
         self.apply_code(self.document, start, end, name)
 
+    def action_redact(self) -> None:
+        from workbench.tui.screens.redaction import redact_selection
+
+        redact_selection(self)
+
     def action_uncode(self) -> None:
         if not self.app.writable():
             return
@@ -155,6 +160,8 @@ class CodingActions(_Base):
             self._ask_uncode(codings)
 
     def _ask_uncode(self, codings: list[Coding]) -> None:
+        from workbench.tui.screens.dialogs import Choice, PickerScreen
+
         choices = [
             Choice(c.id, self._path(c), detail=excerpt(c.text, 40),
                    color=self.project.state.tables["codes"][c.code].color)
@@ -179,6 +186,8 @@ class CodingActions(_Base):
         self.after_change()
 
     def action_copy_quote(self) -> None:
+        from workbench.tui.clipboard import copy_text
+
         doc = self.document
         if doc is None:
             return

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.events import DescendantFocus, Resize
+from textual.events import DescendantFocus, Resize, ScreenResume
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -36,8 +36,8 @@ PANES = ("transcript", "codebook", "memo")
 #: The footer shows these first (it is cut off at the right on narrow terminals).
 FOOTER_ORDER = (
     "code", "memo", "search", "go_to_document", "undo", "help", "memo_review", "quit",
-    "in_vivo", "uncode", "add_code", "rename_code", "delete_code", "merge_code",
-    "show_segments", "filter_codes", "save_memo", "leave_memo",
+    "study_search", "reports", "in_vivo", "uncode", "add_code", "rename_code", "delete_code",
+    "merge_code", "show_segments", "filter_codes", "save_memo", "leave_memo",
 )
 _FOOTER_RANK = {binding_id: rank for rank, binding_id in enumerate(FOOTER_ORDER)}
 
@@ -68,6 +68,7 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
         self.document: Document | None = None
         self.active_pane = "transcript"
         self.pane_before_memo = "transcript"
+        self._resumed = False
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -111,12 +112,29 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
         if doc is None and documents:
             doc = documents[0]
         self.show_document(doc, state.cursors.get(doc.id, 0) if doc else 0)
-        self.transcript.focus()
+        self.set_focus(self.transcript)
+        # Textual restyles `:focus-within` rules after a focus change only for ancestors of the
+        # focused widget; the pane titles and the header above the transcript follow it here
+        # (the first screen is not restyled as a whole when it is shown, see on_screen_resume)
+        for node in self.query(".pane-title, DocumentHeader"):
+            node.update_node_styles(animate=False)
         self._layout_for(self.size.width or app.size.width)
         self.call_after_refresh(app.saver.warm_up)  # after the first frame
 
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        # runs before Screen's own handler; the first time, every widget was styled as it was
+        # mounted a moment ago, and restyling them all again took as long as painting them
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+
     def on_resize(self, event: Resize) -> None:
         self._layout_for(event.size.width)
+        if event.size == self.outer_size:
+            # already laid out at this size: Textual tells a screen its size again after
+            # laying it out, and once more when the terminal reports the size it started
+            # with; each time Screen laid everything out and painted it again in full
+            event.prevent_default()
 
     @property
     def active_bindings(self):
@@ -179,6 +197,12 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
         """Code id -> colour, for the transcript."""
         return {code.id: code.color for code in self.project.state.tables["codes"].values()}
 
+    def shown_codings(self, doc: Document) -> tuple[list[Coding], dict[str, str]]:
+        """The codings of ``doc`` the transcript shows (whose: see :mod:`..coders`), colours."""
+        from workbench.tui.coders import shown_codings
+
+        return shown_codings(self.app, self.project.codings_of_document(doc), self.code_colors())
+
     def show_document(self, doc: Document | None, cursor: int = 0) -> None:
         """Show a document in the transcript with the cursor at ``cursor``."""
         if self.document is not None and doc is not None and doc.id != self.document.id:
@@ -190,8 +214,7 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
             self.update_memo()
             return
         cursor = max(0, min(cursor, len(doc.text)))
-        codings = self.project.codings_of_document(doc)
-        self.transcript.show(doc, codings, self.code_colors(), cursor=cursor)
+        self.transcript.show(doc, *self.shown_codings(doc), cursor=cursor)
         header.show(doc, self.project.case_of(doc))
         self.app.ui_state.document = doc.id
         self.app.ui_state.cursors[doc.id] = cursor
@@ -268,9 +291,7 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
             else:
                 self.document = doc
                 if codings:
-                    self.transcript.set_codings(
-                        self.project.codings_of_document(doc), self.code_colors()
-                    )
+                    self.transcript.set_codings(*self.shown_codings(doc))
                 self.query_one(DocumentHeader).show(doc, self.project.case_of(doc))
         self.codebook.show_codes(self.project)
         self.update_status()
@@ -278,6 +299,8 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
 
     def update_status(self) -> None:
         """The status line: line number, codes under the cursor, coder."""
+        from workbench.tui.coders import status_part
+
         status = self.query_one(StatusLine)
         if self.document is None:
             status.position = f"coder {self.app.coder}"
@@ -294,6 +317,8 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
             start, end = view.selection
             parts.append(f"{end - start} selected")
         parts.append(f"coder {self.app.coder}")
+        if showing := status_part(self.app):
+            parts.append(showing)
         status.position = " · ".join(parts)
 
     def _path(self, coding: Coding) -> str:

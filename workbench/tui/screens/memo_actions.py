@@ -41,9 +41,12 @@ class MemoActions(_Base):
 
     def update_memo(self, *, force: bool = False, target: MemoTarget | None = None) -> None:
         """Show the memo of what has focus (unless the user is writing one)."""
-        if not self.is_mounted:
+        # the panes are mounted before the screen (whose is_mounted turns true only after its
+        # on_mount): the memo of the first document is in the first frame
+        found = self.query(MemoPane)
+        pane = found.first() if found else None
+        if pane is None or not pane.is_mounted:
             return
-        pane = self.memo_pane
         if pane.editing and not force:
             return
         if force and pane.editing and target is None:

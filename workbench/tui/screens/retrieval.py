@@ -115,6 +115,10 @@ class RetrievalScreen(Screen[tuple[str, int] | None]):
         self.segments = segments_of(project, code)
 
     def compose(self) -> ComposeResult:
+        from workbench.tui.coders import counted_coder
+
+        if (only := counted_coder(self.app)) is not None:  # blind mode: only mine
+            self.segments = [s for s in self.segments if s.coding.coder == only]
         project, code = self.project, self.code
         people = len({s.label for s in self.segments})
         below = len(project.descendants(code))

@@ -21,35 +21,60 @@ from workbench.core.project import Project
 from workbench.tui import keymap
 
 
-def subtree_counts(project: Project) -> dict[str, tuple[int, int]]:
+def subtree_counts(
+    project: Project,
+    children: dict[str | None, list[Code]] | None = None,
+    coder: str | None = None,
+) -> dict[str, tuple[int, int]]:
     """(segments, respondents) per code id, counting the code and all codes below it.
 
     A respondent is a case; a coded document without a case counts as one respondent.
+    ``children`` (parent id -> child codes, as :func:`children_map` gives) saves asking the
+    project again. One pass over the codings, grouped by code and then by document.
     """
     state = project.state
-    documents = state.tables["documents"]
-    own: dict[str, tuple[int, set[str]]] = {}
-    for code_id in state.tables["codes"]:
-        codings = state.codings_by_code.get(code_id, {}).values()
-        people = set()
-        for coding in codings:
-            doc = documents.get(coding.document)
-            people.add(doc.case if doc and doc.case else f"doc:{coding.document}")
-        own[code_id] = (len(codings), people)
+    if children is None:
+        children = children_map(project)
+    person = {
+        doc_id: doc.case or f"doc:{doc_id}" for doc_id, doc in state.tables["documents"].items()
+    }
+    by_code = state.codings_by_code
     totals: dict[str, tuple[int, int]] = {}
 
     def walk(code: Code) -> tuple[int, set[str]]:
-        segments, people = own[code.id][0], set(own[code.id][1])
-        for child in project.children_of(code):
+        codings = by_code.get(code.id)
+        if codings and coder is not None:  # blind mode: only my codings count
+            codings = {k: c for k, c in codings.items() if c.coder == coder}
+        segments = len(codings) if codings else 0
+        people: set[str] = set()
+        if codings:
+            documents = {coding.document for coding in codings.values()}
+            people = {person.get(doc_id) or f"doc:{doc_id}" for doc_id in documents}
+        for child in children.get(code.id, ()):
             child_segments, child_people = walk(child)
             segments += child_segments
             people |= child_people
         totals[code.id] = (segments, len(people))
         return segments, people
 
-    for top in project.children_of(None):
+    for top in children.get(None, ()):
         walk(top)
     return totals
+
+
+def children_map(project: Project) -> dict[str | None, list[Code]]:
+    """Parent id (``None``: the top level) -> its child codes in codebook order."""
+    out: dict[str | None, list[Code]] = {}
+
+    def walk(parent: Code | None) -> None:
+        found = project.children_of(parent)
+        if found:
+            out[parent.id if parent else None] = found
+            for child in found:
+                walk(child)
+
+    walk(None)
+    return out
 
 
 def code_label(code: Code, counts: tuple[int, int]) -> Text:
@@ -72,9 +97,17 @@ class CodebookTree(Tree[str]):
         *(b for b in keymap.bindings("codebook") if b.id == "show_segments"),
     ]
 
+    _building = False  # while True, adding nodes does not invalidate the tree each time
+
     def action_show_segments(self) -> None:
         node = self.cursor_node
         self.post_message(CodebookPane.Command("segments", node.data if node else None))
+
+    def _invalidate(self) -> None:
+        # the stock tree drops its line cache and asks for a new layout for every node added:
+        # 540 codes took 540 layout requests; show_codes invalidates once when it is done
+        if not self._building:
+            super()._invalidate()
 
 
 class CodebookPane(Vertical):
@@ -129,7 +162,10 @@ class CodebookPane(Vertical):
         tree = self.tree
         tree.clear()
         self.nodes = {}
-        counts = subtree_counts(project)
+        children = children_map(project)
+        from workbench.tui.coders import counted_coder
+
+        counts = subtree_counts(project, children, counted_coder(self.app))
         query = self.filter_text.casefold().strip()
         visible: set[str] | None = None
         if query:
@@ -143,11 +179,11 @@ class CodebookPane(Vertical):
                         parent = project.state.tables["codes"][parent].parent
 
         def add(parent_node: TreeNode[str], parent: Code | None) -> None:
-            for code in project.children_of(parent):
+            for code in children.get(parent.id if parent else None, ()):
                 if visible is not None and code.id not in visible:
                     continue
                 label = code_label(code, counts.get(code.id, (0, 0)))
-                has_children = bool(project.children_of(code))
+                has_children = code.id in children
                 expand = visible is not None or code.id not in self.collapsed
                 if has_children:
                     node = parent_node.add(label, data=code.id, expand=expand)
@@ -156,7 +192,12 @@ class CodebookPane(Vertical):
                     node = parent_node.add_leaf(label, data=code.id)
                 self.nodes[code.id] = node
 
-        add(tree.root, None)
+        tree._building = True
+        try:
+            add(tree.root, None)
+        finally:
+            tree._building = False
+        tree._invalidate()
         _ = tree.last_line  # lay the lines out so nodes know their line
         if keep in self.nodes:
             self.highlight(keep)

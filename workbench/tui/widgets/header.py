@@ -8,6 +8,7 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
 from workbench.core.model import Case, Document
 
@@ -71,14 +72,16 @@ class StatusLine(Horizontal):
 
 
 class KeyFooter(Footer):
-    """Textual's footer, rebuilt at most once per refresh however often the bindings change.
+    """Textual's footer, rebuilt only when the keys it shows change, at most once per turn.
 
     Moving the focus, showing a document and searching each announce new bindings; the stock
-    footer rebuilds all its keys for every announcement, which made start-up and pane switches
-    visibly slower.
+    footer rebuilds all its keys for every announcement (after the next repaint, so the first
+    frame showed no keys and was painted again), which made start-up and pane switches visibly
+    slower.
     """
 
     _rebuild_pending = False
+    _shown: tuple | None = None  # what the keys were last built from
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
@@ -86,8 +89,38 @@ class KeyFooter(Footer):
             return
         if not self._rebuild_pending:
             self._rebuild_pending = True
-            self.call_after_refresh(self._rebuild)
+            self.call_later(self._rebuild)
+
+    def _signature(self) -> tuple:
+        """Everything :meth:`Footer.compose` builds the keys from."""
+        app = self.app
+        palette = app.COMMAND_PALETTE_BINDING
+        return (
+            self.show_command_palette,
+            tuple(
+                (key, binding.key, app.get_key_display(binding), binding.description,
+                 binding.action, binding.group, enabled, tooltip, binding.tooltip)
+                for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+                if binding.show or key == palette
+            ),
+        )
 
     async def _rebuild(self) -> None:
         self._rebuild_pending = False
-        await self.recompose()
+        if not self.is_attached:
+            return
+        shown = self._signature()
+        if shown != self._shown:
+            self._shown = shown
+            await self.recompose()
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # born in their final style: the stock keys start compact and are switched
+                # over one by one after mounting, each switch restyling the key (the palette
+                # key is not bound to the footer's style and stays compact)
+                compact = self.compact or widget.has_class("-command-palette")
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
+            yield widget

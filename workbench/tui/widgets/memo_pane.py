@@ -51,6 +51,8 @@ class MemoPane(Vertical):
         self.memo_id: str | None = None
         self.original = ""
         self.read_only = False
+        self._shown_title: Text | None = None
+        self._shown_others: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Memo", id="memo-title", classes="pane-title")
@@ -91,7 +93,9 @@ class MemoPane(Vertical):
         self.original = text
         title = Text("Memo on ", style="bold", no_wrap=True, overflow="ellipsis")
         title.append(target.title if target else "nothing", style="bold")
-        self.query_one("#memo-title", Label).update(title)
+        if title != self._shown_title:  # an update lays the whole screen out again
+            self._shown_title = title
+            self.query_one("#memo-title", Label).update(title)
         area = self.text_area
         area.read_only = self.read_only or target is None
         if area.text != text:
@@ -109,7 +113,9 @@ class MemoPane(Vertical):
             out.append(title + "\n", style="dim")
             lines = body.strip().splitlines() or [""]
             out.append("\n".join(lines[:3]) + ("…" if len(lines) > 3 else "") + "\n")
-        self.query_one("#memo-others", Static).update(out)
+        if out != self._shown_others:  # each cursor move asks; most of the time nothing changed
+            self._shown_others = out
+            self.query_one("#memo-others", Static).update(out)
 
     def start_writing(self) -> None:
         """Focus the text, cursor at its end."""

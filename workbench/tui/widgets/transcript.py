@@ -253,7 +253,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         doc_id = self._document.id if self._document is not None else None
         index = self._index
         wanted: dict[str, tuple[Coding, str]] = {
-            c.id: (c, colors.get(c.code, "#888888")) for c in codings if c.document == doc_id
+            c.id: (c, colors.get(c.id) or colors.get(c.code, "#888888"))  # per coding first
+            for c in codings
+            if c.document == doc_id
         }
         gone = [cid for cid in index.codings if cid not in wanted]
         new = [(c, color) for c, color in wanted.values() if not index.is_current(c, color)]
@@ -553,7 +555,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         doc_id = self._document.id if self._document is not None else None
         for coding in codings:
             if coding.document == doc_id:
-                index.add(coding, colors.get(coding.code, "#888888"))
+                index.add(coding, colors.get(coding.id) or colors.get(coding.code, "#888888"))
         self._index = index
 
     def _bump(self) -> None:
@@ -574,14 +576,17 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # ================================================================== layout
 
-    def _text_width(self) -> int:
-        width = self.scrollable_content_region.width if self.is_mounted else 0
+    def _text_width(self, size: Size | None = None) -> int:
+        if size is not None:  # the size the view is being given
+            width = size.width - self.styles.gutter.width - self.scrollbar_gutter.width
+        else:
+            width = self.scrollable_content_region.width if self.is_mounted else 0
         return width if width > 0 else _FALLBACK_WIDTH
 
-    def _build_layout(self) -> None:
+    def _build_layout(self, size: Size | None = None) -> None:
         if self._document is None:
             return
-        width = self._text_width()
+        width = self._text_width(size)
         wrap = max(4, width - gutter_width(len(self._line_starts)) - 1)
         if self._layout is not None and self._layout.width == wrap:
             return
@@ -590,7 +595,35 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             line_starts=self._line_starts,
         )
         self._strips.clear()
-        self.virtual_size = Size(width, self._layout.row_count)
+        virtual_size = Size(width, self._layout.row_count)
+        if size is None:
+            self.virtual_size = virtual_size
+        else:  # within Textual's layout pass (as Widget._size_updated does it)
+            self.set_reactive(ScrollView.virtual_size, virtual_size)
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Wrap the text for the new width here, inside Textual's layout pass, so the frame
+        # painted right after it shows the right wrapping and scrollbar: the Resize event
+        # arrives after that frame, and the first frame of the app showed the text wrapped for
+        # a guessed width, then laid everything out and painted it all again.
+        before = self._layout
+        top_offset = None
+        if before is not None and self._size.width > 0:
+            top_offset = before.offset_at(round(self.scroll_offset.y), 0)
+        if size.width > 0:
+            self._build_layout(size)
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if self._layout is not None and self._layout is not before:
+            self._after_relayout(top_offset)
+        return changed
+
+    def _after_relayout(self, top_offset: int | None) -> None:
+        """Keep the top line (if there was one) and the cursor in view after rewrapping."""
+        if top_offset is not None:
+            self.scroll_to(y=self._layout.locate(top_offset)[0], animate=False, immediate=True)
+        self._scroll_to_cursor(center=True)
 
     def on_resize(self, event: events.Resize) -> None:
         layout = self._layout
@@ -599,10 +632,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             top_offset = layout.offset_at(round(self.scroll_offset.y), 0)
         self._build_layout()
         if self._layout is not None and self._layout is not layout:
-            if top_offset is not None:
-                self.scroll_to(y=self._layout.locate(top_offset)[0], animate=False,
-                               immediate=True)
-            self._scroll_to_cursor(center=True)
+            self._after_relayout(top_offset)
 
     def on_mount(self) -> None:
         self._build_layout()

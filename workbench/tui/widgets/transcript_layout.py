@@ -90,13 +90,16 @@ def _narrow_set() -> frozenset[str]:
         (0x2100, 0x214F),
     )
     chars = []
+    category_of = unicodedata.category
     for lo, hi in ranges:
         for code in range(lo, hi + 1):
             char = chr(code)
-            category = unicodedata.category(char)
+            category = category_of(char)
             if category[0] in "MC" or category in ("Zl", "Zp"):
                 continue
-            if get_character_cell_size(char) == 1 and DISPLAY[char] == char:
+            # such a character of one cell is drawn as itself (see _stand_in); asking
+            # DISPLAY here measured each one again and made importing this module slow
+            if get_character_cell_size(char) == 1:
                 chars.append(char)
     return frozenset(chars)
 

@@ -1,0 +1,303 @@
+"""Pilot tests of the report screens, the study-wide search and the exports of the TUI."""
+
+from __future__ import annotations
+
+import pytest
+from tui_support import FIELD_NOTES, INTERVIEW_1, INTERVIEW_2, screen_text, until
+
+from workbench.analysis import reports
+from workbench.analysis.search import search
+from workbench.core.project import Project
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.keymap import known_ids
+from workbench.tui.screens.code_picker import CodePicker
+from workbench.tui.screens.export import ExportScreen
+from workbench.tui.screens.reports import ReportsScreen, SegmentListScreen
+from workbench.tui.screens.study_search import StudySearchScreen
+from workbench.tui.widgets.charts import bar, heat_style, sparkline
+
+pytest_plugins = ("tui_fixtures",)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tui_env):
+    """XDG_STATE_HOME and WORKBENCH_CONFIG point into tmp_path in every test."""
+
+
+def _code(project: Project, doc_name: str, text: str, words: str, code: str) -> None:
+    start = text.index(words)
+    project.code_text(project.document(doc_name), start, start + len(words), code, "ann")
+
+
+@pytest.fixture
+def rich_study(study):
+    """The fixed study with more codings: overlaps in both interviews, a caseless document."""
+    project = Project.open(study, write=True)
+    try:
+        _code(project, "Interview 1", INTERVIEW_1, "Anger, honestly. Anger at how",
+              "Motivation/Calling")
+        _code(project, "Interview 1", INTERVIEW_1, "my calling, not a job", "Motivation/Calling")
+        _code(project, "Interview 2", INTERVIEW_2, "Через друзей из чата", "Networks")
+        _code(project, "Interview 2", INTERVIEW_2, "Злость и солидарность", "Motivation/Calling")
+        _code(project, "Interview 2", INTERVIEW_2, "страшно", "Fear")
+        _code(project, "Interview 2", INTERVIEW_2, "团结", "Solidarity")
+        _code(project, "Field notes", FIELD_NOTES, "asked to be called R2", "Networks")
+        project.save()
+    finally:
+        project.close()
+    return study
+
+
+def _rows(table) -> list[list[str]]:
+    return [[str(cell).strip() for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def _palette(pilot, app, query: str, text: str) -> None:
+    """Type ``query`` in the palette; when ``text`` shows, run the top hit."""
+    await pilot.press("ctrl+p", *query)
+    await until(pilot, lambda: text in screen_text(app))
+    await pilot.press("enter")
+
+
+# --------------------------------------------------------------------------- reports
+def test_reports_by_key_and_palette_show_the_report_numbers(rich_study, drive):
+    async def scenario(pilot, app):
+        project = app.project
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        screen = app.screen
+        assert screen.kind == "frequencies"
+        expected = [[r["code"], str(r["segments"]), str(r["documents"]), str(r["cases"]),
+                     str(r["chars"])] for r in reports.frequencies(project)]
+        shown = [[row[0].removeprefix("■ "), row[1], *row[3:]]
+                 for row in _rows(screen.table("frequencies"))]
+        assert shown == expected
+        assert ["Motivation/Anger", "2", "2", "2", "21"] in shown
+
+        await pilot.press("2")
+        matrix = reports.matrix(project)
+        assert matrix["columns"] == ["Respondent 1", "Respondent 2", "(none)"]
+        shown = _rows(screen.table("matrix"))
+        assert [row[0] for row in shown] == matrix["rows"]
+        assert [[int(n) if n != "·" else 0 for n in row[1:]] for row in shown] == matrix["cells"]
+        await pilot.press("b")  # by the first attribute: age
+        by_age = reports.matrix(project, by="age")
+        assert screen.by == "age"
+        columns = [str(c.label).strip() for c in screen.table("matrix").columns.values()]
+        assert columns[1:] == by_age["columns"] == ["34", "(none)"]
+        shown = _rows(screen.table("matrix"))
+        assert [[int(n) if n != "·" else 0 for n in row[1:]] for row in shown] == \
+            by_age["cells"]
+
+        await pilot.press("3")
+        pairs = reports.cooccurrence(project)
+        assert pairs == [{"a": "Motivation/Anger", "b": "Motivation/Calling", "count": 2}]
+        assert [row[:3] for row in _rows(screen.table("cooccurrence"))] == [
+            ["Motivation/Anger", "Motivation/Calling", "2"]]
+
+        await pilot.press("4")
+        assert [[row[1], row[2], row[4]] for row in _rows(screen.table("saturation"))] == [
+            [r["document"], str(r["new_codes"]), str(r["cumulative"])]
+            for r in reports.saturation(project)
+        ]
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main_screen)
+
+        for query, text, kind in (("rep freq", "Report: frequencies", "frequencies"),
+                                  ("rep matrix", "Report: code × case matrix", "matrix"),
+                                  ("rep co-occ", "Report: co-occurrence", "cooccurrence"),
+                                  ("rep satur", "Report: saturation", "saturation")):
+            await _palette(pilot, app, query, text)
+            await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+            assert app.screen.kind == kind
+            assert app.screen.query_one("#report-switcher").current == f"report-{kind}"
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is app.main_screen)
+
+    drive(scenario)
+
+
+def test_matrix_cell_lists_its_segments_and_jumps(rich_study, drive):
+    async def scenario(pilot, app):
+        project = app.project
+        await pilot.press("ctrl+t", "2")
+        await until(pilot, lambda: isinstance(app.screen, ReportsScreen)
+                    and app.screen.kind == "matrix")
+        matrix = reports.matrix(project)
+        row = matrix["rows"].index("Motivation/Calling")
+        column = matrix["columns"].index("Respondent 1")
+        app.screen.table("matrix").move_cursor(row=row, column=column + 1)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, SegmentListScreen))
+        calling = project.find_code("Motivation/Calling")
+        doc1 = project.document("Interview 1")
+        expected = {c.id for c in project.codings_of_code(calling) if c.document == doc1.id}
+        listed = [s.coding for s in app.screen.segments]
+        assert {c.id for c in listed} == expected
+        assert len(listed) == matrix["cells"][row][column] == 2
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: app.screen is app.main_screen)
+        main = app.main_screen
+        assert main.document.name == "Interview 1"
+        assert main.transcript.cursor == listed[1].start == INTERVIEW_1.index("my calling")
+
+        # the (none) column holds the segment of the document without a case
+        await pilot.press("ctrl+t", "2")
+        await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        app.screen.table("matrix").move_cursor(row=matrix["rows"].index("Networks"), column=3)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, SegmentListScreen))
+        assert [s.document.name for s in app.screen.segments] == ["Field notes"]
+        await pilot.press("escape")  # back to the report, then to the main screen
+        await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+
+        # co-occurrence: the overlapping segments of both codes
+        await pilot.press("3", "enter")
+        await until(pilot, lambda: isinstance(app.screen, SegmentListScreen))
+        listed = sorted((s.document.name, s.path, s.coding.text) for s in app.screen.segments)
+        assert listed == [
+            ("Interview 1", "Motivation/Anger", "Anger, honestly"),
+            ("Interview 1", "Motivation/Calling", "Anger, honestly. Anger at how"),
+            ("Interview 2", "Motivation/Anger", "Злость"),
+            ("Interview 2", "Motivation/Calling", "Злость и солидарность"),
+        ]
+
+    drive(scenario)
+
+
+def test_charts_and_key_ids():
+    assert {"reports", "study_search", "matrix_by", "report_segments", "code_hits",
+            "search_regex", "search_case", "search_paragraphs"} <= known_ids()
+    assert bar(0, 10, 8) == ""
+    assert bar(10, 10, 8) == "█" * 8
+    assert bar(1, 100, 8) == "▏"
+    assert sparkline([0, 2, 4]) == "▁▅█"
+    assert heat_style(0, 5) == "dim"
+    assert heat_style(5, 5) != heat_style(1, 5)
+
+
+# --------------------------------------------------------------------------- search
+def test_search_all_documents_jump_code_all_and_undo(rich_study, drive):
+    async def scenario(pilot, app):
+        project = app.project
+        await pilot.press("ctrl+f")
+        await until(pilot, lambda: isinstance(app.screen, StudySearchScreen))
+        await pilot.press(*"злость", "enter")
+        screen = app.screen
+        await until(pilot, lambda: len(screen.hits) == 1)
+        hit = screen.hits[0]
+        assert (hit.document, hit.case, hit.line, hit.text) == \
+            ("Interview 2", "Respondent 2", 4, "Злость")
+        assert "Interview 2" in screen_text(app) and "Злость" in screen_text(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is app.main_screen)
+        assert app.main_screen.document.name == "Interview 2"
+        assert app.main_screen.transcript.cursor == hit.start == INTERVIEW_2.index("Злость")
+
+        await pilot.press("ctrl+f")
+        await until(pilot, lambda: isinstance(app.screen, StudySearchScreen))
+        await pilot.press(*"anger", "enter")
+        screen = app.screen
+        expected = search(project, "anger")
+        await until(pilot, lambda: len(screen.hits) == len(expected) == 2)
+        before = len(project.state.tables["codings"])
+        steps = len(project.history.done)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CodePicker))
+        await pilot.press(*"Emotion", "enter")
+        await until(pilot, lambda: "Emotion" in [c.name for c in project.codes()])
+        emotion = project.find_code("Emotion")
+        coded = sorted((c.start, c.end) for c in project.codings_of_code(emotion))
+        assert coded == [(h.start, h.end) for h in expected]
+        assert len(project.state.tables["codings"]) == before + 2
+        assert len(project.history.done) == steps + 1
+        assert any("Added 2 codings with Emotion" in n for n in app.notices)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main_screen)
+        await pilot.press("u")  # one undo takes every coding of the search back
+        assert len(project.state.tables["codings"]) == before
+        assert "Emotion" not in [c.name for c in project.codes()]
+
+        # regex, match case, and coding the hits' paragraphs
+        await pilot.press("ctrl+f")
+        await until(pilot, lambda: isinstance(app.screen, StudySearchScreen))
+        screen = app.screen
+        await pilot.press("ctrl+r", "ctrl+l", *r"Ang\w+", "enter")
+        await until(pilot, lambda: screen.searched == r"Ang\w+")
+        assert [h.text for h in screen.hits] == ["Anger", "Anger"]
+        await pilot.press("ctrl+g", "c")
+        await until(pilot, lambda: isinstance(app.screen, CodePicker))
+        await pilot.press(*"Networks", "enter")
+        line = "Respondent 1: Anger, honestly. Anger at how we are treated keeps me going."
+        await until(pilot, lambda: len(project.state.tables["codings"]) == before + 1)
+        start = INTERVIEW_1.index(line)
+        networks = project.find_code("Networks")
+        assert (start, start + len(line)) in {
+            (c.start, c.end) for c in project.codings_of_code(networks)}
+
+    drive(scenario)
+
+
+# --------------------------------------------------------------------------- exports
+def test_exports_write_private_files(rich_study, drive, tmp_path):
+    folder = rich_study.parent
+
+    async def scenario(pilot, app):
+        await _palette(pilot, app, "exp write", "Export: write-up (md/docx/html/csv)")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        assert app.screen.query_one("#export-path").value == str(folder / "Activism study.md")
+        await pilot.press("enter")
+        await until(pilot, lambda: any(n.startswith("Exported to") for n in app.notices))
+        assert app.screen is app.main_screen
+
+        await _palette(pilot, app, "exp refi", "Export: REFI-QDA (qdpx/qdc)")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: sum(n.startswith("Exported to") for n in app.notices) == 2)
+        assert "REFI-QDA project with 3 documents" in app.notices[-1]
+
+        # a folder that does not exist: an error, and the dialog stays to fix the path
+        await _palette(pilot, app, "exp write", "Export: write-up (md/docx/html/csv)")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await pilot.press("down")  # docx: the suffix follows the format
+        field = app.screen.query_one("#export-path")
+        assert field.value.endswith("Activism study.docx")
+        field.value = str(tmp_path / "missing" / "x.docx")
+        await pilot.press("tab", "enter")
+        await until(pilot, lambda: any("does not exist" in n for n in app.notices))
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("escape")
+
+    drive(scenario)
+    for name in ("Activism study.md", "Activism study.qdpx"):
+        path = folder / name
+        assert path.is_file() and path.stat().st_size > 0
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert "Anger, honestly" in (folder / "Activism study.md").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- snapshots
+@pytest.fixture
+def snap_app(rich_study):
+    application = WorkbenchApp.open(rich_study)
+    application.theme = "textual-dark"
+    yield application
+    application.finish()
+
+
+def _open_report(*keys: str):
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("ctrl+t", *keys)
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReportsScreen))
+        await pilot.pause()
+
+    return run_before
+
+
+def test_frequencies_80x24(snap_app, snap_compare):
+    assert snap_compare(snap_app, terminal_size=(80, 24), run_before=_open_report())
+
+
+def test_saturation_80x24(snap_app, snap_compare):
+    assert snap_compare(snap_app, terminal_size=(80, 24), run_before=_open_report("4"))

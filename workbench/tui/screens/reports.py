@@ -1,0 +1,435 @@
+"""The reports of SPEC §5 on screen: frequencies, code × case matrix, co-occurrence, saturation.
+
+One screen, one tab per report (``1``–``4``, ``tab`` cycles). The numbers come from
+:mod:`workbench.analysis.reports` as they are; this module only draws them (bars, a heat map, a
+curve) and finds the segments behind a number: ``enter`` on a matrix cell, a frequency or a
+co-occurrence lists those segments, and ``enter`` there jumps to one in its transcript.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer, Label, OptionList
+
+from workbench.analysis import reports
+from workbench.core.model import Code, Coding
+from workbench.core.project import Project
+from workbench.tui import keymap
+from workbench.tui.screens.retrieval import RetrievalScreen, Segment
+from workbench.tui.widgets.charts import bar_text, curve_cell, heat_cell, sparkline
+from workbench.tui.widgets.header import case_label
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+#: The reports in tab order, with their tab titles.
+TITLES = {
+    "frequencies": "Frequencies",
+    "matrix": "Code × case",
+    "cooccurrence": "Co-occurrence",
+    "saturation": "Saturation",
+}
+KINDS = tuple(TITLES)
+#: Cells of the bars and of the curve.
+BAR = 14
+CURVE = 16
+
+
+# --------------------------------------------------------------------------- segments
+def segments_for(project: Project, codings: list[Coding]) -> list[Segment]:
+    """The codings as retrieval segments, in document order then position."""
+    documents = project.state.tables["documents"]
+    codes = project.state.tables["codes"]
+    found: list[Segment] = []
+    for coding in codings:
+        doc = documents.get(coding.document)
+        code = codes.get(coding.code)
+        if doc is None or code is None:
+            continue
+        label = case_label(project.case_of(doc), doc)
+        line = doc.text.count("\n", 0, coding.start) + 1
+        found.append(Segment(coding, doc, label, project.code_path(code), code.color, line))
+    found.sort(key=lambda s: (s.document.order, s.document.name, s.coding.start, s.path,
+                              s.coding.id))
+    return found
+
+
+def matrix_columns_of_documents(project: Project, by: str) -> tuple[dict[str, int], int]:
+    """Document id -> matrix column index, as :func:`reports.matrix` assigns them, and the
+    number of real columns (the index of ``(none)``)."""
+    cases = project.state.tables["cases"]
+    if by == "case":
+        value_of = {case.id: case.name for case in cases.values()}
+    else:
+        value_of = {c.id: c.attributes[by] for c in cases.values() if by in c.attributes}
+    columns = sorted(set(value_of.values()), key=reports.natural_key)
+    index = {value: i for i, value in enumerate(columns)}
+    none_index = len(columns)
+    return (
+        {
+            doc.id: index[value_of[doc.case]] if doc.case in value_of else none_index
+            for doc in project.state.tables["documents"].values()
+        },
+        none_index,
+    )
+
+
+def matrix_cell_codings(project: Project, code: Code, by: str, column: int | None) -> list[Coding]:
+    """The codings counted in one matrix cell (``column`` None: the whole row)."""
+    column_of, _ = matrix_columns_of_documents(project, by)
+    return [
+        c for c in project.codings_of_code(code)
+        if c.document in column_of and (column is None or column_of[c.document] == column)
+    ]
+
+
+def codes_by_path(project: Project) -> dict[str, list[Code]]:
+    """Code path -> codes (a path names one code in a sound codebook)."""
+    out: dict[str, list[Code]] = defaultdict(list)
+    for code in project.codes():
+        out[project.code_path(code)].append(code)
+    return out
+
+
+def overlapping_codings(project: Project, a: str, b: str) -> list[Coding]:
+    """The codings of path ``a`` that overlap a coding of path ``b`` in the same document, and
+    the other way round (the segments behind a co-occurrence count)."""
+    paths = codes_by_path(project)
+    ids_a = {c.id for c in paths.get(a, [])}
+    ids_b = {c.id for c in paths.get(b, [])}
+    found: dict[str, Coding] = {}
+    for codings in project.state.codings_by_document.values():
+        left = [c for c in codings.values() if c.code in ids_a and c.end > c.start]
+        right = [c for c in codings.values() if c.code in ids_b and c.end > c.start]
+        for x in left:
+            for y in right:
+                if x.start < y.end and y.start < x.end:
+                    found[x.id] = x
+                    found[y.id] = y
+    return list(found.values())
+
+
+class ReportTable(DataTable):
+    """A table whose ``enter`` is the screen's (``report_segments``, shown in the footer)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select_cursor":
+            return False
+        return super().check_action(action, parameters)
+
+
+class SegmentListScreen(RetrievalScreen):
+    """A list of segments (retrieval's list and keys) under a title of the caller's making."""
+
+    def __init__(self, project: Project, title: Text, segments: list[Segment]) -> None:
+        Screen.__init__(self)  # RetrievalScreen's own init would look up a code's segments
+        self.project = project
+        self.title_text = title
+        self.segments = segments
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.title_text, id="retrieval-title", classes="screen-title")
+        yield OptionList(id="segments")
+        if not self.segments:
+            yield Label("No segments here.", classes="empty")
+        yield Footer()
+
+
+# --------------------------------------------------------------------------- the screen
+class ReportsScreen(Screen[tuple[str, int] | None]):
+    """The four reports; dismisses with (document id, offset) to jump there, or ``None``."""
+
+    app: WorkbenchApp
+    BINDINGS = [
+        *keymap.bindings("reports"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, project: Project, kind: str = "frequencies", by: str = "case") -> None:
+        super().__init__()
+        self.project = project
+        self.kind = kind if kind in TITLES else "frequencies"
+        self.by = by
+        self.data: dict[str, Any] = {}  # report kind -> what reports.py returned
+        self.built: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Label(Text(f"Reports · {self.project.name}", no_wrap=True, overflow="ellipsis"),
+                    classes="screen-title")
+        yield Label(id="report-tabs")
+        with ContentSwitcher(initial=f"report-{self.kind}", id="report-switcher"):
+            for kind in KINDS:
+                with Vertical(id=f"report-{kind}", classes="report"):
+                    yield Label("", id=f"{kind}-note", classes="screen-subtitle report-note")
+                    table = ReportTable(id=f"{kind}-table", classes="report-table")
+                    table.cursor_type = "cell" if kind == "matrix" else "row"
+                    yield table
+                    yield Label("", id=f"{kind}-empty", classes="empty report-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_show(self.kind)
+
+    # ------------------------------------------------------------------ tabs
+    def action_show(self, kind: str) -> None:
+        """Show one report (computed the first time it is shown)."""
+        if kind not in TITLES:
+            return
+        self.kind = kind
+        if kind not in self.built:
+            self.build(kind)
+        self.query_one(ContentSwitcher).current = f"report-{kind}"
+        self._tabs()
+        self.refresh_bindings()
+        table = self.table(kind)
+        self.set_focus(table)
+
+    def action_cycle(self, step: int) -> None:
+        self.action_show(KINDS[(KINDS.index(self.kind) + step) % len(KINDS)])
+
+    def _tabs(self) -> None:
+        tabs = Text(no_wrap=True, overflow="ellipsis")
+        for number, kind in enumerate(KINDS, start=1):
+            style = "reverse bold" if kind == self.kind else "dim"
+            tabs.append(f" {number} {TITLES[kind]} ", style=style)
+            tabs.append(" ")
+        self.query_one("#report-tabs", Label).update(tabs)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_by":
+            return self.kind == "matrix"
+        return True
+
+    def table(self, kind: str) -> DataTable:
+        return self.query_one(f"#{kind}-table", DataTable)
+
+    def build(self, kind: str) -> None:
+        """(Re)compute a report and fill its table."""
+        data = reports.run(self.project, kind, by=self.by)
+        self.data[kind] = data
+        self.built.add(kind)
+        table = self.table(kind)
+        table.clear(columns=True)
+        getattr(self, f"_fill_{kind}")(table, data)
+        empty = self.query_one(f"#{kind}-empty", Label)
+        rows = data["rows"] if kind == "matrix" else data
+        empty.display = not rows
+        table.display = bool(rows)
+
+    def _note(self, kind: str, text: Text | str) -> None:
+        self.query_one(f"#{kind}-note", Label).update(text)
+
+    def _empty(self, kind: str, text: str) -> None:
+        self.query_one(f"#{kind}-empty", Label).update(text)
+
+    # ------------------------------------------------------------------ frequencies
+    def _fill_frequencies(self, table: DataTable, data: list[dict]) -> None:
+        colors = {self.project.code_path(c): c.color for c in self.project.codes()}
+        top = max((row["segments"] for row in data), default=0)
+        w = _widths(data, {"segments": "Segments", "documents": "Docs", "cases": "Cases",
+                           "chars": "Chars"})
+        table.add_column("Code", key="code")
+        table.add_column("Segments".rjust(w["segments"]), key="segments")
+        table.add_column("", key="bar")
+        for key, header in (("documents", "Docs"), ("cases", "Cases"), ("chars", "Chars")):
+            table.add_column(header.rjust(w[key]), key=key)
+        for row in data:
+            name = Text(no_wrap=True)
+            name.append("■ ", style=colors.get(row["code"], ""))
+            name.append(row["code"])
+            table.add_row(
+                name,
+                _number(row["segments"], w["segments"]),
+                bar_text(row["segments"], top, BAR, "bold"),
+                _number(row["documents"], w["documents"]),
+                _number(row["cases"], w["cases"]),
+                _number(row["chars"], w["chars"]),
+            )
+        segments = sum(row["segments"] for row in data)
+        self._note("frequencies", Text(
+            f"{len(data)} codes · {segments} coded segments · each code itself, not its "
+            "children", no_wrap=True, overflow="ellipsis"))
+        self._empty("frequencies", "No codes yet: code a segment with c in a transcript.")
+
+    # ------------------------------------------------------------------ matrix
+    def _fill_matrix(self, table: DataTable, data: dict) -> None:
+        top = max((n for row in data["cells"] for n in row), default=0)
+        widths = [max(3, cell_len(column)) for column in data["columns"]]
+        table.add_column("Code", key="code")
+        for i, column in enumerate(data["columns"]):
+            table.add_column(" " * (widths[i] - cell_len(column)) + column, key=f"col-{i}")
+        for path, cells in zip(data["rows"], data["cells"], strict=True):
+            table.add_row(Text(path, no_wrap=True),
+                          *(heat_cell(n, top, w) for n, w in zip(cells, widths, strict=True)))
+        note = Text(no_wrap=True, overflow="ellipsis")
+        note.append("by ", style="dim")
+        note.append(self.by, style="bold")
+        choices = self.by_choices()
+        if len(choices) > 1:
+            note.append(f"  (b: {' → '.join(choices)})", style="dim")
+        note.append(" · coded segments per cell", style="dim")
+        self._note("matrix", note)
+        self._empty("matrix", "No codes yet: the matrix has no rows.")
+        if data["rows"] and data["columns"]:
+            table.move_cursor(row=0, column=1)
+
+    def by_choices(self) -> list[str]:
+        """``case`` and every case attribute, in the order ``b`` cycles through them."""
+        return ["case", *reports.attribute_names(self.project)]
+
+    def action_next_by(self) -> None:
+        """Show the matrix by the next case attribute (after the last: by case again)."""
+        choices = self.by_choices()
+        self.by = choices[(choices.index(self.by) + 1) % len(choices)] if self.by in choices \
+            else "case"
+        table = self.table("matrix")
+        row = table.cursor_row
+        self.build("matrix")
+        if self.data["matrix"]["rows"]:
+            table.move_cursor(row=min(row, table.row_count - 1), column=1)
+
+    # ------------------------------------------------------------------ co-occurrence
+    def _fill_cooccurrence(self, table: DataTable, data: list[dict]) -> None:
+        top = max((row["count"] for row in data), default=0)
+        table.add_column("Code a", key="a")
+        table.add_column("Code b", key="b")
+        table.add_column("Overlaps", key="count")
+        table.add_column("", key="bar")
+        for row in data:
+            table.add_row(Text(row["a"], no_wrap=True), Text(row["b"], no_wrap=True),
+                          _number(row["count"], 8), bar_text(row["count"], top, BAR, "bold"))
+        self._note("cooccurrence", Text(
+            "pairs of codings of two codes whose spans overlap, most first",
+            no_wrap=True, overflow="ellipsis"))
+        self._empty("cooccurrence", "No two codes overlap in any document yet.")
+
+    # ------------------------------------------------------------------ saturation
+    def _fill_saturation(self, table: DataTable, data: list[dict]) -> None:
+        top_new = max((row["new_codes"] for row in data), default=0)
+        total = data[-1]["cumulative"] if data else 0
+        w_n = len(str(len(data)))
+        w = _widths(data, {"new_codes": "New", "cumulative": "All"})
+        table.add_column("#".rjust(w_n), key="n")
+        table.add_column("Document", key="document")
+        table.add_column("New".rjust(w["new_codes"]), key="new")
+        table.add_column("new codes", key="bar")
+        table.add_column("All".rjust(w["cumulative"]), key="cumulative")
+        table.add_column("cumulative codes", key="curve")
+        for number, row in enumerate(data, start=1):
+            table.add_row(
+                _number(number, w_n, "dim"),
+                Text(row["document"], no_wrap=True),
+                _number(row["new_codes"], w["new_codes"]),
+                bar_text(row["new_codes"], top_new, BAR - 4, "bold"),
+                _number(row["cumulative"], w["cumulative"]),
+                curve_cell(row["cumulative"], total, CURVE),
+            )
+        note = Text(no_wrap=True, overflow="ellipsis")
+        note.append("import order · new ", style="dim")
+        note.append(sparkline([row["new_codes"] for row in data]))
+        note.append(" · cumulative ", style="dim")
+        note.append(sparkline([row["cumulative"] for row in data]))
+        quiet = 0
+        for row in reversed(data):
+            if row["new_codes"]:
+                break
+            quiet += 1
+        if data and quiet:
+            note.append(f" · no new codes in the last {quiet}", style="dim")
+        self._note("saturation", note)
+        self._empty("saturation", "No documents yet.")
+
+    # ------------------------------------------------------------------ enter
+    @on(DataTable.CellSelected)
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.CellSelected | DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        """The segments behind the number under the cursor (saturation: the document)."""
+        kind = self.kind
+        data = self.data.get(kind)
+        table = self.table(kind)
+        if not data or table.row_count == 0:
+            return
+        row = table.cursor_row
+        project = self.project
+        if kind == "saturation":
+            documents = project.documents()
+            if 0 <= row < len(documents):
+                doc = documents[row]
+                self.dismiss((doc.id, self.app.ui_state.cursors.get(doc.id, 0)))
+            return
+        if kind == "frequencies":
+            code = project.codes()[row]
+            codings = project.codings_of_code(code)
+            title = _title(code.color, data[row]["code"], f"{len(codings)} segments")
+        elif kind == "matrix":
+            code = project.codes()[row]
+            column = table.cursor_column - 1
+            columns = data["columns"]
+            if column < 0:
+                codings = matrix_cell_codings(project, code, self.by, None)
+                where = "all columns"
+            else:
+                codings = matrix_cell_codings(project, code, self.by, column)
+                where = f"{self.by}: {columns[column]}"
+            title = _title(code.color, data["rows"][row], f"× {where} · {len(codings)} segments")
+        else:
+            pair = data[row]
+            codings = overlapping_codings(project, pair["a"], pair["b"])
+            title = _title(None, f"{pair['a']} & {pair['b']}",
+                           f"{pair['count']} overlaps · {len(codings)} segments")
+
+        def chosen(found: tuple[str, int] | None) -> None:
+            if found is not None:
+                self.dismiss(found)
+
+        self.app.push_screen(SegmentListScreen(project, title, segments_for(project, codings)),
+                             chosen)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _widths(data: list[dict], headers: dict[str, str]) -> dict[str, int]:
+    """The width of each number column: its header or its widest number."""
+    return {
+        key: max(len(header), *(len(str(row[key])) for row in data)) if data else len(header)
+        for key, header in headers.items()
+    }
+
+
+def _number(value: int, width: int, style: str = "") -> Text:
+    """A number right-aligned in ``width`` cells (the table does not justify cells)."""
+    return Text(str(value).rjust(width), style=style, no_wrap=True)
+
+
+def _title(color: str | None, head: str, tail: str) -> Text:
+    title = Text(no_wrap=True, overflow="ellipsis")
+    if color:
+        title.append("■ ", style=color)
+    title.append(head, style="bold")
+    title.append(f"  {tail}", style="dim")
+    return title
+
+
+def open_report(app: WorkbenchApp, kind: str = "frequencies") -> None:
+    """Push the reports screen on the report ``kind``; a chosen segment opens in the main screen."""
+
+    def chosen(found: tuple[str, int] | None) -> None:
+        main = app.main_screen
+        if found is not None and main is not None:
+            main.go_to(*found)
+
+    app.push_screen(ReportsScreen(app.project, kind), chosen)
