@@ -304,10 +304,10 @@ def test_memos_on_every_target(proj: Path, cli, jcli) -> None:
 
 
 def test_memos_readable_newest_first(proj: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    import workbench.core.project as core_project
+    import workbench.core.memos as core_memos
 
     stamps = iter(["2024-01-01T00:00:00Z", "2025-06-01T00:00:00Z"])
-    monkeypatch.setattr(core_project, "now", lambda: next(stamps))
+    monkeypatch.setattr(core_memos, "now", lambda: next(stamps))
     cli("memo", proj, "--on", "project", "--text", "older thought")
     cli("memo", proj, "--on", "doc:int1", "--text", "newer thought")
     out = cli("memos", proj)[1]

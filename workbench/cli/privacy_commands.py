@@ -12,8 +12,9 @@ from pathlib import Path
 
 from workbench.cli import output as out
 from workbench.cli.commands import plural, reading, writing
+from workbench.core.documents import EditReport
 from workbench.core.errors import WorkbenchError
-from workbench.core.project import EditReport, Project
+from workbench.core.project import Project
 
 Args = argparse.Namespace
 PURGE_QUESTION = "purge history and backups so the originals are gone?"

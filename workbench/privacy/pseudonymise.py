@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.codebook import SEPARATOR
+from workbench.core.documents import EditReport
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Coding, from_record, now, to_record
-from workbench.core.project import EditReport, Project
+from workbench.core.project import Project
 from workbench.core.text import Edit, normalise
 
 #: Characters that continue a word: letters and digits (not ``_``, so the file name
