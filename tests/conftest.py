@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from workbench.core.model import to_record
 from workbench.core.project import Project
+
+# In CI the property tests draw the same examples on every run, so a landing never depends on
+# the luck of the draw; run without CI set (or with HYPOTHESIS_PROFILE=explore) to search anew.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore")
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "explore")
+)
 
 
 @pytest.fixture

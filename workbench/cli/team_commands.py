@@ -184,7 +184,8 @@ def cmd_disagreements(args: Args) -> int:
 
 # --------------------------------------------------------------------------- merging
 def cmd_merge(args: Args) -> int:
-    from workbench.team.merge import describe, merge_files
+    from workbench.team.conflicts import describe
+    from workbench.team.merge import merge_files
 
     result = merge_files(Path(args.base), Path(args.ours), Path(args.theirs))
     for line in result.notes:
@@ -203,7 +204,8 @@ def cmd_merge(args: Args) -> int:
 
 def cmd_merge_in(args: Args) -> int:
     from workbench.core.project import resolve_path
-    from workbench.team.merge import describe, merge_in
+    from workbench.team.conflicts import describe
+    from workbench.team.merge import merge_in
 
     other = resolve_path(args.other)
     with writing(args) as project:
@@ -227,7 +229,7 @@ def cmd_merge_in(args: Args) -> int:
 
 def cmd_conflicts(args: Args) -> int:
     from workbench.core.errors import WorkbenchError
-    from workbench.team.merge import conflict_json, describe, find_conflict, resolve
+    from workbench.team.conflicts import conflict_json, describe, find_conflict, resolve
 
     if args.resolve or args.take:
         if not (args.resolve and args.take):
