@@ -296,7 +296,7 @@ def test_an_older_file_is_migrated(tmp_path, monkeypatch):
     data = json.loads(path.read_bytes())
     for memo in data["memos"].values():  # what the old schema stored
         memo["old_author"] = memo.pop("author")
-    path.write_text(fileformat.render_data(data), encoding="utf-8")
+    path.write_bytes(fileformat.render_data(data))
     old_bytes = path.read_bytes()
 
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)

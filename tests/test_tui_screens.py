@@ -219,13 +219,13 @@ def test_failed_save_keeps_changes_and_says_so(drive, study, monkeypatch):
 
         monkeypatch.setattr(saver_module, "RETRY", 0.3)
         storage = app.project.storage
-        storage.write_text = broken
+        storage.write_bytes = broken
         await pilot.press("right_square_bracket", "1")
         await until(pilot, lambda: app.saver.state == "not saved")
         assert any("No space left on device" in n for n in app.notices)
         assert app.main_screen.query_one(StatusLine).saved_state in ("not saved", "saving…")
         assert app.project.dirty
-        del storage.write_text  # the disk has room again: the retry saves
+        del storage.write_bytes  # the disk has room again: the retry saves
         await until(pilot, lambda: app.saver.state == "saved")
         await quit_app(pilot, app)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -34,7 +35,7 @@ class Paragraph:
     end_time: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Document:
     """An imported transcript, held as normalised text."""
 
@@ -47,6 +48,80 @@ class Document:
     paragraphs: list[Paragraph] = field(default_factory=list)
     created: str = ""
     modified: str = ""
+
+    def __eq__(self, other: object) -> bool:  # a DeferredDocument equals its loaded Document
+        if not isinstance(other, Document):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in _DOCUMENT_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # records are mutable values
+
+
+_DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
+#: The fields a DeferredDocument reads from its line only when first used.
+DEFERRED_FIELDS = ("text", "paragraphs", "source")
+_SLOTS = {name: getattr(Document, name) for name in DEFERRED_FIELDS}
+
+
+class DeferredDocument(Document):
+    """A document read from the project file whose text, paragraphs and source file name are
+    parsed only when first used (see :mod:`workbench.store.reader`).
+
+    It behaves as a :class:`Document` in every way: reading one of those fields parses the
+    record then; ``dataclasses.replace`` gives a fully loaded copy.
+    """
+
+    __slots__ = ("_body",)
+
+    @classmethod
+    def from_head(cls, head: dict[str, Any], body: Callable[[], dict[str, Any]]) -> Document:
+        """A document from the fields read at once and a function that reads the rest."""
+        obj = cls.__new__(cls)
+        for name, value in _known(Document, head).items():
+            if name not in DEFERRED_FIELDS:
+                object.__setattr__(obj, name, value)
+        for f in dataclasses.fields(Document):
+            if f.name not in DEFERRED_FIELDS and f.name not in head:
+                object.__setattr__(obj, f.name, f.default)  # only id and name have none
+        obj._body = body
+        return obj
+
+    def _load(self) -> None:
+        body = getattr(self, "_body", None)
+        if body is None:
+            return
+        rec = body()
+        _SLOTS["text"].__set__(self, rec["text"])
+        _SLOTS["paragraphs"].__set__(
+            self, [_build(Paragraph, p) for p in rec.get("paragraphs", [])]
+        )
+        _SLOTS["source"].__set__(self, rec.get("source", ""))
+        self._body = None
+
+    @property
+    def loaded(self) -> bool:
+        """True once the deferred fields have been read."""
+        return getattr(self, "_body", None) is None
+
+
+def _deferred(name: str) -> property:
+    slot = _SLOTS[name]
+
+    def get(self: DeferredDocument) -> Any:
+        if getattr(self, "_body", None) is not None:
+            self._load()
+        return slot.__get__(self, Document)
+
+    def put(self: DeferredDocument, value: Any) -> None:
+        if getattr(self, "_body", None) is not None:
+            self._load()  # the other deferred fields must not be read over it later
+        slot.__set__(self, value)
+
+    return property(get, put, doc=f"the document's {name} (read from the file when first used)")
+
+
+for _name in DEFERRED_FIELDS:
+    setattr(DeferredDocument, _name, _deferred(_name))
 
 
 @dataclass(slots=True)
@@ -147,11 +222,8 @@ OPTIONAL_TABLES = frozenset({"conflicts"})
 def to_record(obj: Any) -> dict[str, Any]:
     """A JSON-ready dictionary of a record (paragraphs become lists of dictionaries)."""
     if isinstance(obj, Document):
-        rec = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
-        rec["paragraphs"] = [
-            {k: v for k, v in dataclasses.asdict(p).items() if v is not None}
-            for p in obj.paragraphs
-        ]
+        rec = {name: getattr(obj, name) for name in _FIELD_ORDER[Document]}
+        rec["paragraphs"] = [paragraph_record(p) for p in obj.paragraphs]
         return rec
     if isinstance(obj, Case):
         return {
@@ -160,9 +232,25 @@ def to_record(obj: Any) -> dict[str, Any]:
             "attributes": dict(obj.attributes),
             "created": obj.created,
         }
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    return {name: getattr(obj, name) for name in _FIELD_ORDER[type(obj)]}
 
 
+def paragraph_record(p: Paragraph) -> dict[str, Any]:
+    """A paragraph as stored: its fields, without those that are unset."""
+    rec: dict[str, Any] = {"start": p.start, "end": p.end}
+    if p.speaker is not None:
+        rec["speaker"] = p.speaker
+    if p.begin_time is not None:
+        rec["begin_time"] = p.begin_time
+    if p.end_time is not None:
+        rec["end_time"] = p.end_time
+    return rec
+
+
+#: Each record class's field names, in order (dataclasses.fields is slow in a loop).
+_FIELD_ORDER: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in RECORD_TYPES.values()
+}
 _FIELD_NAMES: dict[type, frozenset[str]] = {
     cls: frozenset(f.name for f in dataclasses.fields(cls))
     for cls in (*RECORD_TYPES.values(), Paragraph)

@@ -7,24 +7,33 @@ record was before.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
+from workbench.core.errors import ProjectUnreadable
 from workbench.core.model import (
     OPTIONAL_TABLES,
     RECORD_TYPES,
     Case,
     Code,
     Coding,
+    DeferredDocument,
     Document,
     Memo,
     from_record,
     to_record,
 )
+from workbench.store import reader
 from workbench.store.fileformat import dump_entry
+from workbench.store.reader import FileLines
 
 Record = Document | Case | Code | Coding | Memo
+#: A coding record's fields in the order of Coding's constructor.
+_CODING_FIELDS = operator.itemgetter(*(f.name for f in dataclasses.fields(Coding)))
 #: Called with (table, record_id, record_before_or_None) before each change.
 ChangeListener = Callable[[str, str, dict[str, Any] | None], None]
 
@@ -37,16 +46,14 @@ class ProjectState:
         self.meta: dict[str, Any] = {}
         self.codings_by_document: dict[str, dict[str, Coding]] = defaultdict(dict)
         self.codings_by_code: dict[str, dict[str, Coding]] = defaultdict(dict)
-        # (document, code, start, end, coder) -> codings; more than one only in a merged file
-        self.codings_by_key: dict[tuple[str, str, int, int, str], dict[str, Coding]] = defaultdict(
-            dict
-        )
         self.children: dict[str | None, dict[str, Code]] = defaultdict(dict)
         self.memos_by_target: dict[tuple[str, str | None], dict[str, Memo]] = defaultdict(dict)
         self.documents_by_case: dict[str | None, dict[str, Document]] = defaultdict(dict)
         self.document_by_name: dict[str, Document] = {}
         self.case_by_name: dict[str, Case] = {}
-        self._lines: dict[str, dict[str, str]] = {name: {} for name in RECORD_TYPES}
+        self._lines: dict[str, dict[str, bytes]] = {name: {} for name in RECORD_TYPES}
+        #: codes whose codings (or which themselves) changed since take_touched_codes()
+        self.touched_codes: set[str] = set()
         self.listener: ChangeListener | None = None
 
     # -- loading ----------------------------------------------------------------------------
@@ -60,37 +67,90 @@ class ProjectState:
             for rec in data.get(table, {}).values():
                 self._add(table, from_record(table, rec))
 
-    def _load_codings(self, records: Iterable[dict[str, Any]]) -> None:
+    def load_lines(self, file: FileLines) -> bool:
+        """Fill the state from a file read line by line (:func:`reader.split_file`).
+
+        Each record's line is kept, so a record that does not change is written back as it
+        was, and documents read their text only when it is first used. Returns False, with the
+        state half-filled, when a table cannot be read this way: the caller then starts again
+        from a fresh state and reads the file whole, which also explains what is wrong.
+        """
+        self.meta = dict(file.meta.get("project", {}))
+        try:
+            for table in RECORD_TYPES:
+                lines = file.tables.get(table)
+                if lines is None:
+                    continue
+                if table == "documents":
+                    ids = lines.ids()
+                    if ids is None:
+                        return False
+                    for doc in _deferred_documents(ids, lines.lines):
+                        self._add(table, doc)
+                else:
+                    parsed = lines.parse()
+                    if parsed is None:
+                        return False
+                    ids, records = parsed
+                    if table == "codings":
+                        self._load_codings(records)
+                    else:
+                        for rec in records:
+                            self._add(table, from_record(table, rec))
+                loaded = self.tables[table]
+                if len(loaded) != len(ids) or loaded.keys() != set(ids):
+                    return False  # a record filed under another id than its own
+                if lines.lines is not None:
+                    self._lines[table].update(zip(ids, lines.lines, strict=True))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return False
+        return True
+
+    def _load_codings(self, records: Collection[dict[str, Any]]) -> None:
         """:meth:`_add` for every coding, unrolled: codings are most of a large project."""
+        try:  # every field in the file, as we write them: build positionally (twice as fast)
+            codings = [Coding(*_CODING_FIELDS(rec)) for rec in records]
+        except KeyError:  # a field left out (an older or hand-made file): defaults apply
+            codings = [from_record("codings", rec) for rec in records]
         table = self.tables["codings"]
-        by_document, by_code, by_key = (
-            self.codings_by_document,
-            self.codings_by_code,
-            self.codings_by_key,
-        )
-        for rec in records:
-            coding = from_record("codings", rec)
+        by_document, by_code = self.codings_by_document, self.codings_by_code
+        for coding in codings:
             cid = coding.id
             table[cid] = coding
             by_document[coding.document][cid] = coding
             by_code[coding.code][cid] = coding
-            by_key[(coding.document, coding.code, coding.start, coding.end, coding.coder)][cid] = (
-                coding
-            )
 
     # -- reading ----------------------------------------------------------------------------
     def get(self, table: str, record_id: str) -> Any | None:
         """The record ``record_id`` of ``table``, or ``None``."""
         return self.tables[table].get(record_id)
 
+    def same_coding(self, key: tuple[str, str, int, int, str]) -> Coding | None:
+        """A coding with this (document, code, start, end, coder), if there is one."""
+        document, code = key[0], key[1]
+        by_document = self.codings_by_document.get(document, {})
+        by_code = self.codings_by_code.get(code, {})
+        for coding in (by_code if len(by_code) <= len(by_document) else by_document).values():
+            if coding_key(coding) == key:
+                return coding
+        return None
+
+    def take_touched_codes(self) -> set[str]:
+        """The ids of codes changed, or whose codings changed, since the last call.
+
+        A view that shows counts per code (the TUI's codebook) recounts only these.
+        """
+        touched, self.touched_codes = self.touched_codes, set()
+        return touched
+
     def record_dict(self, table: str, record_id: str) -> dict[str, Any] | None:
         """A JSON-ready copy of a record, or ``None`` when it does not exist."""
         obj = self.tables[table].get(record_id)
         return None if obj is None else to_record(obj)
 
-    def lines(self) -> dict[str, dict[str, str]]:
+    def lines(self) -> dict[str, dict[str, bytes]]:
         """Every record serialised as a line, per table (cached; shallow copies)."""
-        out: dict[str, dict[str, str]] = {}
+        out: dict[str, dict[str, bytes]] = {}
         for table, records in self.tables.items():
             if not records and table in OPTIONAL_TABLES:
                 continue
@@ -145,9 +205,10 @@ class ProjectState:
         if table == "codings":
             self.codings_by_document[obj.document][obj.id] = obj
             self.codings_by_code[obj.code][obj.id] = obj
-            self.codings_by_key[coding_key(obj)][obj.id] = obj
+            self.touched_codes.add(obj.code)
         elif table == "codes":
             self.children[obj.parent][obj.id] = obj
+            self.touched_codes.add(obj.id)
         elif table == "memos":
             self.memos_by_target[(obj.target_kind, obj.target_id)][obj.id] = obj
         elif table == "documents":
@@ -162,7 +223,7 @@ class ProjectState:
         if table == "codings":
             _discard(self.codings_by_document, obj.document, obj.id)
             _discard(self.codings_by_code, obj.code, obj.id)
-            _discard(self.codings_by_key, coding_key(obj), obj.id)
+            self.touched_codes.add(obj.code)
         elif table == "codes":
             _discard(self.children, obj.parent, obj.id)
         elif table == "memos":
@@ -174,6 +235,28 @@ class ProjectState:
         elif table == "cases":
             if self.case_by_name.get(obj.name) is obj:
                 del self.case_by_name[obj.name]
+
+
+def _deferred_documents(ids: list[str], lines: list[bytes]) -> Iterator[Document]:
+    """The documents of a table's lines, each reading its text only when first used."""
+    for rid, line in zip(ids, lines, strict=True):
+        head = reader.document_head(line)
+        if head is None or head.get("id") != rid or "name" not in head:
+            yield from_record("documents", reader.document_body(line))
+        else:
+            yield DeferredDocument.from_head(head, functools.partial(_read_document, line))
+
+
+def _read_document(line: bytes) -> dict[str, Any]:
+    """The record of a document's line, read when its text is first used."""
+    try:
+        return reader.document_body(line)
+    except ValueError as exc:
+        name = (reader.document_head(line) or {}).get("name", "?")
+        raise ProjectUnreadable(
+            f"the document {name!r} in the project file is damaged ({exc}); "
+            "`workbench restore` brings back the newest backup"
+        ) from None
 
 
 def coding_key(coding: Coding) -> tuple[str, str, int, int, str]:

@@ -18,9 +18,13 @@ Writer = Callable[[BinaryIO], object]
 
 
 def atomic_write(
-    path: Path, content: bytes | Writer, *, before_replace: Callable[[], None] | None = None
+    path: Path,
+    content: bytes | list[bytes] | Writer,
+    *,
+    before_replace: Callable[[], None] | None = None,
 ) -> None:
-    """Replace ``path`` with ``content`` (bytes, or a function writing to a binary handle).
+    """Replace ``path`` with ``content``: bytes, pieces of bytes written one after the other,
+    or a function writing to a binary handle.
 
     ``before_replace`` runs after the new content is safely on disk and just before it takes
     the old file's place (the project file rotates its backups there). OSErrors propagate; the
@@ -32,10 +36,11 @@ def atomic_write(
     try:
         try:
             os.fchmod(fd, 0o600)  # an old temp file or an umask cannot widen it
-            if isinstance(content, bytes | bytearray | memoryview):
-                view = memoryview(content)
-                while view:
-                    view = view[os.write(fd, view) :]
+            if isinstance(content, bytes | bytearray | memoryview | list):
+                for piece in [content] if not isinstance(content, list) else content:
+                    view = memoryview(piece)
+                    while view:  # each write lets other threads run (a TUI's keys)
+                        view = view[os.write(fd, view) :]
             else:
                 with open(fd, "wb", closefd=False) as handle:
                     content(handle)

@@ -66,13 +66,20 @@ class ProjectLock:
         """Give the lock up and remove the lock file."""
         if self._fd is None:
             return
+        fd, self._fd = self._fd, None
         try:
-            os.unlink(self.path)
-        except FileNotFoundError:
-            pass
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
-        os.close(self._fd)
-        self._fd = None
+            try:
+                os.unlink(self.path)
+            except FileNotFoundError:
+                pass
+            except OSError:  # a folder that turned read-only: the file stays, the lock goes
+                try:
+                    os.ftruncate(fd, 0)  # so the next writer sees no holder to take over from
+                except OSError:
+                    pass
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     def __enter__(self) -> ProjectLock:
         self.acquire()

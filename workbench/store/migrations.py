@@ -24,6 +24,11 @@ def schema_of(data: Data) -> int:
     return version
 
 
+def is_current(meta: dict[str, Any]) -> bool:
+    """True when a file's ``meta.project`` says it has the schema this version writes."""
+    return meta.get("schema") == SCHEMA_VERSION
+
+
 def migrate(data: Data, path: Path) -> tuple[Data, bool]:
     """Bring ``data`` up to :data:`SCHEMA_VERSION`; returns it and whether anything changed.
 

@@ -21,7 +21,7 @@ from tinydb.table import Table
 
 from workbench.core.errors import ProjectUnreadable, WorkbenchError
 from workbench.privacy import crypto
-from workbench.store import fileformat
+from workbench.store import fileformat, reader
 from workbench.store.atomic import atomic_write
 
 #: How many backups to keep beside the project.
@@ -57,6 +57,11 @@ class AtomicJSONStorage(Storage):
     # -- TinyDB's Storage interface --------------------------------------------------------
     def read(self) -> dict[str, Any] | None:
         """The parsed file, or ``None`` when it does not exist yet."""
+        raw = self.read_raw()
+        return None if raw is None else parse(raw, self.path)
+
+    def read_raw(self) -> bytes | None:
+        """The file's bytes (decrypted when it is encrypted), or ``None`` when it does not exist."""
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -67,21 +72,17 @@ class AtomicJSONStorage(Storage):
             raise WorkbenchError(f"{self.path} cannot be read (permission denied)") from None
         if crypto.is_sealed(raw):
             raw, self.sealer = unseal(raw, self.path)
-        return parse(raw, self.path)
+        return raw
 
     def write(self, data: Mapping[str, Any]) -> None:
         """Write ``{table: {id: record}}`` atomically."""
-        self.write_text(fileformat.render_data(data))
+        self.write_bytes(fileformat.render_data(data))
 
     def close(self) -> None:  # nothing stays open between writes
         pass
 
     # -- ours --------------------------------------------------------------------------------
-    def write_text(self, text: str, *, backup: str = "when due") -> None:
-        """Replace the file with ``text`` atomically (see :meth:`write_bytes`)."""
-        self.write_bytes(text.encode("utf-8"), backup=backup)
-
-    def write_bytes(self, payload: bytes, *, backup: str = "when due") -> None:
+    def write_bytes(self, payload: bytes | list[bytes], *, backup: str = "when due") -> None:
         """Replace the file with ``payload`` atomically, keeping the old file as a backup.
 
         ``backup`` is ``"when due"`` (see :meth:`_backup_due`), ``"always"`` (before a
@@ -89,7 +90,7 @@ class AtomicJSONStorage(Storage):
         being replaced is then not worth a place among the backups).
         """
         if self.sealer is not None:  # sealed in memory: no plaintext reaches the disk
-            payload = self.sealer.seal(payload)
+            payload = self.sealer.seal(payload if isinstance(payload, bytes) else b"".join(payload))
         rotate = self.path.exists() and (
             backup == "always" or (backup == "when due" and self._backup_due())
         )
@@ -122,8 +123,12 @@ class AtomicJSONStorage(Storage):
         except OSError:  # no hard links here: copy, keeping the time the copy was saved
             data = self.path.read_bytes()
             fd = os.open(newest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+            except BaseException:  # the disk filled up: no partial copy among the backups
+                newest.unlink(missing_ok=True)
+                raise
             saved = self.path.stat()
             os.utime(newest, ns=(saved.st_atime_ns, saved.st_mtime_ns))
 
@@ -136,7 +141,11 @@ def parse(raw: bytes, path: Path) -> dict[str, Any]:
     if crypto.is_sealed(raw):
         raw, _ = unseal(raw, path)
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = reader.loads(raw)
+    except ValueError:
+        data = None
+    try:  # the standard parser's messages say where a broken file is broken
+        data = json.loads(raw.decode("utf-8")) if data is None else data
     except (UnicodeDecodeError, ValueError) as exc:
         raise ProjectUnreadable(
             unreadable_message(path, f"not valid JSON ({_short(exc)})")
@@ -180,7 +189,10 @@ def remove_stale_temps(path: Path) -> list[Path]:
     prefix = f".{path.name}."
     for tmp in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
         if tmp.name[len(prefix) : -len(".tmp")].isdigit():
-            tmp.unlink(missing_ok=True)
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:  # a read-only folder: saving will say so; reading still works
+                continue
             removed.append(tmp)
     return removed
 

@@ -95,7 +95,7 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> MergeResult:
     result = merge_data(
         read_data(base, allow_empty=True), ours_data, read_data(theirs), origin="merge"
     )
-    payload = fileformat.render_data(result.data).encode("utf-8")
+    payload = fileformat.render_data(result.data)
     sealer = getattr(storage, "sealer", None)
     if sealer is not None:  # an encrypted project stays encrypted
         payload = sealer.seal(payload)
