@@ -57,29 +57,41 @@ def frequencies(project: Project) -> list[dict[str, Any]]:
     ``chars`` counts the distinct characters the code's segments cover (overlapping segments
     in one document count once).
     """
-    documents = project.state.tables["documents"]
+    case_of = {doc_id: doc.case for doc_id, doc in project.state.tables["documents"].items()}
     by_code = project.state.codings_by_code
     out: list[dict[str, Any]] = []
     for code in project.codes():
-        codings = by_code.get(code.id, {}).values()
-        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for coding in codings:
-            spans[coding.document].append((coding.start, coding.end))
-        cases = set()
-        for doc_id in spans:
-            doc = documents.get(doc_id)
-            if doc is not None and doc.case:
-                cases.add(doc.case)
+        codings = by_code.get(code.id, {})
+        documents, chars = _coverage(sorted((c.document, c.start, c.end) for c in codings.values()))
+        cases = {case_of.get(doc_id) for doc_id in documents} - {None}
         out.append(
             {
                 "code": project.code_path(code),
                 "segments": len(codings),
-                "documents": len(spans),
+                "documents": len(documents),
                 "cases": len(cases),
-                "chars": sum(union_length(s) for s in spans.values()),
+                "chars": chars,
             }
         )
     return out
+
+
+def _coverage(spans: list[tuple[str, int, int]]) -> tuple[set[str], int]:
+    """The documents of sorted ``(document, start, end)`` spans, and the distinct characters
+    they cover together (:func:`union_length` per document, in one pass)."""
+    documents: set[str] = set()
+    total = 0
+    cur_doc, cur_start, cur_end = None, 0, 0
+    for doc, start, end in spans:
+        documents.add(doc)
+        if end <= start:
+            continue
+        if doc != cur_doc or start > cur_end:
+            total += cur_end - cur_start
+            cur_doc, cur_start, cur_end = doc, start, end
+        elif end > cur_end:
+            cur_end = end
+    return documents, total + cur_end - cur_start
 
 
 # --------------------------------------------------------------------------- matrix

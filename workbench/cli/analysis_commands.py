@@ -140,10 +140,10 @@ def _console():
     return Console(highlight=False)
 
 
-def _bar(value: int, top: int, style: str = "") -> Any:
+def _bar(value: int, top: int, style: str = "", room: int = BAR_WIDTH) -> Any:
     from rich.text import Text
 
-    width = 0 if not top else max(1 if value else 0, round(BAR_WIDTH * value / top))
+    width = 0 if not top or not room else max(1 if value else 0, round(room * value / top))
     return Text("█" * width, style=style)
 
 
@@ -158,31 +158,33 @@ def _safe_colour(value: str) -> str:
 
 
 def _print_frequencies(project: Project, rows: list[dict[str, Any]]) -> None:
-    from rich.table import Table
     from rich.text import Text
+
+    from workbench.cli.grid import GAP, column_widths, print_grid
 
     if not rows:
         out.say("the codebook is empty: no frequencies to show")
         return
     colours = {project.code_path(c): c.color for c in project.codes()}
     top = max(r["segments"] for r in rows)
-    grid = Table(box=None, header_style="bold", pad_edge=False)
-    grid.add_column("code", overflow="fold")
-    for name in ("segments", "docs", "cases", "chars"):
-        grid.add_column(name, justify="right")
-    grid.add_column("")
-    for r in rows:
-        depth = r["code"].count("/")
-        name = r["code"].rsplit("/", 1)[-1]
-        grid.add_row(
-            Text("  " * depth + name),
-            str(r["segments"]),
-            str(r["documents"]),
-            str(r["cases"]),
-            str(r["chars"]),
-            _bar(r["segments"], top, _safe_colour(colours.get(r["code"], ""))),
-        )
-    _console().print(grid)
+    numbers = ("segments", "docs", "cases", "chars")
+    lines = [
+        [
+            Text("  " * r["code"].count("/") + r["code"].rsplit("/", 1)[-1]),
+            r["segments"],
+            r["documents"],
+            r["cases"],
+            r["chars"],
+        ]
+        for r in rows
+    ]
+    console = _console()
+    # the bars get the room the numbers leave, so they keep their proportions
+    used = sum(column_widths(("code", *numbers), lines)) + len(GAP) * len(numbers)
+    room = max(0, min(BAR_WIDTH, console.width - used - len(GAP)))
+    for line, r in zip(lines, rows, strict=True):
+        line.append(_bar(r["segments"], top, _safe_colour(colours.get(r["code"], "")), room))
+    print_grid(("code", *numbers, ""), lines, right=numbers, console=console)
 
 
 def _heat_style(value: int, top: int) -> str:

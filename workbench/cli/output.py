@@ -68,7 +68,7 @@ def quote_json(project: Project, coding: Coding) -> dict[str, Any]:
         "coder": coding.coder,
         "start": coding.start,
         "end": coding.end,
-        "text": doc.text[coding.start:coding.end],
+        "text": coding.text,  # kept equal to the document's text there (`check` says if not)
     }
 
 
@@ -108,17 +108,10 @@ def clip(text: str, limit: int = 70) -> str:
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
           right: Sequence[str] = ()) -> None:
-    """A rich table of plain values (never read as markup)."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    """A table of plain values (never read as markup); ``right`` columns are right-aligned."""
+    from workbench.cli.grid import print_grid
 
-    grid = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
-    for name in columns:
-        grid.add_column(name, justify="right" if name in right else "left", overflow="fold")
-    for row in rows:
-        grid.add_row(*(cell if isinstance(cell, Text) else Text(str(cell)) for cell in row))
-    Console(highlight=False).print(grid)
+    print_grid(columns, rows, right=right, title=title)
 
 
 def swatch(color: str) -> Any:
