@@ -131,8 +131,16 @@ def cmd_restore(args: Args) -> int:
             if not out.confirm(f"{path} {state}. Replace it with {chosen.name} (saved {stamp})?"):
                 out.note("nothing was changed")
                 return 1
-        aside = _keep_aside(path) if path.exists() else None
-        AtomicJSONStorage(path).write_bytes(chosen.read_bytes(), backup="never")
+        aside = None
+        try:
+            aside = _keep_aside(path) if path.exists() else None
+            AtomicJSONStorage(path).write_bytes(chosen.read_bytes(), backup="never")
+        except OSError as exc:  # a full disk, a read-only folder: the file is as it was
+            if aside is not None:
+                aside.unlink(missing_ok=True)
+            raise WorkbenchError(
+                f"could not restore {path}: {exc.strerror or exc}; nothing was changed"
+            ) from None
     finally:
         lock.release()
     kept = f"; the previous file is kept as {aside.name}" if aside else ""
@@ -171,9 +179,13 @@ def _keep_aside(path: Path) -> Path:
             fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             continue
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:  # no partial copy of the data stays behind
+            aside.unlink(missing_ok=True)
+            raise
         return aside
     raise WorkbenchError(f"cannot find a free name to keep {path} aside")

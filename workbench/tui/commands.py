@@ -136,6 +136,8 @@ class ExportProvider(_MainProvider):
                partial(_export, app, "writeup"))
         yield ("Export: REFI-QDA (qdpx/qdc)", "for NVivo, ATLAS.ti, MAXQDA, QualCoder",
                partial(_export, app, "refi"))
+        yield ("Save a copy of the project as…", "unsaved changes too, e.g. when the disk is full",
+               partial(_export, app, "copy"))
 
 
 def _export(app, kind: str) -> None:

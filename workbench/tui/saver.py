@@ -106,12 +106,15 @@ class Saver:
         self._worker = self.app.run_worker(
             partial(self._write, snapshot, revision),
             name="save project",
+            # without a description Textual stores repr(work): the whole snapshot, made into
+            # text on the UI thread (a second's freeze and hundreds of MB on a large project)
+            description="save project",
             group=GROUP,
             thread=True,
             exit_on_error=False,
         )
 
-    def _write(self, snapshot: dict[str, dict[str, str]], revision: int) -> None:
+    def _write(self, snapshot: dict[str, dict[str, bytes]], revision: int) -> None:
         with self.lock:  # runs on the worker thread
             self.project.save_snapshot(snapshot, revision)
 
@@ -135,7 +138,14 @@ class Saver:
     def _report(self, exc: BaseException | None) -> None:
         message = str(exc) if isinstance(exc, WorkbenchError) else f"could not save: {exc!r}"
         if message != self.error:
-            self.app.notify(message, title="Not saved", severity="error", timeout=10, markup=False)
+            hint = (  # the work stays in memory: say how to keep it if the disk stays full
+                f"Your changes are still in memory; trying again every {RETRY:g} s. "
+                "To keep your work elsewhere meanwhile: "
+                "ctrl+p, “Save a copy of the project as…” on another disk"
+            )
+            self.app.notify(
+                f"{message}\n{hint}", title="Not saved", severity="error", timeout=20, markup=False
+            )
         self.error = message
         self._set(FAILED)
 
@@ -159,6 +169,7 @@ class Saver:
                 self.project.save()
         except WorkbenchError as exc:
             self._report(exc)
+            self._schedule(RETRY)  # the app stays open (a quit refused): keep trying
             return False
         self.error = None
         self._set(SAVED)

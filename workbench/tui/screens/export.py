@@ -49,6 +49,10 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("qdc", "the codebook only"),
         ),
     ),
+    "copy": (
+        "Save a copy of the project (another disk, a USB stick…)",
+        (("json", "the whole project file with its undo history: open it with workbench"),),
+    ),
 }
 GROUP = "export"
 
@@ -69,8 +73,9 @@ def file_stem(project: Project) -> str:
 
 
 def default_path(project: Project, fmt: str) -> Path:
-    """``<project folder>/<project name>.<fmt>``."""
-    return project.path.parent / f"{file_stem(project)}.{fmt}"
+    """``<project folder>/<project name>.<fmt>`` (a copy of the project: ``… copy.json``)."""
+    stem = file_stem(project) + (" copy" if fmt == "json" else "")
+    return project.path.parent / f"{stem}.{fmt}"
 
 
 def resolve(project: Project, text: str) -> Path:
@@ -91,6 +96,8 @@ def run_export(project: Project, fmt: str, path: Path) -> Exported:
 
 
 def _write(project: Project, fmt: str, path: Path) -> Exported:
+    if fmt == "json":
+        return _save_copy(project, path)
     if fmt in ("qdpx", "qdc"):
         from workbench.io import refi
 
@@ -105,6 +112,20 @@ def _write(project: Project, fmt: str, path: Path) -> Exported:
     rows = "rows" if result.format == "csv" else "quotes"
     codes = f"{result.codes} code{'s' if result.codes != 1 else ''}"
     return Exported(result.path, f"{result.quotes} {rows} from {codes}")
+
+
+def _save_copy(project: Project, path: Path) -> Exported:
+    """The project file as it is in memory, unsaved changes included, written to ``path``
+    (encrypted again when the project is): the way out when the project's disk is full."""
+    from workbench.store.atomic import write_private
+
+    if path.resolve() == project.path.resolve():
+        raise WorkbenchError("that is the project file itself: choose another place")
+    payload = project.render()
+    if project.storage.sealer is not None:
+        payload = project.storage.sealer.seal(payload)
+    written = write_private(path, payload)
+    return Exported(written, f"saved a copy of the project ({len(payload):,} bytes)")
 
 
 class ExportScreen(ModalScreen[Exported | None]):
