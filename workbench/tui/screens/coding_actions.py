@@ -44,13 +44,17 @@ def quote(text: str, label: str) -> str:
 class CodingActions(_Base):
     """Mixed into :class:`MainScreen`."""
 
+    _recent_seeded = False  # the recent codes were looked for among my codings
+
     def recent_codes(self) -> list[Code]:
-        """The recently used codes that still exist, newest first (seeded from my codings)."""
+        """The recently used codes that still exist, newest first (seeded from my codings once:
+        a large project has tens of thousands to look through)."""
         codes = self.project.state.tables["codes"]
         ui = self.app.ui_state
-        if not ui.recent:
-            mine = [c for c in self.project.state.tables["codings"].values()
-                    if c.coder == self.app.coder]
+        if not ui.recent and not self._recent_seeded:
+            self._recent_seeded = True
+            me = self.app.coder
+            mine = [c for c in self.project.state.tables["codings"].values() if c.coder == me]
             for coding in sorted(mine, key=lambda c: (c.created, c.id)):
                 ui.use_code(coding.code)
         return [codes[i] for i in ui.recent if i in codes]

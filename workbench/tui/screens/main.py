@@ -293,7 +293,7 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
                 if codings:
                     self.transcript.set_codings(*self.shown_codings(doc))
                 self.query_one(DocumentHeader).show(doc, self.project.case_of(doc))
-        self.codebook.show_codes(self.project)
+        self.codebook.update_codes(self.project)
         self.update_status()
         self.update_memo(force=True)
 

@@ -19,62 +19,7 @@ from textual.widgets.tree import TreeNode
 from workbench.core.model import Code
 from workbench.core.project import Project
 from workbench.tui import keymap
-
-
-def subtree_counts(
-    project: Project,
-    children: dict[str | None, list[Code]] | None = None,
-    coder: str | None = None,
-) -> dict[str, tuple[int, int]]:
-    """(segments, respondents) per code id, counting the code and all codes below it.
-
-    A respondent is a case; a coded document without a case counts as one respondent.
-    ``children`` (parent id -> child codes, as :func:`children_map` gives) saves asking the
-    project again. One pass over the codings, grouped by code and then by document.
-    """
-    state = project.state
-    if children is None:
-        children = children_map(project)
-    person = {
-        doc_id: doc.case or f"doc:{doc_id}" for doc_id, doc in state.tables["documents"].items()
-    }
-    by_code = state.codings_by_code
-    totals: dict[str, tuple[int, int]] = {}
-
-    def walk(code: Code) -> tuple[int, set[str]]:
-        codings = by_code.get(code.id)
-        if codings and coder is not None:  # blind mode: only my codings count
-            codings = {k: c for k, c in codings.items() if c.coder == coder}
-        segments = len(codings) if codings else 0
-        people: set[str] = set()
-        if codings:
-            documents = {coding.document for coding in codings.values()}
-            people = {person.get(doc_id) or f"doc:{doc_id}" for doc_id in documents}
-        for child in children.get(code.id, ()):
-            child_segments, child_people = walk(child)
-            segments += child_segments
-            people |= child_people
-        totals[code.id] = (segments, len(people))
-        return segments, people
-
-    for top in children.get(None, ()):
-        walk(top)
-    return totals
-
-
-def children_map(project: Project) -> dict[str | None, list[Code]]:
-    """Parent id (``None``: the top level) -> its child codes in codebook order."""
-    out: dict[str | None, list[Code]] = {}
-
-    def walk(parent: Code | None) -> None:
-        found = project.children_of(parent)
-        if found:
-            out[parent.id if parent else None] = found
-            for child in found:
-                walk(child)
-
-    walk(None)
-    return out
+from workbench.tui.widgets.codebook_counts import CodeCounts, children_map
 
 
 def code_label(code: Code, counts: tuple[int, int]) -> Text:
@@ -136,6 +81,9 @@ class CodebookPane(Vertical):
         self.collapsed: set[str] = set()
         self.nodes: dict[str, TreeNode[str]] = {}
         self.filter_text = ""
+        self.counts: CodeCounts | None = None
+        # what the tree was drawn from: records are replaced, never changed, on every change
+        self._drawn_from: tuple[dict, dict, str | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Codebook  segments·respondents", classes="pane-title")
@@ -165,7 +113,12 @@ class CodebookPane(Vertical):
         children = children_map(project)
         from workbench.tui.coders import counted_coder
 
-        counts = subtree_counts(project, children, counted_coder(self.app))
+        coder = counted_coder(self.app)
+        project.state.take_touched_codes()
+        self.counts = CodeCounts(project, children, coder)
+        counts = self.counts.totals
+        state = project.state
+        self._drawn_from = (dict(state.tables["codes"]), dict(state.tables["documents"]), coder)
         query = self.filter_text.casefold().strip()
         visible: set[str] | None = None
         if query:
@@ -203,6 +156,29 @@ class CodebookPane(Vertical):
             self.highlight(keep)
         elif self.nodes:
             tree.cursor_line = 0
+
+    def update_codes(self, project: Project) -> None:
+        """After a change: relabel the codes whose counts changed, or redraw the tree when the
+        codebook, the documents or whose codings are counted changed."""
+        from workbench.tui.coders import counted_coder
+
+        state = project.state
+        drawn = self._drawn_from
+        if (
+            self.counts is None
+            or project is not self.project
+            or drawn is None
+            or not _unchanged(state.tables["codes"], drawn[0])
+            or not _unchanged(state.tables["documents"], drawn[1])
+            or counted_coder(self.app) != drawn[2]
+        ):
+            self.show_codes(project)
+            return
+        codes = state.tables["codes"]
+        for code_id in self.counts.recount(state.take_touched_codes()):
+            node = self.nodes.get(code_id)
+            if node is not None:
+                node.set_label(code_label(codes[code_id], self.counts.totals[code_id]))
 
     def highlight(self, code_id: str) -> None:
         """Put the cursor on a code (expanding its parents)."""
@@ -300,3 +276,8 @@ class CodebookPane(Vertical):
 
     def action_memo(self) -> None:
         self._command("memo")
+
+
+def _unchanged(records: dict, drawn: dict) -> bool:
+    """True when a table holds the very records it held when the tree was drawn."""
+    return len(records) == len(drawn) and all(records.get(k) is v for k, v in drawn.items())

@@ -40,7 +40,7 @@ class DocumentHeader(Static):
                 text.append(value)
         else:
             text.append("  no case (A to assign one)", style="dim")
-        self.update(text)
+        self.update(text, layout=False)  # one row, full width: no new layout for the screen
 
 
 class StatusLine(Horizontal):
@@ -54,11 +54,11 @@ class StatusLine(Horizontal):
         yield Static(id="status-saved")
 
     def watch_position(self, position: str) -> None:
-        self.query_one("#status-left", Static).update(Text(position, no_wrap=True))
+        self.query_one("#status-left", Static).update(Text(position, no_wrap=True), layout=False)
 
     def watch_saved_state(self, state: str) -> None:
         saved = self.query_one("#status-saved", Static)
-        saved.update(state)
+        saved.update(state, layout=False)  # a fixed width (see the CSS): no new layout
         for name in ("saved", "saving", "unsaved", "failed", "readonly"):
             saved.remove_class(f"-{name}")
         key = {

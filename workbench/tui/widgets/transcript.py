@@ -389,8 +389,8 @@ class TranscriptView(TranscriptMotion, ScrollView, can_focus=True, inherit_bindi
         top_offset = None
         if before is not None and self._size.width > 0:
             top_offset = before.offset_at(round(self.scroll_offset.y), 0)
-        if size.width > 0:
-            self._build_layout(size)
+        if size.width > 0 and (before is None or size.width != self._size.width):
+            self._build_layout(size)  # only a new width wraps the text differently
         changed = super()._size_updated(size, virtual_size, container_size, layout)
         if self._layout is not None and self._layout is not before:
             self._after_relayout(top_offset)
