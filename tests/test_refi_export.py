@@ -6,6 +6,7 @@ import getpass
 import os
 import shutil
 import stat
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -15,7 +16,13 @@ from test_refi_support import build_rich, qde_of, validate_qdc, validate_qdpx
 from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
 from workbench.io.refi import export_qdc, export_qdpx
-from workbench.io.refi.names import compose_description, parse_color, parse_description
+from workbench.io.refi.names import (
+    compose_description,
+    parse_color,
+    parse_description,
+    stable_guid,
+    xsd_datetime,
+)
 
 NS = "{urn:QDA-XML:project:1.0}"
 CB = "{urn:QDA-XML:codebook:1.0}"
@@ -179,6 +186,22 @@ def test_control_characters_are_replaced(project: Project, tmp_path: Path) -> No
     assert any("control characters" in w for w in summary.warnings)
 
 
+def test_only_documents_with_astral_characters_warn(project: Project, tmp_path: Path) -> None:
+    emoji = project.add_document("Emoji", "Fine 😀 then 🏳️‍🌈 words here.\n")
+    project.add_document("Cyrillic", "Слово и ещё слова, café.\n")
+    start = emoji.text.index("words")
+    project.code_text(emoji, start, start + 5, "Topic", "ann")
+    out = tmp_path / "astral.qdpx"
+    summary = export_qdpx(project, out)
+    astral = [w for w in summary.warnings if "Basic Multilingual Plane" in w]
+    assert len(astral) == 1 and astral[0].startswith("1 document(s)")
+    assert "Emoji" in astral[0] and "Cyrillic" not in astral[0]
+    selection = validate_qdpx(out).find(f".//{NS}PlainTextSelection")
+    assert (selection.get("startPosition"), selection.get("endPosition")) == (
+        str(start), str(start + 5))  # code points: each emoji counts one
+    assert selection.get("name") == "words"
+
+
 def test_exporting_twice_writes_the_same_content(rich: Project, tmp_path: Path) -> None:
     export_qdpx(rich, tmp_path / "a.qdpx")
     export_qdpx(rich, tmp_path / "b.qdpx")
@@ -227,3 +250,22 @@ def test_colours_are_read_leniently() -> None:
     assert parse_color("rgb(100%, 0%, 50%)") == "#ff0080"
     assert parse_color("a1b2c3") == "#a1b2c3"
     assert parse_color("blue") is None and parse_color("") is None
+
+
+def test_stable_guids_are_uuid5_of_what_they_name() -> None:
+    namespace = uuid.UUID("6f1c35a2-8d0e-5b7a-9c3e-2a4f5d6e7b80")
+    for parts in [("user", "ann"), ("variable", "город"), ("selection", "d1", "0", "12"),
+                  ("set", "Themes"), ("user", "😀 x")]:
+        assert stable_guid(*parts) == str(uuid.uuid5(namespace, "\x1f".join(parts)))
+
+
+def test_timestamps_already_in_our_form_pass_through_and_others_are_read() -> None:
+    assert xsd_datetime("2024-03-05T10:20:30Z") == "2024-03-05T10:20:30Z"
+    assert xsd_datetime("2024-02-30T10:20:30Z") is None  # no such day
+    assert xsd_datetime("2024-03-05T25:00:00Z") is None
+    assert xsd_datetime("2024-03-05T10:20:30.123456789Z") == "2024-03-05T10:20:30Z"
+    assert xsd_datetime("2024-03-05T12:20:30+02:00") == "2024-03-05T10:20:30Z"
+    assert xsd_datetime(" 2024-03-05T10:20:30z ") == "2024-03-05T10:20:30Z"
+    assert xsd_datetime("2024-03-05T10:20:30") == "2024-03-05T10:20:30Z"  # no zone: UTC
+    assert xsd_datetime("") is None and xsd_datetime(None) is None
+    assert xsd_datetime("yesterday") is None

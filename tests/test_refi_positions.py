@@ -171,3 +171,77 @@ def test_detection_with_names_puts_every_selection_on_its_words(case, origin: st
     for sel, (_, _, text) in zip(sels, picks, strict=True):
         start, end, clamped = tmap.span(chosen, sel.start, sel.end)
         assert tmap.text[start:end] == text and not clamped
+
+
+# --------------------------------------------------------------------------- definitions
+# TextMap keeps only the places where units or lengths change; these tests work every position
+# out character by character from the definitions and compare.
+
+RAW_PIECES = ["ab", "Слово", "😀", "🏳️‍🌈", "e\u0301", "cafe\u0301", "\u1100\u1161\u11a8", " ",
+              "\r\n", "\r", "\n", "Ұят"]
+
+
+def _units_table(raw: str, reading: Reading) -> list[int]:
+    """Units before each raw index, counted one character at a time."""
+    table = [0]
+    for i, ch in enumerate(raw):
+        if ch == "\r" and raw[i + 1 : i + 2] == "\n" and not reading.crlf2:
+            step = 0  # the CR of a pair counted once
+        else:
+            step = 2 if reading.utf16 and ord(ch) > 0xFFFF else 1
+        table.append(table[-1] + step)
+    return table
+
+
+def _cuts(raw: str) -> list[int]:
+    """Raw indexes where cutting the text does not change how it normalises."""
+    whole = normalise(raw)
+    return [i for i in range(len(raw) + 1) if normalise(raw[:i]) + normalise(raw[i:]) == whole]
+
+
+def _reference_span(raw: str, reading: Reading, start: int, end: int) -> tuple[int, int, bool]:
+    units = _units_table(raw, reading)
+    size = units[-1]
+    clamped = not (0 <= start <= size and 0 <= end <= size)
+    start, end = min(max(start, 0), size), min(max(end, 0), size)
+    first = units.index(start) if start in units else max(
+        i for i, u in enumerate(units) if u < start)  # inside a character: its start
+    last = min(i for i, u in enumerate(units) if u >= end)
+    cuts = _cuts(raw)
+    before = max(c for c in cuts if c <= first)
+    after = min(c for c in cuts if c >= last)
+    return len(normalise(raw[:before])), len(normalise(raw[:after])), clamped
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(RAW_PIECES), min_size=1, max_size=16))
+def test_every_position_lands_as_counted_character_by_character(pieces: list[str]) -> None:
+    raw = "".join(pieces)
+    tmap = TextMap(raw)
+    assert tmap.text == normalise(raw)
+    for reading in READINGS:
+        size = _units_table(raw, reading)[-1]
+        assert tmap.size(reading) == size
+        for unit in range(-1, size + 2):
+            assert tmap.span(reading, unit, unit) == _reference_span(raw, reading, unit, unit)
+        positions = [(0, size), (1, size - 1), (size // 2, size + 3)]
+        assert tmap.spans(reading, positions) == [
+            _reference_span(raw, reading, s, e) for s, e in positions]
+
+
+def test_astral_characters_are_told_apart_from_the_rest_of_unicode() -> None:
+    assert not TextMap("Слово, café, Ұят, \uffff, \ud7ff").has_astral
+    assert TextMap("x 😀").has_astral and TextMap("\U00010000").has_astral
+    assert TextMap("🏳️‍🌈").readings() == [CODE_POINTS, UTF16_CRLF2]
+
+
+def test_only_the_lines_that_change_are_mapped() -> None:
+    lines = ["plain line", "Слово в строке", "cafe\u0301 and e\u0301te\u0301",
+             "\u1100\u1161\u11a8 x"]
+    raw = "\r\n".join(lines * 50)
+    tmap = TextMap(raw)
+    assert tmap.text == normalise(raw)
+    for n in (0, 77, 199):
+        start = raw.index(lines[n % 4], sum(len(x) + 2 for x in (lines * 50)[:n]))
+        s, e, _ = tmap.span(CODE_POINTS, start, start + len(lines[n % 4]))
+        assert tmap.text[s:e] == normalise(lines[n % 4])

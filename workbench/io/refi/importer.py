@@ -17,6 +17,9 @@ Workbench project is listed in the summary.
 from __future__ import annotations
 
 import dataclasses
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.core.codebook import PALETTE
@@ -34,7 +37,13 @@ from workbench.io.refi.names import (
     parse_description,
     parse_guid,
 )
-from workbench.io.refi.positions import CODE_POINTS, Selection, TextMap, choose_reading
+from workbench.io.refi.positions import (
+    CODE_POINTS,
+    Reading,
+    Selection,
+    TextMap,
+    choose_reading,
+)
 from workbench.io.refi.reader import is_qda_namespace, read_refi
 from workbench.io.refi.records import RCode, RCoding, RFile, RNote, RText
 from workbench.io.refi.summary import ImportSummary
@@ -45,14 +54,31 @@ Target = tuple[str, str | None]
 def import_refi(project: Project, path: Path) -> ImportSummary:
     """Import ``path`` (.qdpx or .qdc) into ``project`` as one undoable step."""
     path = Path(path)
-    rfile = read_refi(path)
-    summary = ImportSummary(source=path.name, kind=rfile.kind, origin=rfile.origin)
-    if rfile.namespace and not is_qda_namespace(rfile.namespace):
-        summary.changed.append(f"the file's namespace {rfile.namespace!r} is not REFI-QDA's; "
-                               "read it as REFI-QDA anyway")
-    with project.change(f"import {path.name}"):
-        _Import(project, rfile, summary).run()
+    with _collector_paused():
+        rfile = read_refi(path)
+        summary = ImportSummary(source=path.name, kind=rfile.kind, origin=rfile.origin)
+        if rfile.namespace and not is_qda_namespace(rfile.namespace):
+            summary.changed.append(f"the file's namespace {rfile.namespace!r} is not REFI-QDA's; "
+                                   "read it as REFI-QDA anyway")
+        with project.change(f"import {path.name}"):
+            _Import(project, rfile, summary).run()
     return summary
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection for a while.
+
+    An import makes hundreds of thousands of objects that all live until it ends; the
+    collector would walk them again and again (a tenth of a large import) to free nothing.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Import:
@@ -67,6 +93,13 @@ class _Import:
         self.code_ids: dict[str, str] = {}  # GUID -> code id
         self.new_codes: set[str] = set()
         self.doc_ids: dict[str, str] = {}  # source GUID -> document id
+        # new documents by id, stored once their cases are known (storing one twice would
+        # copy its whole record, text and paragraphs, into the undo step)
+        self.docs: dict[str, Document] = {}
+        self.doc_names: set[str] = set()
+        self.next_order = max((d.order for d in self.state.tables["documents"].values()),
+                              default=0) + 1
+        self.user_names: dict[str, str] = {}  # user GUID -> name, cleaned once
         self.case_ids: dict[str, str] = {}
         self.coding_ids: dict[str, str] = {}  # Coding GUID -> coding id
         self.existing: dict[str, dict[tuple, Coding]] = {}  # doc id -> (code, span, coder) -> it
@@ -99,6 +132,8 @@ class _Import:
                 self.attach(ref, ("project", None),
                             f"a note on {other.kind} {other.name!r} became a project memo")
         self.cases()
+        for doc in self.docs.values():  # each stored once, with its case
+            self.state.put("documents", doc)
         self.notes()
         for graph in self.f.graphs:
             self.s.skipped.append(f"graph {graph!r}: Workbench has no network views")
@@ -108,15 +143,19 @@ class _Import:
     # ------------------------------------------------------------------ helpers
     def fresh(self, guid: str) -> str:
         """``guid`` as a record id when it is a UUID no record uses yet; else a new id."""
-        if guid and parse_guid(guid) == guid and guid not in self.taken and not any(
-            guid in table for table in self.state.tables.values()
-        ):
-            self.taken.add(guid)
-            return guid
-        return new_id()
+        if not guid or guid in self.taken or parse_guid(guid) != guid:
+            return new_id()
+        for table in self.state.tables.values():
+            if guid in table:
+                return new_id()
+        self.taken.add(guid)
+        return guid
 
     def user(self, key: str, default: str) -> str:
-        return clean_name(self.f.users.get(key, "")) or default
+        name = self.user_names.get(key)
+        if name is None:
+            name = self.user_names[key] = clean_name(self.f.users.get(key, ""))
+        return name or default
 
     def attach(self, note: str, target: Target, remark: str = "") -> None:
         self.targets.setdefault(note, []).append(target)
@@ -194,13 +233,14 @@ class _Import:
         tmap = TextMap(rt.raw)
         name = self.unique_name(clean_name(rt.name) or "Imported document")
         made = our_datetime(rt.created) or self.stamp
-        order = max((d.order for d in self.state.tables["documents"].values()), default=0) + 1
         doc = Document(
-            id=self.fresh(rt.guid), name=name, text=tmap.text, source=self.f.label, order=order,
-            paragraphs=paragraphs_of(tmap.text), created=made,
+            id=self.fresh(rt.guid), name=name, text=tmap.text, source=self.f.label,
+            order=self.next_order, paragraphs=paragraphs_of(tmap.text), created=made,
             modified=our_datetime(rt.modified) or made,
         )
-        self.state.put("documents", doc)
+        self.next_order += 1
+        self.docs[doc.id] = doc
+        self.doc_names.add(name)
         self.s.documents += 1
         self.doc_ids[rt.guid] = doc.id
         if rt.docx:
@@ -215,33 +255,42 @@ class _Import:
         self.codings(rt, tmap, doc)
 
     def unique_name(self, name: str) -> str:
-        if name not in self.state.document_by_name:
+        def taken(candidate: str) -> bool:
+            return candidate in self.state.document_by_name or candidate in self.doc_names
+
+        if not taken(name):
             return name
         n = 2
-        while f"{name} ({n})" in self.state.document_by_name:
+        while taken(f"{name} ({n})"):
             n += 1
         self.s.changed.append(f"a document named {name!r} exists: imported as '{name} ({n})'")
         return f"{name} ({n})"
 
-    def codings(self, rt: RText, tmap: TextMap, doc: Document) -> None:
+    def reading(self, rt: RText, tmap: TextMap, doc: Document) -> Reading:
+        """The unit the positions of ``rt`` count in (ours always count code points)."""
+        if self.ours:
+            return CODE_POINTS
         sels = [Selection(s.start, s.end, s.name) for s in rt.selections
                 if s.start is not None and s.end is not None]
-        if self.ours:
-            reading = CODE_POINTS
-        else:
-            choice = choose_reading(tmap, sels, self.f.origin)
-            reading = choice.reading
-            if choice.mattered:
-                self.s.changed.append(f"positions in {doc.name!r} read as {reading.label()} "
-                                      f"({choice.reason})")
+        choice = choose_reading(tmap, sels, self.f.origin)
+        if choice.mattered:
+            self.s.changed.append(f"positions in {doc.name!r} read as {choice.reading.label()} "
+                                  f"({choice.reason})")
+        return choice.reading
+
+    def codings(self, rt: RText, tmap: TextMap, doc: Document) -> None:
+        reading = self.reading(rt, tmap, doc)
+        spans = iter(tmap.spans(reading, [
+            (min(s.start, s.end), max(s.start, s.end)) for s in rt.selections
+            if s.start is not None and s.end is not None]))
+        in_doc = f" in {doc.name!r}"
         for sel in rt.selections:
-            where = f"selection {sel.start}–{sel.end} in {doc.name!r}"
+            where = f"selection {sel.start}–{sel.end}{in_doc}"
             if sel.start is None or sel.end is None:
                 self.s.skipped.append(f"a selection in {doc.name!r} has no numeric positions "
                                       f"({_count(len(sel.codings), 'coding')})")
                 continue
-            start, end, clamped = tmap.span(reading, min(sel.start, sel.end),
-                                            max(sel.start, sel.end))
+            start, end, clamped = next(spans)
             if clamped:
                 self.s.changed.append(f"{where} falls outside the text (length "
                                       f"{tmap.size(reading)}): clamped to {start}–{end}")
@@ -316,13 +365,13 @@ class _Import:
                 doc_id = self.doc_ids.get(src)
                 if doc_id is None:
                     continue  # a source not brought over is reported on its own
-                doc = self.state.tables["documents"][doc_id]
+                doc = self.docs[doc_id]
                 if doc_id in owner:
                     self.s.changed.append(f"document {doc.name!r} is in several cases; it stays "
                                           f"in {owner[doc_id]!r}, not {name!r}")
                     continue
                 owner[doc_id] = name
-                self.state.put("documents", dataclasses.replace(doc, case=case.id))
+                self.docs[doc_id] = dataclasses.replace(doc, case=case.id)
             if rc.code_refs or rc.selection_refs:
                 what = ", ".join(x for x in (_count(rc.code_refs, "code reference"),
                                              _count(rc.selection_refs, "selection reference"))
@@ -334,7 +383,7 @@ class _Import:
             doc_id = self.doc_ids.get(rt.guid)
             if doc_id is None or not rt.values:
                 continue
-            doc = self.state.tables["documents"][doc_id]
+            doc = self.docs[doc_id]
             attrs = self.attributes(rt.values, variables, f"document {doc.name!r}")
             if not attrs:
                 continue
@@ -352,7 +401,7 @@ class _Import:
                                           f" of its case {case.name!r}")
             else:
                 case = self.set_case(doc.name, attrs, "")
-                self.state.put("documents", dataclasses.replace(doc, case=case.id))
+                self.docs[doc_id] = dataclasses.replace(doc, case=case.id)
                 self.s.changed.append(f"variables of document {doc.name!r} became attributes of "
                                       f"a case of the same name")
 

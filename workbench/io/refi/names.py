@@ -9,6 +9,7 @@ name-based UUIDs (uuid5 of a fixed namespace), so exporting twice writes the sam
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 import uuid
@@ -37,6 +38,7 @@ NAME_CHARS = 60
 
 _CANONICAL = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 _NAMESPACE = uuid.UUID("6f1c35a2-8d0e-5b7a-9c3e-2a4f5d6e7b80")
+_NAMESPACE_BYTES = _NAMESPACE.bytes
 
 
 def is_ours(origin: str) -> bool:
@@ -45,8 +47,17 @@ def is_ours(origin: str) -> bool:
 
 
 def stable_guid(kind: str, *parts: str) -> str:
-    """A GUID that depends only on what it names (``kind`` and ``parts``)."""
-    return str(uuid.uuid5(_NAMESPACE, "\x1f".join((kind, *parts))))
+    """A GUID that depends only on what it names (``kind`` and ``parts``).
+
+    It is ``uuid.uuid5(_NAMESPACE, ...)``, spelt out: an export makes one per selection, and
+    building :class:`uuid.UUID` objects costs several times the hash.
+    """
+    name = "\x1f".join((kind, *parts)).encode("utf-8")
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -119,9 +130,19 @@ def parse_color(value: str | None) -> str | None:
 # --------------------------------------------------------------------------- dates
 
 
+#: a timestamp already as we write it (UTC, whole seconds, ``Z``): ours always are
+_ZULU = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
+
+
 @functools.lru_cache(maxsize=4096)
 def xsd_datetime(stamp: str | None) -> str | None:
     """One of our timestamps as an ``xsd:dateTime`` in UTC with ``Z``; ``None`` if unreadable."""
+    if stamp and _ZULU.match(stamp):
+        try:  # already in the form written: only check that it is a real date
+            datetime.fromisoformat(stamp[:-1])
+        except ValueError:
+            return None
+        return stamp
     parsed = _parse_time(stamp)
     return None if parsed is None else parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -153,6 +174,8 @@ def _parse_time(value: str | None) -> datetime | None:
 # --------------------------------------------------------------------------- text
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: a character outside the Basic Multilingual Plane (two UTF-16 code units)
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -168,6 +191,11 @@ def has_xml_unsafe(text: str) -> bool:
     return _XML_BAD.search(text) is not None
 
 
+def has_astral(text: str) -> bool:
+    """True when ``text`` has a character outside the BMP (two UTF-16 code units: emoji...)."""
+    return not text.isascii() and ASTRAL.search(text) is not None
+
+
 def squash(text: str) -> str:
     """Runs of white space as one space, without space at the ends."""
     return _SPACE.sub(" ", text).strip()
@@ -175,7 +203,8 @@ def squash(text: str) -> str:
 
 def selection_name(text: str) -> str:
     """The ``name`` of a selection: its text on one line, cut to :data:`NAME_CHARS` with "…"."""
-    flat = squash(text)
+    # printable text has no white space but " ", so without "  " only its ends need squashing
+    flat = text.strip() if text.isprintable() and "  " not in text else squash(text)
     if len(flat) > NAME_CHARS:
         flat = flat[: NAME_CHARS - 1].rstrip() + "…"
     return flat

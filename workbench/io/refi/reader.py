@@ -34,6 +34,7 @@ from workbench.io.refi.records import (
     RSet,
     RText,
 )
+from workbench.io.refi.xmlin import Kids, attr, children, elements, local, ref_key, to_int
 
 #: the largest .qde read, and the largest text file read from an archive
 MAX_QDE = 256 * 1024 * 1024
@@ -144,55 +145,6 @@ class _Members:
         return data
 
 
-# --------------------------------------------------------------------------- XML helpers
-
-
-def _local(el: etree._Element) -> str:
-    tag = el.tag
-    return tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
-
-
-def _kids(el: etree._Element | None, name: str | None = None) -> list[etree._Element]:
-    if el is None:
-        return []
-    return [c for c in el if isinstance(c.tag, str) and (name is None or _local(c) == name)]
-
-
-def _kid(el: etree._Element | None, name: str) -> etree._Element | None:
-    found = _kids(el, name)
-    return found[0] if found else None
-
-
-def _text(el: etree._Element | None, name: str) -> str:
-    child = _kid(el, name)
-    return "" if child is None else "".join(child.itertext())
-
-
-def _attr(el: etree._Element, name: str) -> str:
-    value = el.get(name)
-    if value is None:
-        low = name.lower()
-        for key, val in el.attrib.items():
-            if etree.QName(key).localname.lower() == low:
-                return val
-        return ""
-    return value
-
-
-def _refs(el: etree._Element, name: str, attr: str = "targetGUID") -> list[str]:
-    return [guid_key(_attr(r, attr) or _attr(r, "guid")) for r in _kids(el, name)]
-
-
-def _int(value: str) -> int | None:
-    try:
-        return int(value.strip())
-    except ValueError:
-        try:
-            return int(float(value.strip()))
-        except ValueError:
-            return None
-
-
 # --------------------------------------------------------------------------- the parser
 
 
@@ -204,7 +156,7 @@ class _Parser:
 
     def run(self) -> RFile:
         root = self.root
-        kind = _local(root)
+        kind = local(root)
         if kind not in ("Project", "CodeBook"):
             raise WorkbenchError(
                 f"{self.label} is not a REFI-QDA project or codebook (its root element is "
@@ -213,76 +165,81 @@ class _Parser:
         namespace = etree.QName(root).namespace or ""
         out = RFile(
             label=self.label, kind="project" if kind == "Project" else "codebook",
-            name=_attr(root, "name"), origin=_attr(root, "origin"), namespace=namespace,
+            name=attr(root, "name"), origin=attr(root, "origin"), namespace=namespace,
         )
-        self.base_path = _attr(root, "basePath")
+        self.base_path = attr(root, "basePath")
+        kids = Kids(root)
         if kind == "CodeBook":
-            out.codes = [self._code(c) for c in _kids(_kid(root, "Codes"), "Code")]
-            out.sets = [self._set(s) for s in _kids(_kid(root, "Sets"), "Set")]
+            out.codes = [self._code(c) for c in children(kids.first("Codes"), "Code")]
+            out.sets = [self._set(s) for s in children(kids.first("Sets"), "Set")]
             return out
-        for user in _kids(_kid(root, "Users"), "User"):
-            out.users[guid_key(_attr(user, "guid"))] = _attr(user, "name") or _attr(user, "id")
-        book = _kid(root, "CodeBook")
-        out.codes = [self._code(c) for c in _kids(_kid(book, "Codes"), "Code")]
-        for var in _kids(_kid(root, "Variables"), "Variable"):
-            out.variables[guid_key(_attr(var, "guid"))] = (
-                _attr(var, "name"), _attr(var, "typeOfVariable") or "Text")
-        out.cases = [self._case(c) for c in _kids(_kid(root, "Cases"), "Case")]
-        for source in _kids(_kid(root, "Sources")):
+        for user in children(kids.first("Users"), "User"):
+            out.users[guid_key(attr(user, "guid"))] = attr(user, "name") or attr(user, "id")
+        codes = Kids(kids.first("CodeBook")).first("Codes")
+        out.codes = [self._code(c) for c in children(codes, "Code")]
+        for var in children(kids.first("Variables"), "Variable"):
+            out.variables[guid_key(attr(var, "guid"))] = (
+                attr(var, "name"), attr(var, "typeOfVariable") or "Text")
+        out.cases = [self._case(c) for c in children(kids.first("Cases"), "Case")]
+        for source in elements(kids.first("Sources")):
             self._source(source, out)
-        out.notes = [self._note(n) for n in _kids(_kid(root, "Notes"), "Note")]
-        for link in _kids(_kid(root, "Links"), "Link"):
+        out.notes = [self._note(n) for n in children(kids.first("Notes"), "Note")]
+        for link in children(kids.first("Links"), "Link"):
             out.links.append(RLink(
-                guid_key(_attr(link, "guid")), clean_name(_attr(link, "name")),
-                guid_key(_attr(link, "originGUID")), guid_key(_attr(link, "targetGUID")),
-                _refs(link, "NoteRef")))
-        out.sets = [self._set(s) for s in _kids(_kid(root, "Sets"), "Set")]
-        out.graphs = [clean_name(_attr(g, "name")) or "(unnamed)"
-                      for g in _kids(_kid(root, "Graphs"), "Graph")]
-        out.description = _text(root, "Description")
-        out.note_refs = _refs(root, "NoteRef")
+                guid_key(attr(link, "guid")), clean_name(attr(link, "name")),
+                guid_key(attr(link, "originGUID")), guid_key(attr(link, "targetGUID")),
+                Kids(link).refs("NoteRef")))
+        out.sets = [self._set(s) for s in children(kids.first("Sets"), "Set")]
+        out.graphs = [clean_name(attr(g, "name")) or "(unnamed)"
+                      for g in children(kids.first("Graphs"), "Graph")]
+        out.description = kids.text("Description")
+        out.note_refs = kids.refs("NoteRef")
         return out
 
     # -- codebook ------------------------------------------------------------------------
     def _code(self, el: etree._Element) -> RCode:
-        codable = _attr(el, "isCodable").strip().lower() not in ("false", "0")
+        kids = Kids(el)
+        codable = attr(el, "isCodable").strip().lower() not in ("false", "0")
         return RCode(
-            guid=guid_key(_attr(el, "guid")), name=_attr(el, "name"), codable=codable,
-            color=_attr(el, "color") or None, description=_text(el, "Description"),
-            note_refs=_refs(el, "NoteRef"), children=[self._code(c) for c in _kids(el, "Code")],
+            guid=guid_key(attr(el, "guid")), name=attr(el, "name"), codable=codable,
+            color=attr(el, "color") or None, description=kids.text("Description"),
+            note_refs=kids.refs("NoteRef"), children=[self._code(c) for c in kids.all("Code")],
         )
 
     def _set(self, el: etree._Element) -> RSet:
+        kids = Kids(el)
         return RSet(
-            guid_key(_attr(el, "guid")), clean_name(_attr(el, "name")), _refs(el, "MemberCode"),
-            len(_kids(el, "MemberSource")), len(_kids(el, "MemberNote")),
+            guid_key(attr(el, "guid")), clean_name(attr(el, "name")), kids.refs("MemberCode"),
+            kids.count("MemberSource"), kids.count("MemberNote"),
         )
 
     def _case(self, el: etree._Element) -> RCase:
+        kids = Kids(el)
         return RCase(
-            guid=guid_key(_attr(el, "guid")), name=_attr(el, "name"),
-            description=_text(el, "Description"), values=_values(el),
-            sources=_refs(el, "SourceRef"), code_refs=len(_kids(el, "CodeRef")),
-            selection_refs=len(_kids(el, "SelectionRef")),
+            guid=guid_key(attr(el, "guid")), name=attr(el, "name"),
+            description=kids.text("Description"), values=_values(kids),
+            sources=kids.refs("SourceRef"), code_refs=kids.count("CodeRef"),
+            selection_refs=kids.count("SelectionRef"),
         )
 
     # -- sources -------------------------------------------------------------------------
     def _source(self, el: etree._Element, out: RFile) -> None:
-        kind = _local(el)
-        name = clean_name(_attr(el, "name"))
+        kind = local(el)
+        name = clean_name(attr(el, "name"))
         if kind == "TextSource":
             out.texts.append(self._text_source(el, kind, name))
             return
         if kind == "PDFSource":
-            rep = _kid(el, "Representation")
-            regions = _kids(el, "PDFSelection")
+            kids = Kids(el)
+            rep = kids.first("Representation")
+            regions = kids.all("PDFSelection")
             if rep is not None:
-                text = self._text_source(rep, kind, name or clean_name(_attr(rep, "name")))
-                text.guid = guid_key(_attr(el, "guid"))
-                text.codings = [*_codings(el), *text.codings]
-                text.note_refs = [*_refs(el, "NoteRef"), *text.note_refs]
-                text.values = [*_values(el), *text.values]
-                text.created = text.created or _attr(el, "creationDateTime")
+                text = self._text_source(rep, kind, name or clean_name(attr(rep, "name")))
+                text.guid = guid_key(attr(el, "guid"))
+                text.codings = [*_codings(kids), *text.codings]
+                text.note_refs = [*kids.refs("NoteRef"), *text.note_refs]
+                text.values = [*_values(kids), *text.values]
+                text.created = text.created or attr(el, "creationDateTime")
                 if regions:
                     text.lost = f"{len(regions)} PDF region selection(s) (the text is imported)"
                 if text.raw is not None:
@@ -299,51 +256,44 @@ class _Parser:
         else:
             why = f"<{kind}> sources are not supported"
         selections = [s for s in el.iter() if isinstance(s.tag, str)
-                      and _local(s).endswith("Selection")]
-        codings = [c for c in el.iter() if isinstance(c.tag, str) and _local(c) == "Coding"]
-        refs = [guid_key(_attr(r, "targetGUID")) for r in el.iter()
-                if isinstance(r.tag, str) and _local(r) == "NoteRef"]
+                      and local(s).endswith("Selection")]
+        codings = [c for c in el.iter() if isinstance(c.tag, str) and local(c) == "Coding"]
+        refs = [guid_key(attr(r, "targetGUID")) for r in el.iter()
+                if isinstance(r.tag, str) and local(r) == "NoteRef"]
         out.others.append(ROther(
-            guid_key(_attr(el, "guid")), kind, name or "(unnamed)", len(selections),
+            guid_key(attr(el, "guid")), kind, name or "(unnamed)", len(selections),
             len(codings), why, refs))
 
     def _text_source(self, el: etree._Element, kind: str, name: str) -> RText:
+        kids = Kids(el)
         text = RText(
-            guid=guid_key(_attr(el, "guid")), name=name, kind=kind, raw=None, problem="",
-            created=_attr(el, "creationDateTime"), modified=_attr(el, "modifiedDateTime"),
-            description=_text(el, "Description"),
-            selections=[self._selection(s) for s in _kids(el, "PlainTextSelection")],
-            codings=_codings(el), note_refs=_refs(el, "NoteRef"), values=_values(el),
+            guid=guid_key(attr(el, "guid")), name=name, kind=kind, raw=None, problem="",
+            created=attr(el, "creationDateTime"), modified=attr(el, "modifiedDateTime"),
+            description=kids.text("Description"),
+            selections=[_selection(s) for s in kids.all("PlainTextSelection")],
+            codings=_codings(kids), note_refs=kids.refs("NoteRef"), values=_values(kids),
         )
-        text.raw, text.problem, text.docx = self._content(el)
+        text.raw, text.problem, text.docx = self._content(el, kids)
         return text
 
-    def _selection(self, el: etree._Element) -> RSelection:
-        return RSelection(
-            guid=guid_key(_attr(el, "guid")), name=_attr(el, "name"),
-            start=_int(_attr(el, "startPosition")), end=_int(_attr(el, "endPosition")),
-            user=guid_key(_attr(el, "creatingUser")), created=_attr(el, "creationDateTime"),
-            description=_text(el, "Description"), codings=_codings(el),
-            note_refs=_refs(el, "NoteRef"),
-        )
-
     def _note(self, el: etree._Element) -> RNote:
-        raw, problem, _ = self._content(el)
+        kids = Kids(el)
+        raw, problem, _ = self._content(el, kids)
         return RNote(
-            guid=guid_key(_attr(el, "guid")), name=clean_name(_attr(el, "name")),
-            description=_text(el, "Description"), text=raw, problem=problem,
-            user=guid_key(_attr(el, "creatingUser")), created=_attr(el, "creationDateTime"),
-            modified=_attr(el, "modifiedDateTime"),
+            guid=guid_key(attr(el, "guid")), name=clean_name(attr(el, "name")),
+            description=kids.text("Description"), text=raw, problem=problem,
+            user=guid_key(attr(el, "creatingUser")), created=attr(el, "creationDateTime"),
+            modified=attr(el, "modifiedDateTime"),
         )
 
     # -- texts ---------------------------------------------------------------------------
-    def _content(self, el: etree._Element) -> tuple[str | None, str, bool]:
+    def _content(self, el: etree._Element, kids: Kids) -> tuple[str | None, str, bool]:
         """(text, problem, from_docx) of a TextSource-like element."""
-        inline = _kid(el, "PlainTextContent")
+        inline = kids.first("PlainTextContent")
         if inline is not None:
             return "".join(inline.itertext()), "", False
-        plain = _attr(el, "plainTextPath").strip()
-        rich = _attr(el, "richTextPath").strip()
+        plain = attr(el, "plainTextPath").strip()
+        rich = attr(el, "richTextPath").strip()
         if plain:
             data, problem = self._file(plain)
             if data is None:
@@ -400,28 +350,58 @@ def _decode(data: bytes, ref: str) -> tuple[str | None, str, bool]:
         return None, str(exc), False
 
 
-def _codings(el: etree._Element) -> list[RCoding]:
-    out = []
-    for c in _kids(el, "Coding"):
-        ref = _kid(c, "CodeRef")
-        out.append(RCoding(
-            guid=guid_key(_attr(c, "guid")),
-            code_ref=guid_key(_attr(ref, "targetGUID")) if ref is not None else "",
-            user=guid_key(_attr(c, "creatingUser")), created=_attr(c, "creationDateTime"),
-            note_refs=_refs(c, "NoteRef"),
-        ))
-    return out
+def _selection(el: etree._Element) -> RSelection:
+    """A PlainTextSelection.
+
+    A large file holds tens of thousands of these, so this and :func:`_coding` look at their
+    children in one pass of their own (cheaper than :class:`Kids` for so few children).
+    """
+    description, codings, note_refs = None, [], []
+    for child in el:
+        name = local(child)
+        if name == "Coding":
+            codings.append(_coding(child))
+        elif name == "NoteRef":
+            note_refs.append(ref_key(child))
+        elif name == "Description" and description is None:
+            description = "".join(child.itertext())
+    return RSelection(
+        guid=guid_key(attr(el, "guid")), name=attr(el, "name"),
+        start=to_int(attr(el, "startPosition")), end=to_int(attr(el, "endPosition")),
+        user=guid_key(attr(el, "creatingUser")), created=attr(el, "creationDateTime"),
+        description=description or "", codings=codings, note_refs=note_refs,
+    )
 
 
-def _values(el: etree._Element) -> list[tuple[str, str]]:
+def _coding(el: etree._Element) -> RCoding:
+    code_ref, note_refs = None, []
+    for child in el:
+        name = local(child)
+        if name == "CodeRef":
+            if code_ref is None:  # the first one counts
+                code_ref = guid_key(attr(child, "targetGUID"))
+        elif name == "NoteRef":
+            note_refs.append(ref_key(child))
+    return RCoding(
+        guid=guid_key(attr(el, "guid")), code_ref=code_ref or "",
+        user=guid_key(attr(el, "creatingUser")), created=attr(el, "creationDateTime"),
+        note_refs=note_refs,
+    )
+
+
+def _codings(kids: Kids) -> list[RCoding]:
+    return [_coding(c) for c in kids.all("Coding")]
+
+
+def _values(kids: Kids) -> list[tuple[str, str]]:
     out = []
-    for vv in _kids(el, "VariableValue"):
-        ref = _kid(vv, "VariableRef")
+    for vv in kids.all("VariableValue"):
+        ref = Kids(vv).first("VariableRef")
         value = ""
-        for child in _kids(vv):
-            if _local(child).endswith("Value"):
+        for child in elements(vv):
+            if local(child).endswith("Value"):
                 value = "".join(child.itertext()).strip()
-        out.append((guid_key(_attr(ref, "targetGUID")) if ref is not None else "", value))
+        out.append((guid_key(attr(ref, "targetGUID")) if ref is not None else "", value))
     return out
 
 
