@@ -1,7 +1,9 @@
 """Benchmark of the transcript view on a long, densely coded transcript.
 
     python bench/bench_transcript.py [--lines 20000] [--codings 5000] [--codes 200]
-        [--presses 200] [--width 120] [--height 40] [--seed 7]
+        [--presses 200] [--width 120] [--height 40] [--seed 7] [--json OUT.json]
+
+(``python bench/run_all.py`` runs it with the other benchmarks.)
 
 Generates a transcript of ``--lines`` lines (English and Russian speaker turns, some long enough to
 wrap over several rows, a blank line now and then) with ``--codings`` codings of ``--codes``
@@ -40,6 +42,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import colorsys
+import json
 import random
 import resource
 import statistics
@@ -177,7 +180,7 @@ def summary(name: str, kind: str, samples: list[tuple[float, float]]) -> Row:
             statistics.median(cpus) * 1000)
 
 
-async def run(args: argparse.Namespace) -> list[Row]:
+async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, float]]:
     rng = random.Random(args.seed)
     t0 = time.perf_counter()
     document = make_document(args.lines, rng)
@@ -214,6 +217,7 @@ async def run(args: argparse.Namespace) -> list[Row]:
             samples.append((stamp.wall - clock.wall, stamp.cpu - clock.cpu))
         rows.append(summary("show() + first screen", "end to end", samples))
         print(f"layout: {view.layout.row_count:,} visual rows at {view.layout.width} cells")
+        view_rows = view.layout.row_count
 
         # ---- widget-level timings
         def widget(name: str, action: Callable[[], None], reset: Callable[[], None]) -> None:
@@ -291,6 +295,8 @@ async def run(args: argparse.Namespace) -> list[Row]:
         print(f"peak memory traced during show() + first screen: {peak / 2**20:.1f} MiB")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident size of the process: {rss:.0f} MiB")
+    memory = {"show_traced_peak_mib": peak / 2**20, "process_peak_rss_mib": rss,
+              "characters": len(document.text), "visual_rows": view_rows}
 
     # ---- reference: Textual's own cost of repainting a pane of the same size
     plain = PlainApp()
@@ -301,7 +307,7 @@ async def run(args: argparse.Namespace) -> list[Row]:
         for name, key in (("scroll a row", "down"), ("repaint a row", "right")):
             samples = await press_and_wait(plain, pilot, key, args.presses, displayed, stamps)
             rows.append((f"ref: {name}", "end to end", *summary(name, "", samples)[2:]))
-    return rows
+    return rows, memory
 
 
 def watch_display(app: App) -> tuple[asyncio.Event, list[Clock]]:
@@ -352,14 +358,22 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=120)
     parser.add_argument("--height", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, help="also write the rows to this JSON file")
     args = parser.parse_args()
-    rows = asyncio.run(run(args))
+    rows, memory = asyncio.run(run(args))
     print(f"\nterminal {args.width}x{args.height}, median and 95th percentile of "
           f"{args.presses} repetitions (5 for show)\n")
     print(f"{'operation':<30} {'measured':<11} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>8}")
     print("-" * 71)
     for name, kind, median, p95, cpu in rows:
         print(f"{name:<30} {kind:<11} {median:>10.2f} {p95:>8.2f} {cpu:>8.2f}")
+    if args.json:
+        keys = ("operation", "measured", "median_ms", "p95_ms", "cpu_ms")
+        args.json.write_text(json.dumps({
+            "lines": args.lines, "codings": args.codings, "codes": args.codes,
+            "presses": args.presses, "size": [args.width, args.height], "memory": memory,
+            "rows": [dict(zip(keys, row, strict=True)) for row in rows],
+        }, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

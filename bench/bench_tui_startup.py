@@ -5,7 +5,9 @@ process start to the first frame of the main screen (its status line says "saved
 presses ``q`` and reads the child's peak resident memory (``ru_maxrss``). Reports the median
 of several runs. The project is copied to a temporary folder first, so nothing is changed::
 
-    python bench/bench_tui_startup.py [--project sample_project/project.json] [--runs 5]
+    python bench/bench_tui_startup.py [--project sample_project/project.json] [--runs 5] [--json]
+
+(``python bench/run_all.py`` runs it on the sample project and on the large study.)
 
 Without a project (and without the sample project) a study of seven interviews is generated.
 """
@@ -27,16 +29,11 @@ import termios
 import time
 from pathlib import Path
 
+from harness import workbench_command
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_project" / "project.json"
 READY = b"saved"  # the status line of the main screen
-
-
-def workbench_command() -> list[str]:
-    script = Path(sys.executable).with_name("workbench")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "workbench"]
 
 
 def generated_study(folder: Path) -> Path:
@@ -71,6 +68,7 @@ def generated_study(folder: Path) -> Path:
 def run_once(project: Path, width: int, height: int, timeout: float = 60.0) -> dict:
     """One start: seconds to ready, seconds to exit after q, peak RSS in MiB."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's Python caches compiled modules
     env.pop("COLUMNS", None)
     env.pop("LINES", None)
     env.update(TERM="xterm-256color", XDG_STATE_HOME=str(project.parent / "state"),
