@@ -73,6 +73,11 @@ def _shows(wanted: tuple[str, bool] | None, covered: str) -> bool:
     return have == text or (len(text) >= 20 and have.startswith(text))
 
 
+def _exactly(wanted: tuple[str, bool] | None, covered: str) -> bool:
+    """True when an uncut name is the whole text it covers (not only its beginning)."""
+    return wanted is not None and not wanted[1] and squash(covered) == wanted[0]
+
+
 def _ends_on_word_edges(text: str, start: int, end: int) -> int:
     """0, 1 or 2: how many ends of ``text[start:end]`` sit where a person would put them.
 
@@ -133,11 +138,14 @@ def choose_reading(tmap: TextMap, selections: Sequence[Selection], origin: str) 
     if all([s[:2] for s in spans[r]] == [s[:2] for s in first] for r in candidates[1:]):
         return Choice(candidates[0], "every reading gives the same positions", False)
     text = tmap.text
-    fit: dict[Reading, tuple[int, int]] = {}  # reading -> (names that match, -outside)
+    # reading -> (names that match, names that match exactly, -positions outside)
+    fit: dict[Reading, tuple[int, int, int]] = {}
     for reading in candidates:
         found = spans[reading]
-        named = sum(_shows(w, text[a:b]) for w, (a, b, _) in zip(wanted, found, strict=True))
-        fit[reading] = (named, -sum(clamped for _, _, clamped in found))
+        covered = [text[a:b] for a, b, _ in found]
+        named = sum(_shows(w, c) for w, c in zip(wanted, covered, strict=True))
+        exact = sum(_exactly(w, c) for w, c in zip(wanted, covered, strict=True))
+        fit[reading] = (named, exact, -sum(clamped for _, _, clamped in found))
     top = max(fit.values())
     tied = [r for r in candidates if fit[r] == top]
     reading = tied[0]
@@ -145,7 +153,9 @@ def choose_reading(tmap: TextMap, selections: Sequence[Selection], origin: str) 
         runner_up = max(v for r, v in fit.items() if r != reading)
         if top[0] != runner_up[0]:
             why = f"{top[0]} of {len(selections)} selection names match the text"
-        elif top[1] == 0:
+        elif top[1] != runner_up[1]:
+            why = f"{top[1]} of {len(selections)} selection names match the text exactly"
+        elif top[2] == 0:
             why = "no position falls outside the text"
         else:
             why = "fewest positions outside"
