@@ -6,7 +6,6 @@ Each segment shows its case, document, line and code, and the segment in a line 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -15,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
-from textual.widgets.option_list import Option
 
 from workbench.core.model import Code, Coding, Document
 from workbench.core.project import Project
@@ -23,9 +21,9 @@ from workbench.tui import keymap
 from workbench.tui.clipboard import copy_text
 from workbench.tui.screens.coding_actions import quote
 from workbench.tui.widgets.header import case_label
+from workbench.tui.widgets.retrieval_entries import segment_options, segment_prompt
 
-#: Characters of context shown on each side of a short segment.
-CONTEXT = 40
+__all__ = ["RetrievalScreen", "Segment", "segment_prompt", "segments_of"]
 
 
 @dataclass(slots=True)
@@ -37,13 +35,22 @@ class Segment:
     label: str  # case name, else document name
     path: str  # code path
     color: str
-    line: int
+    known_line: int = 0  # the line, once counted (0: not yet); read ``line``
+
+    @property
+    def line(self) -> int:
+        """The segment's first line in its document, counted when first asked for (the
+        document's text is then read, so a list reads only the texts it shows)."""
+        if not self.known_line:
+            self.known_line = self.document.text.count("\n", 0, self.coding.start) + 1
+        return self.known_line
 
 
 def segments_of(project: Project, code: Code) -> list[Segment]:
     """Codings of ``code`` and its descendants, in document order then position."""
     codes = [code, *project.descendants(code)]
     documents = project.state.tables["documents"]
+    labels: dict[str, str] = {}  # document id -> case name, else document name
     found: list[Segment] = []
     for node in codes:
         path = project.code_path(node)
@@ -51,53 +58,12 @@ def segments_of(project: Project, code: Code) -> list[Segment]:
             doc = documents.get(coding.document)
             if doc is None:
                 continue
-            label = case_label(project.case_of(doc), doc)
-            line = doc.text.count("\n", 0, coding.start) + 1
-            found.append(Segment(coding, doc, label, path, node.color, line))
+            label = labels.get(doc.id)
+            if label is None:
+                label = labels[doc.id] = case_label(project.case_of(doc), doc)
+            found.append(Segment(coding, doc, label, path, node.color))
     found.sort(key=lambda s: (s.document.order, s.document.name, s.coding.start, s.path))
     return found
-
-
-def _context(text: str, start: int, end: int) -> tuple[str, str]:
-    """Up to CONTEXT characters before and after a span, on one line, cut at word breaks."""
-    before = re.sub(r"\s+", " ", text[max(0, start - CONTEXT):start])
-    after = re.sub(r"\s+", " ", text[end:end + CONTEXT])
-    if start > CONTEXT and " " in before:
-        before = "…" + before[before.index(" ") + 1:]
-    if end + CONTEXT < len(text) and " " in after:
-        after = after[:after.rindex(" ")] + "…"
-    return before, after
-
-
-def segment_prompt(segment: Segment, width: int = 78) -> Text:
-    """Two lines cut to ``width`` cells: who, where, which code; the segment in its context."""
-    coding, text = segment.coding, segment.document.text
-    head = Text(no_wrap=True)
-    head.append("▌", style=segment.color)
-    head.append(segment.label, style="bold")
-    if segment.label != segment.document.name:
-        head.append(f" · {segment.document.name}", style="dim")
-    head.append(f" · line {segment.line} · ", style="dim")
-    head.append(segment.path, style="italic")
-    head.append(f" · {coding.coder}", style="dim")
-    body = Text(no_wrap=True)
-    body.append("▌", style=segment.color)
-    quoted = re.sub(r"\s+", " ", coding.text)
-    if len(quoted) < width - 10:
-        before, after = _context(text, coding.start, coding.end)
-        room = max(0, width - 1 - len(quoted))
-        keep = min(len(before), room // 2 + max(0, room // 2 - len(after)))
-        if keep < len(before):
-            cut = before[len(before) - keep:]
-            before = "…" + (cut[cut.index(" ") + 1:] if " " in cut else cut)
-        body.append(before, style="dim")
-        body.append(quoted, style="bold")
-        body.append(after, style="dim")
-    else:
-        body.append(quoted)
-    head.truncate(width, overflow="ellipsis")
-    body.truncate(width, overflow="ellipsis")
-    return head + Text("\n") + body
 
 
 class RetrievalScreen(Screen[tuple[str, int] | None]):
@@ -139,16 +105,17 @@ class RetrievalScreen(Screen[tuple[str, int] | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        """Fill the list (its entries are made only when drawn) and focus it."""
+        option_list = self.query_one(OptionList)
+        option_list.set_options(segment_options(self.segments))
+        if self.segments:
+            option_list.highlighted = 0
+        option_list.focus()
 
     def on_resize(self) -> None:
-        """(Re)build the lines for the width there is."""
-        option_list = self.query_one(OptionList)
-        width = max(20, self.size.width - 3)
-        highlighted = option_list.highlighted
-        option_list.set_options(Option(segment_prompt(s, width)) for s in self.segments)
-        if self.segments:
-            option_list.highlighted = highlighted or 0
+        """Keep the highlighted segment in view at the new size (the entries redraw
+        themselves at the new width)."""
+        self.call_after_refresh(self.query_one(OptionList).scroll_to_highlight)
 
     def _current(self) -> Segment | None:
         index = self.query_one(OptionList).highlighted
