@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
 from tui_support import FIELD_NOTES, INTERVIEW_1, INTERVIEW_2, screen_text, until
 
 from workbench.analysis import reports
@@ -14,7 +19,8 @@ from workbench.tui.screens.code_picker import CodePicker
 from workbench.tui.screens.export import ExportScreen
 from workbench.tui.screens.reports import ReportsScreen, SegmentListScreen
 from workbench.tui.screens.study_search import StudySearchScreen
-from workbench.tui.widgets.charts import bar, heat_style, sparkline
+from workbench.tui.widgets.charts import bar, heat_cell, heat_style, sparkline
+from workbench.tui.widgets.grid import GridColumn, GridTable, GridView
 
 pytest_plugins = ("tui_fixtures",)
 
@@ -83,7 +89,7 @@ def test_reports_by_key_and_palette_show_the_report_numbers(rich_study, drive):
         await pilot.press("b")  # by the first attribute: age
         by_age = reports.matrix(project, by="age")
         assert screen.by == "age"
-        columns = [str(c.label).strip() for c in screen.table("matrix").columns.values()]
+        columns = [str(c.label).strip() for c in screen.table("matrix").columns]
         assert columns[1:] == by_age["columns"] == ["34", "(none)"]
         shown = _rows(screen.table("matrix"))
         assert [[int(n) if n != "·" else 0 for n in row[1:]] for row in shown] == \
@@ -163,6 +169,168 @@ def test_matrix_cell_lists_its_segments_and_jumps(rich_study, drive):
         ]
 
     drive(scenario)
+
+
+def test_reports_share_one_focused_grid_and_keep_each_cursor(rich_study, drive):
+    async def scenario(pilot, app):
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        screen = app.screen
+        grid = screen.grid
+        assert screen.focused is grid
+        await pilot.press("down")
+        assert grid.cursor_coordinate == (1, 0)
+        await pilot.press("2", "right")
+        assert screen.table("matrix") is grid and grid.cursor_coordinate == (0, 2)
+        await until(pilot, lambda: "By attribute" in screen_text(app))  # b, in the matrix only
+        with pytest.raises(LookupError):
+            screen.table("frequencies")
+        await pilot.press("3")
+        await until(pilot, lambda: "By attribute" not in screen_text(app))
+        await pilot.press("1")
+        assert grid.cursor_coordinate == (1, 0)  # each report as it was left
+        await pilot.press("2")
+        assert grid.cursor_coordinate == (0, 2)
+        assert screen.focused is grid
+
+        # a click moves the cursor; a click on the cursor lists its segments (as DataTable did)
+        matrix = reports.matrix(app.project)
+        row, column = matrix["rows"].index("Networks"), matrix["columns"].index("(none)") + 1
+        offset = (grid.table.offsets[column] + 1, row + 1)  # below the header
+        await pilot.click(grid, offset=offset)
+        assert grid.cursor_coordinate == (row, column)
+        assert isinstance(app.screen, ReportsScreen)
+        await pilot.click(grid, offset=offset)
+        await until(pilot, lambda: isinstance(app.screen, SegmentListScreen))
+        assert [s.document.name for s in app.screen.segments] == ["Field notes"]
+
+    drive(scenario)
+
+
+class _GridApp(App):
+    """A grid (or a DataTable) alone, for the tests of the grid itself."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield self.widget
+
+
+def _run(app: App, scenario, size=(60, 12)) -> None:
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await scenario(pilot)
+
+    asyncio.run(main())
+
+
+def _line(grid: GridView, y: int) -> str:
+    return grid.render_line(y).text
+
+
+def test_grid_draws_only_what_shows_and_keeps_the_first_column():
+    asked: set[tuple[int, int]] = set()
+
+    def cell(row: int, column: int) -> Text:
+        asked.add((row, column))
+        return Text(f"r{row}" if column == 0 else str(column % 1000).rjust(4))
+
+    columns = [GridColumn(Text("Name"), 6), *(GridColumn(Text(f"c{i}"), 4) for i in range(1, 301))]
+    table = GridTable(columns, 5000, cell, fixed_columns=1, cursor=(0, 1))
+    grid = GridView()
+
+    async def scenario(pilot) -> None:
+        grid.show(table)
+        grid.focus()
+        await pilot.pause()
+        # 12 lines of 60 cells: the header, 11 rows, the name and 8 or 9 columns of 6 cells
+        assert asked and max(r for r, _ in asked) <= 11 and max(c for _, c in asked) <= 10
+        assert _line(grid, 0).split()[:3] == ["Name", "c1", "c2"]
+        assert _line(grid, 1).split()[:3] == ["r0", "1", "2"]
+        await pilot.press("end")  # the last column; the header and the names stay
+        assert grid.cursor_coordinate == (0, 300)
+        header, first = _line(grid, 0).split(), _line(grid, 1).split()
+        assert (header[0], header[-1], first[0], first[-1]) == ("Name", "c300", "r0", "300")
+        await pilot.press("ctrl+end")
+        bottom = grid.scrollable_content_region.height - 1
+        assert grid.cursor_row == 4999 and _line(grid, bottom).split()[0] == "r4999"
+        assert _line(grid, 0).split()[0] == "Name"
+        await pilot.press("home")  # the names' column: back to the first columns
+        assert grid.cursor_coordinate == (4999, 0) and grid.scroll_offset.x == 0
+        await pilot.press("ctrl+pagedown")  # a page of columns right; the cursor stays
+        assert grid.scroll_offset.x == grid.scrollable_content_region.width - 8
+        assert grid.cursor_coordinate == (4999, 0) and _line(grid, 0).split()[0] == "Name"
+        await pilot.press("ctrl+home", "pagedown")
+        assert grid.cursor_row == 10 and _line(grid, 1).split()[0] == "r10"
+        await pilot.press("pageup", "down", "right")
+        assert grid.cursor_coordinate == (1, 1)
+        assert len(asked) < 2000  # of 1,505,000 cells
+
+    _run(_GridApp(grid), scenario)
+
+
+@pytest.mark.parametrize("cursor_type", ["cell", "row"])
+def test_grid_paints_cells_as_the_datatable_did(cursor_type):
+    """Heat cells, the cursor on them, the header and the filler: segment for segment (but
+    their meta) what the reports' DataTable drew."""
+    counts = [[(r * 7 + c * 3) % 6 for c in range(6)] for r in range(30)]
+    names = [f"Theme {r % 4}/Code {r:03}" for r in range(30)]
+    labels = ["Respondent 1", "34", "(none)", "Respondent 10", "5", "x"]
+    widths = [max(3, len(label)) for label in labels]
+
+    def cell(row: int, column: int) -> Text:
+        if column == 0:
+            return Text(names[row], no_wrap=True)
+        return heat_cell(counts[row][column - 1], 5, widths[column - 1])
+
+    def styled(strip) -> list[tuple[str, object]]:
+        cells = []
+        for segment in strip:
+            style = segment.style.copy() if segment.style else None
+            if style is not None:
+                style._meta = None  # noqa: SLF001 - meta is where the two may differ
+            cells += [(char, style) for char in segment.text]
+        return cells
+
+    async def scenario(pilot) -> None:
+        table, grid = pilot.app.query_one(DataTable), pilot.app.query_one(GridView)
+        for row, column in ((0, 1), (4, 3), (17, 5), (29, 6), (3, 0)):
+            table.move_cursor(row=row, column=column)
+            grid.move_cursor(row=row, column=column)
+            pilot.app.set_focus(table)  # each focused in turn, then neither
+            await pilot.pause()
+            expected = [styled(table.render_line(y)) for y in range(10)]
+            pilot.app.set_focus(grid)
+            await pilot.pause()
+            assert [styled(grid.render_line(y)) for y in range(10)] == expected, (row, column)
+            assert tuple(grid.scroll_offset) == tuple(table.scroll_offset)
+            pilot.app.set_focus(None)
+            await pilot.pause()
+            assert [styled(grid.render_line(y)) for y in range(10)] == \
+                [styled(table.render_line(y)) for y in range(10)], (row, column)
+
+    class Both(App):
+        CSS = "DataTable, GridView { height: 1fr; }"
+
+        def compose(self) -> ComposeResult:
+            table = DataTable(cursor_type=cursor_type)
+            table.add_column("Code")
+            for label, width in zip(labels, widths, strict=True):
+                table.add_column(label.rjust(width))
+            for row in range(30):
+                table.add_row(*(cell(row, column) for column in range(7)))
+            yield table
+            grid = GridView()
+            grid.show(GridTable([GridColumn(Text("Code"), max(map(len, names))),
+                                 *(GridColumn(Text(label.rjust(w)), w)
+                                   for label, w in zip(labels, widths, strict=True))],
+                                30, cell, cursor_type=cursor_type))
+            yield grid
+
+    _run(Both(), scenario, size=(60, 24))
 
 
 def test_charts_and_key_ids():

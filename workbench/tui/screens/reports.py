@@ -9,6 +9,7 @@ co-occurrence lists those segments, and ``enter`` there jumps to one in its tran
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
@@ -18,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer, Label, OptionList
+from textual.widgets import ContentSwitcher, Footer, Label, OptionList
 
 from workbench.analysis import reports
 from workbench.core.model import Code, Coding
@@ -26,6 +27,7 @@ from workbench.core.project import Project
 from workbench.tui import keymap
 from workbench.tui.screens.retrieval import RetrievalScreen, Segment
 from workbench.tui.widgets.charts import bar_text, curve_cell, heat_cell, sparkline
+from workbench.tui.widgets.grid import GridColumn, GridTable, GridView
 from workbench.tui.widgets.header import case_label
 
 if TYPE_CHECKING:
@@ -118,15 +120,6 @@ def overlapping_codings(project: Project, a: str, b: str) -> list[Coding]:
     return list(found.values())
 
 
-class ReportTable(DataTable):
-    """A table whose ``enter`` is the screen's (``report_segments``, shown in the footer)."""
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "select_cursor":
-            return False
-        return super().check_action(action, parameters)
-
-
 class SegmentListScreen(RetrievalScreen):
     """A list of segments (retrieval's list and keys) under a title of the caller's making."""
 
@@ -160,6 +153,7 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
         self.kind = kind if kind in TITLES else "frequencies"
         self.by = by
         self.data: dict[str, Any] = {}  # report kind -> what reports.py returned
+        self.tables: dict[str, GridTable] = {}  # report kind -> its table in the grid
         self.built: set[str] = set()
 
     def compose(self) -> ComposeResult:
@@ -170,10 +164,10 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
             for kind in KINDS:
                 with Vertical(id=f"report-{kind}", classes="report"):
                     yield Label("", id=f"{kind}-note", classes="screen-subtitle report-note")
-                    table = ReportTable(id=f"{kind}-table", classes="report-table")
-                    table.cursor_type = "cell" if kind == "matrix" else "row"
-                    yield table
                     yield Label("", id=f"{kind}-empty", classes="empty report-empty")
+        # one grid shows every report, each table keeping its cursor: the focus stays on it
+        # (a change of focus makes the footer compose itself again, twice)
+        yield GridView(id="report-grid", classes="report-table")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -184,14 +178,24 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
         """Show one report (computed the first time it is shown)."""
         if kind not in TITLES:
             return
+        was_matrix = self.kind == "matrix"
         self.kind = kind
         if kind not in self.built:
             self.build(kind)
         self.query_one(ContentSwitcher).current = f"report-{kind}"
         self._tabs()
-        self.refresh_bindings()
-        table = self.table(kind)
-        self.set_focus(table)
+        self._show_table()
+        if (kind == "matrix") != was_matrix:  # `b` comes or goes
+            self.refresh_bindings()
+
+    def _show_table(self) -> None:
+        """Put the current report's table in the grid (hidden if the report is empty)."""
+        grid = self.grid
+        table = self.tables[self.kind]
+        grid.show(table)
+        grid.display = bool(table.row_count)
+        if grid.display:
+            self.set_focus(grid)
 
     def action_cycle(self, step: int) -> None:
         self.action_show(KINDS[(KINDS.index(self.kind) + step) % len(KINDS)])
@@ -209,21 +213,25 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
             return self.kind == "matrix"
         return True
 
-    def table(self, kind: str) -> DataTable:
-        return self.query_one(f"#{kind}-table", DataTable)
+    @property
+    def grid(self) -> GridView:
+        """The grid showing the current report."""
+        return self.query_one("#report-grid", GridView)
+
+    def table(self, kind: str) -> GridView:
+        """The grid, showing report ``kind`` (a LookupError if another report is on show)."""
+        if kind != self.kind:
+            raise LookupError(f"the grid shows {self.kind}, not {kind}")
+        return self.grid
 
     def build(self, kind: str) -> None:
-        """(Re)compute a report and fill its table."""
+        """(Re)compute a report and make its table (shown by :meth:`_show_table`)."""
         data = reports.run(self.project, kind, by=self.by)
         self.data[kind] = data
         self.built.add(kind)
-        table = self.table(kind)
-        table.clear(columns=True)
-        getattr(self, f"_fill_{kind}")(table, data)
-        empty = self.query_one(f"#{kind}-empty", Label)
+        self.tables[kind] = getattr(self, f"_fill_{kind}")(data)
         rows = data["rows"] if kind == "matrix" else data
-        empty.display = not rows
-        table.display = bool(rows)
+        self.query_one(f"#{kind}-empty", Label).display = not rows
 
     def _note(self, kind: str, text: Text | str) -> None:
         self.query_one(f"#{kind}-note", Label).update(text)
@@ -232,44 +240,57 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
         self.query_one(f"#{kind}-empty", Label).update(text)
 
     # ------------------------------------------------------------------ frequencies
-    def _fill_frequencies(self, table: DataTable, data: list[dict]) -> None:
+    def _fill_frequencies(self, data: list[dict]) -> GridTable:
         colors = {self.project.code_path(c): c.color for c in self.project.codes()}
         top = max((row["segments"] for row in data), default=0)
         w = _widths(data, {"segments": "Segments", "documents": "Docs", "cases": "Cases",
                            "chars": "Chars"})
-        table.add_column("Code", key="code")
-        table.add_column("Segments".rjust(w["segments"]), key="segments")
-        table.add_column("", key="bar")
-        for key, header in (("documents", "Docs"), ("cases", "Cases"), ("chars", "Chars")):
-            table.add_column(header.rjust(w[key]), key=key)
-        for row in data:
-            name = Text(no_wrap=True)
-            name.append("■ ", style=colors.get(row["code"], ""))
-            name.append(row["code"])
-            table.add_row(
-                name,
-                _number(row["segments"], w["segments"]),
-                bar_text(row["segments"], top, BAR, "bold"),
-                _number(row["documents"], w["documents"]),
-                _number(row["cases"], w["cases"]),
-                _number(row["chars"], w["chars"]),
-            )
+        counts = ("documents", "cases", "chars")
+
+        def cell(row: int, column: int) -> Text:
+            item = data[row]
+            if column == 0:
+                name = Text(no_wrap=True)
+                name.append("■ ", style=colors.get(item["code"], ""))
+                name.append(item["code"])
+                return name
+            if column == 1:
+                return _number(item["segments"], w["segments"])
+            if column == 2:
+                return bar_text(item["segments"], top, BAR, "bold")
+            key = counts[column - 3]
+            return _number(item[key], w[key])
+
+        table = GridTable([
+            _column("Code", _widest(f"■ {row['code']}" for row in data)),
+            _column("Segments".rjust(w["segments"]), w["segments"]),
+            _column("", BAR),
+            *(_column(header.rjust(w[key]), w[key])
+              for key, header in zip(counts, ("Docs", "Cases", "Chars"), strict=True)),
+        ], len(data), cell, cursor_type="row")
         segments = sum(row["segments"] for row in data)
         self._note("frequencies", Text(
             f"{len(data)} codes · {segments} coded segments · each code itself, not its "
             "children", no_wrap=True, overflow="ellipsis"))
         self._empty("frequencies", "No codes yet: code a segment with c in a transcript.")
+        return table
 
     # ------------------------------------------------------------------ matrix
-    def _fill_matrix(self, table: DataTable, data: dict) -> None:
-        top = max((n for row in data["cells"] for n in row), default=0)
+    def _fill_matrix(self, data: dict) -> GridTable:
+        rows, cells = data["rows"], data["cells"]
+        top = max((n for row in cells for n in row), default=0)
         widths = [max(3, cell_len(column)) for column in data["columns"]]
-        table.add_column("Code", key="code")
-        for i, column in enumerate(data["columns"]):
-            table.add_column(" " * (widths[i] - cell_len(column)) + column, key=f"col-{i}")
-        for path, cells in zip(data["rows"], data["cells"], strict=True):
-            table.add_row(Text(path, no_wrap=True),
-                          *(heat_cell(n, top, w) for n, w in zip(cells, widths, strict=True)))
+
+        def cell(row: int, column: int) -> Text:
+            if column == 0:
+                return Text(rows[row], no_wrap=True)
+            return heat_cell(cells[row][column - 1], top, widths[column - 1])
+
+        table = GridTable([
+            _column("Code", _widest(rows)),
+            *(_column(" " * (w - cell_len(column)) + column, w)
+              for column, w in zip(data["columns"], widths, strict=True)),
+        ], len(rows), cell, fixed_columns=1, cursor=(0, 1))  # the first column stays put
         note = Text(no_wrap=True, overflow="ellipsis")
         note.append("by ", style="dim")
         note.append(self.by, style="bold")
@@ -279,8 +300,7 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
         note.append(" · coded segments per cell", style="dim")
         self._note("matrix", note)
         self._empty("matrix", "No codes yet: the matrix has no rows.")
-        if data["rows"] and data["columns"]:
-            table.move_cursor(row=0, column=1)
+        return table
 
     def by_choices(self) -> list[str]:
         """``case`` and every case attribute, in the order ``b`` cycles through them."""
@@ -291,48 +311,65 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
         choices = self.by_choices()
         self.by = choices[(choices.index(self.by) + 1) % len(choices)] if self.by in choices \
             else "case"
-        table = self.table("matrix")
-        row = table.cursor_row
+        row = self.grid.cursor_row
         self.build("matrix")
+        self._show_table()
         if self.data["matrix"]["rows"]:
-            table.move_cursor(row=min(row, table.row_count - 1), column=1)
+            self.grid.move_cursor(row=row, column=1)
 
     # ------------------------------------------------------------------ co-occurrence
-    def _fill_cooccurrence(self, table: DataTable, data: list[dict]) -> None:
+    def _fill_cooccurrence(self, data: list[dict]) -> GridTable:
         top = max((row["count"] for row in data), default=0)
-        table.add_column("Code a", key="a")
-        table.add_column("Code b", key="b")
-        table.add_column("Overlaps", key="count")
-        table.add_column("", key="bar")
-        for row in data:
-            table.add_row(Text(row["a"], no_wrap=True), Text(row["b"], no_wrap=True),
-                          _number(row["count"], 8), bar_text(row["count"], top, BAR, "bold"))
+
+        def cell(row: int, column: int) -> Text:
+            item = data[row]
+            if column < 2:
+                return Text(item["ab"[column]], no_wrap=True)
+            if column == 2:
+                return _number(item["count"], 8)
+            return bar_text(item["count"], top, BAR, "bold")
+
+        table = GridTable([
+            _column("Code a", _widest(row["a"] for row in data)),
+            _column("Code b", _widest(row["b"] for row in data)),
+            _column("Overlaps", 8),
+            _column("", BAR),
+        ], len(data), cell, cursor_type="row")
         self._note("cooccurrence", Text(
             "pairs of codings of two codes whose spans overlap, most first",
             no_wrap=True, overflow="ellipsis"))
         self._empty("cooccurrence", "No two codes overlap in any document yet.")
+        return table
 
     # ------------------------------------------------------------------ saturation
-    def _fill_saturation(self, table: DataTable, data: list[dict]) -> None:
+    def _fill_saturation(self, data: list[dict]) -> GridTable:
         top_new = max((row["new_codes"] for row in data), default=0)
         total = data[-1]["cumulative"] if data else 0
         w_n = len(str(len(data)))
         w = _widths(data, {"new_codes": "New", "cumulative": "All"})
-        table.add_column("#".rjust(w_n), key="n")
-        table.add_column("Document", key="document")
-        table.add_column("New".rjust(w["new_codes"]), key="new")
-        table.add_column("new codes", key="bar")
-        table.add_column("All".rjust(w["cumulative"]), key="cumulative")
-        table.add_column("cumulative codes", key="curve")
-        for number, row in enumerate(data, start=1):
-            table.add_row(
-                _number(number, w_n, "dim"),
-                Text(row["document"], no_wrap=True),
-                _number(row["new_codes"], w["new_codes"]),
-                bar_text(row["new_codes"], top_new, BAR - 4, "bold"),
-                _number(row["cumulative"], w["cumulative"]),
-                curve_cell(row["cumulative"], total, CURVE),
-            )
+
+        def cell(row: int, column: int) -> Text:
+            item = data[row]
+            if column == 0:
+                return _number(row + 1, w_n, "dim")
+            if column == 1:
+                return Text(item["document"], no_wrap=True)
+            if column == 2:
+                return _number(item["new_codes"], w["new_codes"])
+            if column == 3:
+                return bar_text(item["new_codes"], top_new, BAR - 4, "bold")
+            if column == 4:
+                return _number(item["cumulative"], w["cumulative"])
+            return curve_cell(item["cumulative"], total, CURVE)
+
+        table = GridTable([
+            _column("#".rjust(w_n), w_n),
+            _column("Document", _widest(row["document"] for row in data)),
+            _column("New".rjust(w["new_codes"]), w["new_codes"]),
+            _column("new codes", BAR - 4),
+            _column("All".rjust(w["cumulative"]), w["cumulative"]),
+            _column("cumulative codes", CURVE),
+        ], len(data), cell, cursor_type="row")
         note = Text(no_wrap=True, overflow="ellipsis")
         note.append("import order · new ", style="dim")
         note.append(sparkline([row["new_codes"] for row in data]))
@@ -347,11 +384,11 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
             note.append(f" · no new codes in the last {quiet}", style="dim")
         self._note("saturation", note)
         self._empty("saturation", "No documents yet.")
+        return table
 
     # ------------------------------------------------------------------ enter
-    @on(DataTable.CellSelected)
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.CellSelected | DataTable.RowSelected) -> None:
+    @on(GridView.Selected)
+    def _selected(self, event: GridView.Selected) -> None:
         event.stop()
         self.action_open()
 
@@ -359,10 +396,10 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
         """The segments behind the number under the cursor (saturation: the document)."""
         kind = self.kind
         data = self.data.get(kind)
-        table = self.table(kind)
-        if not data or table.row_count == 0:
+        grid = self.grid
+        if not data or grid.row_count == 0:
             return
-        row = table.cursor_row
+        row = grid.cursor_row
         project = self.project
         if kind == "saturation":
             documents = project.documents()
@@ -376,7 +413,7 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
             title = _title(code.color, data[row]["code"], f"{len(codings)} segments")
         elif kind == "matrix":
             code = project.codes()[row]
-            column = table.cursor_column - 1
+            column = grid.cursor_column - 1
             columns = data["columns"]
             if column < 0:
                 codings = matrix_cell_codings(project, code, self.by, None)
@@ -410,8 +447,19 @@ def _widths(data: list[dict], headers: dict[str, str]) -> dict[str, int]:
     }
 
 
+def _widest(texts: Iterable[str]) -> int:
+    """The cells the longest of ``texts`` takes (0 for none; each distinct text measured once:
+    the 10,000 pairs of a co-occurrence name a few hundred codes)."""
+    return max(map(cell_len, set(texts)), default=0)
+
+
+def _column(label: str, width: int) -> GridColumn:
+    """A grid column headed ``label`` whose cells are ``width`` cells wide."""
+    return GridColumn(Text(label), width)
+
+
 def _number(value: int, width: int, style: str = "") -> Text:
-    """A number right-aligned in ``width`` cells (the table does not justify cells)."""
+    """A number right-aligned in ``width`` cells (the grid does not justify cells)."""
     return Text(str(value).rjust(width), style=style, no_wrap=True)
 
 
