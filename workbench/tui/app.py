@@ -7,6 +7,7 @@ saves synchronously and releases the lock on the way out.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -78,12 +79,17 @@ class WorkbenchApp(App[int]):
     def open(cls, path: str | Path, *, config: Config | None = None) -> WorkbenchApp:
         """Open the project at ``path`` for writing, or read-only if another process holds it."""
         config = config if config is not None else load_config()
+        reason = None
         try:
             project = Project.open(path, write=True)
         except ProjectLocked as exc:
             project = Project.open(path)
             holder = str(exc).split("Commands that only read")[0].strip().rstrip(";. ")
             reason = f"READ-ONLY: {holder}. You can read, search and copy; changes are refused."
+        # the project's records live as long as the app: keep the cycle collector from walking
+        # them again at every full collection (80-100 ms pauses on a 50,000-coding study)
+        gc.freeze()
+        if reason is not None:
             return cls(project, config=config, read_only_reason=reason)
         return cls(project, config=config)
 
