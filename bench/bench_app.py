@@ -81,6 +81,7 @@ from app_probes import (
 from harness import (
     DATA,
     LARGE,
+    ROOT,
     describe_machine,
     format_load,
     load_average,
@@ -495,7 +496,7 @@ def describe_run(args: argparse.Namespace, opened: dict[str, Any]) -> str:
     """Opening times and memory, as lines of markdown."""
     memory = "; ".join(f"{name}: {value:,.0f} MB" for name, value in opened["memory"])
     return "\n".join([
-        f"`{args.project}` in a headless app at {args.size[0]}x{args.size[1]}: "
+        f"`{shown_path(args.project)}` in a headless app at {args.size[0]}x{args.size[1]}: "
         f"`WorkbenchApp.open` (Project.open with the write lock) {opened['open_s']:.2f} s, "
         f"first frame at {opened['first_frame_s']:.2f} s, changes possible (save cache warm) "
         f"at {opened['changes_possible_s']:.2f} s.",
@@ -507,3 +508,12 @@ def describe_run(args: argparse.Namespace, opened: dict[str, Any]) -> str:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def shown_path(path: Path) -> str:
+    """A path as the results show it: from the repository root when inside it (no machine's
+    folders in the figures)."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
