@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fault_support import one_error
 
 import workbench.store.atomic as atomic
 import workbench.store.lock as lock_module
@@ -112,14 +113,6 @@ def run_limited(limit: int, *args: object) -> subprocess.CompletedProcess[str]:
         stdin=subprocess.DEVNULL,
         timeout=60,
     )
-
-
-def one_error(status: int, out: str, err: str, *words: str) -> None:
-    assert status == 2, (status, out, err)
-    assert out == "" and err.count("\n") == 1 and err.startswith("error: "), err
-    assert "Traceback" not in err and "internal error" not in err, err
-    for word in words:
-        assert word in err, err
 
 
 def loads_soundly(path: Path) -> Project:

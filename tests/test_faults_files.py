@@ -24,6 +24,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from fault_support import one_error
 
 import workbench.store.storage as storage
 from workbench.cli import output
@@ -55,14 +56,6 @@ def study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         project.save()
     project.close()
     return tmp_path / "study" / "project.json"
-
-
-def one_error(status: int, out: str, err: str, *words: str) -> None:
-    assert status == 2, (status, out, err)
-    assert out == "" and err.count("\n") == 1 and err.startswith("error: "), err
-    assert "Traceback" not in err and "internal error" not in err, err
-    for word in words:
-        assert word in err, err
 
 
 def codings(path: Path) -> int:
