@@ -187,11 +187,17 @@ def test_count_overlaps_equals_all_pairs(spans: list[tuple[int, int, str]]) -> N
     assert dict(reports.count_overlaps(spans)) == brute_pairs(spans)
 
 
-@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 15)), max_size=20))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("ab"), st.integers(0, 50), st.integers(0, 15)), max_size=20
+    )
+)
 @settings(max_examples=300, deadline=None)
-def test_union_length_equals_covered_positions(raw: list[tuple[int, int]]) -> None:
-    spans = [(s, s + n) for s, n in raw]
-    assert reports.union_length(spans) == len({i for s, e in spans for i in range(s, e)})
+def test_coverage_equals_covered_positions(raw: list[tuple[str, int, int]]) -> None:
+    spans = sorted((doc, s, s + n) for doc, s, n in raw)
+    documents, chars = reports.coverage(spans)
+    assert documents == {doc for doc, _, _ in spans}
+    assert chars == len({(doc, i) for doc, s, e in spans for i in range(s, e)})
 
 
 codings_strategy = st.lists(

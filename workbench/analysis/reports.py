@@ -10,7 +10,6 @@ from __future__ import annotations
 import heapq
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.errors import WorkbenchError
@@ -32,24 +31,6 @@ def natural_key(text: str) -> tuple:
     )
 
 
-def union_length(spans: Iterable[tuple[int, int]]) -> int:
-    """How many distinct positions half-open spans cover together."""
-    total = 0
-    cur_start = cur_end = None
-    for start, end in sorted(spans):
-        if end <= start:
-            continue
-        if cur_end is None or start > cur_end:
-            if cur_end is not None:
-                total += cur_end - cur_start
-            cur_start, cur_end = start, end
-        elif end > cur_end:
-            cur_end = end
-    if cur_end is not None:
-        total += cur_end - cur_start
-    return total
-
-
 # --------------------------------------------------------------------------- frequencies
 def frequencies(project: Project) -> list[dict[str, Any]]:
     """``[{"code", "segments", "documents", "cases", "chars"}]`` for every code, codebook order.
@@ -62,7 +43,7 @@ def frequencies(project: Project) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for code in project.codes():
         codings = by_code.get(code.id, {})
-        documents, chars = _coverage(sorted((c.document, c.start, c.end) for c in codings.values()))
+        documents, chars = coverage(sorted((c.document, c.start, c.end) for c in codings.values()))
         cases = {case_of.get(doc_id) for doc_id in documents} - {None}
         out.append(
             {
@@ -76,9 +57,9 @@ def frequencies(project: Project) -> list[dict[str, Any]]:
     return out
 
 
-def _coverage(spans: list[tuple[str, int, int]]) -> tuple[set[str], int]:
-    """The documents of sorted ``(document, start, end)`` spans, and the distinct characters
-    they cover together (:func:`union_length` per document, in one pass)."""
+def coverage(spans: list[tuple[str, int, int]]) -> tuple[set[str], int]:
+    """The documents of sorted ``(document, start, end)`` spans, and how many distinct
+    characters the spans cover together (overlaps within a document counted once)."""
     documents: set[str] = set()
     total = 0
     cur_doc, cur_start, cur_end = None, 0, 0

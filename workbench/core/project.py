@@ -8,13 +8,13 @@ history so it can be undone, and saves through the atomic storage. Open it for w
 from __future__ import annotations
 
 import dataclasses
-import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from workbench.core.codebook import CodebookOperations
+from workbench.core.collector import collector_paused
 from workbench.core.documents import DocumentOperations
 from workbench.core.errors import ProjectUnreadable, WorkbenchError
 from workbench.core.history import History, HistoryEntry, RecordState
@@ -26,7 +26,7 @@ from workbench.core.model import (
     new_id,
     now,
 )
-from workbench.store import fileformat, migrations
+from workbench.store import fileformat, migrations, reader
 from workbench.store.lock import ProjectLock
 from workbench.store.migrations import migrate
 from workbench.store.storage import (
@@ -117,7 +117,7 @@ class Project(DocumentOperations, MemoOperations, CodebookOperations):
             raw = project.storage.read_raw()
             if raw is None:
                 raise WorkbenchError(f"no project at {path}")
-            with _collector_paused():  # tens of thousands of records: no cycles to look for
+            with collector_paused():  # tens of thousands of records: no cycles to look for
                 if not project._load_lines(raw, write=write):
                     project._load_whole(raw, write=write)
         except BaseException:
@@ -128,8 +128,6 @@ class Project(DocumentOperations, MemoOperations, CodebookOperations):
 
     def _load_lines(self, raw: bytes, *, write: bool) -> bool:
         """Read a file in the layout Workbench writes, by table (fast); False if it is not."""
-        from workbench.store import reader
-
         file = reader.split_file(raw, keep_lines=write)  # only a writer saves them back
         if file is None or not migrations.is_current(file.meta.get("project", {})):
             return False  # older or newer files go the whole way, through migrate()
@@ -395,16 +393,3 @@ def _first_states(changes: list[RecordState]) -> list[RecordState]:
             seen.add((table, record_id))
             out.append((table, record_id, rec))
     return out
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a file's records are built (they form no cycles;
-    collecting every few hundred allocations costs a large project a fifth of its load)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -54,9 +54,10 @@ class Saver:
     def warm_up(self) -> None:
         """Serialise every record once, on a thread, while the user is still only reading.
 
-        The project caches each record's (and history entry's) serialised line, but after
-        opening the cache is empty: the first snapshot of a large project (200 documents,
-        50,000 codings) took 3 s on the UI thread. Nothing changes records until
+        A file in Workbench's own layout comes with every record's line already cached
+        (store/reader.py), so this takes milliseconds; a file that had to be read whole (made
+        by hand, by another tool, or just migrated) has none, and serialising 50,000 codings
+        on the UI thread at the first change took seconds. Nothing changes records until
         :meth:`ready_for_changes` (called by every changing action) has waited for this thread.
         """
         if self.project.read_only or self._warming is not None:

@@ -17,12 +17,10 @@ Workbench project is listed in the summary.
 from __future__ import annotations
 
 import dataclasses
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.core.codebook import PALETTE
+from workbench.core.collector import collector_paused
 from workbench.core.model import Case, Code, Coding, Document, Memo, new_id, now
 from workbench.core.project import Project
 from workbench.core.turns import paragraphs_of
@@ -54,7 +52,7 @@ Target = tuple[str, str | None]
 def import_refi(project: Project, path: Path) -> ImportSummary:
     """Import ``path`` (.qdpx or .qdc) into ``project`` as one undoable step."""
     path = Path(path)
-    with _collector_paused():
+    with collector_paused():
         rfile = read_refi(path)
         summary = ImportSummary(source=path.name, kind=rfile.kind, origin=rfile.origin)
         if rfile.namespace and not is_qda_namespace(rfile.namespace):
@@ -63,22 +61,6 @@ def import_refi(project: Project, path: Path) -> ImportSummary:
         with project.change(f"import {path.name}"):
             _Import(project, rfile, summary).run()
     return summary
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection for a while.
-
-    An import makes hundreds of thousands of objects that all live until it ends; the
-    collector would walk them again and again (a tenth of a large import) to free nothing.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Import:
