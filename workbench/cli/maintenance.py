@@ -123,14 +123,13 @@ def cmd_restore(args: Args) -> int:
             raise WorkbenchError(f"no readable backup of {path} was found: {tried}")
         stamp = datetime.fromtimestamp(chosen.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
         state = "is missing" if problem == "missing" else (problem or "reads fine")
-        if not args.yes:
-            if not out.interactive():
-                raise WorkbenchError(
-                    f"{path} {state}; add --yes to replace it with {chosen.name} (saved {stamp})"
-                )
-            if not out.confirm(f"{path} {state}. Replace it with {chosen.name} (saved {stamp})?"):
-                out.note("nothing was changed")
-                return 1
+        if not out.agreed(
+            f"{path} {state}. Replace it with {chosen.name} (saved {stamp})?",
+            yes=args.yes,
+            off_terminal=f"{path} {state}; add --yes to replace it with {chosen.name} "
+            f"(saved {stamp})",
+        ):
+            return 1
         aside = None
         try:
             aside = _keep_aside(path) if path.exists() else None

@@ -10,6 +10,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from workbench.core.errors import WorkbenchError
+
 if TYPE_CHECKING:
     from workbench.core.model import Case, Code, Coding, Document, Memo
     from workbench.core.project import Project
@@ -215,3 +217,17 @@ def confirm(question: str) -> bool:
     except EOFError:
         return False
     return answer.strip().casefold() in ("y", "yes")
+
+
+def agreed(question: str, *, yes: bool = False, off_terminal: str) -> bool:
+    """Whether to go on with something that cannot be taken back: ``yes`` (``--yes``) or a
+    "y" on the terminal; off a terminal without ``--yes``, WorkbenchError(off_terminal), which
+    says how to do it anyway. A "no" prints "nothing was changed"."""
+    if yes:
+        return True
+    if not interactive():
+        raise WorkbenchError(off_terminal)
+    if confirm(question):
+        return True
+    note("nothing was changed")
+    return False

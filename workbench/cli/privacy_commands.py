@@ -241,12 +241,12 @@ def cmd_purge_history(args: Args) -> int:
         steps = len(project.history.entries)
         files = leftovers(project.path) + stale_temps(project.path)
         what = f"{plural(steps, 'undo step')} and {plural(len(files), 'file')} beside it"
-        if not args.yes:
-            if not out.interactive():
-                raise WorkbenchError(f"this forgets {what}; add --yes to do it")
-            if not out.confirm(f"Forget {what}? Undo cannot bring anything back afterwards."):
-                out.note("nothing was changed")
-                return 1
+        if not out.agreed(
+            f"Forget {what}? Undo cannot bring anything back afterwards.",
+            yes=args.yes,
+            off_terminal=f"this forgets {what}; add --yes to do it",
+        ):
+            return 1
         result = purge_history(project)
     _print_purge(result, project.path)
     return 0
