@@ -32,9 +32,9 @@ try:
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(HERE.parent))
 
-from workbench.core.errors import WorkbenchError  # noqa: E402
 from workbench.core.model import Document  # noqa: E402
 from workbench.core.project import Project  # noqa: E402
+from workbench.errors import WorkbenchError  # noqa: E402
 from workbench.io.importers import SUPPORTED_SUFFIXES, read_transcript  # noqa: E402
 
 

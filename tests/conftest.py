@@ -162,7 +162,7 @@ def random_op(project: Project, rng, *, undo: bool = True) -> str:
 
     A change refused with WorkbenchError must leave the records and the history as they were.
     """
-    from workbench.core.errors import WorkbenchError
+    from workbench.errors import WorkbenchError
 
     state = project.state
     docs = list(state.tables["documents"].values())

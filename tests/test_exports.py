@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from workbench.cli import analysis_commands
-from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 from workbench.io.writeup import FORMATS, export_writeup, render
 
 INT5 = (

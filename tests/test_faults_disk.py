@@ -35,9 +35,9 @@ from fault_support import one_error
 import workbench.store.atomic as atomic
 import workbench.store.lock as lock_module
 import workbench.store.storage as storage
-from workbench.core.errors import WorkbenchError
 from workbench.core.integrity import check_project
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 from workbench.store.atomic import write_private
 from workbench.store.lock import ProjectLock, lock_path
 

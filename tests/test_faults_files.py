@@ -134,7 +134,7 @@ def test_restore_skips_broken_backups_and_a_missing_file(study: Path, cli) -> No
 WRITER = textwrap.dedent(
     """
     import sys, time
-    from workbench.core.errors import ProjectLocked
+    from workbench.errors import ProjectLocked
     from workbench.core.project import Project
 
     path, name = sys.argv[1], sys.argv[2]

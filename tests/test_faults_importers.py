@@ -28,10 +28,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.integrity import check_project
 from workbench.core.project import Project
 from workbench.core.text import normalise
+from workbench.errors import WorkbenchError
 from workbench.io.importers import SUPPORTED_SUFFIXES, read_transcript
 from workbench.io.transcript import ImportedText
 

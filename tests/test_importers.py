@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.core.errors import WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.io import importers
 from workbench.io.importers import SUPPORTED_SUFFIXES, read_transcript
 from workbench.io.transcript import ImportedText

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
-from workbench.privacy import crypto
+from workbench.errors import WorkbenchError
+from workbench.store import crypto
 
 PASS = "correct horse battery staple"
 TEXT = (

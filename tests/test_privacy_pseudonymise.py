@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 from workbench.privacy.pseudonymise import NameMap, parse_map, pseudonymise
 
 MAP = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tui_support import INTERVIEW_1, paths_of, quit_app, reopen
 
-from workbench.privacy import crypto
+from workbench.store import crypto
 from workbench.tui.screens.dialogs import PromptScreen
 
 pytest_plugins = ("tui_fixtures",)

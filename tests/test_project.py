@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.model import Paragraph
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 
 TEXT = (
     "Interviewer: How did you start?\n"

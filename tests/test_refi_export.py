@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from test_refi_support import build_rich, qde_of, validate_qdc, validate_qdpx
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 from workbench.io.refi import export_qdc, export_qdpx
 from workbench.io.refi.names import (
     compose_description,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from test_refi_support import FIXTURES, build_qdpx, build_rich, need_refi_dir
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 from workbench.io.refi import export_qdpx, import_refi
 
 HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from workbench.analysis import reports
 from workbench.cli import analysis_commands
-from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 
 TEXT = "abcdefghijklmnopqrstuvwxyz0123"  # 30 code points
 

@@ -10,8 +10,8 @@ import pytest
 
 from workbench.analysis.search import CONTEXT, code_hits, search
 from workbench.cli import analysis_commands
-from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 
 RU = (
     "Интервьюер: Что вы чувствовали? 😀\n"

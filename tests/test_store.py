@@ -21,8 +21,8 @@ import workbench.store.atomic as atomic
 import workbench.store.fileformat as fileformat
 import workbench.store.migrations as migrations
 import workbench.store.storage as storage
-from workbench.core.errors import ProjectLocked, ProjectUnreadable, WorkbenchError
 from workbench.core.project import Project, resolve_path
+from workbench.errors import ProjectLocked, ProjectUnreadable, WorkbenchError
 from workbench.store.lock import ProjectLock, lock_path
 from workbench.store.storage import backup_path, backups, open_tinydb
 
@@ -336,7 +336,7 @@ time.sleep(120)
 
 TRY = """
 import sys
-from workbench.core.errors import ProjectLocked
+from workbench.errors import ProjectLocked
 from workbench.core.project import Project
 try:
     Project.open(sys.argv[1], write=True).close()

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.core.errors import ProjectUnreadable
 from workbench.core.model import DeferredDocument, Paragraph, paragraph_record, to_record
 from workbench.core.project import Project
+from workbench.errors import ProjectUnreadable
 from workbench.store import fileformat, reader
 
 TEXT = 'Interviewer: "Почему?"\nRespondent 3: Anger 😀 at the state, in Алматы.\\n\n'

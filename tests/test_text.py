@@ -8,7 +8,6 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.text import (
     Edit,
     apply_edits,
@@ -20,6 +19,7 @@ from workbench.core.text import (
     move_span,
     normalise,
 )
+from workbench.errors import WorkbenchError
 
 # Small alphabets make repeats, boundaries and collisions likely; the odd ones are there on purpose:
 # an astral emoji, a combining accent (composes under NFC), a combining dot with no precomposed

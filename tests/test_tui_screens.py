@@ -8,8 +8,8 @@ import os
 import pytest
 from tui_support import INTERVIEW_1, INTERVIEW_2, paths_of, quit_app, reopen, screen_text, until
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 from workbench.tui import saver as saver_module
 from workbench.tui.clipboard import copy_text, has_local_display
 from workbench.tui.keymap import known_ids

@@ -6,8 +6,8 @@ import pytest
 from tui_support import INTERVIEW_1, INTERVIEW_2, quit_app, reopen
 
 from workbench.core.config import load_config
-from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 from workbench.tui.screens.dialogs import PromptScreen
 
 pytest_plugins = ("tui_fixtures",)

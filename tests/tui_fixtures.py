@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tui_support import build_study
 
-from workbench.core.errors import WorkbenchError
+from workbench.errors import WorkbenchError
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.cli import output as out
 from workbench.cli.commands import coder_of, plural, reading, writing
 from workbench.cli.privacy_commands import warn_plain_export
-from workbench.core.errors import WorkbenchError
+from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.analysis.search import Hit

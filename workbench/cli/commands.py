@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.cli import output as out
-from workbench.core.errors import ProjectUnreadable, WorkbenchError
 from workbench.core.project import Project, resolve_path
+from workbench.errors import ProjectUnreadable, WorkbenchError
 
 Args = argparse.Namespace
 REFI_SUFFIXES = (".qdpx", ".qdc")

@@ -23,7 +23,7 @@ from workbench.cli import (
     privacy_commands,
     team_commands,
 )
-from workbench.core.errors import WorkbenchError
+from workbench.errors import WorkbenchError
 
 PROG = "workbench"
 

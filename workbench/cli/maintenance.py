@@ -13,10 +13,10 @@ from pathlib import Path
 
 from workbench.cli import output as out
 from workbench.cli.commands import plural, writing
-from workbench.core.errors import ProjectUnreadable, WorkbenchError
 from workbench.core.model import Document
 from workbench.core.project import resolve_path
 from workbench.core.text import normalise
+from workbench.errors import ProjectUnreadable, WorkbenchError
 
 Args = argparse.Namespace
 

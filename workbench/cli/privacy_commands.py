@@ -13,8 +13,8 @@ from pathlib import Path
 from workbench.cli import output as out
 from workbench.cli.commands import plural, reading, writing
 from workbench.core.documents import EditReport
-from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 
 Args = argparse.Namespace
 PURGE_QUESTION = "purge history and backups so the originals are gone?"
@@ -267,8 +267,8 @@ def _print_purge(result, path: Path) -> None:
 
 # --------------------------------------------------------------------------- encrypt, decrypt
 def cmd_encrypt(args: Args) -> int:
-    from workbench.privacy import crypto
     from workbench.privacy.purge import in_git, seal_leftovers
+    from workbench.store import crypto
 
     with writing(args) as project:
         if project.storage.encrypted:

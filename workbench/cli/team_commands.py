@@ -228,7 +228,7 @@ def cmd_merge_in(args: Args) -> int:
 
 
 def cmd_conflicts(args: Args) -> int:
-    from workbench.core.errors import WorkbenchError
+    from workbench.errors import WorkbenchError
     from workbench.team.conflicts import conflict_json, describe, find_conflict, resolve
 
     if args.resolve or args.take:

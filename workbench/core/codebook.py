@@ -10,8 +10,9 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Any
 
-from workbench.core.errors import WorkbenchError
-from workbench.core.model import Code, new_id, now
+from workbench.clock import now
+from workbench.core.model import Code, new_id
+from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.core.state import ProjectState

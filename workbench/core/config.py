@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.core.errors import WorkbenchError
+from workbench.errors import WorkbenchError
 
 
 @dataclass(slots=True)

@@ -11,10 +11,11 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
-from workbench.core.errors import WorkbenchError
-from workbench.core.model import Case, Coding, Document, Paragraph, new_id, now
+from workbench.clock import now
+from workbench.core.model import Case, Coding, Document, Paragraph, new_id
 from workbench.core.text import Edit, apply_edits, diff_edits, map_offset, move_span
 from workbench.core.turns import paragraphs_of
+from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.core.state import ProjectState

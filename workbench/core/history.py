@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.core.model import new_id, now
+from workbench.clock import now
+from workbench.core.model import new_id
 
 #: Entries kept; the oldest are forgotten past this.
 HISTORY_LIMIT = 500

@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from workbench.core.errors import WorkbenchError
-from workbench.core.model import TARGET_KINDS, Memo, new_id, now
+from workbench.clock import now
+from workbench.core.model import TARGET_KINDS, Memo, new_id
+from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.core.state import ProjectState

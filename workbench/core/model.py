@@ -10,18 +10,12 @@ import dataclasses
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 
 def new_id() -> str:
     """A fresh random UUID as text."""
     return str(uuid.uuid4())
-
-
-def now() -> str:
-    """The current UTC time, ISO 8601 with a ``Z`` and whole seconds."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(slots=True)

@@ -13,19 +13,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from workbench.clock import now
 from workbench.core.codebook import CodebookOperations
 from workbench.core.collector import collector_paused
 from workbench.core.documents import DocumentOperations
-from workbench.core.errors import ProjectUnreadable, WorkbenchError
 from workbench.core.history import History, HistoryEntry, RecordState
 from workbench.core.memos import MemoOperations
-from workbench.core.model import (
-    Code,
-    Coding,
-    Document,
-    new_id,
-    now,
-)
+from workbench.core.model import Code, Coding, Document, new_id
+from workbench.errors import ProjectUnreadable, WorkbenchError
 from workbench.store import fileformat, migrations, reader
 from workbench.store.lock import ProjectLock
 from workbench.store.migrations import migrate

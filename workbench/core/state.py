@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
-from workbench.core.errors import ProjectUnreadable
 from workbench.core.model import (
     OPTIONAL_TABLES,
     RECORD_TYPES,
@@ -27,6 +26,7 @@ from workbench.core.model import (
     from_record,
     to_record,
 )
+from workbench.errors import ProjectUnreadable
 from workbench.store import reader
 from workbench.store.fileformat import dump_entry
 from workbench.store.reader import FileLines

@@ -15,9 +15,9 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.text import decode, looks_binary, normalise
 from workbench.core.turns import paragraphs_of
+from workbench.errors import WorkbenchError
 from workbench.io.transcript import ImportedText
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt")

@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.clock import now
 from workbench.core.codebook import SEPARATOR
 from workbench.core.documents import EditReport
-from workbench.core.errors import WorkbenchError
-from workbench.core.model import Coding, from_record, now, to_record
+from workbench.core.model import Coding, from_record, to_record
 from workbench.core.project import Project
 from workbench.core.text import Edit, normalise
+from workbench.errors import WorkbenchError
 
 #: Characters that continue a word: letters and digits (not ``_``, so the file name
 #: ``aigerim_interview.docx`` holds the word ``aigerim``) and combining marks.

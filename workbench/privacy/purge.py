@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.core.project import Project
-from workbench.privacy.crypto import Sealer, is_sealed
 from workbench.store.atomic import atomic_write, fsync_folder
+from workbench.store.crypto import Sealer, is_sealed
 from workbench.store.storage import remove_stale_temps
 
 

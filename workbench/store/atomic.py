@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from workbench.core.errors import WorkbenchError
+from workbench.errors import WorkbenchError
 
 Writer = Callable[[BinaryIO], object]
 

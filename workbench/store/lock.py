@@ -13,8 +13,8 @@ import os
 import socket
 from pathlib import Path
 
-from workbench.core.errors import ProjectLocked
-from workbench.core.model import now
+from workbench.clock import now
+from workbench.errors import ProjectLocked
 
 
 def lock_path(project_path: Path) -> Path:

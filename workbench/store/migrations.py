@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from workbench.core.errors import ProjectUnreadable
+from workbench.errors import ProjectUnreadable
 from workbench.store.fileformat import SCHEMA_VERSION
 
 Data = dict[str, Any]

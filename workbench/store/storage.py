@@ -19,9 +19,8 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from workbench.core.errors import ProjectUnreadable, WorkbenchError
-from workbench.privacy import crypto
-from workbench.store import fileformat, reader
+from workbench.errors import ProjectUnreadable, WorkbenchError
+from workbench.store import crypto, fileformat, reader
 from workbench.store.atomic import atomic_write
 
 #: How many backups to keep beside the project.

@@ -11,8 +11,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from workbench.core.errors import WorkbenchError
-from workbench.core.model import RECORD_TYPES, Conflict, from_record, new_id, now, to_record
+from workbench.clock import now
+from workbench.core.model import RECORD_TYPES, Conflict, from_record, new_id, to_record
+from workbench.errors import WorkbenchError
 
 #: Prefix of a case attribute merged as a field of its own (``attributes.city``).
 ATTR = "attributes."

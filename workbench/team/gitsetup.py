@@ -17,7 +17,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.core.errors import WorkbenchError
+from workbench.errors import WorkbenchError
 
 ATTRIBUTES_LINE = "project.json merge=workbench"
 DRIVER_NAME = "Workbench project merge"

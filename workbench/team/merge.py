@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.model import RECORD_TYPES, Conflict, from_record, to_record
+from workbench.errors import WorkbenchError
 from workbench.store import fileformat
 from workbench.team.conflicts import ATTR, new_conflict, short
 from workbench.team.settle import RECORD_TABLES, Data, MergeResult, Record, Sides, label, settle

@@ -16,8 +16,8 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from workbench.core.config import Config, default_coder, load_config
-from workbench.core.errors import ProjectLocked, WorkbenchError
 from workbench.core.project import Project
+from workbench.errors import ProjectLocked, WorkbenchError
 from workbench.tui import keymap
 from workbench.tui.commands import (
     ApplyCodeProvider,

@@ -16,8 +16,8 @@ from textual.app import App
 from textual.timer import Timer
 from textual.worker import Worker, WorkerFailed, WorkerState
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 
 #: Seconds between a change and the save that writes it (longer for projects that take long
 #: to write, so bursts of changes share one write; never more than MAX_DELAY).

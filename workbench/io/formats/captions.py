@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.model import Paragraph
 from workbench.core.text import normalise
 from workbench.core.turns import speaker_of
+from workbench.errors import WorkbenchError
 
 # WebVTT cue text: every <...> is a tag (a literal "<" must be written &lt;).
 _VTT_TAG = re.compile(r"<([^>\n]*)>")

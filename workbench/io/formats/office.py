@@ -12,10 +12,10 @@ import zipfile
 from collections.abc import Iterable
 from typing import Any
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.model import Paragraph
 from workbench.core.text import normalise
 from workbench.core.turns import paragraphs_of
+from workbench.errors import WorkbenchError
 
 #: refuse archives that would unpack to more than this (a "zip bomb")
 MAX_UNPACKED = 512 * 1024 * 1024

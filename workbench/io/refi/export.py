@@ -24,9 +24,9 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.model import Code, Coding, Document, Memo
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 from workbench.io.refi.names import (
     CASE_MEMO_LINK,
     CODEBOOK_NS,

@@ -19,9 +19,10 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from workbench.clock import now
 from workbench.core.codebook import PALETTE
 from workbench.core.collector import collector_paused
-from workbench.core.model import Case, Code, Coding, Document, Memo, new_id, now
+from workbench.core.model import Case, Code, Coding, Document, Memo, new_id
 from workbench.core.project import Project
 from workbench.core.turns import paragraphs_of
 from workbench.io.refi.names import (

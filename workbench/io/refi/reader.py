@@ -19,8 +19,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.text import decode, looks_binary
+from workbench.errors import WorkbenchError
 from workbench.io.refi.names import QDA_PREFIX, clean_name, guid_key
 from workbench.io.refi.records import (
     RCase,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.core.errors import WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.io.writeup import content
 from workbench.store.atomic import write_private
 

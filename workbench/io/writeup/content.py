@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from workbench.analysis import reports
-from workbench.core.errors import WorkbenchError
+from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.core.model import Code, Coding, Document

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from textual import on
 
 from workbench.core.codebook import PALETTE
-from workbench.core.errors import WorkbenchError
 from workbench.core.model import Code
+from workbench.errors import WorkbenchError
 from workbench.tui.widgets.codebook import CodebookPane
 
 if TYPE_CHECKING:

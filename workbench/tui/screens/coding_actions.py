@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.model import Code, Coding, Document
+from workbench.errors import WorkbenchError
 from workbench.tui.widgets.header import case_label
 
 if TYPE_CHECKING:

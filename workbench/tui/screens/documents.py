@@ -11,9 +11,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.model import Document
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 from workbench.tui.screens.dialogs import Choice, PickerScreen
 
 

@@ -25,8 +25,8 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp

@@ -16,8 +16,8 @@ from textual.events import DescendantFocus, Resize, ScreenResume
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.model import Coding, Document
+from workbench.errors import WorkbenchError
 from workbench.tui import keymap
 from workbench.tui.screens.codebook_actions import CodebookActions
 from workbench.tui.screens.coding_actions import CodingActions

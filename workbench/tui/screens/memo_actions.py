@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual import on
 
-from workbench.core.errors import WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.tui.widgets.memo_pane import MemoPane, MemoTarget
 
 if TYPE_CHECKING:

@@ -24,8 +24,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from workbench.core.errors import WorkbenchError
 from workbench.core.model import Code, Document
+from workbench.errors import WorkbenchError
 from workbench.team.agreement import (
     Span,
     check_coders,

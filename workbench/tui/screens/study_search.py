@@ -22,8 +22,8 @@ from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from workbench.analysis.search import Hit, code_hits, search
-from workbench.core.errors import WorkbenchError
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 from workbench.tui import keymap
 from workbench.tui.screens.dialogs import NewName
 

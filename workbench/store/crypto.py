@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.errors import WorkbenchError
+from workbench.errors import WorkbenchError
 
 #: The first line of every encrypted project file.
 MAGIC = b"WORKBENCH-ENCRYPTED v1\n"
