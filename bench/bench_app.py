@@ -170,7 +170,7 @@ class Session:
         """Offsets in the open document that no coding covers, one in each of ``count``
         paragraphs spread over its first half (so ``x`` finds only our coding there)."""
         doc = self.main.document
-        covered = sorted((c.start, c.end) for c in self.project.codings_of_document(doc))
+        covered = sorted((c.start, c.end) for c in self.project.codings.of_document(doc))
         found: list[int] = []
         paragraphs = [p for p in doc.paragraphs if p.end - p.start > 20]
         step = max(1, len(paragraphs) // 2 // max(count, 1))
@@ -235,7 +235,7 @@ class Session:
     async def coding(self) -> None:
         """Apply, remove and undo a coding ``reps`` times, each on a fresh paragraph."""
         app, main = self.app, self.main
-        code = self.project.find_code(self.args.code)
+        code = self.project.codebook.find(self.args.code)
         app.ui_state.use_code(code.id)  # recent code 1
         main.focus_pane("transcript")
         applied = self.change("apply a coding (key 1)")
@@ -243,7 +243,7 @@ class Session:
                              target_ms=16)
         removed = self.change("remove a coding (key x)")
         undone = self.change("undo the removal (key u)")
-        count = len(self.project.state.tables["codings"])
+        count = len(self.project.codings)
         for offset in self.free_offsets(self.args.reps):
             await self.settle()
             main.transcript.move_cursor(offset)
@@ -265,7 +265,7 @@ class Session:
         self.phase_done("coding, removing, undoing (with saves)")
 
     def _expect_codings(self, count: int, when: str) -> None:
-        found = len(self.project.state.tables["codings"])
+        found = len(self.project.codings)
         if found != count:
             raise RuntimeError(f"{when}: {found} codings, expected {count}")
 
@@ -275,7 +275,7 @@ class Session:
         from workbench.tui.screens.retrieval import RetrievalScreen, segments_of
 
         for label, path in (("a code", self.args.code), ("a theme", self.args.theme)):
-            code = self.project.find_code(path)
+            code = self.project.codebook.find(path)
             found = len(segments_of(self.project, code))
             name = f"segments of {label} ({found:,}): {path}"
             core = self.result(name, "core call segments_of()", target_ms=50)

@@ -55,13 +55,13 @@ def generated_study(folder: Path) -> Path:
                 speaker = "Interviewer" if turn % 2 == 0 else f"Respondent {n}"
                 lines.append(f"{speaker}: " + " ".join(rng.choice(words) for _ in range(20)))
             text = "\n".join(lines) + "\n"
-            doc = project.add_document(f"Interview {n}", text, case=f"Respondent {n}",
+            doc = project.documents.add(f"Interview {n}", text, case=f"Respondent {n}",
                                        attributes={"city": rng.choice(["Almaty", "Astana"])})
             for _ in range(150):
                 start = rng.randrange(len(text) - 200)
-                project.code_text(doc, start, start + rng.randint(20, 200), rng.choice(codes),
+                project.codings.add(doc, start, start + rng.randint(20, 200), rng.choice(codes),
                                   "bench")
-            project.add_memo("document", doc.id, "First impressions. " * 20, "bench")
+            project.memos.add("document", doc.id, "First impressions. " * 20, "bench")
     return project.path
 
 

@@ -78,7 +78,7 @@ def build_project(
     with project.change("import"):
         for i, path in enumerate(paths):
             imported = read_transcript(path)
-            project.add_document(
+            project.documents.add(
                 imported.name,
                 imported.text,
                 source=imported.source,
@@ -95,11 +95,11 @@ def build_project(
     code_paths = [f"{theme_names[c % themes]}/Code {c + 1:03d}" for c in range(codes)]
     with project.change("codebook"):
         for path in code_paths:
-            project.ensure_code(path)
+            project.codebook.ensure(path)
         for name in theme_names:
-            project.set_theme(project.find_code(name), True)
-    code_objs = [project.find_code(p) for p in code_paths]
-    docs = project.documents()
+            project.codebook.set_theme(project.codebook.find(name), True)
+    code_objs = [project.codebook.find(p) for p in code_paths]
+    docs = project.documents.all()
     with project.change("codings"):
         for _ in range(codings):
             doc = rng.choice(docs)
@@ -108,7 +108,7 @@ def build_project(
             end = min(para.end, start + rng.randint(5, 200))
             if end <= start:
                 continue
-            project.code_text(doc, start, end, rng.choice(code_objs), rng.choice(["ann", "ben"]))
+            project.codings.add(doc, start, end, rng.choice(code_objs), rng.choice(["ann", "ben"]))
     with project.change("memos"):
         for m in range(memos):
             kind = rng.choice(["document", "code", "project"])
@@ -118,7 +118,7 @@ def build_project(
             elif kind == "code":
                 target_id = rng.choice(code_objs).id
             text = f"Memo {m + 1}: " + transcript(rng, 40, False)
-            project.add_memo(kind, target_id, text, "ann")
+            project.memos.add(kind, target_id, text, "ann")
     project.history.clear()  # a generated study has no undo history worth keeping
     project.save()
     project.close()

@@ -66,7 +66,7 @@ def build(target: Path | None = None, *, source: Path = HERE) -> dict[str, int]:
     project = Project.create(target, name=PROJECT_NAME)
     try:
         for case in cases:
-            project.set_case(case["case"], dict(case.get("attributes", {})))
+            project.cases.set(case["case"], dict(case.get("attributes", {})))
         for path in sorted((source / "transcripts").iterdir(), key=lambda p: p.name):
             if path.name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 continue
@@ -77,7 +77,7 @@ def build(target: Path | None = None, *, source: Path = HERE) -> dict[str, int]:
                     f"{path.relative_to(source)}: no case in data/cases.json has "
                     f"\"document\": {imported.name!r}"
                 )
-            project.add_document(
+            project.documents.add(
                 imported.name,
                 imported.text,
                 source=imported.source,
@@ -99,12 +99,12 @@ def build(target: Path | None = None, *, source: Path = HERE) -> dict[str, int]:
         project.history.clear()
         project.save()
         counts = {
-            "documents": len(project.documents()),
-            "cases": len(project.cases()),
-            "themes": sum(1 for c in project.codes() if c.is_theme),
-            "codes": sum(1 for c in project.codes() if not c.is_theme),
-            "codings": len(project.state.tables["codings"]),
-            "memos": len(project.state.tables["memos"]),
+            "documents": len(project.documents.all()),
+            "cases": len(project.cases.all()),
+            "themes": sum(1 for c in project.codebook.all() if c.is_theme),
+            "codes": sum(1 for c in project.codebook.all() if not c.is_theme),
+            "codings": len(project.codings),
+            "memos": len(project.memos),
         }
     except BaseException:
         if project.lock is not None:
@@ -128,16 +128,16 @@ def _load(path: Path) -> Any:
 
 def _add_codebook(project: Project, codebook: dict[str, Any]) -> None:
     for theme in codebook["themes"]:
-        node = project.add_code(theme["name"], is_theme=True)
+        node = project.codebook.add(theme["name"], is_theme=True)
         _describe(project, node, theme)
         for code in theme.get("codes", []):
             spec = {"name": code} if isinstance(code, str) else code
-            child = project.add_code(f"{theme['name']}/{spec['name']}")
+            child = project.codebook.add(f"{theme['name']}/{spec['name']}")
             _describe(project, child, spec)
 
 
 def _describe(project: Project, code: Any, spec: dict[str, Any]) -> None:
-    project.describe_code(
+    project.codebook.describe(
         code,
         description=spec.get("description"),
         inclusion=spec.get("inclusion"),
@@ -149,7 +149,7 @@ def _describe(project: Project, code: Any, spec: dict[str, Any]) -> None:
 def _span(project: Project, item: dict[str, Any], where: str) -> tuple[Document, int, int]:
     """The document and ``[start, end)`` of an item's quote; a missing or ambiguous quote fails."""
     try:
-        document = project.document(item["document"])
+        document = project.documents.named(item["document"])
     except KeyError:
         raise BuildError(f"{where}: no \"document\" given") from None
     except WorkbenchError as exc:
@@ -184,7 +184,7 @@ def _span(project: Project, item: dict[str, Any], where: str) -> tuple[Document,
 
 
 def _code(project: Project, path: str, where: str) -> Any:
-    code = project.code_at_path(path) if path else None
+    code = project.codebook.at_path(path) if path else None
     if code is None:
         raise BuildError(f"{where}: no code {path!r} in data/codebook.json (use \"Theme/Code\")")
     return code
@@ -193,7 +193,7 @@ def _code(project: Project, path: str, where: str) -> Any:
 def _add_coding(project: Project, item: dict[str, Any], where: str) -> None:
     document, start, end = _span(project, item, where)
     code = _code(project, item.get("code", ""), where)
-    project.code_text(document, start, end, code, item.get("coder", DEFAULT_CODER))
+    project.codings.add(document, start, end, code, item.get("coder", DEFAULT_CODER))
 
 
 def _add_memo(project: Project, item: dict[str, Any], where: str) -> None:
@@ -206,7 +206,7 @@ def _add_memo(project: Project, item: dict[str, Any], where: str) -> None:
         coder = item.get("coder")
         hits = [
             c
-            for c in project.codings_of_document(document)
+            for c in project.codings.of_document(document)
             if (c.start, c.end, c.code) == (start, end, code.id) and coder in (None, c.coder)
         ]
         if not hits:
@@ -218,11 +218,11 @@ def _add_memo(project: Project, item: dict[str, Any], where: str) -> None:
         kind, target_id = "coding", hits[0].id
     else:
         try:
-            kind, target_id = project.resolve_target(on)
+            kind, target_id = project.memos.resolve_target(on)
         except WorkbenchError as exc:
             raise BuildError(f"{where}: {exc}") from None
     try:
-        project.add_memo(kind, target_id, text, author)
+        project.memos.add(kind, target_id, text, author)
     except WorkbenchError as exc:
         raise BuildError(f"{where}: {exc}") from None
 

@@ -187,11 +187,11 @@ def random_op(project: Project, rng, *, undo: bool = True) -> str:
     try:
         if op == "document":
             case = rng.choice([None, "Respondent 1", "Respondent 2"])
-            project.add_document(
+            project.documents.add(
                 f"doc{rng.randint(0, 30)}", random_text(rng), case=case, attributes={"city": "X"}
             )
         elif op == "case":
-            project.assign_case(
+            project.documents.set_case(
                 rng.choice(docs), rng.choice([None, "Respondent 1", "Respondent 3"])
             )
         elif op == "code":
@@ -201,19 +201,19 @@ def random_op(project: Project, rng, *, undo: bool = True) -> str:
             start = rng.randrange(len(doc.text))
             end = rng.randint(start + 1, min(len(doc.text), start + 15))
             ref = rng.choice(codes) if codes and rng.random() < 0.5 else rng.choice(CODE_PATHS)
-            project.code_text(doc, start, end, ref, rng.choice(["ann", "bob"]))
+            project.codings.add(doc, start, end, ref, rng.choice(["ann", "bob"]))
         elif op == "uncode":
-            project.uncode(rng.choice(codings))
+            project.codings.remove(rng.choice(codings))
         elif op == "rename":
-            project.rename_code(rng.choice(codes), rng.choice(NAMES))
+            project.codebook.rename(rng.choice(codes), rng.choice(NAMES))
         elif op == "move":
-            project.move_code(rng.choice(codes), rng.choice([None, *codes]))
+            project.codebook.move(rng.choice(codes), rng.choice([None, *codes]))
         elif op == "merge":
-            project.merge_codes(rng.choice(codes), rng.choice(codes))
+            project.codebook.merge(rng.choice(codes), rng.choice(codes))
         elif op == "delete":
-            project.delete_code(rng.choice(codes))
+            project.codebook.delete(rng.choice(codes))
         elif op == "theme":
-            project.set_theme(rng.choice(codes))
+            project.codebook.set_theme(rng.choice(codes))
         elif op in ("memo", "memo_coding"):
             targets = [("project", None)]
             targets += [("document", d.id) for d in docs] + [("code", c.id) for c in codes]
@@ -221,12 +221,12 @@ def random_op(project: Project, rng, *, undo: bool = True) -> str:
             if op == "memo_coding":
                 targets = [("coding", rng.choice(codings).id)]
             kind, target = rng.choice(targets)
-            project.add_memo(kind, target, rng.choice(["first thought", "a b"]), "ann")
+            project.memos.add(kind, target, rng.choice(["first thought", "a b"]), "ann")
         elif op == "edit_memo":
-            project.edit_memo(rng.choice(memos), rng.choice(["", "revised", "another"]))
+            project.memos.edit(rng.choice(memos), rng.choice(["", "revised", "another"]))
         elif op == "edit":
             doc = rng.choice(docs)
-            project.edit_document_text(doc, random_edit(rng, doc.text))
+            project.documents.edit_text(doc, random_edit(rng, doc.text))
         elif op == "undo":
             project.undo()
         elif op == "redo":

@@ -516,7 +516,7 @@ def test_integrity_of_an_open_project(proj: Path, jcli) -> None:
     jcli("code", proj, "int2", 0, 3, "A/B")
     project = Project.open(proj)
     assert check_project(project) == []
-    coding = next(iter(project.state.tables["codings"].values()))
+    coding = next(iter(project.codings.values()))
     project.state.tables["codings"][coding.id] = dataclasses.replace(coding, start=2)
     [problem] = check_project(project)
     assert coding.id in problem and "stored" in problem

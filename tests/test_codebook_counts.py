@@ -19,7 +19,7 @@ def test_recounting_touched_codes_equals_counting_all(tmp_path, apply_random_op,
     for _ in range(6):
         apply_random_op(project, rng)
     counts = CodeCounts(project, coder=coder)
-    project.state.take_touched_codes()
+    project.take_touched_codes()
     tables = project.state.tables
     drawn = (dict(tables["codes"]), dict(tables["documents"]))
     for _ in range(40):
@@ -31,11 +31,11 @@ def test_recounting_touched_codes_equals_counting_all(tmp_path, apply_random_op,
         ):
             # the codebook or the documents changed: the pane draws the tree anew
             counts = CodeCounts(project, coder=coder)
-            project.state.take_touched_codes()
+            project.take_touched_codes()
             drawn = (dict(tables["codes"]), dict(tables["documents"]))
             continue
         before = dict(counts.totals)
-        changed = counts.recount(project.state.take_touched_codes())
+        changed = counts.recount(project.take_touched_codes())
         expected = CodeCounts(project, coder=coder).totals
         assert counts.totals == expected
         assert changed == {k for k in expected if expected[k] != before.get(k)}

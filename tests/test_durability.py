@@ -61,23 +61,23 @@ ZYGOTE = textwrap.dedent(
             storage.BACKUP_INTERVAL = 0.0  # rotate the backups at every save
             say("backups", "every-save")
         project = Project.open(path, write=True)
-        doc = project.document("r1")
+        doc = project.documents.named("r1")
         live = []
         for _ in range(steps):
             roll = rng.random()
             if roll < 0.1 and live:
                 coding = live.pop(rng.randrange(len(live)))
                 say("uncoding", coding)
-                project.uncode(project.coding(coding))
+                project.codings.remove(project.codings.find(coding))
                 project.save()
                 say("uncoded", coding)
                 continue
             start = rng.randrange(len(doc.text) - 1)
             end = rng.randint(start + 1, min(len(doc.text), start + 40))
             code = rng.choice(["Anger", "Motivation/Calling", "Networks", "Networks/Friends"])
-            coding = project.code_text(doc, start, end, code, "ann")
+            coding = project.codings.add(doc, start, end, code, "ann")
             if roll > 0.85:
-                project.add_memo("coding", coding.id, "why this matters", "ann")
+                project.memos.add("coding", coding.id, "why this matters", "ann")
             project.save()
             if coding.id not in live:
                 live.append(coding.id)
@@ -204,7 +204,7 @@ def run_trial(zygote: Zygote, template: bytes, folder: Path, seed: int, sound) -
     project = Project.open(path)
     assert check_project(project) == []
     sound(project)
-    codings = project.state.tables["codings"]
+    codings = project.codings
     assert must_have <= set(codings), "an acknowledged coding is missing"
     assert not must_not_have & set(codings), "an acknowledged uncode came back"
     for name in sorted(names & BACKUPS):  # each backup is a whole, sound project too
@@ -239,7 +239,7 @@ def trial(*args) -> dict:
 def test_sigkill_at_random_moments_never_loses_acknowledged_work(tmp_path, sound):
     template_path = tmp_path / "template.json"
     template = Project.create(template_path)
-    template.add_document("r1", TEXT)
+    template.documents.add("r1", TEXT)
     template.close()
     template_bytes = template_path.read_bytes()
 

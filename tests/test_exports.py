@@ -41,29 +41,29 @@ SECRET_AUTHOR = "os-login-aigerim"
 
 def build(path: Path) -> Project:
     project = Project.create(path, name="Activism study")
-    d5 = project.add_document(
+    d5 = project.documents.add(
         "Interview 5", INT5, source=f"{SECRET_SOURCE}.docx", case="Respondent 5",
         attributes={"pronouns": "she/her", "city": "Almaty", "age": "31"},
     )
-    d7 = project.add_document(
+    d7 = project.documents.add(
         "Interview 7", INT7, source=f"{SECRET_SOURCE}7.txt", case="Respondent 7",
         attributes={"pronouns": "he/him", "city": "Astana"},
     )
-    notes = project.add_document("Notes", NOTES, source=f"{SECRET_SOURCE}-notes.txt")
-    motivations = project.add_code("Motivations", is_theme=True, description="Why people act.")
-    anger = project.ensure_code("Motivations/Anger")
-    project.describe_code(
+    notes = project.documents.add("Notes", NOTES, source=f"{SECRET_SOURCE}-notes.txt")
+    motivations = project.codebook.add("Motivations", is_theme=True, description="Why people act.")
+    anger = project.codebook.ensure("Motivations/Anger")
+    project.codebook.describe(
         anger, description="Anger at injustice as a reason to act.",
         inclusion="explicit anger or rage", exclusion="mild irritation",
         example="“I was furious”",
     )
-    networks = project.add_code("Networks", is_theme=True, description="How people join.")
-    friends = project.ensure_code("Networks/Friends")
-    project.ensure_code("Loose code")
+    networks = project.codebook.add("Networks", is_theme=True, description="How people join.")
+    friends = project.codebook.ensure("Networks/Friends")
+    project.codebook.ensure("Loose code")
 
     def code(doc, quote, code_ref, coder="ann"):
         start = doc.text.index(quote)
-        return project.code_text(doc, start, start + len(quote), code_ref, coder)
+        return project.codings.add(doc, start, start + len(quote), code_ref, coder)
 
     code(d5, QUOTE_RU, anger)
     code(d5, QUOTE_RU, anger, coder="ben")  # a second coder: still one quote
@@ -71,10 +71,10 @@ def build(path: Path) -> Project:
     code(d5, QUOTE_NET, friends)
     code(d5, QUOTE_ODD, "Loose code")
     code(notes, "the meeting was tense 🙂", motivations)
-    project.add_memo("code", motivations.id, "Anger drives most respondents.\n\nSee R5.",
+    project.memos.add("code", motivations.id, "Anger drives most respondents.\n\nSee R5.",
                      SECRET_AUTHOR)
-    project.add_memo("code", networks.id, "Networks memo: chats matter.", SECRET_AUTHOR)
-    project.add_memo("code", anger.id, "Anger code memo.", SECRET_AUTHOR)
+    project.memos.add("code", networks.id, "Networks memo: chats matter.", SECRET_AUTHOR)
+    project.memos.add("code", anger.id, "Anger code memo.", SECRET_AUTHOR)
     return project
 
 
@@ -198,10 +198,10 @@ def test_html_svg_is_well_formed_and_capped(tmp_path: Path) -> None:
     from workbench.io.writeup.content import MAX_BARS
 
     with Project.create(tmp_path / "many.json", name="Many <codes> & more") as project:
-        doc = project.add_document("D", "x" * 200, case="R1")
+        doc = project.documents.add("D", "x" * 200, case="R1")
         for i in range(MAX_BARS + 10):
             for j in range(1 if i < 10 else 2):  # codes 00-09 are the least used
-                project.code_text(doc, j, j + 1 + i, f"Code {i:02d} <&>", "ann")
+                project.codings.add(doc, j, j + 1 + i, f"Code {i:02d} <&>", "ann")
         text = render(project, "html").decode("utf-8")
     svg = re.search(r"<svg.*?</svg>", text, re.S).group(0)
     root = ET.fromstring(svg)
@@ -212,7 +212,7 @@ def test_html_svg_is_well_formed_and_capped(tmp_path: Path) -> None:
 
 
 def test_html_colours_cannot_inject_css(study: Project, tmp_path: Path) -> None:
-    code = study.find_code("Loose code")
+    code = study.codebook.find("Loose code")
     with study.change("odd colour"):
         import dataclasses
 
@@ -228,11 +228,11 @@ def test_csv_one_row_per_coding(study: Project, tmp_path: Path) -> None:
     assert raw.startswith(b"id,document,case,code,coder,start,end,text,")  # no BOM
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == len(study.state.tables["codings"]) == 6
+    assert len(rows) == len(study.codings) == 6
     for row in rows:
-        doc = study.document(row["document"])
+        doc = study.documents.named(row["document"])
         assert row["text"] == doc.text[int(row["start"]):int(row["end"])]
-        assert row["id"] in study.state.tables["codings"]
+        assert row["id"] in study.codings
     by_text = {r["text"]: r for r in rows}
     angry = by_text[QUOTE_ANGRY]
     assert angry["case"] == "Respondent 7" and angry["code"] == "Motivations/Anger"

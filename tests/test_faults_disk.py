@@ -91,10 +91,10 @@ def study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     interval = storage.BACKUP_INTERVAL
     monkeypatch.setattr(storage, "BACKUP_INTERVAL", 0.0)
     project = Project.create(tmp_path / "study")
-    doc = project.add_document("r1", TEXT, case="Respondent 1")
-    project.code_text(doc, 0, 12, "Speakers", "ann")
+    doc = project.documents.add("r1", TEXT, case="Respondent 1")
+    project.codings.add(doc, 0, 12, "Speakers", "ann")
     project.save()
-    project.add_memo("project", None, "first reading", "ann")
+    project.memos.add("project", None, "first reading", "ann")
     project.close()  # the second save keeps the first whole file as project.json.bak-1
     monkeypatch.setattr(storage, "BACKUP_INTERVAL", interval)
     return tmp_path / "study"
@@ -191,9 +191,9 @@ def test_restore_on_a_full_disk_changes_nothing(study: Path, cli, damage: str) -
 def test_a_failed_save_keeps_the_work_in_memory_and_savable(study: Path, tmp_path: Path, snap):
     file = study / "project.json"
     project = Project.open(study, write=True)
-    doc = project.document("r1")
-    coding = project.code_text(doc, 100, 140, "Motivation/Anger", "ann")
-    memo = project.add_memo("coding", coding.id, "written while the disk was full", "ann")
+    doc = project.documents.named("r1")
+    coding = project.codings.add(doc, 100, 140, "Motivation/Anger", "ann")
+    memo = project.memos.add("coding", coding.id, "written while the disk was full", "ann")
     expected = snap(project)
     before = files(study)
 
@@ -214,7 +214,7 @@ def test_a_failed_save_keeps_the_work_in_memory_and_savable(study: Path, tmp_pat
     write_private(elsewhere / "copy.json", project.render())
     copy = loads_soundly(elsewhere / "copy.json")
     assert snap(copy) == expected
-    assert copy.state.tables["memos"][memo.id].text == memo.text
+    assert copy.memos[memo.id].text == memo.text
 
     project.save()  # room again: saved in place
     assert not project.dirty
@@ -284,7 +284,7 @@ def test_backup_copy_cut_short_leaves_no_partial_backup(study: Path, monkeypatch
     file = study / "project.json"
     monkeypatch.setattr(storage, "BACKUP_INTERVAL", 0.0)
     project = Project.open(study, write=True)
-    project.add_memo("project", None, "while the stick filled up", "ann")
+    project.memos.add("project", None, "while the stick filled up", "ann")
     expected = snap(project)
     before = file.read_bytes()
     monkeypatch.setattr(storage, "os", FaultyOS(
@@ -313,7 +313,7 @@ def test_temp_file_refused_keeps_everything(study, cli, monkeypatch, snap, code)
     assert cli("docs", study, "--json")[0] == 0  # reading works
 
     project = Project.open(study, write=True)
-    project.add_memo("project", None, "kept in memory", "ann")
+    project.memos.add("project", None, "kept in memory", "ann")
     expected = snap(project)
     with pytest.raises(WorkbenchError, match=os.strerror(code)):
         project.save()
@@ -327,7 +327,7 @@ def test_temp_file_refused_keeps_everything(study, cli, monkeypatch, snap, code)
 def test_folder_turning_read_only_while_open(study, monkeypatch, snap) -> None:
     """Like a file system remounted read-only after a disk error, with the project open."""
     project = Project.open(study, write=True)
-    project.add_memo("project", None, "after the remount", "ann")
+    project.memos.add("project", None, "after the remount", "ann")
     expected = snap(project)
     before = files(study)
     monkeypatch.setattr(atomic, "os", FaultyOS(open=refuse_temp_files(errno.EROFS)))
@@ -384,7 +384,7 @@ def test_read_only_folder_for_real(study: Path, cli, snap) -> None:
         stale = study / ".project.json.999999.tmp"
         stale.write_text("left by a killed writer", encoding="utf-8")
         study.chmod(0o555)
-        project.add_memo("project", None, "while read-only", "ann")
+        project.memos.add("project", None, "while read-only", "ann")
         expected = snap(project)
         with pytest.raises(WorkbenchError, match="could not save .*Permission denied"):
             project.save()

@@ -49,10 +49,10 @@ def study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project with three backups: bak-1 has two codings, bak-2 one, bak-3 none."""
     monkeypatch.setattr(storage, "BACKUP_INTERVAL", 0.0)
     project = Project.create(tmp_path / "study")
-    doc = project.add_document("r3", TEXT, case="Respondent 3")
+    doc = project.documents.add("r3", TEXT, case="Respondent 3")
     project.save()
     for start in (35, 23, 0):
-        project.code_text(doc, start, start + 5, "Motivation/Anger", "ann")
+        project.codings.add(doc, start, start + 5, "Motivation/Anger", "ann")
         project.save()
     project.close()
     return tmp_path / "study" / "project.json"
@@ -61,7 +61,7 @@ def study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def codings(path: Path) -> int:
     project = Project.open(path)
     assert check_project(project) == []
-    return len(project.state.tables["codings"])
+    return len(project.codings)
 
 
 DAMAGE = {
@@ -145,7 +145,7 @@ WRITER = textwrap.dedent(
     except ProjectLocked as exc:
         print("locked", exc, flush=True)
         sys.exit(0)
-    memo = project.add_memo("project", None, name, "ann")
+    memo = project.memos.add("project", None, name, "ann")
     time.sleep(1.0)  # hold the lock while the others try
     project.close()
     print("wrote", memo.id, flush=True)
@@ -187,7 +187,7 @@ def test_writers_starting_at_once(study: Path) -> None:
     assert wrote and refused  # one holds the lock for a second: the others come meanwhile
     project = Project.open(study)
     assert check_project(project) == []
-    assert {m.id for m in project.memos()} == set(wrote)  # every acknowledged memo, no other
+    assert {m.id for m in project.memos.all()} == set(wrote)  # every acknowledged memo, no other
 
 
 def test_a_lock_naming_a_live_process_that_does_not_hold_it(study: Path, cli) -> None:
@@ -200,4 +200,4 @@ def test_a_lock_naming_a_live_process_that_does_not_hold_it(study: Path, cli) ->
     assert not lock_path(study).exists()
     lock_path(study).write_bytes(b"\x00garbage")  # unreadable: taken over all the same
     assert cli("memo", study.parent, "--on", "project", "--text", "again")[0] == 0
-    assert len(Project.open(study).memos()) == 2
+    assert len(Project.open(study).memos.all()) == 2

@@ -178,7 +178,7 @@ def _pristine() -> bytes:
     """An empty project's file, made once (each example starts from a copy of it)."""
     with tempfile.TemporaryDirectory() as folder:
         project = Project.create(Path(folder) / "p.json", name="fuzz")
-        project.add_document("already here", "Interviewer: hello\nRespondent: hi\n")
+        project.documents.add("already here", "Interviewer: hello\nRespondent: hi\n")
         project.close()
         return (Path(folder) / "p.json").read_bytes()
 
@@ -239,9 +239,9 @@ def _exchange_files() -> dict[str, bytes]:
 
     with tempfile.TemporaryDirectory() as folder:
         project = Project.create(Path(folder) / "p.json", name="exchange")
-        doc = project.add_document("r1", "Interviewer: why?\nRespondent 1: Anger 😀 at it.\n")
-        coding = project.code_text(doc, 31, 36, "Motivation/Anger", "ann")
-        project.add_memo("coding", coding.id, "a memo", "ann")
+        doc = project.documents.add("r1", "Interviewer: why?\nRespondent 1: Anger 😀 at it.\n")
+        coding = project.codings.add(doc, 31, 36, "Motivation/Anger", "ann")
+        project.memos.add("coding", coding.id, "a memo", "ann")
         project.save()
         export_qdpx(project, Path(folder) / "x.qdpx")
         export_qdc(project, Path(folder) / "x.qdc")

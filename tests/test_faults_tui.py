@@ -63,7 +63,7 @@ def test_full_disk_keeps_the_work_and_offers_a_way_out(drive, study, tmp_path, m
         assert "No space left on device" in message and "still in memory" in message
         assert "Save a copy of the project" in message  # and what to do meanwhile
         assert app.main_screen.query_one(StatusLine).saved_state in ("not saved", "saving…")
-        assert app.project.dirty and len(app.project.state.tables["codings"]) == 4
+        assert app.project.dirty and len(app.project.codings) == 4
         assert study.read_bytes() == before
 
         await pilot.press("q")  # not lost by one key: the app stays and says so

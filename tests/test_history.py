@@ -144,13 +144,13 @@ def test_undo_survives_save_and_reopen(tmp_path, apply_random_op, snap, sound):
 
 
 def test_a_new_change_after_undo_discards_the_redo_stack(project, snap):
-    doc = project.add_document("r1", "Respondent 1: anger and a calling\n")
-    project.code_text(doc, 14, 19, "Anger", "ann")
-    project.code_text(doc, 26, 33, "Calling", "ann")
+    doc = project.documents.add("r1", "Respondent 1: anger and a calling\n")
+    project.codings.add(doc, 14, 19, "Anger", "ann")
+    project.codings.add(doc, 26, 33, "Calling", "ann")
     project.undo()
     project.undo()
     assert len(project.history.undone) == 2
-    project.add_memo("project", None, "new thought", "ann")
+    project.memos.add("project", None, "new thought", "ann")
     assert project.history.undone == []
     assert project.redo() is None
     assert [e.label for e in project.history.done] == ["import r1", "memo on project"]
@@ -162,13 +162,13 @@ def test_a_new_change_after_undo_discards_the_redo_stack(project, snap):
 
 def test_labels_and_dirty_flag(project):
     assert not project.dirty
-    doc = project.add_document("r1", "Interviewer: a b c\n")
+    doc = project.documents.add("r1", "Interviewer: a b c\n")
     assert project.dirty
     project.save()
     assert not project.dirty
-    coding = project.code_text(doc, 13, 14, "Motivation/Anger", "ann")
+    coding = project.codings.add(doc, 13, 14, "Motivation/Anger", "ann")
     assert project.history.next_undo().label == "code Motivation/Anger"
-    project.uncode(coding)
+    project.codings.remove(coding)
     assert project.undo().label == "uncode Motivation/Anger"
     assert project.undo().label == "code Motivation/Anger"
     assert project.dirty
@@ -176,18 +176,18 @@ def test_labels_and_dirty_flag(project):
 
 
 def test_a_failed_change_leaves_everything_as_it_was(project, snap, sound):
-    doc = project.add_document("r1", "Respondent 1: anger and a calling\n")
-    anger = project.code_text(doc, 14, 19, "Feelings/Anger", "ann")
-    project.ensure_code("Feelings/Rage")
+    doc = project.documents.add("r1", "Respondent 1: anger and a calling\n")
+    anger = project.codings.add(doc, 14, 19, "Feelings/Anger", "ann")
+    project.codebook.ensure("Feelings/Rage")
     project.save()
     before, entries, revision = snap(project), len(project.history.entries), project.revision
 
     with pytest.raises(RuntimeError):
         with project.change("batch"):
-            project.code_text(doc, 26, 33, "Calling/Work", "ann")
-            project.add_memo("coding", anger.id, "x", "ann")
-            project.rename_code(project.find_code("Feelings/Anger"), "Fury")
-            project.edit_document_text(project.document("r1"), "Respondent 1: calling\n")
+            project.codings.add(doc, 26, 33, "Calling/Work", "ann")
+            project.memos.add("coding", anger.id, "x", "ann")
+            project.codebook.rename(project.codebook.find("Feelings/Anger"), "Fury")
+            project.documents.edit_text(project.documents.named("r1"), "Respondent 1: calling\n")
             raise RuntimeError("boom")
     assert snap(project) == before
     assert (len(project.history.entries), project.revision) == (entries, revision)
@@ -197,15 +197,15 @@ def test_a_failed_change_leaves_everything_as_it_was(project, snap, sound):
     # a refusal deep inside a step undoes the step's earlier changes too
     with pytest.raises(WorkbenchError, match="already exists"):
         with project.change("batch"):
-            project.code_text(doc, 26, 33, "Calling", "ann")
-            project.rename_code(project.find_code("Feelings/Anger"), "Rage")
+            project.codings.add(doc, 26, 33, "Calling", "ann")
+            project.codebook.rename(project.codebook.find("Feelings/Anger"), "Rage")
     assert snap(project) == before
     assert len(project.history.entries) == entries
     sound(project)
 
 
 def test_changes_outside_change_are_refused(project):
-    project.add_document("r1", "text\n")
+    project.documents.add("r1", "text\n")
     from workbench.core.model import Case
 
     with pytest.raises(RuntimeError, match="only inside"):
@@ -213,15 +213,15 @@ def test_changes_outside_change_are_refused(project):
 
 
 def test_read_only_project_refuses_undo(project):
-    project.add_document("r1", "text\n")
+    project.documents.add("r1", "text\n")
     project.save()
     reader = Project.open(project.path)
     assert reader.read_only
     with pytest.raises(WorkbenchError, match="read-only"):
         reader.undo()
     with pytest.raises(WorkbenchError, match="read-only"):
-        reader.add_memo("project", None, "x", "ann")
-    assert reader.state.tables["memos"] == {}
+        reader.memos.add("project", None, "x", "ann")
+    assert reader.memos == {}
 
 
 def test_history_limit_trims_the_oldest(tmp_path, monkeypatch, snap):
@@ -229,7 +229,7 @@ def test_history_limit_trims_the_oldest(tmp_path, monkeypatch, snap):
     project = Project.create(tmp_path / "p.json")
     states = [snap(project)]
     for i in range(8):
-        project.add_memo("project", None, f"memo {i}", "ann")
+        project.memos.add("project", None, f"memo {i}", "ann")
         states.append(snap(project))
     assert len(project.history.entries) == 5
     assert [e.label for e in project.history.entries] == ["memo on project"] * 5
@@ -241,7 +241,7 @@ def test_history_limit_trims_the_oldest(tmp_path, monkeypatch, snap):
     assert undo_all(project) == 5
     assert snap(project) == states[3]  # the three oldest steps cannot be undone any more
     project.redo()
-    project.add_memo("project", None, "branch", "ann")  # drops four undone entries
+    project.memos.add("project", None, "branch", "ann")  # drops four undone entries
     assert len(project.history.entries) == 2
     project.close()
     text = (tmp_path / "p.json").read_text()

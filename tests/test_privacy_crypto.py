@@ -60,10 +60,10 @@ def _setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 def make_study(folder: Path) -> Path:
     with Project.create(folder, name="study") as project:
-        doc = project.add_document("kitchen", TEXT, case="Respondent 2")
-        project.set_case("Respondent 2", {"city": "Astana"})
-        coding = project.code_text(doc, 45, 67, "Kitchen meetings", "ann")
-        project.add_memo("coding", coding.id, "the kitchen was the safe place", "ann")
+        doc = project.documents.add("kitchen", TEXT, case="Respondent 2")
+        project.cases.set("Respondent 2", {"city": "Astana"})
+        coding = project.codings.add(doc, 45, 67, "Kitchen meetings", "ann")
+        project.memos.add("coding", coding.id, "the kitchen was the safe place", "ann")
     return folder / "project.json"
 
 
@@ -327,7 +327,7 @@ def test_a_provider_set_by_a_front_end_is_used_by_project_open(sealed: Path) -> 
     crypto.forget_keys()
     crypto.set_passphrase_provider(provider)
     with Project.open(sealed) as project:
-        assert project.document("kitchen").text == TEXT
+        assert project.documents.named("kitchen").text == TEXT
     assert asked == [sealed]
     crypto.set_passphrase_provider(lambda path, **_: "")
     with pytest.raises(WorkbenchError, match="no passphrase"):

@@ -41,8 +41,8 @@ def _privacy_cli(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def study(tmp_path: Path) -> Path:
     with Project.create(tmp_path / "study") as project:
-        project.add_document("one", TEXT)
-        project.add_document("two", "Respondent 4: Dana and Сергей came.\nDana left.")
+        project.documents.add("one", TEXT)
+        project.documents.add("two", "Respondent 4: Dana and Сергей came.\nDana left.")
     return tmp_path / "study" / "project.json"
 
 

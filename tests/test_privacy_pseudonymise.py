@@ -68,20 +68,20 @@ def sample(path: Path) -> Path:
     """A project holding the names in every place they can be."""
     project = Project.create(path, name="study")
     with project:
-        doc = project.add_document("Aigerim interview", TEXT, source="aigerim_interview.txt",
+        doc = project.documents.add("Aigerim interview", TEXT, source="aigerim_interview.txt",
                                    case="Aigerim")
-        project.set_case("Aigerim", {"city": "Almaty", "pronouns": "she/her"})
+        project.cases.set("Aigerim", {"city": "Almaty", "pronouns": "she/her"})
         start = TEXT.index("AIGERIM Sadykova met")
-        project.code_text(doc, start, start + len("AIGERIM Sadykova met me"), "Networks", "ann")
+        project.codings.add(doc, start, start + len("AIGERIM Sadykova met me"), "Networks", "ann")
         start = TEXT.index("Qarlygash helped")
-        project.code_text(doc, start, start + len("Qarlygash helped"), "Orgs/Qarlygash", "ann")
+        project.codings.add(doc, start, start + len("Qarlygash helped"), "Orgs/Qarlygash", "ann")
         start = TEXT.index("Я написала")
-        project.code_text(doc, start, start + len("Я написала"), "Writing", "ann")
-        project.code_text(doc, 0, 11, "Intro", "bob")
-        code = project.find_code("Networks")
-        project.describe_code(code, description="Friends like Aigerim bring people in")
-        project.add_memo("document", doc.id, "Aigerim seemed nervous; Айгерим", "ann")
-        project.add_memo("project", None, "Almaty is dangerous now", "ann")
+        project.codings.add(doc, start, start + len("Я написала"), "Writing", "ann")
+        project.codings.add(doc, 0, 11, "Intro", "bob")
+        code = project.codebook.find("Networks")
+        project.codebook.describe(code, description="Friends like Aigerim bring people in")
+        project.memos.add("document", doc.id, "Aigerim seemed nervous; Айгерим", "ann")
+        project.memos.add("project", None, "Almaty is dangerous now", "ann")
     return path / "project.json"
 
 
@@ -142,36 +142,37 @@ def test_bad_maps_are_refused(data: bytes, words: str) -> None:
 def test_pseudonymise_everywhere_as_one_step(tmp_path: Path, sound) -> None:
     path = sample(tmp_path / "study")
     with Project.open(path, write=True) as project:
-        before = {c.id: (c.start, c.end, c.text) for c in project.state.tables["codings"].values()}
+        before = {c.id: (c.start, c.end, c.text) for c in project.codings.values()}
         steps = len(project.history.done)
         report = pseudonymise(project, names_map())
         sound(project)
-        doc = project.document("Person A interview")
+        doc = project.documents.named("Person A interview")
         assert originals_in(doc.text) == []
         assert doc.source == "Person A_interview.txt"
-        assert project.case("Person A").attributes == {"city": "City X", "pronouns": "she/her"}
-        assert project.find_code("Orgs/Org Q")
-        assert "Person A" in project.find_code("Networks").description
-        assert {m.text for m in project.memos()} == {
+        attributes = project.cases.named("Person A").attributes
+        assert attributes == {"city": "City X", "pronouns": "she/her"}
+        assert project.codebook.find("Orgs/Org Q")
+        assert "Person A" in project.codebook.find("Networks").description
+        assert {m.text for m in project.memos.all()} == {
             "Person A seemed nervous; Персона А", "City X is dangerous now"
         }
         assert report.documents == {"Person A interview": 7}
         assert (report.memos, report.cases, report.codes) == (3, 2, 2)
         assert not report.lost()
         # every coding covers the same words: the ones without a name are untouched
-        for coding in project.state.tables["codings"].values():
+        for coding in project.codings.values():
             assert doc.text[coding.start : coding.end] == coding.text
-        texts = {c.text for c in project.state.tables["codings"].values()}
+        texts = {c.text for c in project.codings.values()}
         assert texts == {"Person A met me", "Org Q helped", "Я написала", "Interviewer"}
         assert len(project.history.done) == steps + 1
         project.undo()
         sound(project)
-        assert project.document("Aigerim interview").text == TEXT
+        assert project.documents.named("Aigerim interview").text == TEXT
         assert {c.id: (c.start, c.end, c.text) for c in
-                project.state.tables["codings"].values()} == before
-        assert project.case("Aigerim").attributes["city"] == "Almaty"
+                project.codings.values()} == before
+        assert project.cases.named("Aigerim").attributes["city"] == "Almaty"
         project.redo()
-        assert originals_in(project.document("Person A interview").text) == []
+        assert originals_in(project.documents.named("Person A interview").text) == []
 
 
 def test_dry_run_counts_and_changes_nothing(tmp_path: Path, cli) -> None:
@@ -192,24 +193,24 @@ def test_dry_run_counts_and_changes_nothing(tmp_path: Path, cli) -> None:
 def test_a_clash_is_refused_and_nothing_changes(tmp_path: Path) -> None:
     path = sample(tmp_path / "study")
     with Project.open(path, write=True) as project:
-        project.set_case("Person A", {})
+        project.cases.set("Person A", {})
         with pytest.raises(WorkbenchError, match="would both be named"):
             pseudonymise(project, names_map())
-        assert project.document("Aigerim interview").text == TEXT
+        assert project.documents.named("Aigerim interview").text == TEXT
         assert not project.dirty or project.history.done[-1].label != "pseudonymise"
 
 
 def test_a_coding_inside_a_name_grows_to_the_pseudonym(tmp_path: Path, sound) -> None:
     with Project.create(tmp_path / "p") as project:
-        doc = project.add_document("d", "we met Aigerim today")
-        inner = project.code_text(doc, 9, 12, "Part", "ann")  # "ger"
-        tail = project.code_text(doc, 10, 20, "Tail", "ann")  # "erim today"
+        doc = project.documents.add("d", "we met Aigerim today")
+        inner = project.codings.add(doc, 9, 12, "Part", "ann")  # "ger"
+        tail = project.codings.add(doc, 10, 20, "Tail", "ann")  # "erim today"
         pseudonymise(project, names_map())
         sound(project)
-        text = project.document("d").text
+        text = project.documents.named("d").text
         assert text == "we met Person A today"
-        assert project.coding(inner.id).text == "Person A"
-        assert project.coding(tail.id).text == "Person A today"
+        assert project.codings.find(inner.id).text == "Person A"
+        assert project.codings.find(tail.id).text == "Person A today"
 
 
 # --------------------------------------------------------------------------- property
@@ -251,20 +252,20 @@ def test_property_no_original_survives_and_codings_keep_their_words(tmp_path: Pa
     with Project.create(tmp_path / uuid.uuid4().hex) as project:
         if not text.strip():
             return
-        doc = project.add_document("d", text)
+        doc = project.documents.add("d", text)
         codings = []
         for n, (a, b) in enumerate(spans):
-            codings.append(project.code_text(doc, a, b, f"C{n % 3}", "ann"))
+            codings.append(project.codings.add(doc, a, b, f"C{n % 3}", "ann"))
         matches = [(m.start(), m.end()) for m in names.pattern.finditer(text)]
-        before = {c.id: c for c in project.state.tables["codings"].values()}
+        before = {c.id: c for c in project.codings.values()}
         steps = len(project.history.done)
         report = pseudonymise(project, names)
         assert len(project.history.done) == steps + (1 if matches else 0)
-        doc = project.document("d")
+        doc = project.documents.named("d")
         assert names.pattern.search(doc.text) is None
         rep = report.codings.get("d")
         gone = {c.id for c in (rep.lost + rep.merged)} if rep else set()
-        after = project.state.tables["codings"]
+        after = project.codings
         assert set(after) | gone == set(before)
         for cid, coding in after.items():
             assert doc.text[coding.start : coding.end] == coding.text
@@ -274,8 +275,8 @@ def test_property_no_original_survives_and_codings_keep_their_words(tmp_path: Pa
                 assert coding.text == old.text
         if matches:
             project.undo()
-        assert project.document("d").text == text
-        assert {c.id: c for c in project.state.tables["codings"].values()} == before
+        assert project.documents.named("d").text == text
+        assert {c.id: c for c in project.codings.values()} == before
         if matches:
             project.redo()
         # the file, once the history is purged, holds no original in any of its strings (a
@@ -368,31 +369,31 @@ def test_cli_bad_map_is_one_error_line(tmp_path: Path, cli) -> None:
 def test_redact_moves_and_shrinks_codings_in_one_step(tmp_path: Path, sound) -> None:
     text = "She said Aigerim Sadykova was arrested in May."
     with Project.create(tmp_path / "p") as project:
-        doc = project.add_document("d", text)
+        doc = project.documents.add("d", text)
         a = text.index("Aigerim")
         b = a + len("Aigerim Sadykova")
-        around = project.code_text(doc, 0, len(text), "All", "ann")
-        inside = project.code_text(doc, a, a + 7, "Name", "ann")
-        over = project.code_text(doc, a + 8, b + 4, "Over", "ann")
-        after = project.code_text(doc, b + 5, len(text), "Arrest", "ann")
-        project.add_memo("coding", inside.id, "the name", "ann")
-        report = project.redact(doc, a, b)
+        around = project.codings.add(doc, 0, len(text), "All", "ann")
+        inside = project.codings.add(doc, a, a + 7, "Name", "ann")
+        over = project.codings.add(doc, a + 8, b + 4, "Over", "ann")
+        after = project.codings.add(doc, b + 5, len(text), "Arrest", "ann")
+        project.memos.add("coding", inside.id, "the name", "ann")
+        report = project.documents.redact(doc, a, b)
         sound(project)
-        new = project.document("d").text
+        new = project.documents.named("d").text
         assert new == "She said [redacted] was arrested in May."
-        assert project.coding(around.id).text == new
-        assert project.coding(inside.id).text == "[redacted]"
-        assert project.coding(over.id).text == "[redacted] was"
-        assert project.coding(after.id).text == "arrested in May."
+        assert project.codings.find(around.id).text == new
+        assert project.codings.find(inside.id).text == "[redacted]"
+        assert project.codings.find(over.id).text == "[redacted] was"
+        assert project.codings.find(after.id).text == "arrested in May."
         assert not report.lost
         project.undo()
-        assert project.document("d").text == text
+        assert project.documents.named("d").text == text
         # an empty replacement loses what was only the name; the loss is reported
-        report = project.redact(project.document("d"), a, b, "")
+        report = project.documents.redact(project.documents.named("d"), a, b, "")
         assert [c.id for c in report.lost] == [inside.id]
-        assert project.memos_of("document", doc.id)[0].text == "the name"
+        assert project.memos.about("document", doc.id)[0].text == "the name"
         with pytest.raises(WorkbenchError, match="not inside"):
-            project.redact(project.document("d"), 5, 500)
+            project.documents.redact(project.documents.named("d"), 5, 500)
 
 
 def test_cli_redact(tmp_path: Path, cli) -> None:

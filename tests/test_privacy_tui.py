@@ -29,7 +29,7 @@ def test_ctrl_x_redacts_the_selection_after_asking(drive, study):
         assert isinstance(app.screen, PromptScreen)
         await pilot.press("escape")  # cancelled: nothing changes
         await pilot.pause()
-        assert "Almaty" in app.project.document("Interview 1").text
+        assert "Almaty" in app.project.documents.named("Interview 1").text
         await pilot.press("ctrl+x")
         assert isinstance(app.screen, PromptScreen)
         await pilot.press("enter")  # the default: [redacted]
@@ -41,12 +41,12 @@ def test_ctrl_x_redacts_the_selection_after_asking(drive, study):
 
     drive(scenario)
     project = reopen(study)
-    text = project.document("Interview 1").text
+    text = project.documents.named("Interview 1").text
     assert text == INTERVIEW_1.replace("in Almaty", "in [redacted]")
     # the coding before it kept its words; every coding covers its text
     assert ("Interview 1", "Networks", "Through friends") in paths_of(project)
-    for coding in project.state.tables["codings"].values():
-        doc = project.state.tables["documents"][coding.document]
+    for coding in project.codings.values():
+        doc = project.documents[coding.document]
         assert doc.text[coding.start : coding.end] == coding.text
 
 
@@ -58,7 +58,7 @@ def test_redact_without_a_selection_says_so(drive, study):
         await quit_app(pilot, app)
 
     drive(scenario)
-    assert reopen(study).document("Interview 1").text == INTERVIEW_1
+    assert reopen(study).documents.named("Interview 1").text == INTERVIEW_1
 
 
 def test_the_tui_opens_and_saves_an_encrypted_project(drive, study, monkeypatch):
@@ -88,5 +88,5 @@ def test_the_tui_opens_and_saves_an_encrypted_project(drive, study, monkeypatch)
             raw = path.read_bytes()
             assert raw.startswith(crypto.MAGIC), path.name
             assert b"Almaty" not in raw and b"calling" not in raw
-    assert "R-calling, not a job" in reopen(study).document("Interview 1").text
+    assert "R-calling, not a job" in reopen(study).documents.named("Interview 1").text
     crypto.forget_keys()

@@ -44,13 +44,13 @@ def test_qdpx_validates_and_has_the_parts(rich: Project, tmp_path: Path) -> None
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()
         assert names[0] == "project.qde"
-        for doc in rich.documents():
+        for doc in rich.documents.all():
             data = archive.read(f"sources/{doc.id}.txt")
             assert data.decode("utf-8") == doc.text
             assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
     sources = root.findall(f"{NS}Sources/{NS}TextSource")
     assert {s.get("plainTextPath") for s in sources} == {
-        f"internal://{d.id}.txt" for d in rich.documents()
+        f"internal://{d.id}.txt" for d in rich.documents.all()
     }
     users = {u.get("name"): u.get("guid") for u in root.iter(f"{NS}User")}
     assert set(users) == {"ann", "bob"}
@@ -62,7 +62,7 @@ def test_positions_are_code_points_and_names_show_the_text(rich: Project, tmp_pa
     out = tmp_path / "study.qdpx"
     export_qdpx(rich, out)
     root = validate_qdpx(out)
-    doc = rich.document("Chat 😀")
+    doc = rich.documents.named("Chat 😀")
     source = next(s for s in root.iter(f"{NS}TextSource") if s.get("guid") == doc.id)
     seen = []
     for sel in source.iter(f"{NS}PlainTextSelection"):
@@ -71,7 +71,7 @@ def test_positions_are_code_points_and_names_show_the_text(rich: Project, tmp_pa
         assert sel.get("name") == doc.text[start:end][:60]
     assert "🙏" in seen and "a real question" in seen
     # two coders on one span share one selection
-    en = rich.document("Interview 1 (en)")
+    en = rich.documents.named("Interview 1 (en)")
     source = next(s for s in root.iter(f"{NS}TextSource") if s.get("guid") == en.id)
     selections = source.iter(f"{NS}PlainTextSelection")
     sizes = sorted(len(sel.findall(f"{NS}Coding")) for sel in selections)
@@ -91,7 +91,7 @@ def test_codes_themes_descriptions_and_memos(rich: Project, tmp_path: Path) -> N
     theme_set = root.find(f"{NS}Sets/{NS}Set")
     assert theme_set.get("name") == "Themes"
     members = {m.get("targetGUID") for m in theme_set.iter(f"{NS}MemberCode")}
-    assert members == {c.id for c in rich.codes() if c.is_theme}
+    assert members == {c.id for c in rich.codebook.all() if c.is_theme}
     notes = {n.get("guid"): n for n in root.iter(f"{NS}Note")}
     assert len(notes) == 11
     for note in notes.values():
@@ -149,10 +149,10 @@ def test_qdc_validates_with_themes_set_and_no_noterefs(rich: Project, tmp_path: 
     summary = export_qdc(rich, out)
     root = validate_qdc(out)
     assert root.tag == f"{CB}CodeBook" and root.get("origin").startswith("Workbench")
-    assert summary.codes == len(rich.codes())
+    assert summary.codes == len(rich.codebook.all())
     assert not list(root.iter(f"{CB}NoteRef"))
     members = {m.get("guid") for m in root.iter(f"{CB}MemberCode")}
-    assert members == {c.id for c in rich.codes() if c.is_theme}
+    assert members == {c.id for c in rich.codebook.all() if c.is_theme}
     assert out.read_bytes().startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
 
 
@@ -169,7 +169,7 @@ def test_empty_project_and_empty_codebook(project: Project, tmp_path: Path) -> N
 
 
 def test_only_documents_no_codes(project: Project, tmp_path: Path) -> None:
-    project.add_document("Alone", "Just text.\n")
+    project.documents.add("Alone", "Just text.\n")
     out = tmp_path / "alone.qdpx"
     export_qdpx(project, out)
     root = validate_qdpx(out)
@@ -177,9 +177,9 @@ def test_only_documents_no_codes(project: Project, tmp_path: Path) -> None:
 
 
 def test_control_characters_are_replaced(project: Project, tmp_path: Path) -> None:
-    doc = project.add_document("Odd", "bell \x07 here\n")
-    project.code_text(doc, 0, 9, "Odd\x0bcode", "ann")
-    project.add_memo("project", None, "a \x01 memo", "ann")
+    doc = project.documents.add("Odd", "bell \x07 here\n")
+    project.codings.add(doc, 0, 9, "Odd\x0bcode", "ann")
+    project.memos.add("project", None, "a \x01 memo", "ann")
     out = tmp_path / "odd.qdpx"
     summary = export_qdpx(project, out)
     validate_qdpx(out)
@@ -187,10 +187,10 @@ def test_control_characters_are_replaced(project: Project, tmp_path: Path) -> No
 
 
 def test_only_documents_with_astral_characters_warn(project: Project, tmp_path: Path) -> None:
-    emoji = project.add_document("Emoji", "Fine 😀 then 🏳️‍🌈 words here.\n")
-    project.add_document("Cyrillic", "Слово и ещё слова, café.\n")
+    emoji = project.documents.add("Emoji", "Fine 😀 then 🏳️‍🌈 words here.\n")
+    project.documents.add("Cyrillic", "Слово и ещё слова, café.\n")
     start = emoji.text.index("words")
-    project.code_text(emoji, start, start + 5, "Topic", "ann")
+    project.codings.add(emoji, start, start + 5, "Topic", "ann")
     out = tmp_path / "astral.qdpx"
     summary = export_qdpx(project, out)
     astral = [w for w in summary.warnings if "Basic Multilingual Plane" in w]
@@ -220,8 +220,8 @@ def test_sample_project_exports_valid_files(tmp_path: Path) -> None:
     validate_qdpx(tmp_path / "sample.qdpx")
     export_qdc(project, tmp_path / "sample.qdc")
     validate_qdc(tmp_path / "sample.qdc")
-    assert summary.codings == len(project.state.tables["codings"])
-    assert summary.memos == len(project.state.tables["memos"])
+    assert summary.codings == len(project.codings)
+    assert summary.memos == len(project.memos)
     assert any("cue times" in w for w in summary.warnings)
 
 

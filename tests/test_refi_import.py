@@ -74,13 +74,13 @@ def test_public_samples_import(project: Project, name: str, sound) -> None:
         assert (summary.codes, summary.documents, summary.skipped) == (0, 0, [])
     elif "codes" in name:
         assert summary.codes == 3 and summary.skipped == []
-        paths = [project.code_path(c) for c in project.codes()]
+        paths = [project.codebook.path(c) for c in project.codebook.all()]
         assert paths == ["Commits", "Commits/2022-05-10T02:05:59Z 19e4dce",
                          "Commits/2022-02-11T10:39:25Z cdbfd92"]
     else:
         assert summary.codes == 14 and summary.documents == 0
-        assert project.find_code("Coke::diet Coke").color == "#966450"
-        assert project.find_code("Coke::diet Coke").description == "non sucré"
+        assert project.codebook.find("Coke::diet Coke").color == "#966450"
+        assert project.codebook.find("Coke::diet Coke").description == "non sucré"
         skipped = "\n".join(summary.skipped)
         for text_source in ("Mabel.txt", "Simon.docx", "Mabêl 2ième.txt"):
             assert f"text source '{text_source}'" in skipped
@@ -89,11 +89,11 @@ def test_public_samples_import(project: Project, name: str, sound) -> None:
             assert kind in skipped
         assert "graph 'Netzwerk'" in skipped and "set 'Feelings'" in skipped
         assert "link 'Memo-Quotation Relation'" in skipped
-        memos = sorted(m.text for m in project.memos())
-        assert summary.memos == 2 and all(m.target_kind == "project" for m in project.memos())
+        memos = sorted(m.text for m in project.memos.all())
+        assert summary.memos == 2 and all(m.target_kind == "project" for m in project.memos.all())
         assert memos[0].startswith("My favorite Coke ad\n\nThis version")
         assert "day to day log" in memos[1]
-        assert [m.author for m in project.memos()] == ["Friedrich Markgraf"] * 2
+        assert [m.author for m in project.memos.all()] == ["Friedrich Markgraf"] * 2
 
 
 # --------------------------------------------------------------------------- synthetic producers
@@ -124,10 +124,10 @@ def test_nvivo_like_utf16_units_with_crlf(project: Project, tmp_path: Path, soun
                       qde_name="Project.qde")
     summary = import_refi(project, path)
     sound(project)
-    doc = project.document("Interview NV")
+    doc = project.documents.named("Interview NV")
     assert "\r" not in doc.text and not doc.text.startswith("\ufeff")
-    assert [c.text for c in project.codings_of_document(doc)] == NVIVO_WORDS
-    assert {c.coder for c in project.codings_of_document(doc)} == {"Zhanna"}
+    assert [c.text for c in project.codings.of_document(doc)] == NVIVO_WORDS
+    assert {c.coder for c in project.codings.of_document(doc)} == {"Zhanna"}
     assert any("UTF-16 code units, CRLF counted as 2" in line for line in summary.changed)
 
 
@@ -141,7 +141,7 @@ def test_qualcoder_like_utf16_units_over_lf(project: Project, tmp_path: Path) ->
     path = build_qdpx(tmp_path / "qualcoder.qdpx", _project_xml("QualCoder 3.6", sources),
                       {f"sources/{guid}.txt": b"\xef\xbb\xbf" + raw.encode("utf-8")})
     summary = import_refi(project, path)
-    texts = [c.text for c in project.codings_of_document(project.document("QC"))]
+    texts = [c.text for c in project.codings.of_document(project.documents.named("QC"))]
     assert texts == NVIVO_WORDS
     assert any("UTF-16 code units" in line for line in summary.changed)
 
@@ -160,7 +160,7 @@ def test_selection_names_decide_over_the_producers_habit(project: Project, tmp_p
     path = build_qdpx(tmp_path / "named.qdpx", _project_xml("SomeTool 2.0", sources),
                       {f"sources/{DOC}.txt": raw.encode("utf-8")})
     summary = import_refi(project, path)
-    texts = [c.text for c in project.codings_of_document(project.document("Named"))]
+    texts = [c.text for c in project.codings.of_document(project.documents.named("Named"))]
     assert texts == NVIVO_WORDS
     assert any("code points, CRLF counted as 1" in line and "selection names match" in line
                for line in summary.changed)
@@ -176,10 +176,10 @@ def test_qc_like_plain_path_and_whole_lines(project: Project, tmp_path: Path) ->
     path = build_qdpx(tmp_path / "qc.qdpx", _project_xml("qc", sources),
                       {"sources/notes.txt": raw.encode("utf-8")})
     summary = import_refi(project, path)
-    doc = project.document("notes.txt")
-    assert [c.text for c in project.codings_of_document(doc)] == lines
+    doc = project.documents.named("notes.txt")
+    assert [c.text for c in project.codings.of_document(doc)] == lines
     assert summary.skipped == [] and summary.changed == []
-    assert project.find_code("Media").color.startswith("#")
+    assert project.codebook.find("Media").color.startswith("#")
 
 
 def test_docx_relative_paths_and_pdf_text(project: Project, tmp_path: Path) -> None:
@@ -212,13 +212,13 @@ def test_docx_relative_paths_and_pdf_text(project: Project, tmp_path: Path) -> N
     path = build_qdpx(tmp_path / "mixed.qdpx", xml, {
         f"sources/{DOC}.docx": buffer.getvalue(), "Sources/rel.txt": b"relative text\n"})
     summary = import_refi(project, path)
-    word = project.document("Word")
+    word = project.documents.named("Word")
     assert word.text == "Interviewer: Where were you?\nRespondent: At the bazaar, selling shoes.\n"
     assert word.text.index("selling shoes") == 56
-    assert [c.text for c in project.codings_of_document(word)] == ["selling shoes"]
-    assert project.document("Rel").text == "relative text\n"
-    report = project.document("Report.pdf")
-    assert [c.text for c in project.codings_of_document(report)] == ["Granola"]
+    assert [c.text for c in project.codings.of_document(word)] == ["selling shoes"]
+    assert project.documents.named("Rel").text == "relative text\n"
+    report = project.documents.named("Report.pdf")
+    assert [c.text for c in project.codings.of_document(report)] == ["Granola"]
     skipped = "\n".join(summary.skipped)
     assert "'Away'" in skipped and "outside the archive" in skipped
     assert "'Abs'" in skipped
@@ -231,23 +231,23 @@ KITCHEN = (FIXTURES / "kitchen-sink.qde").read_text(encoding="utf-8")
 
 def test_every_kind_of_element_lands_or_is_reported(project: Project, tmp_path: Path,
                                                     sound) -> None:
-    project.ensure_code("Family")
+    project.codebook.ensure("Family")
     path = build_qdpx(tmp_path / "kitchen.qdpx", KITCHEN)
     summary = import_refi(project, path)
     sound(project)
-    doc, second = project.document("Doc"), project.document("Doc (2)")
-    codings = {c.text: c for c in project.codings_of_document(doc)}
+    doc, second = project.documents.named("Doc"), project.documents.named("Doc (2)")
+    codings = {c.text: c for c in project.codings.of_document(doc)}
     assert set(codings) == {"two", "seven.", doc.text}
     assert codings["two"].coder == "Zhanna" and codings["seven."].coder == "imported"
-    whole = project.state.tables["codes"][codings[doc.text].code]
-    assert project.code_path(whole) == "Folder/Inside"
-    assert project.find_code("Folder").is_theme and project.find_code("Yes∕No")
+    whole = project.codebook[codings[doc.text].code]
+    assert project.codebook.path(whole) == "Folder/Inside"
+    assert project.codebook.find("Folder").is_theme and project.codebook.find("Yes∕No")
     # cases: values as text, first case wins the document, source variables fill a case
-    assert project.case("R1").attributes == {"age": "31", "urban": "true"}
-    assert project.case_of(doc).name == "R1"
-    assert project.case_of(second).name == "Doc (2)"
-    assert project.case("Doc (2)").attributes == {"age": "44"}
-    memos = {m.text: m for m in project.memos()}
+    assert project.cases.named("R1").attributes == {"age": "31", "urban": "true"}
+    assert project.cases.of(doc).name == "R1"
+    assert project.cases.of(second).name == "Doc (2)"
+    assert project.cases.named("Doc (2)").attributes == {"age": "44"}
+    memos = {m.text: m for m in project.memos.all()}
     code_memo = memos["On family\n\nCode memo"]  # a foreign note's name heads its memo
     assert code_memo.target_kind == "code" and code_memo.author == "Zhanna"
     assert code_memo.created == "2020-01-02T01:04:05Z"
@@ -256,7 +256,7 @@ def test_every_kind_of_element_lands_or_is_reported(project: Project, tmp_path: 
     assert memos["Loose selection"].target_kind == "document"
     assert memos["On a photo"].target_kind == "project"
     assert (memos["Linked to R2"].target_kind, memos["Linked to R2"].target_id) == (
-        "case", project.case("R2").id)
+        "case", project.cases.named("R2").id)
     assert memos["Case description"].target_kind == "case"
     assert memos["About this document"].target_id == doc.id
     assert memos["Project description"].target_kind == "project"
@@ -281,24 +281,24 @@ def test_every_kind_of_element_lands_or_is_reported(project: Project, tmp_path: 
 def test_foreign_codebooks(project: Project) -> None:
     summary = import_refi(project, FIXTURES / "atlas-win-codebook-0_4.qdc")
     assert summary.kind == "codebook" and summary.codes == 5
-    emotions = project.find_code("Emotions")
+    emotions = project.codebook.find("Emotions")
     assert emotions.is_theme and emotions.color == "#ff0000"
-    assert project.find_code("Emotions/Anger").color == "#0a141e"
-    assert project.find_code("Emotions/Joy").color == "#112233"
-    joy = project.find_code("Emotions/Joy")
+    assert project.codebook.find("Emotions/Anger").color == "#0a141e"
+    assert project.codebook.find("Emotions/Joy").color == "#112233"
+    joy = project.codebook.find("Emotions/Joy")
     assert joy.description == "Inclusion: not parsed for other producers"
-    assert not project.find_code("Empty folder").is_theme
+    assert not project.codebook.find("Empty folder").is_theme
     assert "colour 'teal'" in "\n".join(summary.changed)
     assert "set 'Feelings' (1 code)" in "\n".join(summary.skipped)
     summary = import_refi(project, FIXTURES / "taguette-like.qdc")
-    assert summary.codes == 2 and project.find_code("people∕friends")
+    assert summary.codes == 2 and project.codebook.find("people∕friends")
 
 
 def test_bare_qde_with_inline_text(project: Project) -> None:
     summary = import_refi(project, FIXTURES / "transana-0_10.qde")
-    doc = project.document("Field notes")
-    assert [c.text for c in project.codings_of_document(doc)] == ["rained all day"]
-    assert project.codings_of_document(doc)[0].created == "2019-02-01T10:06:00Z"
+    doc = project.documents.named("Field notes")
+    assert [c.text for c in project.codings.of_document(doc)] == ["rained all day"]
+    assert project.codings.of_document(doc)[0].created == "2019-02-01T10:06:00Z"
     assert doc.created == "2019-02-01T10:05:00Z"
     assert "'External'" in "\n".join(summary.skipped)
 
@@ -313,7 +313,7 @@ def test_no_external_entities_are_read(project: Project, tmp_path: Path) -> None
     except WorkbenchError:
         return
     secret = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else "#"
-    assert all(secret not in m.text for m in project.memos())
+    assert all(secret not in m.text for m in project.memos.all())
 
 
 # --------------------------------------------------------------------------- malformed files

@@ -50,8 +50,8 @@ def test_rich_project_round_trips(project: Project, tmp_path: Path, sound) -> No
         assert check_project(target) == []
         assert view(target) == view(project)
         # ids survive, so a second export is the same file (apart from the project's own name)
-        assert set(target.state.tables["codings"]) == set(project.state.tables["codings"])
-        assert set(target.state.tables["memos"]) == set(project.state.tables["memos"])
+        assert set(target.codings) == set(project.codings)
+        assert set(target.memos) == set(project.memos)
         assert _content(qde_of(first)) == _content(qde_of(second))
     finally:
         target.lock.release()
@@ -62,7 +62,7 @@ def test_import_is_one_undoable_step(project: Project, tmp_path: Path, snap) -> 
     export_qdpx(project, tmp_path / "x.qdpx")
     target = _fresh(tmp_path, "copy")
     try:
-        target.add_document("Already here", "Some text.\n")
+        target.documents.add("Already here", "Some text.\n")
         before, entries = snap(target), len(target.history.entries)
         import_refi(target, tmp_path / "x.qdpx")
         assert len(target.history.entries) == entries + 1
@@ -77,20 +77,20 @@ def test_import_is_one_undoable_step(project: Project, tmp_path: Path, snap) -> 
 def test_importing_into_the_same_project_again(project: Project, tmp_path: Path, sound) -> None:
     build_rich(project)
     export_qdpx(project, tmp_path / "x.qdpx")
-    codes_before = len(project.codes())
+    codes_before = len(project.codebook.all())
     summary = import_refi(project, tmp_path / "x.qdpx")
     sound(project)
     assert summary.documents == 4 and summary.codes == 0
     assert summary.codes_merged == codes_before
-    assert len(project.codes()) == codes_before
-    names = {d.name for d in project.documents()}
+    assert len(project.codebook.all()) == codes_before
+    names = {d.name for d in project.documents.all()}
     assert {"Interview 1 (en) (2)", "Chat 😀 (2)"} <= names
     assert any("'Interview 1 (en) (2)'" in line for line in summary.changed)
     assert any("already in the project" in line for line in summary.changed)
     # the copies' codings went to the codes that were there, and the copies joined the cases
-    assert len(project.state.tables["codings"]) == 24
-    copy = project.document("Interview 1 (en) (2)")
-    assert project.case_of(copy).name == "Respondent 1"
+    assert len(project.codings) == 24
+    copy = project.documents.named("Interview 1 (en) (2)")
+    assert project.cases.of(copy).name == "Respondent 1"
     assert summary.cases == 0
 
 

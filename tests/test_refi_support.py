@@ -102,29 +102,30 @@ def span_of(text: str, words: str, occurrence: int = 0) -> tuple[int, int]:
 def build_rich(project: Project) -> Project:
     """Documents in three scripts, cases, a codebook with themes, two coders, memos everywhere."""
     p = project
-    en = p.add_document("Interview 1 (en)", ENGLISH, source="i1.txt", case="Respondent 1",
+    en = p.documents.add("Interview 1 (en)", ENGLISH, source="i1.txt", case="Respondent 1",
                         attributes={"age": "29", "city": "Almaty", "pronouns": "she/her"})
-    ru = p.add_document("Интервью 2", CYRILLIC, source="i2.txt", case="Респондент 2",
+    ru = p.documents.add("Интервью 2", CYRILLIC, source="i2.txt", case="Респондент 2",
                         attributes={"город": "Астана", "age": "27"})
-    em = p.add_document("Chat 😀", EMOJI, source="chat.txt", case="Respondent 1")
-    cr = p.add_document("Windows file", CRLF_ORIGIN, source="win.txt")
-    p.set_case("Respondent 9", {"note": "no interview yet"})
+    em = p.documents.add("Chat 😀", EMOJI, source="chat.txt", case="Respondent 1")
+    cr = p.documents.add("Windows file", CRLF_ORIGIN, source="win.txt")
+    p.cases.set("Respondent 9", {"note": "no interview yet"})
     with p.change("codebook"):
-        networks = p.ensure_code("Networks")
-        p.set_theme(networks, True)
-        friends = p.ensure_code("Networks/Friends")
-        online = p.ensure_code("Networks/Online/Chats")
-        family = p.ensure_code("Family")
-        emotions = p.add_code("Emotions", is_theme=True, description="Feelings named.")
-        anger = p.ensure_code("Emotions/Anger")
-        p.color_code(friends, "#0a0")
-        p.color_code(online, "#123456")
-        p.describe_code(p.find_code("Networks/Friends"), description="People who brought them.",
-                        inclusion="A named friend.", exclusion="Mentors\n(use Mentors).",
-                        example='"My friend A. said: come."\nSecond line of the example.')
-        p.describe_code(p.find_code("Family"), description="Line one.\n\nLine three.",
+        networks = p.codebook.ensure("Networks")
+        p.codebook.set_theme(networks, True)
+        friends = p.codebook.ensure("Networks/Friends")
+        online = p.codebook.ensure("Networks/Online/Chats")
+        family = p.codebook.ensure("Family")
+        emotions = p.codebook.add("Emotions", is_theme=True, description="Feelings named.")
+        anger = p.codebook.ensure("Emotions/Anger")
+        p.codebook.color(friends, "#0a0")
+        p.codebook.color(online, "#123456")
+        p.codebook.describe(p.codebook.find("Networks/Friends"),
+                            description="People who brought them.",
+                            inclusion="A named friend.", exclusion="Mentors\n(use Mentors).",
+                            example='"My friend A. said: come."\nSecond line of the example.')
+        p.codebook.describe(p.codebook.find("Family"), description="Line one.\n\nLine three.",
                         example="Only an example")
-        p.describe_code(p.find_code("Networks"), inclusion="Only criteria, no description")
+        p.codebook.describe(p.codebook.find("Networks"), inclusion="Only criteria, no description")
     codings = {}
     for doc, words, code, coder in [
         (en, "A friend took me to a film night", "Networks/Friends", "ann"),
@@ -141,18 +142,19 @@ def build_rich(project: Project) -> Project:
         (cr, "Third paragraph.", "Family", "ann"),
     ]:
         start, end = span_of(doc.text, words)
-        codings[(doc.name, words, coder)] = p.code_text(doc, start, end, code, coder)
-    p.add_memo("project", None, "Study memo.\nSecond line.", "ann")
-    p.add_memo("document", en.id, "First impressions of R1.", "ann")
-    p.add_memo("document", em.id, "Emoji everywhere 😀.", "bob")
-    p.add_memo("case", p.case("Respondent 1").id, "R1 is the negative case.", "ann")
-    p.add_memo("case", p.case("Респондент 2").id, "Кейс второй.", "bob")
-    p.add_memo("code", anger.id, "Anger as fuel.", "bob")
-    p.add_memo("code", networks.id, "Theme memo.", "ann")
-    p.add_memo("code", family.id, "Memo without an author.", "")
-    p.add_memo("coding", codings[(en.name, "friend took me", "bob")].id, "Coded on purpose.", "bob")
-    p.add_memo("coding", codings[(em.name, "🙏", "ann")].id, "The prayer emoji.", "ann")
-    p.add_memo("coding", codings[(em.name, "🙏", "ann")].id, "A second memo on it.", "bob")
+        codings[(doc.name, words, coder)] = p.codings.add(doc, start, end, code, coder)
+    p.memos.add("project", None, "Study memo.\nSecond line.", "ann")
+    p.memos.add("document", en.id, "First impressions of R1.", "ann")
+    p.memos.add("document", em.id, "Emoji everywhere 😀.", "bob")
+    p.memos.add("case", p.cases.named("Respondent 1").id, "R1 is the negative case.", "ann")
+    p.memos.add("case", p.cases.named("Респондент 2").id, "Кейс второй.", "bob")
+    p.memos.add("code", anger.id, "Anger as fuel.", "bob")
+    p.memos.add("code", networks.id, "Theme memo.", "ann")
+    p.memos.add("code", family.id, "Memo without an author.", "")
+    coding = codings[(en.name, "friend took me", "bob")]
+    p.memos.add("coding", coding.id, "Coded on purpose.", "bob")
+    p.memos.add("coding", codings[(em.name, "🙏", "ann")].id, "The prayer emoji.", "ann")
+    p.memos.add("coding", codings[(em.name, "🙏", "ann")].id, "A second memo on it.", "bob")
     assert emotions and online
     return p
 
@@ -163,8 +165,8 @@ def build_rich(project: Project) -> Project:
 def view(project: Project) -> dict[str, Any]:
     """Everything a round trip keeps, keyed by names and paths rather than ids."""
     p = project
-    docs = {d.id: d for d in p.documents()}
-    path = {c.id: p.code_path(c) for c in p.codes()}
+    docs = {d.id: d for d in p.documents.all()}
+    path = {c.id: p.codebook.path(c) for c in p.codebook.all()}
 
     def coding_key(coding) -> tuple:
         return (docs[coding.document].name, path[coding.code], coding.coder, coding.start,
@@ -172,26 +174,26 @@ def view(project: Project) -> dict[str, Any]:
 
     def target(memo) -> Any:
         if memo.target_kind == "coding":
-            return ("coding", coding_key(p.state.tables["codings"][memo.target_id]))
-        return p.describe_target(memo.target_kind, memo.target_id)
+            return ("coding", coding_key(p.codings[memo.target_id]))
+        return p.memos.describe_target(memo.target_kind, memo.target_id)
 
     return {
         "documents": {d.name: (d.text, d.created, d.modified, d.order) for d in docs.values()},
-        "document_order": [d.name for d in p.documents()],
+        "document_order": [d.name for d in p.documents.all()],
         "codes": {
             path[c.id]: (c.color, c.description, c.inclusion, c.exclusion, c.example, c.is_theme)
-            for c in p.codes()
+            for c in p.codebook.all()
         },
-        "code_order": [path[c.id] for c in p.codes()],
+        "code_order": [path[c.id] for c in p.codebook.all()],
         "codings": sorted((*coding_key(c), c.created)
-                          for c in p.state.tables["codings"].values()),
+                          for c in p.codings.values()),
         "cases": {
-            c.name: (c.attributes, sorted(d.name for d in p.documents_of_case(c)))
-            for c in p.cases()
+            c.name: (c.attributes, sorted(d.name for d in p.documents.of_case(c)))
+            for c in p.cases.all()
         },
         "memos": sorted(
             (repr(target(m)), m.text, m.author, m.created, m.modified)
-            for m in p.state.tables["memos"].values()
+            for m in p.memos.values()
         ),
     }
 
@@ -212,5 +214,5 @@ def test_schemas_load_and_samples_validate() -> None:
 def test_rich_project_is_sound(project: Project, sound) -> None:
     build_rich(project)
     sound(project)
-    assert len(project.documents()) == 4
-    assert any(ord(ch) > 0xFFFF for ch in project.document("Chat 😀").text)
+    assert len(project.documents.all()) == 4
+    assert any(ord(ch) > 0xFFFF for ch in project.documents.named("Chat 😀").text)

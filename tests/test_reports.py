@@ -34,18 +34,18 @@ def build_study(path: Path) -> Project:
     Codebook order: Motivations, Motivations/Anger, Motivations/Privilege, Networks.
     """
     project = Project.create(path, name="hand study")
-    d1 = project.add_document(
+    d1 = project.documents.add(
         "Interview 1", TEXT, case="Respondent 2",
         attributes={"pronouns": "she/her", "city": "Almaty"},
     )
-    d2 = project.add_document(
+    d2 = project.documents.add(
         "Interview 2", TEXT, case="Respondent 10", attributes={"pronouns": "he/him"}
     )
-    d3 = project.add_document("Field notes", TEXT[:20])
-    project.add_code("Motivations", is_theme=True)
-    project.ensure_code("Motivations/Anger")
-    project.ensure_code("Motivations/Privilege")
-    project.ensure_code("Networks")
+    d3 = project.documents.add("Field notes", TEXT[:20])
+    project.codebook.add("Motivations", is_theme=True)
+    project.codebook.ensure("Motivations/Anger")
+    project.codebook.ensure("Motivations/Privilege")
+    project.codebook.ensure("Networks")
     for doc, start, end, code in [
         (d1, 0, 10, "Motivations/Anger"),
         (d1, 5, 15, "Motivations/Anger"),
@@ -58,7 +58,7 @@ def build_study(path: Path) -> Project:
         (d3, 2, 6, "Networks"),
         (d3, 0, 20, "Motivations"),
     ]:
-        project.code_text(doc, start, end, code, "ann")
+        project.codings.add(doc, start, end, code, "ann")
     return project
 
 
@@ -104,8 +104,8 @@ def test_matrix_by_attribute(study: Project) -> None:
 
 
 def test_matrix_without_caseless_segments_has_no_none_column(study: Project) -> None:
-    d3 = study.document("Field notes")
-    study.assign_case(d3, "Respondent 3")
+    d3 = study.documents.named("Field notes")
+    study.documents.set_case(d3, "Respondent 3")
     grid = reports.matrix(study)
     assert grid["columns"] == ["Respondent 2", "Respondent 3", "Respondent 10"]
     assert grid["cells"][0] == [0, 1, 0]
@@ -150,9 +150,9 @@ def test_reports_of_an_empty_project(tmp_path: Path) -> None:
 
 
 def test_counts_follow_undo(study: Project) -> None:
-    coding = study.code_text(study.document("Interview 2"), 10, 12, "Networks", "ben")
+    coding = study.codings.add(study.documents.named("Interview 2"), 10, 12, "Networks", "ben")
     assert reports.frequencies(study)[-1]["segments"] == 5
-    study.uncode(coding)
+    study.codings.remove(coding)
     assert reports.frequencies(study)[-1]["segments"] == 4
 
 
@@ -217,12 +217,12 @@ codings_strategy = st.lists(
 def test_project_reports_against_brute_force(codings: list[tuple]) -> None:
     with tempfile.TemporaryDirectory() as folder, Project.create(Path(folder) / "p.json") as p:
         docs = [
-            p.add_document(f"D{i}", "x" * 40, case=f"R{i}" if i else None) for i in range(3)
+            p.documents.add(f"D{i}", "x" * 40, case=f"R{i}" if i else None) for i in range(3)
         ]
         for doc_i, start, length, code, coder in codings:
-            p.code_text(docs[doc_i], start, start + length, code, coder)
-        all_codings = list(p.state.tables["codings"].values())
-        path = {c.id: p.code_path(c) for c in p.codes()}
+            p.codings.add(docs[doc_i], start, start + length, code, coder)
+        all_codings = list(p.codings.values())
+        path = {c.id: p.codebook.path(c) for c in p.codebook.all()}
 
         expected_pairs: dict[tuple[str, str], int] = {}
         for x, y in combinations(all_codings, 2):
@@ -257,14 +257,14 @@ def test_reports_scale_with_codings_not_codes_times_codings(tmp_path: Path) -> N
     with Project.create(tmp_path / "big.json") as p:
         with p.change("bulk"):
             docs = [
-                p.add_document(f"doc {i}", "word " * 2000, case=f"Respondent {i}",
+                p.documents.add(f"doc {i}", "word " * 2000, case=f"Respondent {i}",
                                attributes={"city": rng.choice(["Almaty", "Astana"])})
                 for i in range(20)
             ]
-            codes = [p.ensure_code(f"Theme {i % 10}/Code {i}") for i in range(100)]
+            codes = [p.codebook.ensure(f"Theme {i % 10}/Code {i}") for i in range(100)]
             for _ in range(2000):
                 start = rng.randrange(0, 9900)
-                p.code_text(rng.choice(docs), start, start + rng.randint(1, 80),
+                p.codings.add(rng.choice(docs), start, start + rng.randint(1, 80),
                             rng.choice(codes), "ann")
         for kind in reports.KINDS:
             began = time.perf_counter()

@@ -52,17 +52,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 
 def test_documents_and_cases(built: Project) -> None:
-    names = [d.name for d in built.documents()]
+    names = [d.name for d in built.documents.all()]
     assert names[:3] == ["interview-01-en", "interview-02-en", "interview-03-en"]
-    cases = built.cases()
+    cases = built.cases.all()
     assert [c.name for c in cases] == [f"Respondent {n}" for n in range(1, 8)]
     for case in cases:
         assert set(case.attributes) == ATTRIBUTES, case.name
         assert case.attributes["age"].isdigit()
         assert case.attributes["interview mode"] in {"in person", "video call", "phone"}
         assert case.attributes["language"] in {"English", "Russian"}
-    for doc in built.documents():
-        case = built.case_of(doc)
+    for doc in built.documents.all():
+        case = built.cases.of(doc)
         assert case is not None, doc.name
         expected = "Russian" if doc.name.endswith("-ru") else "English"
         assert case.attributes["language"] == expected
@@ -71,34 +71,34 @@ def test_documents_and_cases(built: Project) -> None:
 
 
 def test_codebook(built: Project) -> None:
-    codes = built.codes()
+    codes = built.codebook.all()
     themes = [c for c in codes if c.is_theme]
     assert len(themes) == 5 and all(c.parent is None for c in themes)
     children = [c for c in codes if not c.is_theme]
     assert len(children) == 25
-    assert all(built.state.tables["codes"][c.parent].is_theme for c in children)
+    assert all(built.codebook[c.parent].is_theme for c in children)
     assert all(c.description for c in codes)
     described = [c for c in children if c.inclusion and c.exclusion and c.example]
     assert len(described) >= 15
 
 
 def test_codings_anchor_exactly(built: Project) -> None:
-    codings = list(built.state.tables["codings"].values())
-    documents = built.state.tables["documents"]
+    codings = list(built.codings.values())
+    documents = built.documents
     for coding in codings:
         assert documents[coding.document].text[coding.start:coding.end] == coding.text
     coders = {c.coder for c in codings}
     assert {"researcher", "second_coder"} <= coders
     english = [c for c in codings if documents[c.document].name.endswith("-en")]
     assert 60 <= len(english) <= 100
-    assert any(built.state.tables["codes"][c.code].is_theme for c in codings)
+    assert any(built.codebook[c.code].is_theme for c in codings)
     if _russian_complete():
         assert 120 <= len(codings) <= 200
-        assert all(built.codings_of_document(d) for d in built.documents())
+        assert all(built.codings.of_document(d) for d in built.documents.all())
 
 
 def test_memos(built: Project) -> None:
-    memos = built.memos()
+    memos = built.memos.all()
     kinds = {m.target_kind for m in memos}
     assert {"project", "document", "case", "code", "coding"} <= kinds
     if _russian_complete():
@@ -158,23 +158,23 @@ def test_committed_project_is_current(built: Project) -> None:
     committed_path = SAMPLE / "project.json"
     assert committed_path.exists(), "run: python sample_project/build.py"
     committed = Project.open(committed_path)
-    fresh = {d.name: d.text for d in built.documents()}
-    stored = {d.name: d.text for d in committed.documents()}
+    fresh = {d.name: d.text for d in built.documents.all()}
+    stored = {d.name: d.text for d in committed.documents.all()}
     hint = "sample_project/project.json is stale; run: python sample_project/build.py"
     assert stored == fresh, hint
     for table in ("cases", "codes", "codings", "memos"):
         assert len(committed.state.tables[table]) == len(built.state.tables[table]), (table, hint)
-    assert {c.name: c.attributes for c in committed.cases()} == {
-        c.name: c.attributes for c in built.cases()
+    assert {c.name: c.attributes for c in committed.cases.all()} == {
+        c.name: c.attributes for c in built.cases.all()
     }, hint
     assert spans(committed) == spans(built), hint
 
 
 def spans(p: Project) -> set[tuple[str, int, int, str, str]]:
     """Every coding as (document name, start, end, code path, coder)."""
-    docs = p.state.tables["documents"]
-    codes = p.state.tables["codes"]
+    docs = p.documents
+    codes = p.codebook
     return {
-        (docs[c.document].name, c.start, c.end, p.code_path(codes[c.code]), c.coder)
-        for c in p.state.tables["codings"].values()
+        (docs[c.document].name, c.start, c.end, p.codebook.path(codes[c.code]), c.coder)
+        for c in p.codings.values()
     }

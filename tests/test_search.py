@@ -25,8 +25,8 @@ EN = "Interviewer: And then?\nRespondent: Anger (anger!) at the state. ANGER.\n"
 @pytest.fixture
 def project(tmp_path: Path):
     proj = Project.create(tmp_path / "s.json", name="search study")
-    proj.add_document("ru", RU, case="Respondent 4", attributes={"city": "Almaty"})
-    proj.add_document("en", EN)
+    proj.documents.add("ru", RU, case="Respondent 4", attributes={"city": "Almaty"})
+    proj.documents.add("en", EN)
     yield proj
     proj.close()
 
@@ -35,7 +35,7 @@ def test_hits_are_code_point_offsets_of_the_match(project: Project) -> None:
     hits = search(project, "злость")
     assert [h.text for h in hits] == ["Злость", "злость", "ЗЛОСТЬ", "злость"]
     for hit in hits:
-        text = project.document(hit.document).text
+        text = project.documents.named(hit.document).text
         assert text[hit.start:hit.end] == hit.text
         assert hit.document == "ru" and hit.case == "Respondent 4"
     assert [h.line for h in hits] == [2, 2, 2, 4]
@@ -82,7 +82,7 @@ def test_keyword_in_context_is_one_line_of_about_40_chars(project: Project) -> N
     for hit in search(project, "злость"):
         assert "\n" not in hit.before and "\n" not in hit.after
         assert len(hit.before) <= CONTEXT and len(hit.after) <= CONTEXT
-        text = project.document(hit.document).text
+        text = project.documents.named(hit.document).text
         assert hit.before == text[max(0, hit.start - CONTEXT):hit.start].replace("\n", " ")
         assert hit.after == text[hit.end:hit.end + CONTEXT].replace("\n", " ")
     first = search(project, "Злость", case_sensitive=True)[0]
@@ -91,9 +91,9 @@ def test_keyword_in_context_is_one_line_of_about_40_chars(project: Project) -> N
 
 def test_code_hits_is_one_undoable_step(project: Project) -> None:
     hits = search(project, "злость")
-    before = len(project.state.tables["codings"])
+    before = len(project.codings)
     assert code_hits(project, hits, "Emotions/Anger", "ann") == 4
-    codings = project.codings_of_code(project.find_code("Emotions/Anger"))
+    codings = project.codings.of_code(project.codebook.find("Emotions/Anger"))
     assert sorted((c.start, c.end) for c in codings) == [(h.start, h.end) for h in hits]
     assert all(c.text == h.text for c, h in zip(
         sorted(codings, key=lambda c: c.start), hits, strict=True))
@@ -102,17 +102,17 @@ def test_code_hits_is_one_undoable_step(project: Project) -> None:
     # one undo removes every coding (and the code that was created with them)
     entry = project.undo()
     assert entry is not None and "4 search hits" in entry.label
-    assert len(project.state.tables["codings"]) == before
+    assert len(project.codings) == before
     with pytest.raises(WorkbenchError):
-        project.find_code("Emotions/Anger")
+        project.codebook.find("Emotions/Anger")
     project.redo()
-    assert len(project.state.tables["codings"]) == before + 4
+    assert len(project.codings) == before + 4
 
 
 def test_code_hits_skips_existing_codings(project: Project) -> None:
     hits = search(project, "злость")
-    doc = project.document("ru")
-    project.code_text(doc, hits[0].start, hits[0].end, "Anger", "ann")
+    doc = project.documents.named("ru")
+    project.codings.add(doc, hits[0].start, hits[0].end, "Anger", "ann")
     assert code_hits(project, hits, "Anger", "ann") == 3
     assert code_hits(project, hits, "Anger", "ben") == 4  # another coder's codings are new
 
@@ -120,28 +120,28 @@ def test_code_hits_skips_existing_codings(project: Project) -> None:
 def test_code_hits_by_paragraph_once_per_paragraph(project: Project) -> None:
     hits = search(project, "злость")
     assert code_hits(project, hits, "Anger", "ann", paragraph=True) == 2
-    doc = project.document("ru")
+    doc = project.documents.named("ru")
     spans = sorted(
-        (c.start, c.end) for c in project.codings_of_code(project.find_code("Anger"))
+        (c.start, c.end) for c in project.codings.of_code(project.codebook.find("Anger"))
     )
     line2 = "Респондент: Злость. Большая злость, ЗЛОСТЬ на всех."
     line4 = "Респондент: Ұят деген сөз... ұят. Große Straße, злость again."
     assert [doc.text[s:e] for s, e in spans] == [line2, line4]
     project.undo()
-    assert project.state.tables["codings"] == {}
+    assert project.codings == {}
 
 
 def test_code_hits_with_nothing_found_changes_nothing(project: Project) -> None:
     revision = project.revision
     assert code_hits(project, [], "Nothing", "ann") == 0
     assert project.revision == revision
-    assert not any(c.name == "Nothing" for c in project.codes())
+    assert not any(c.name == "Nothing" for c in project.codebook.all())
 
 
 def test_code_hits_refuses_stale_hits(project: Project) -> None:
     hits = search(project, "anger", case_sensitive=True)
-    doc = project.document("en")
-    project.edit_document_text(doc, "Prefix.\n" + doc.text)
+    doc = project.documents.named("en")
+    project.documents.edit_text(doc, "Prefix.\n" + doc.text)
     with pytest.raises(WorkbenchError, match="search again"):
         code_hits(project, hits, "Anger", "ann")
 
@@ -158,8 +158,8 @@ def run_cli(argv: list[str]) -> int:
 def saved(tmp_path: Path) -> Path:
     path = tmp_path / "cli.json"
     with Project.create(path) as p:
-        p.add_document("ru", RU, case="Respondent 4")
-        p.add_document("en", EN)
+        p.documents.add("ru", RU, case="Respondent 4")
+        p.documents.add("en", EN)
     return path
 
 
@@ -186,10 +186,10 @@ def test_search_code_saves_one_step(saved: Path, capsys: pytest.CaptureFixture[s
     result = json.loads(capsys.readouterr().out)
     assert result["added"] == 3 and result["code"] == "Anger" and len(result["hits"]) == 3
     with Project.open(saved, write=True) as p:
-        assert len(p.codings_of_code(p.find_code("Anger"))) == 3
-        assert {c.coder for c in p.state.tables["codings"].values()} == {"ann"}
+        assert len(p.codings.of_code(p.codebook.find("Anger"))) == 3
+        assert {c.coder for c in p.codings.values()} == {"ann"}
         p.undo()
-        assert p.state.tables["codings"] == {}
+        assert p.codings == {}
 
 
 def test_search_code_paragraph_readable(saved: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -30,10 +30,10 @@ TEXT = "Interviewer: Почему?\nRespondent 3: Anger 😀 at the state, in А
 
 
 def populated(project: Project) -> Project:
-    doc = project.add_document("r3", TEXT, case="Respondent 3", attributes={"city": "Алматы"})
-    coding = project.code_text(doc, 35, 40, "Motivation/Anger", "ann")
-    project.add_memo("coding", coding.id, "first “impression”", "ann")
-    project.add_memo("project", None, "overall", "ann")
+    doc = project.documents.add("r3", TEXT, case="Respondent 3", attributes={"city": "Алматы"})
+    coding = project.codings.add(doc, 35, 40, "Motivation/Anger", "ann")
+    project.memos.add("coding", coding.id, "first “impression”", "ann")
+    project.memos.add("project", None, "overall", "ann")
     project.save()
     return project
 
@@ -84,7 +84,7 @@ def test_file_is_sorted_pretty_json_one_record_per_line(project):
     # saving again with nothing changed writes the same bytes; one change touches few lines
     project.save()
     assert project.path.read_text(encoding="utf-8") == text
-    project.add_memo("project", None, "one more", "ann")
+    project.memos.add("project", None, "one more", "ann")
     project.save()
     new_lines = project.path.read_text(encoding="utf-8").splitlines()
     changed = [
@@ -98,7 +98,7 @@ def test_file_is_sorted_pretty_json_one_record_per_line(project):
 
 def test_tinydb_reads_and_queries_the_file(project):
     populated(project)
-    coding = next(iter(project.state.tables["codings"].values()))
+    coding = next(iter(project.codings.values()))
     db = open_tinydb(project.path)
     assert set(db.tables()) >= {
         "documents",
@@ -124,7 +124,7 @@ def test_tinydb_reads_and_queries_the_file(project):
     db.close()
     assert mode(project.path) == 0o600
     again = Project.open(project.path)
-    assert again.state.tables["memos"]["m-2"].text == "added by a script"
+    assert again.memos["m-2"].text == "added by a script"
     assert json.loads(project.path.read_text())["memos"]["m-2"]["text"] == "added by a script"
 
 
@@ -151,7 +151,7 @@ def test_new_files_are_private_whatever_the_umask(tmp_path, monkeypatch):
     try:
         project = populated(Project.create(tmp_path / "p.json"))
         assert mode(lock_path(project.path)) == 0o600
-        project.add_memo("project", None, "x", "ann")
+        project.memos.add("project", None, "x", "ann")
         project.save()
         project.close()
     finally:
@@ -169,7 +169,7 @@ def test_backups_rotate(tmp_path, monkeypatch):
     assert backups(path) == []  # nothing to back up before the first file
     contents = [path.read_bytes()]
     for i in range(storage.BACKUP_COUNT + 3):
-        project.add_memo("project", None, f"memo {i}", "ann")
+        project.memos.add("project", None, f"memo {i}", "ann")
         project.save()
         contents.append(path.read_bytes())
         found = backups(path)
@@ -185,22 +185,22 @@ def test_backups_are_spaced_by_the_interval_across_processes(tmp_path):
     path = tmp_path / "p.json"
     project = Project.create(path)
     first = path.read_bytes()
-    project.add_memo("project", None, "a", "ann")
+    project.memos.add("project", None, "a", "ann")
     project.save()  # no backup yet: the created file becomes the first one
     assert backup_path(path, 1).read_bytes() == first
-    project.add_memo("project", None, "b", "ann")
+    project.memos.add("project", None, "b", "ann")
     project.save()  # within BACKUP_INTERVAL of the newest backup: no new one
     assert backup_path(path, 1).read_bytes() == first and len(backups(path)) == 1
     project.close()
     project = Project.open(path, write=True)  # a new process saves soon after: still none
-    project.add_memo("project", None, "c", "ann")
+    project.memos.add("project", None, "c", "ann")
     project.save()
     assert len(backups(path)) == 1
     # the newest backup grows old: the next save keeps the current file as a backup
     old = backup_path(path, 1).stat().st_mtime - storage.BACKUP_INTERVAL - 1
     os.utime(backup_path(path, 1), (old, old))
     before = path.read_bytes()
-    project.add_memo("project", None, "d", "ann")
+    project.memos.add("project", None, "d", "ann")
     project.save()
     assert backup_path(path, 1).read_bytes() == before
     assert backup_path(path, 2).read_bytes() == first
@@ -237,7 +237,7 @@ def test_unreadable_files_are_refused_and_left_untouched(tmp_path, with_backup):
     path = tmp_path / "p.json"
     populated(Project.create(path)).close()
     project = Project.open(path, write=True)
-    project.add_memo("project", None, "again", "ann")
+    project.memos.add("project", None, "again", "ann")
     project.save()  # the first save of a process makes bak-1
     project.close()
     assert backups(path) == [backup_path(path, 1)]
@@ -304,12 +304,12 @@ def test_an_older_file_is_migrated(tmp_path, monkeypatch):
     monkeypatch.setitem(migrations.MIGRATIONS, 1, _v1_to_v2)
 
     reader = Project.open(path)  # read-only: migrated in memory, the file is not touched
-    assert {m.author for m in reader.memos()} == {"ann"}
+    assert {m.author for m in reader.memos.all()} == {"ann"}
     assert reader.state.meta["schema"] == 2
     assert path.read_bytes() == old_bytes
 
     project = Project.open(path, write=True)  # a writer saves the migrated file at once
-    assert {m.author for m in project.memos()} == {"ann"}
+    assert {m.author for m in project.memos.all()} == {"ann"}
     saved = json.loads(path.read_bytes())
     assert saved["meta"]["project"]["schema"] == 2
     assert saved["meta"]["project"]["migrated_by_test"] is True
@@ -372,7 +372,7 @@ def test_a_killed_holder_is_taken_over_and_readers_keep_working(tmp_path):
         with pytest.raises(ProjectLocked):
             ProjectLock(path).acquire()
         reader = Project.open(path)  # read-only opens take no lock
-        assert reader.read_only and reader.document("r3").text == TEXT
+        assert reader.read_only and reader.documents.named("r3").text == TEXT
         with pytest.raises(WorkbenchError, match="read-only"):
             reader.save()
     finally:
@@ -381,10 +381,10 @@ def test_a_killed_holder_is_taken_over_and_readers_keep_working(tmp_path):
     assert lock_path(path).exists()  # a killed holder cannot clean up
     project = Project.open(path, write=True)
     assert project.lock.took_over_from["pid"] == child.pid
-    project.add_memo("project", None, "after the crash", "ann")
+    project.memos.add("project", None, "after the crash", "ann")
     project.close()
     assert not lock_path(path).exists()
-    assert len(Project.open(path).memos()) == 3
+    assert len(Project.open(path).memos.all()) == 3
 
 
 def test_lock_in_one_process(tmp_path):
@@ -447,7 +447,7 @@ def test_a_failed_write_keeps_the_old_file_and_the_changes(tmp_path, monkeypatch
     project.close()
     project = Project.open(path, write=True)
     before = path.read_bytes()
-    memo = project.add_memo("project", None, "written while the disk was full", "ann")
+    memo = project.memos.add("project", None, "written while the disk was full", "ann")
     faulty = FaultyOS(**fault)
     monkeypatch.setattr(storage, "os", faulty)
     monkeypatch.setattr(atomic, "os", faulty)
@@ -460,7 +460,7 @@ def test_a_failed_write_keeps_the_old_file_and_the_changes(tmp_path, monkeypatch
         project.save()
     assert "No space left on device" in str(err.value)
     assert path.read_bytes() == before
-    assert project.dirty and project.state.tables["memos"][memo.id] == memo
+    assert project.dirty and project.memos[memo.id] == memo
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
     monkeypatch.setattr(storage, "os", os)  # the disk has room again

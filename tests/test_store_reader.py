@@ -68,10 +68,10 @@ def test_reading_by_lines_equals_reading_whole(tmp_path, monkeypatch, apply_rand
 def test_documents_read_their_text_only_when_used(tmp_path):
     path = tmp_path / "p.json"
     with Project.create(path) as project:
-        project.add_document("r1", TEXT, case="Respondent 3")
-        project.add_document("r2", "second\ntext")
+        project.documents.add("r1", TEXT, case="Respondent 3")
+        project.documents.add("r2", "second\ntext")
     project = Project.open(path)
-    docs = {d.name: d for d in project.documents()}
+    docs = {d.name: d for d in project.documents.all()}
     assert all(isinstance(d, DeferredDocument) and not d.loaded for d in docs.values())
     assert docs["r1"].case is not None and docs["r1"].order == 1  # the head is read at once
     assert not docs["r1"].loaded
@@ -83,31 +83,31 @@ def test_documents_read_their_text_only_when_used(tmp_path):
 def test_an_unchanged_document_is_saved_without_being_read(tmp_path):
     path = tmp_path / "p.json"
     with Project.create(path) as project:
-        doc = project.add_document("r1", TEXT)
-        project.add_document("r2", "second\ntext")
-        project.code_text(doc, 0, 11, "Why", "ann")
+        doc = project.documents.add("r1", TEXT)
+        project.documents.add("r2", "second\ntext")
+        project.codings.add(doc, 0, 11, "Why", "ann")
     before = path.read_bytes()
     project = Project.open(path, write=True)
-    project.add_memo("project", None, "a memo", "ann")
+    project.memos.add("project", None, "a memo", "ann")
     project.save()
-    assert not any(d.loaded for d in project.documents())
+    assert not any(d.loaded for d in project.documents.all())
     after = path.read_bytes()
     assert before.split(b"\n")[:6] == after.split(b"\n")[:6]  # the documents' lines as they were
     project.undo()  # the undo history came back from the file's lines too
     project.close()
-    assert not Project.open(path).memos()
+    assert not Project.open(path).memos.all()
 
 
 def test_a_changed_document_is_written_anew(tmp_path):
     path = tmp_path / "p.json"
     with Project.create(path) as project:
-        project.add_document("r1", TEXT)
+        project.documents.add("r1", TEXT)
     project = Project.open(path, write=True)
-    doc = project.document("r1")
-    project.rename_document(doc, "renamed")
+    doc = project.documents.named("r1")
+    project.documents.rename(doc, "renamed")
     project.close()
     reopened = Project.open(path)
-    assert reopened.document("renamed").text == TEXT
+    assert reopened.documents.named("renamed").text == TEXT
 
 
 @pytest.mark.parametrize(
@@ -123,8 +123,8 @@ def test_a_changed_document_is_written_anew(tmp_path):
 def test_files_without_the_layout_are_read_whole(tmp_path, damage):
     path = tmp_path / "p.json"
     with Project.create(path) as project:
-        doc = project.add_document("r1", TEXT, case="R3")
-        project.code_text(doc, 0, 11, "Why", "ann")
+        doc = project.documents.add("r1", TEXT, case="R3")
+        project.codings.add(doc, 0, 11, "Why", "ann")
     expected = everything(Project.open(path))
     data = json.loads(path.read_bytes())
     raw = path.read_bytes()
@@ -153,14 +153,14 @@ def test_files_without_the_layout_are_read_whole(tmp_path, damage):
 def test_a_damaged_document_is_refused_when_read(tmp_path):
     path = tmp_path / "p.json"
     with Project.create(path) as project:
-        project.add_document("r1", "fine text")
-        project.add_document("r2", "text that the disk will damage")
+        project.documents.add("r1", "fine text")
+        project.documents.add("r2", "text that the disk will damage")
     raw = path.read_bytes().replace(b"the disk will damage", b'the disk "will damage')
     path.write_bytes(raw)
     project = Project.open(path)  # the heads are fine: it opens
-    assert project.document("r1").text == "fine text"
+    assert project.documents.named("r1").text == "fine text"
     with pytest.raises(ProjectUnreadable, match="'r2'.*damaged"):
-        _ = project.document("r2").text
+        _ = project.documents.named("r2").text
     # a command gets one error line and status 2, and the file is left as it was
     run = subprocess.run(
         [sys.executable, "-m", "workbench", "text", str(path), "r2"],
@@ -175,7 +175,7 @@ def test_a_damaged_document_is_refused_when_read(tmp_path):
 def test_a_cut_file_is_read_whole_and_refused(tmp_path):
     path = tmp_path / "p.json"
     with Project.create(path) as project:
-        project.add_document("r1", TEXT)
+        project.documents.add("r1", TEXT)
     raw = path.read_bytes()
     path.write_bytes(raw[: len(raw) // 2])
     assert reader.split_file(path.read_bytes()) is None
@@ -201,9 +201,9 @@ def test_any_text_and_names_read_back_the_same(tmp_path_factory, monkeypatch, te
     label = " ".join(name.split()) or "x"
     with Project.create(path) as project:
         for n, text in enumerate(texts):
-            doc = project.add_document(f"{label} {n}", text, case=label)
+            doc = project.documents.add(f"{label} {n}", text, case=label)
             if doc.text:
-                project.code_text(doc, 0, len(doc.text), label.replace("/", "-"), "ann")
+                project.codings.add(doc, 0, len(doc.text), label.replace("/", "-"), "ann")
     raw = path.read_bytes()
     fast = Project.open(path)
     assert everything(fast) == read_whole(path, monkeypatch)

@@ -198,8 +198,8 @@ def test_deleted_on_one_side_and_used_on_the_other_is_kept(
 def test_codings_on_an_edited_text_are_reanchored(base: Path, tmp_path: Path, cli) -> None:
     ours, theirs = copies(base, tmp_path)
     with Project.open(ours, write=True) as project:
-        doc = project.document("r1")
-        project.edit_document_text(doc, "Note: recorded in May.\n" + doc.text)
+        doc = project.documents.named("r1")
+        project.documents.edit_text(doc, "Note: recorded in May.\n" + doc.text)
     cli("code", theirs, "r1", *span("privilege"), "Motivations/Privilege", "--coder", "bob")
 
     status, _, err = cli("merge", base, ours, theirs)

@@ -22,9 +22,9 @@ async def to_code(pilot, app, path: str) -> None:
     screen = app.main_screen
     if not screen.codebook.tree.has_focus:
         await pilot.press("tab")
-    screen.codebook.highlight(app.project.find_code(path).id)
+    screen.codebook.highlight(app.project.codebook.find(path).id)
     await pilot.pause()
-    assert screen.codebook.code_id == app.project.find_code(path).id
+    assert screen.codebook.code_id == app.project.codebook.find(path).id
 
 
 def test_keyboard_moves_through_the_tree(drive):
@@ -34,7 +34,7 @@ def test_keyboard_moves_through_the_tree(drive):
         assert codebook.tree.has_focus
         names = []
         for _ in range(4):
-            names.append(app.project.state.tables["codes"][codebook.code_id].name)
+            names.append(app.project.codebook[codebook.code_id].name)
             await pilot.press("down")
         assert names == ["Motivation", "Anger", "Calling", "Networks"]
         text = screen_text(app)
@@ -49,17 +49,17 @@ def test_add_code_at_top_level_and_inside_a_theme(drive, study):
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, PromptScreen))
         await pilot.press(*"Risk", "enter")
-        await until(pilot, lambda: "Risk" in [c.name for c in app.project.codes()])
+        await until(pilot, lambda: "Risk" in [c.name for c in app.project.codebook.all()])
         await to_code(pilot, app, "Motivation")
         await pilot.press("a", *"Guilt", "enter")
-        await until(pilot, lambda: "Guilt" in [c.name for c in app.project.codes()])
-        assert app.main_screen.codebook.code_id == app.project.find_code("Motivation/Guilt").id
+        await until(pilot, lambda: "Guilt" in [c.name for c in app.project.codebook.all()])
+        assert app.main_screen.codebook.code_id == app.project.codebook.find("Motivation/Guilt").id
         await quit_app(pilot, app)
 
     drive(scenario)
     project = reopen(study)
-    assert project.find_code("Risk").parent is None
-    assert project.code_path(project.find_code("Guilt")) == "Motivation/Guilt"
+    assert project.codebook.find("Risk").parent is None
+    assert project.codebook.path(project.codebook.find("Guilt")) == "Motivation/Guilt"
 
 
 def test_rename(drive, study):
@@ -85,7 +85,7 @@ def test_delete_asks_with_counts_and_undo_brings_it_back(drive, study):
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
-        await until(pilot, lambda: "Networks" not in [c.name for c in app.project.codes()])
+        await until(pilot, lambda: "Networks" not in [c.name for c in app.project.codebook.all()])
         assert not app.main_screen.transcript.codings_at(INTERVIEW_1.index("Through friends"))
         await pilot.press("u")
         assert app.notices[-1] == "Undone: delete Networks"
@@ -95,22 +95,22 @@ def test_delete_asks_with_counts_and_undo_brings_it_back(drive, study):
 
     drive(scenario)
     project = reopen(study)
-    assert "Motivation" in [c.name for c in project.codes()]
-    assert "Networks" not in [c.name for c in project.codes()]
+    assert "Motivation" in [c.name for c in project.codebook.all()]
+    assert "Networks" not in [c.name for c in project.codebook.all()]
 
 
 def test_merge_into_another_code(drive, study):
     with Project.open(study, write=True) as project:
-        doc = project.document("Interview 1")
+        doc = project.documents.named("Interview 1")
         start = INTERVIEW_1.index("my calling")
-        project.code_text(doc, start, start + len("my calling"), "Motivation/Calling", "ann")
+        project.codings.add(doc, start, start + len("my calling"), "Motivation/Calling", "ann")
 
     async def scenario(pilot, app):
         await to_code(pilot, app, "Motivation/Calling")
         await pilot.press("M")
         await until(pilot, lambda: isinstance(app.screen, PickerScreen))
         await pilot.press(*"anger", "enter")
-        await until(pilot, lambda: "Calling" not in [c.name for c in app.project.codes()])
+        await until(pilot, lambda: "Calling" not in [c.name for c in app.project.codebook.all()])
         assert "1 codings moved" in app.notices[-1]
         await quit_app(pilot, app)
 
@@ -124,7 +124,7 @@ def test_move_theme_describe_recolour(drive, study):
         await pilot.press("p")
         await until(pilot, lambda: isinstance(app.screen, PickerScreen))
         await pilot.press(*"Motivation", "enter")
-        await until(pilot, lambda: app.project.find_code("Networks").parent is not None)
+        await until(pilot, lambda: app.project.codebook.find("Networks").parent is not None)
         await to_code(pilot, app, "Motivation/Networks")
         await pilot.press("t")  # a theme now
         await pilot.press("e")
@@ -134,7 +134,7 @@ def test_move_theme_describe_recolour(drive, study):
         await pilot.press("C")
         await until(pilot, lambda: isinstance(app.screen, PickerScreen))
         await pilot.press(*"#123ABC", "enter")
-        await until(pilot, lambda: app.project.find_code("Networks").color == "#123abc")
+        await until(pilot, lambda: app.project.codebook.find("Networks").color == "#123abc")
         await to_code(pilot, app, "Motivation/Calling")
         await pilot.press("C", "down", "enter")  # the second colour of the palette
         await pilot.pause()
@@ -142,13 +142,13 @@ def test_move_theme_describe_recolour(drive, study):
 
     drive(scenario)
     project = reopen(study)
-    networks = project.find_code("Networks")
-    assert project.code_path(networks) == "Motivation/Networks"
+    networks = project.codebook.find("Networks")
+    assert project.codebook.path(networks) == "Motivation/Networks"
     assert networks.is_theme
     assert networks.description == "Who"
     assert networks.inclusion == "names"
     assert networks.color == "#123abc"
-    assert project.find_code("Calling").color == "#3cb44b"
+    assert project.codebook.find("Calling").color == "#3cb44b"
     labels = [e.label for e in project.history.done[-5:]]
     assert labels[0].startswith("move Networks under Motivation")
 
@@ -168,11 +168,11 @@ def test_memo_on_a_code(drive, study):
 
     drive(scenario)
     project = reopen(study)
-    anger, networks = project.find_code("Anger"), project.find_code("Networks")
-    assert [m.text for m in project.memos_of("code", anger.id)] == [
+    anger, networks = project.codebook.find("Anger"), project.codebook.find("Networks")
+    assert [m.text for m in project.memos.about("code", anger.id)] == [
         "Anger is a motor, not only a feeling.\nSee R2 too."
     ]
-    assert [m.text for m in project.memos_of("code", networks.id)] == ["Friends and chats"]
+    assert [m.text for m in project.memos.about("code", networks.id)] == ["Friends and chats"]
 
 
 def test_filter_the_codebook(drive):
@@ -181,7 +181,7 @@ def test_filter_the_codebook(drive):
         await pilot.press("tab", "slash", *"call")
         await pilot.pause()
         assert set(codebook.nodes) == {
-            app.project.find_code("Motivation").id, app.project.find_code("Calling").id
+            app.project.codebook.find("Motivation").id, app.project.codebook.find("Calling").id
         }
         await pilot.press("enter")
         assert codebook.tree.has_focus
@@ -246,5 +246,6 @@ def test_read_only_codebook_refuses_changes(drive, study, tmp_path):
         holder.stdin.close()
         holder.wait(timeout=10)
     project = reopen(study)
-    assert [c.name for c in project.codes()] == ["Motivation", "Anger", "Calling", "Networks"]
-    assert len(project.state.tables["codings"]) == 3
+    names = [c.name for c in project.codebook.all()]
+    assert names == ["Motivation", "Anger", "Calling", "Networks"]
+    assert len(project.codings) == 3

@@ -39,7 +39,7 @@ def test_code_paragraph_with_new_code_via_picker(drive, study):
     project = reopen(study)
     start, end = para(2)
     assert ("Interview 1", "Belonging", INTERVIEW_1[start:end]) in paths_of(project)
-    coding = next(c for c in project.state.tables["codings"].values() if c.start == start)
+    coding = next(c for c in project.codings.values() if c.start == start)
     assert (coding.end, coding.coder) == (end, "ann")
 
 
@@ -120,7 +120,7 @@ def test_in_vivo(drive, study):
     drive(scenario)
     project = reopen(study)
     assert ("Interview 1", "queer people", "queer people") in paths_of(project)
-    assert project.find_code("queer people").parent is None
+    assert project.codebook.find("queer people").parent is None
 
 
 def test_uncode_single_and_asks_which_of_several(drive, study):
@@ -151,10 +151,10 @@ def test_undo_and_redo_name_the_step(drive, study):
     async def scenario(pilot, app):
         await pilot.press("j", "c", *"Friends", "enter", "enter")
         await pilot.pause()
-        assert "Friends" in [c.name for c in app.project.codes()]
+        assert "Friends" in [c.name for c in app.project.codebook.all()]
         await pilot.press("u")
         await pilot.pause()
-        assert "Friends" not in [c.name for c in app.project.codes()]
+        assert "Friends" not in [c.name for c in app.project.codebook.all()]
         assert app.notices[-1] == "Undone: code Friends"
         await pilot.press("ctrl+r")
         await pilot.pause()
@@ -183,11 +183,11 @@ def test_memo_on_coding_and_on_document(drive, study):
 
     drive(scenario)
     project = reopen(study)
-    codings = project.state.tables["codings"].values()
+    codings = project.codings.values()
     coding = next(c for c in codings if c.text == "Through friends")
-    assert [m.text for m in project.memos_of("coding", coding.id)] == ["Friends first"]
-    doc = project.document("Interview 1")
-    assert [m.text for m in project.memos_of("document", doc.id)] == [
+    assert [m.text for m in project.memos.about("coding", coding.id)] == ["Friends first"]
+    doc = project.documents.named("Interview 1")
+    assert [m.text for m in project.memos.about("document", doc.id)] == [
         "Long pauses before the answers.\nTired voice"
     ]
 
@@ -202,7 +202,7 @@ def test_emptied_memo_is_deleted(drive, study):
 
     drive(scenario)
     project = reopen(study)
-    assert project.memos_of("document", project.document("Interview 1").id) == []
+    assert project.memos.about("document", project.documents.named("Interview 1").id) == []
 
 
 def test_copy_quote_with_case_label(drive, study, monkeypatch):

@@ -32,7 +32,7 @@ def _isolated(tui_env):
 
 def _code(project: Project, doc_name: str, text: str, words: str, code: str) -> None:
     start = text.index(words)
-    project.code_text(project.document(doc_name), start, start + len(words), code, "ann")
+    project.codings.add(project.documents.named(doc_name), start, start + len(words), code, "ann")
 
 
 @pytest.fixture
@@ -135,9 +135,9 @@ def test_matrix_cell_lists_its_segments_and_jumps(rich_study, drive):
         app.screen.table("matrix").move_cursor(row=row, column=column + 1)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, SegmentListScreen))
-        calling = project.find_code("Motivation/Calling")
-        doc1 = project.document("Interview 1")
-        expected = {c.id for c in project.codings_of_code(calling) if c.document == doc1.id}
+        calling = project.codebook.find("Motivation/Calling")
+        doc1 = project.documents.named("Interview 1")
+        expected = {c.id for c in project.codings.of_code(calling) if c.document == doc1.id}
         listed = [s.coding for s in app.screen.segments]
         assert {c.id for c in listed} == expected
         assert len(listed) == matrix["cells"][row][column] == 2
@@ -368,23 +368,23 @@ def test_search_all_documents_jump_code_all_and_undo(rich_study, drive):
         screen = app.screen
         expected = search(project, "anger")
         await until(pilot, lambda: len(screen.hits) == len(expected) == 2)
-        before = len(project.state.tables["codings"])
+        before = len(project.codings)
         steps = len(project.history.done)
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CodePicker))
         await pilot.press(*"Emotion", "enter")
-        await until(pilot, lambda: "Emotion" in [c.name for c in project.codes()])
-        emotion = project.find_code("Emotion")
-        coded = sorted((c.start, c.end) for c in project.codings_of_code(emotion))
+        await until(pilot, lambda: "Emotion" in [c.name for c in project.codebook.all()])
+        emotion = project.codebook.find("Emotion")
+        coded = sorted((c.start, c.end) for c in project.codings.of_code(emotion))
         assert coded == [(h.start, h.end) for h in expected]
-        assert len(project.state.tables["codings"]) == before + 2
+        assert len(project.codings) == before + 2
         assert len(project.history.done) == steps + 1
         assert any("Added 2 codings with Emotion" in n for n in app.notices)
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is app.main_screen)
         await pilot.press("u")  # one undo takes every coding of the search back
-        assert len(project.state.tables["codings"]) == before
-        assert "Emotion" not in [c.name for c in project.codes()]
+        assert len(project.codings) == before
+        assert "Emotion" not in [c.name for c in project.codebook.all()]
 
         # regex, match case, and coding the hits' paragraphs
         await pilot.press("ctrl+f")
@@ -397,11 +397,11 @@ def test_search_all_documents_jump_code_all_and_undo(rich_study, drive):
         await until(pilot, lambda: isinstance(app.screen, CodePicker))
         await pilot.press(*"Networks", "enter")
         line = "Respondent 1: Anger, honestly. Anger at how we are treated keeps me going."
-        await until(pilot, lambda: len(project.state.tables["codings"]) == before + 1)
+        await until(pilot, lambda: len(project.codings) == before + 1)
         start = INTERVIEW_1.index(line)
-        networks = project.find_code("Networks")
+        networks = project.codebook.find("Networks")
         assert (start, start + len(line)) in {
-            (c.start, c.end) for c in project.codings_of_code(networks)}
+            (c.start, c.end) for c in project.codings.of_code(networks)}
 
     drive(scenario)
 

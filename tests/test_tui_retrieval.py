@@ -34,11 +34,11 @@ def many(study):
             lines = [f"Respondent {number + 2}: answer {line} about the chat group {number}."
                      for line in range(1, 11)]
             text = "\n".join(lines) + "\n"
-            doc = project.add_document(f"Interview {number + 2:02d}", text,
+            doc = project.documents.add(f"Interview {number + 2:02d}", text,
                                        case=f"Respondent {number + 2}")
             for line in range(1, PER_DOCUMENT + 1):
                 start = text.index(f"answer {line} ")
-                project.code_text(doc, start, start + len(f"answer {line}"), "Networks", "ann")
+                project.codings.add(doc, start, start + len(f"answer {line}"), "Networks", "ann")
         project.save()
     finally:
         project.close()
@@ -49,7 +49,7 @@ async def open_retrieval(pilot, app, path: str) -> RetrievalScreen:
     screen = app.main_screen
     if not screen.codebook.tree.has_focus:
         await pilot.press("tab")
-    screen.codebook.highlight(app.project.find_code(path).id)
+    screen.codebook.highlight(app.project.codebook.find(path).id)
     await pilot.pause()
     await pilot.press("enter")
     await until(pilot, lambda: isinstance(app.screen, RetrievalScreen))
@@ -115,7 +115,7 @@ def test_entries_draw_as_textual_draws_their_text(drive):
                   "option-list--option-disabled"]
         styles = [option_list.get_visual_style("option-list--option"),
                   *(option_list.get_visual_style("option-list--option", s) for s in states)]
-        for segment in segments_of(app.project, app.project.find_code("Motivation")):
+        for segment in segments_of(app.project, app.project.codebook.find("Motivation")):
             for width in (1, 6, 30, 77, 140):
                 for style in styles:
                     want = Visual.to_strips(option_list, Content.from_rich_text(
@@ -140,7 +140,7 @@ def cells(strips, width: int, style) -> list[list[tuple[str, object]]]:
 
 def test_segment_prompt_is_two_lines_cut_to_the_width(study):
     project = Project.open(study)
-    for segment in segments_of(project, project.find_code("Motivation")):
+    for segment in segments_of(project, project.codebook.find("Motivation")):
         for width in (1, 10, 40, 200):
             text = segment_prompt(segment, width)
             assert isinstance(text, Text)

@@ -45,7 +45,7 @@ def test_state_restored_on_restart(drive, study, tmp_path):
     offset = INTERVIEW_2.index("Злость")
 
     async def first(pilot, app):
-        app.main_screen.go_to(app.project.document("Interview 2").id, offset)
+        app.main_screen.go_to(app.project.documents.named("Interview 2").id, offset)
         await pilot.press("j", "k")  # move away and back: the cursor is kept by line moves
         app.main_screen.transcript.move_cursor(offset)
         await quit_app(pilot, app)
@@ -55,7 +55,7 @@ def test_state_restored_on_restart(drive, study, tmp_path):
     assert len(state_files) == 1
     assert oct(state_files[0].stat().st_mode & 0o777) == "0o600"
     saved = json.loads(state_files[0].read_text())
-    assert saved["document"] == reopen(study).document("Interview 2").id
+    assert saved["document"] == reopen(study).documents.named("Interview 2").id
 
     async def second(pilot, app):
         screen = app.main_screen
@@ -90,11 +90,11 @@ def test_case_attributes_edit_and_assign(drive, study):
 
     drive(scenario)
     project = reopen(study)
-    assert project.case("Respondent 1").attributes == {
+    assert project.cases.named("Respondent 1").attributes == {
         "city": "Shymkent", "pronouns": "she/her", "language": "Kazakh, Russian",
     }
-    assert project.case_of(project.document("Field notes")).name == "Respondent 2"
-    assert project.case("Respondent 2").attributes["role"] == "x"
+    assert project.cases.of(project.documents.named("Field notes")).name == "Respondent 2"
+    assert project.cases.named("Respondent 2").attributes["role"] == "x"
 
 
 def test_parse_attributes():
@@ -105,8 +105,8 @@ def test_parse_attributes():
 
 def test_memo_review_filters_and_opens_targets(drive, study):
     with Project.open(study, write=True) as project:
-        coding = next(c for c in project.state.tables["codings"].values() if c.text == "Злость")
-        project.add_memo("coding", coding.id, "Anger said in Russian, with a laugh.", "bob")
+        coding = next(c for c in project.codings.values() if c.text == "Злость")
+        project.memos.add("coding", coding.id, "Anger said in Russian, with a laugh.", "bob")
 
     async def scenario(pilot, app):
         await pilot.press("R")
@@ -125,7 +125,7 @@ def test_memo_review_filters_and_opens_targets(drive, study):
         assert main.memo_pane.text_area.text == "Anger said in Russian, with a laugh."
         await pilot.press("R", *"motor", "enter")
         await until(pilot, lambda: main.codebook.tree.has_focus)
-        assert main.codebook.code_id == app.project.find_code("Motivation/Anger").id
+        assert main.codebook.code_id == app.project.codebook.find("Motivation/Anger").id
         assert main.memo_pane.text_area.text == "Anger is a motor, not only a feeling."
 
     drive(scenario)
@@ -157,11 +157,11 @@ def test_help_lists_every_binding_with_remapped_keys(drive, tui_env):
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, PickerScreen))
         await pilot.press(*"Friends", "enter", "enter")
-        await until(pilot, lambda: "Friends" in [c.name for c in app.project.codes()])
+        await until(pilot, lambda: "Friends" in [c.name for c in app.project.codebook.all()])
         await pilot.press("c")  # the old key does nothing now
         assert not isinstance(app.screen, PickerScreen)
         await pilot.press("z")
-        assert "Friends" not in [c.name for c in app.project.codes()]
+        assert "Friends" not in [c.name for c in app.project.codebook.all()]
 
     drive(scenario)
 
@@ -178,7 +178,7 @@ def test_palette_apply_code_go_to_document_and_undo_history(drive, study):
         await pilot.press(*"apply calling")
         await until(pilot, lambda: "Apply code: Motivation/Calling" in screen_text(app))
         await pilot.press("enter")
-        await until(pilot, lambda: len(app.project.state.tables["codings"]) == 4)
+        await until(pilot, lambda: len(app.project.codings) == 4)
         await pilot.press("ctrl+p", *"document: field")
         await until(pilot, lambda: "Go to document: Field notes" in screen_text(app))
         await pilot.press("enter")
@@ -186,13 +186,13 @@ def test_palette_apply_code_go_to_document_and_undo_history(drive, study):
         await pilot.press("ctrl+p", *"go to code netw")
         await until(pilot, lambda: "Go to code: Networks" in screen_text(app))
         await pilot.press("enter")
-        networks = app.project.find_code("Networks").id
+        networks = app.project.codebook.find("Networks").id
         await until(pilot, lambda: app.main_screen.codebook.code_id == networks)
         assert app.main_screen.codebook.tree.has_focus
         await pilot.press("ctrl+p", *"undo back calling")
         await until(pilot, lambda: "Undo back to: code Motivation/Calling" in screen_text(app))
         await pilot.press("enter")
-        await until(pilot, lambda: len(app.project.state.tables["codings"]) == 3)
+        await until(pilot, lambda: len(app.project.codings) == 3)
         assert "Undone 1 step" in app.notices[-1]
         await quit_app(pilot, app)
 
@@ -282,7 +282,7 @@ def test_ui_state_file_is_private_and_survives_garbage(tmp_path, tui_env):
     state.save()
     assert oct(os.stat(state.path).st_mode & 0o777) == "0o600"
     again = UIState.load("abc")
-    assert (again.document, again.cursors, again.recent, again.theme) == (
+    assert (again.documents.named, again.cursors, again.recent, again.theme) == (
         "d1", {"d1": 5}, ["c", "a", "b"], "textual-light"
     )
     state.path.write_text("{not json")

@@ -30,9 +30,9 @@ def team(study):
     """The study with a second coder, bob (ann, the configured coder, has 3 codings)."""
     project = Project.open(study, write=True)
     try:
-        doc1 = project.document("Interview 1")
-        project.code_text(doc1, *ANGER_BOB, "Motivation/Anger", "bob")
-        project.code_text(doc1, *CALLING, "Motivation/Calling", "bob")
+        doc1 = project.documents.named("Interview 1")
+        project.codings.add(doc1, *ANGER_BOB, "Motivation/Anger", "bob")
+        project.codings.add(doc1, *CALLING, "Motivation/Calling", "bob")
         project.save()
     finally:
         project.close()
@@ -72,7 +72,7 @@ def test_cycle_coders_shows_one_coder_at_a_time(drive, team):
         toggle_colour_by_coder(app)
         assert coder_view(app).by_coder
         _, colors = app.main_screen.shown_codings(app.main_screen.document)
-        bob = next(c for c in app.project.state.tables["codings"].values() if c.coder == "bob")
+        bob = next(c for c in app.project.codings.values() if c.coder == "bob")
         assert colors[bob.id] == coder_color("bob")
         await quit_app(pilot, app)
 
@@ -89,7 +89,7 @@ def test_blind_mode_shows_only_mine(drive, team, monkeypatch):
         assert {c for c, _, _ in shown(app)} == {"ann"}
         assert any("Blind mode is on" in n for n in app.notices)
         # the codebook counts only my codings: Calling (bob's only) counts nothing
-        calling = app.project.find_code("Motivation/Calling")
+        calling = app.project.codebook.find("Motivation/Calling")
         node = app.main_screen.codebook.nodes[calling.id]
         assert "0·0" in str(node.label)
         await quit_app(pilot, app)
@@ -121,10 +121,10 @@ def test_review_disagreements(drive, team):
         project = app.project
 
         def consensus():
-            codes = project.state.tables["codes"]
+            codes = project.codebook
             return sorted(
-                (project.code_path(codes[c.code]), c.start, c.end)
-                for c in project.state.tables["codings"].values() if c.coder == "consensus"
+                (project.codebook.path(codes[c.code]), c.start, c.end)
+                for c in project.codings.values() if c.coder == "consensus"
             )
 
         await pilot.press("a")  # Networks: keep ann's
@@ -152,17 +152,17 @@ def test_review_disagreements(drive, team):
         await pilot.pause()
         await pilot.press(*"not calling", "enter")
         await pilot.pause()
-        anger = next(c for c in project.state.tables["codings"].values()
+        anger = next(c for c in project.codings.values()
                      if c.coder == "consensus" and c.start == ANGER_BOB[0])
-        assert [m.text for m in project.memos_of("coding", anger.id)] == ["wider is right"]
-        doc1 = project.document("Interview 1")
-        assert any(m.text.endswith("not calling") for m in project.memos_of("document", doc1.id))
+        assert [m.text for m in project.memos.about("coding", anger.id)] == ["wider is right"]
+        doc1 = project.documents.named("Interview 1")
+        assert any(m.text.endswith("not calling") for m in project.memos.about("document", doc1.id))
         await pilot.press("escape")
         await pilot.pause()
         await quit_app(pilot, app)
 
     drive(scenario)
     project = reopen(team)
-    got = sorted((c.start, c.end) for c in project.state.tables["codings"].values()
+    got = sorted((c.start, c.end) for c in project.codings.values()
                  if c.coder == "consensus")
     assert got == sorted([NETWORKS, ANGER_BOB])

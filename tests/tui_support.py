@@ -30,29 +30,29 @@ def build_study(path: Path, *, memos: bool = True) -> Path:
     """
     project = Project.create(path, name="Activism study")
     try:
-        doc1 = project.add_document(
+        doc1 = project.documents.add(
             "Interview 1", INTERVIEW_1, case="Respondent 1",
             attributes={"pronouns": "she/her", "city": "Almaty", "age": "34"},
         )
-        doc2 = project.add_document(
+        doc2 = project.documents.add(
             "Interview 2", INTERVIEW_2, case="Respondent 2",
             attributes={"pronouns": "he/him", "city": "Astana"},
         )
-        project.add_document("Field notes", FIELD_NOTES)
-        project.add_code("Motivation", is_theme=True, description="Why people act")
-        project.add_code("Motivation/Anger")
-        project.add_code("Motivation/Calling")
-        project.add_code("Networks")
+        project.documents.add("Field notes", FIELD_NOTES)
+        project.codebook.add("Motivation", is_theme=True, description="Why people act")
+        project.codebook.add("Motivation/Anger")
+        project.codebook.add("Motivation/Calling")
+        project.codebook.add("Networks")
         start = INTERVIEW_1.index("Through friends")
-        project.code_text(doc1, start, start + len("Through friends"), "Networks", "ann")
+        project.codings.add(doc1, start, start + len("Through friends"), "Networks", "ann")
         start = INTERVIEW_1.index("Anger, honestly")
-        project.code_text(doc1, start, start + len("Anger, honestly"), "Motivation/Anger", "ann")
+        project.codings.add(doc1, start, start + len("Anger, honestly"), "Motivation/Anger", "ann")
         start = INTERVIEW_2.index("Злость")
-        project.code_text(doc2, start, start + len("Злость"), "Motivation/Anger", "ann")
+        project.codings.add(doc2, start, start + len("Злость"), "Motivation/Anger", "ann")
         if memos:
-            anger = project.find_code("Motivation/Anger")
-            project.add_memo("code", anger.id, "Anger is a motor, not only a feeling.", "ann")
-            project.add_memo("document", doc1.id, "Long pauses before the answers.", "ann")
+            anger = project.codebook.find("Motivation/Anger")
+            project.memos.add("code", anger.id, "Anger is a motor, not only a feeling.", "ann")
+            project.memos.add("document", doc1.id, "Long pauses before the answers.", "ann")
         _fix_times(project)
         project.save()
     finally:
@@ -64,18 +64,15 @@ def _fix_times(project: Project) -> None:
     """Fixed timestamps, one second apart in the order records were made (for snapshots)."""
     import dataclasses
 
-    state = project.state
-    state.listener = None
-    try:
+    with project.recorder.unrecorded():
         for table in ("documents", "cases", "codes", "codings", "memos"):
-            records = sorted(state.tables[table].values(), key=lambda r: (r.created, _order(r)))
+            component = project.table(table)
+            records = sorted(component.values(), key=lambda r: (r.created, _order(r)))
             for second, record in enumerate(records):
                 names = {f.name for f in dataclasses.fields(record)}
                 stamp = f"2024-05-01T10:00:{second:02d}Z"
                 fixed = {k: stamp for k in ("created", "modified") if k in names}
-                state.put(table, dataclasses.replace(record, **fixed))
-    finally:
-        state.listener = project._on_record_change
+                component.put(dataclasses.replace(record, **fixed))
 
 
 def _order(record) -> tuple:
@@ -96,11 +93,11 @@ def reopen(path: Path) -> Project:
 
 def paths_of(project: Project) -> list[tuple[str, str, str]]:
     """(document, code path, text) of every coding, sorted."""
-    docs = project.state.tables["documents"]
-    codes = project.state.tables["codes"]
+    docs = project.documents
+    codes = project.codebook
     return sorted(
-        (docs[c.document].name, project.code_path(codes[c.code]), c.text)
-        for c in project.state.tables["codings"].values()
+        (docs[c.document].name, project.codebook.path(codes[c.code]), c.text)
+        for c in project.codings.values()
     )
 
 

@@ -38,16 +38,15 @@ def frequencies(project: Project) -> list[dict[str, Any]]:
     ``chars`` counts the distinct characters the code's segments cover (overlapping segments
     in one document count once).
     """
-    case_of = {doc_id: doc.case for doc_id, doc in project.state.tables["documents"].items()}
-    by_code = project.state.codings_by_code
+    case_of = {doc_id: doc.case for doc_id, doc in project.documents.items()}
     out: list[dict[str, Any]] = []
-    for code in project.codes():
-        codings = by_code.get(code.id, {})
-        documents, chars = coverage(sorted((c.document, c.start, c.end) for c in codings.values()))
+    for code in project.codebook.all():
+        codings = project.codings.with_code(code.id)
+        documents, chars = coverage(sorted((c.document, c.start, c.end) for c in codings))
         cases = {case_of.get(doc_id) for doc_id in documents} - {None}
         out.append(
             {
-                "code": project.code_path(code),
+                "code": project.codebook.path(code),
                 "segments": len(codings),
                 "documents": len(documents),
                 "cases": len(cases),
@@ -78,7 +77,7 @@ def coverage(spans: list[tuple[str, int, int]]) -> tuple[set[str], int]:
 # --------------------------------------------------------------------------- matrix
 def attribute_names(project: Project) -> list[str]:
     """Every case attribute name in use, sorted."""
-    names = {key for case in project.state.tables["cases"].values() for key in case.attributes}
+    names = {key for case in project.cases.values() for key in case.attributes}
     return sorted(names, key=natural_key)
 
 
@@ -90,7 +89,7 @@ def matrix(project: Project, by: str = "case") -> dict[str, Any]:
     attribute (its values sorted). Segments without a case, or whose case lacks the attribute,
     go to a last column ``(none)`` when there are any.
     """
-    cases = project.state.tables["cases"]
+    cases = project.cases
     if by == "case":
         value_of = {case.id: case.name for case in cases.values()}
     else:
@@ -105,21 +104,20 @@ def matrix(project: Project, by: str = "case") -> dict[str, Any]:
     none_index = len(columns)
     column_of_doc = {
         doc.id: index[value_of[doc.case]] if doc.case in value_of else none_index
-        for doc in project.state.tables["documents"].values()
+        for doc in project.documents.values()
     }
     rows: list[str] = []
     cells: list[list[int]] = []
     any_none = False
-    by_code = project.state.codings_by_code
-    for code in project.codes():
+    for code in project.codebook.all():
         row = [0] * (len(columns) + 1)
-        for coding in by_code.get(code.id, {}).values():
+        for coding in project.codings.with_code(code.id):
             col = column_of_doc.get(coding.document)
             if col is None:
                 continue  # a coding of a missing document: `workbench check` reports it
             row[col] += 1
         any_none = any_none or row[none_index] > 0
-        rows.append(project.code_path(code))
+        rows.append(project.codebook.path(code))
         cells.append(row)
     if any_none:
         columns = [*columns, NONE_COLUMN]
@@ -162,16 +160,17 @@ def cooccurrence(project: Project) -> list[dict[str, Any]]:
     A pair counts once for each pair of overlapping codings; ``a`` is the smaller path. Sorted
     by count (largest first), then by ``a`` and ``b``.
     """
-    codes = project.state.tables["codes"]
+    codes = project.codebook
     counts: dict[tuple[str, str], int] = {}
-    for codings in project.state.codings_by_document.values():
-        count_overlaps([(c.start, c.end, c.code) for c in codings.values()], counts)
+    for document_id in project.documents:
+        codings = project.codings.in_document(document_id)
+        count_overlaps([(c.start, c.end, c.code) for c in codings], counts)
     paths: dict[str, str] = {}
 
     def path(code_id: str) -> str:
         if code_id not in paths:
             code = codes.get(code_id)
-            paths[code_id] = project.code_path(code) if code is not None else code_id
+            paths[code_id] = project.codebook.path(code) if code is not None else code_id
         return paths[code_id]
 
     merged: dict[tuple[str, str], int] = defaultdict(int)
@@ -190,11 +189,11 @@ def saturation(project: Project) -> list[dict[str, Any]]:
     ``cumulative``: how many distinct codes have appeared up to and including it.
     """
     seen: set[str] = set()
-    codes = project.state.tables["codes"]
+    codes = project.codebook
     out: list[dict[str, Any]] = []
-    for doc in project.documents():
+    for doc in project.documents.all():
         here = {
-            c.code for c in project.state.codings_by_document.get(doc.id, {}).values()
+            c.code for c in project.codings.in_document(doc.id)
             if c.code in codes
         }
         fresh = here - seen

@@ -78,9 +78,9 @@ def search(
     """
     compiled = compile_pattern(pattern, regex=regex, case_sensitive=case_sensitive)
     hits: list[Hit] = []
-    for doc in project.documents() if documents is None else documents:
+    for doc in project.documents.all() if documents is None else documents:
         text = doc.text
-        case = project.case_of(doc)
+        case = project.cases.of(doc)
         case_name = case.name if case else None
         line, counted = 1, 0  # line number at offset `counted` (matches come in order)
         for match in compiled.finditer(text):
@@ -142,11 +142,11 @@ def code_hits(
     """
     if not hits:
         return 0
-    documents = project.state.tables["documents"]
+    documents = project.documents
     wanted: list[tuple[Document, int, int]] = []
     seen: set[tuple[str, int, int]] = set()
     for hit in hits:
-        doc = documents.get(hit.document_id) or project.document(hit.document)
+        doc = documents.get(hit.document_id) or project.documents.named(hit.document)
         if doc.text[hit.start:hit.end] != hit.text:
             raise WorkbenchError(
                 f"{doc.name} changed since the search (no match at {hit.start}:{hit.end}); "
@@ -160,17 +160,17 @@ def code_hits(
     coder = coder.strip()
     added = 0
     with project.change(f"code {len(wanted)} search hits") as step:
-        code = project.ensure_code(code_path)
-        path = project.code_path(code)
+        code = project.codebook.ensure(code_path)
+        path = project.codebook.path(code)
         step.label = f"code {len(wanted)} search hit{'s' if len(wanted) != 1 else ''} with {path}"
         existing = {
             (c.document, c.start, c.end, c.coder)
-            for c in project.state.codings_by_code.get(code.id, {}).values()
+            for c in project.codings.with_code(code.id)
         }
         for doc, start, end in wanted:
             if (doc.id, start, end, coder) in existing:
                 continue
-            project.code_text(doc, start, end, code, coder)
+            project.codings.add(doc, start, end, code, coder)
             existing.add((doc.id, start, end, coder))
             added += 1
     return added

@@ -165,7 +165,7 @@ def _print_frequencies(project: Project, rows: list[dict[str, Any]]) -> None:
     if not rows:
         out.say("the codebook is empty: no frequencies to show")
         return
-    colours = {project.code_path(c): c.color for c in project.codes()}
+    colours = {project.codebook.path(c): c.color for c in project.codebook.all()}
     top = max(r["segments"] for r in rows)
     numbers = ("segments", "docs", "cases", "chars")
     lines = [
@@ -275,7 +275,7 @@ def cmd_search(args: Args) -> int:
     with writing(args) as project:
         hits = search(project, args.pattern, **options)
         added = code_hits(project, hits, args.code, coder, paragraph=args.paragraph)
-        path = project.code_path(project.find_code(args.code)) if hits else args.code
+        path = project.codebook.path(project.codebook.find(args.code)) if hits else args.code
     if args.json:
         out.print_json({"code": path, "added": added, "hits": [h.to_json() for h in hits]})
         return 0

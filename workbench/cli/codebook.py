@@ -67,41 +67,41 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def cmd_add(args: Args) -> int:
     with writing(args) as project:
-        code = project.add_code(args.path, is_theme=args.theme, description=args.text)
-        path = project.code_path(code)
+        code = project.codebook.add(args.path, is_theme=args.theme, description=args.text)
+        path = project.codebook.path(code)
     out.say(f"added {'theme' if args.theme else 'code'} {path}")
     return 0
 
 
 def cmd_rename(args: Args) -> int:
     with writing(args) as project:
-        code = project.find_code(args.path)
-        old = project.code_path(code)
-        code = project.rename_code(code, args.new_name)
-        new = project.code_path(code)
+        code = project.codebook.find(args.path)
+        old = project.codebook.path(code)
+        code = project.codebook.rename(code, args.new_name)
+        new = project.codebook.path(code)
     out.say(f"renamed {old} to {new}")
     return 0
 
 
 def cmd_move(args: Args) -> int:
     with writing(args) as project:
-        code = project.find_code(args.path)
-        old = project.code_path(code)
+        code = project.codebook.find(args.path)
+        old = project.codebook.path(code)
         top = args.new_parent.strip() in ("", "/")
-        parent = None if top else project.find_code(args.new_parent)
-        code = project.move_code(code, parent)
-        new = project.code_path(code)
+        parent = None if top else project.codebook.find(args.new_parent)
+        code = project.codebook.move(code, parent)
+        new = project.codebook.path(code)
     out.say(f"moved {old} to {new}")
     return 0
 
 
 def cmd_merge(args: Args) -> int:
     with writing(args) as project:
-        source = project.find_code(args.source)
-        into = project.find_code(args.into)
-        source_path, into_path = project.code_path(source), project.code_path(into)
-        before = len(project.state.codings_by_code.get(source.id, {}))
-        moved = project.merge_codes(source, into)
+        source = project.codebook.find(args.source)
+        into = project.codebook.find(args.into)
+        source_path, into_path = project.codebook.path(source), project.codebook.path(into)
+        before = len(project.codings.with_code(source.id))
+        moved = project.codebook.merge(source, into)
     dropped = before - moved
     extra = f" ({plural(dropped, 'duplicate coding')} dropped)" if dropped else ""
     out.say(f"merged {source_path} into {into_path}: {plural(moved, 'coding')} moved{extra}")
@@ -110,17 +110,17 @@ def cmd_merge(args: Args) -> int:
 
 def cmd_delete(args: Args) -> int:
     with writing(args) as project:
-        code = project.find_code(args.path)
-        path = project.code_path(code)
-        codes, codings = project.delete_code(code)
+        code = project.codebook.find(args.path)
+        path = project.codebook.path(code)
+        codes, codings = project.codebook.delete(code)
     out.say(f"deleted {path}: {plural(codes, 'code')}, {plural(codings, 'coding')}; {UNDO_HINT}")
     return 0
 
 
 def cmd_theme(args: Args) -> int:
     with writing(args) as project:
-        code = project.set_theme(project.find_code(args.path), not args.off)
-        path = project.code_path(code)
+        code = project.codebook.set_theme(project.codebook.find(args.path), not args.off)
+        path = project.codebook.path(code)
     out.say(f"{path} is {'no longer ' if args.off else ''}a theme")
     return 0
 
@@ -134,14 +134,14 @@ def cmd_describe(args: Args) -> int:
     }
     if all(v is None for v in fields.values()):  # nothing to set: show what is there
         project = reading(args)
-        code = project.find_code(args.path)
-        out.say(project.code_path(code))
+        code = project.codebook.find(args.path)
+        out.say(project.codebook.path(code))
         for name in fields:
             out.say(f"  {name}: {getattr(code, name) or '-'}")
         return 0
     with writing(args) as project:
-        code = project.describe_code(project.find_code(args.path), **fields)
-        path = project.code_path(code)
+        code = project.codebook.describe(project.codebook.find(args.path), **fields)
+        path = project.codebook.path(code)
     changed = ", ".join(k for k, v in fields.items() if v is not None)
     out.say(f"{path}: set {changed}")
     return 0
@@ -149,7 +149,7 @@ def cmd_describe(args: Args) -> int:
 
 def cmd_color(args: Args) -> int:
     with writing(args) as project:
-        code = project.color_code(project.find_code(args.path), args.color)
-        path = project.code_path(code)
+        code = project.codebook.color(project.codebook.find(args.path), args.color)
+        path = project.codebook.path(code)
     out.say(f"{path} is now {code.color}")
     return 0

@@ -129,7 +129,7 @@ def cmd_import(args: Args) -> int:
                     f"{seen[imported.name]} and {path} would both be named {imported.name!r}; "
                     "rename one of the files"
                 )
-            if imported.name in project.state.document_by_name:
+            if project.documents.by_name(imported.name) is not None:
                 raise WorkbenchError(
                     f"a document named {imported.name!r} is already in the project ({path} not "
                     "imported; nothing was imported)"
@@ -139,10 +139,10 @@ def cmd_import(args: Args) -> int:
         label = f"import {names[0]}" if len(names) == 1 else f"import {len(names)} files"
         with project.change(label):
             if args.case and texts:
-                project.set_case(args.case, attrs)
+                project.cases.set(args.case, attrs)
             summaries = [import_refi(project, path) for path in exchange_files]
             docs = [
-                project.add_document(
+                project.documents.add(
                     imported.name,
                     imported.text,
                     source=imported.source or path.name,
@@ -164,7 +164,7 @@ def cmd_import(args: Args) -> int:
 def cmd_docs(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.doc_json(project, d) for d in project.documents()])
+        out.print_json([out.doc_json(project, d) for d in project.documents.all()])
     else:
         out.print_docs(project)
     return 0
@@ -172,7 +172,7 @@ def cmd_docs(args: Args) -> int:
 
 def cmd_text(args: Args) -> int:
     project = reading(args)
-    doc = project.document(args.doc)
+    doc = project.documents.named(args.doc)
     sys.stdout.flush()
     stream = sys.stdout.buffer
     data = memoryview(doc.text.encode("utf-8"))
@@ -186,7 +186,7 @@ def cmd_text(args: Args) -> int:
 def cmd_cases(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.case_json(project, c) for c in project.cases()])
+        out.print_json([out.case_json(project, c) for c in project.cases.all()])
     else:
         out.print_cases(project)
     return 0
@@ -195,13 +195,13 @@ def cmd_cases(args: Args) -> int:
 def cmd_case(args: Args) -> int:
     attrs = parse_attrs(args.attr)
     with writing(args) as project:
-        docs = [project.document(ref) for ref in args.doc or []]
-        existed = args.name.strip() in project.state.case_by_name
+        docs = [project.documents.named(ref) for ref in args.doc or []]
+        existed = project.cases.by_name(args.name.strip()) is not None
         with project.change(f"case {args.name.strip()}"):
-            case = project.set_case(args.name, attrs)
+            case = project.cases.set(args.name, attrs)
             for doc in docs:
-                project.assign_case(doc, case.name)
-        case = project.case(case.name)
+                project.documents.set_case(doc, case.name)
+        case = project.cases.named(case.name)
         info = out.case_json(project, case)
     attributes = "; ".join(f"{k}={v}" for k, v in sorted(info["attributes"].items())) or "none"
     out.say(f"{'case' if existed else 'new case'} {case.name}: attributes {attributes}")
@@ -214,9 +214,9 @@ def cmd_case(args: Args) -> int:
 def cmd_code(args: Args) -> int:
     coder = coder_of(args)
     with writing(args) as project:
-        doc = project.document(args.doc)
+        doc = project.documents.named(args.doc)
         before = project.revision
-        coding = project.code_text(doc, args.start, args.end, args.code, coder)
+        coding = project.codings.add(doc, args.start, args.end, args.code, coder)
         quote = out.quote_json(project, coding)
         fresh = project.revision != before
     if args.json:
@@ -232,9 +232,9 @@ def cmd_code(args: Args) -> int:
 
 def cmd_uncode(args: Args) -> int:
     with writing(args) as project:
-        coding = project.coding(args.coding_id)
+        coding = project.codings.find(args.coding_id)
         quote = out.quote_json(project, coding)
-        project.uncode(coding)
+        project.codings.remove(coding)
     out.say(
         f"removed coding {coding.id}: {quote['code']} on {quote['document']} "
         f"[{quote['start']}:{quote['end']}] “{out.clip(quote['text'])}”"
@@ -245,7 +245,7 @@ def cmd_uncode(args: Args) -> int:
 def cmd_codes(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.code_json(project, c) for c in project.codes()])
+        out.print_json([out.code_json(project, c) for c in project.codebook.all()])
     else:
         out.print_codes(project)
     return 0
@@ -255,14 +255,14 @@ def cmd_quotes(args: Args) -> int:
     project = reading(args)
     code_ids: set[str] | None = None
     if args.code:
-        code = project.find_code(args.code)
-        code_ids = {code.id, *(c.id for c in project.descendants(code))}
-    case_id = project.case(args.case).id if args.case else None
+        code = project.codebook.find(args.code)
+        code_ids = {code.id, *(c.id for c in project.codebook.descendants(code))}
+    case_id = project.cases.named(args.case).id if args.case else None
     found = []
-    for doc in project.documents():
+    for doc in project.documents.all():
         if args.case and doc.case != case_id:
             continue
-        for coding in project.codings_of_document(doc):
+        for coding in project.codings.of_document(doc):
             if code_ids is not None and coding.code not in code_ids:
                 continue
             if args.coder and coding.coder != args.coder:
@@ -280,9 +280,9 @@ def cmd_memo(args: Args) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     author = coder_of(args)
     with writing(args) as project:
-        kind, target_id = project.resolve_target(args.on)
-        memo = project.add_memo(kind, target_id, text, author)
-        target = project.describe_target(kind, target_id)
+        kind, target_id = project.memos.resolve_target(args.on)
+        memo = project.memos.add(kind, target_id, text, author)
+        target = project.memos.describe_target(kind, target_id)
     out.say(f"memo {memo.id} on {target}")
     return 0
 
@@ -290,7 +290,7 @@ def cmd_memo(args: Args) -> int:
 def cmd_memos(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.memo_json(project, m) for m in project.memos()])
+        out.print_json([out.memo_json(project, m) for m in project.memos.all()])
     else:
         out.print_memos(project)
     return 0

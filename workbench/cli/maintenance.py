@@ -24,8 +24,8 @@ Args = argparse.Namespace
 # --------------------------------------------------------------------------- edit
 def cmd_edit(args: Args) -> int:
     with writing(args) as project:
-        doc = project.document(args.doc)
-        if project.storage.encrypted:
+        doc = project.documents.named(args.doc)
+        if project.encrypted:
             raise WorkbenchError(
                 f"{project.path} is encrypted, and an editor works on a file: the text would "
                 "touch the disk unencrypted. Decrypt, edit and encrypt again on a machine you "
@@ -35,9 +35,9 @@ def cmd_edit(args: Args) -> int:
         if new_text == doc.text:
             out.say(f"no changes to {doc.name}")
             return 0
-        report = project.edit_document_text(doc, new_text)
+        report = project.documents.edit_text(doc, new_text)
         lost = [
-            (project.code_path(project.state.tables["codes"][c.code]), c) for c in report.lost
+            (project.codebook.path(project.codebook[c.code]), c) for c in report.lost
         ]
     out.say(
         f"edited {doc.name}: {plural(len(report.kept), 'coding')} kept, {len(report.changed)} "

@@ -20,13 +20,13 @@ if TYPE_CHECKING:
 # --------------------------------------------------------------------------- JSON shapes
 def doc_json(project: Project, doc: Document) -> dict[str, Any]:
     """``{"id","name","case","chars","codings"}``."""
-    case = project.case_of(doc)
+    case = project.cases.of(doc)
     return {
         "id": doc.id,
         "name": doc.name,
         "case": case.name if case else None,
         "chars": len(doc.text),
-        "codings": len(project.state.codings_by_document.get(doc.id, {})),
+        "codings": len(project.codings.in_document(doc.id)),
     }
 
 
@@ -36,17 +36,17 @@ def case_json(project: Project, case: Case) -> dict[str, Any]:
         "id": case.id,
         "name": case.name,
         "attributes": dict(case.attributes),
-        "documents": [d.name for d in project.documents_of_case(case)],
+        "documents": [d.name for d in project.documents.of_case(case)],
     }
 
 
 def code_json(project: Project, code: Code) -> dict[str, Any]:
     """``{"id","name","path","parent","is_theme","color","description","codings",...}``."""
-    segments, documents, cases = project.code_counts(code)
+    segments, documents, cases = project.codebook.counts(code)
     return {
         "id": code.id,
         "name": code.name,
-        "path": project.code_path(code),
+        "path": project.codebook.path(code),
         "parent": code.parent,
         "is_theme": code.is_theme,
         "color": code.color,
@@ -59,14 +59,14 @@ def code_json(project: Project, code: Code) -> dict[str, Any]:
 
 def quote_json(project: Project, coding: Coding) -> dict[str, Any]:
     """``{"id","document","case","code","coder","start","end","text"}``."""
-    doc = project.state.tables["documents"][coding.document]
-    case = project.case_of(doc)
-    code = project.state.tables["codes"][coding.code]
+    doc = project.documents[coding.document]
+    case = project.cases.of(doc)
+    code = project.codebook[coding.code]
     return {
         "id": coding.id,
         "document": doc.name,
         "case": case.name if case else None,
-        "code": project.code_path(code),
+        "code": project.codebook.path(code),
         "coder": coding.coder,
         "start": coding.start,
         "end": coding.end,
@@ -78,7 +78,7 @@ def memo_json(project: Project, memo: Memo) -> dict[str, Any]:
     """``{"id","target","text","author","created","modified"}``."""
     return {
         "id": memo.id,
-        "target": project.describe_target(memo.target_kind, memo.target_id),
+        "target": project.memos.describe_target(memo.target_kind, memo.target_id),
         "text": memo.text,
         "author": memo.author,
         "created": memo.created,
@@ -129,7 +129,7 @@ def swatch(color: str) -> Any:
 
 
 def print_docs(project: Project) -> None:
-    docs = project.documents()
+    docs = project.documents.all()
     if not docs:
         say("no documents yet (add some with `workbench import`)")
         return
@@ -141,27 +141,28 @@ def print_docs(project: Project) -> None:
 
 
 def print_cases(project: Project) -> None:
-    cases = project.cases()
+    cases = project.cases.all()
     if not cases:
         say("no cases yet (make one with `workbench case PROJECT NAME --attr KEY=VALUE`)")
         return
     rows = []
     for case in cases:
         attrs = "; ".join(f"{k}={v}" for k, v in sorted(case.attributes.items())) or "-"
-        docs = ", ".join(d.name for d in project.documents_of_case(case)) or "-"
+        docs = ", ".join(d.name for d in project.documents.of_case(case)) or "-"
         rows.append((case.name, attrs, docs))
     table(None, ("case", "attributes", "documents"), rows)
 
 
 def print_codes(project: Project) -> None:
-    codes = project.codes()
+    codes = project.codebook.all()
     if not codes:
         say("the codebook is empty (codes are made by `workbench code` or `codebook add`)")
         return
     rows = []
     for code in codes:
-        segments, documents, cases = project.code_counts(code)
-        name = "  " * project.depth(code) + code.name + ("  [theme]" if code.is_theme else "")
+        segments, documents, cases = project.codebook.counts(code)
+        theme = "  [theme]" if code.is_theme else ""
+        name = "  " * project.codebook.depth(code) + code.name + theme
         description = clip(code.description, 40)
         rows.append((name, segments, documents, cases, swatch(code.color), description))
     table(None, ("code", "codings", "docs", "cases", "colour", "description"), rows,
@@ -182,14 +183,14 @@ def print_quotes(project: Project, codings: Sequence[Coding]) -> None:
 
 
 def print_memos(project: Project) -> None:
-    memos = project.memos()
+    memos = project.memos.all()
     if not memos:
         say("no memos yet (write one with `workbench memo PROJECT --on TARGET --text TEXT`)")
         return
     for n, memo in enumerate(memos):
         if n:
             say("")
-        target = project.describe_target(memo.target_kind, memo.target_id)
+        target = project.memos.describe_target(memo.target_kind, memo.target_id)
         stamp = memo.modified or memo.created
         edited = ""
         if memo.modified and memo.modified != memo.created:

@@ -116,9 +116,9 @@ def cmd_pseudonymize(args: Args) -> int:
     purged = None
     with writing(args) as project:
         report = pseudonymise(project, names)
-        codes = project.state.tables["codes"]
+        codes = project.codebook
         lost = [
-            (doc, project.code_path(codes[c.code]) if c.code in codes else "?", c)
+            (doc, project.codebook.path(codes[c.code]) if c.code in codes else "?", c)
             for doc, c in report.lost()
         ]
         project.save()
@@ -208,12 +208,12 @@ def cmd_names(args: Args) -> int:
 # --------------------------------------------------------------------------- redact
 def cmd_redact(args: Args) -> int:
     with writing(args) as project:
-        doc = project.document(args.doc)
-        report = project.redact(doc, args.start, args.end, args.replacement)
+        doc = project.documents.named(args.doc)
+        report = project.documents.redact(doc, args.start, args.end, args.replacement)
         lost = [
-            (project.code_path(project.state.tables["codes"][c.code]), c) for c in report.lost
+            (project.codebook.path(project.codebook[c.code]), c) for c in report.lost
         ]
-        doc = project.document(doc.id)
+        doc = project.documents.named(doc.id)
     if args.json:
         out.print_json(
             {"document": doc.name, "start": args.start,
@@ -271,7 +271,7 @@ def cmd_encrypt(args: Args) -> int:
     from workbench.store import crypto
 
     with writing(args) as project:
-        if project.storage.encrypted:
+        if project.encrypted:
             raise WorkbenchError(f"{project.path} is already encrypted")
         sealer = crypto.Sealer.create(crypto.new_passphrase(project.path))
         _rewrite(project, sealer)
@@ -292,7 +292,7 @@ def cmd_encrypt(args: Args) -> int:
 
 def cmd_decrypt(args: Args) -> int:
     with writing(args) as project:
-        if not project.storage.encrypted:
+        if not project.encrypted:
             raise WorkbenchError(f"{project.path} is not encrypted")
         _rewrite(project, None)
     out.say(
@@ -304,21 +304,14 @@ def cmd_decrypt(args: Args) -> int:
 
 def _rewrite(project: Project, sealer) -> None:
     """Write the project again, sealed with ``sealer`` (or plain with ``None``)."""
-    before = project.storage.sealer
-    project.storage.sealer = sealer
-    try:
-        # no backup of the file being replaced: encrypting must not leave a plain copy
-        project.write_rendered(project.render(), backup="never")
-    except BaseException:
-        project.storage.sealer = before
-        raise
-    project.saved_revision = project.revision
+    # no backup of the file being replaced: encrypting must not leave a plain copy
+    project.reseal(sealer)
 
 
 # --------------------------------------------------------------------------- exports
 def warn_plain_export(project: Project, output: str) -> None:
     """Say on stderr that an export of an encrypted project is not encrypted."""
-    if project.storage.encrypted:
+    if project.encrypted:
         out.note(
             f"warning: {project.path.name} is encrypted but {output} is not: it is plain text "
             "(readable only by you); keep it safe and delete it when done"

@@ -125,7 +125,7 @@ def cmd_agree(args: Args) -> int:
     if args.json:
         out.print_json(report.to_json())
         return 0
-    docs = project.state.tables["documents"].values()
+    docs = project.documents.values()
     chars = sum(len(d.text) for d in docs)
     out.say(f"agreement of {a} (A) and {b} (B) over {plural(chars, 'character')} in "
             f"{plural(len(docs), 'document')}")
@@ -154,14 +154,14 @@ def cmd_disagreements(args: Args) -> int:
     project = reading(args)
     a, b = args.coders
     found = disagreements(project, a, b, args.code)
-    docs, codes = project.state.tables["documents"], project.state.tables["codes"]
+    docs, codes = project.documents, project.codebook
     rows: list[dict[str, Any]] = []
     for d in found:
         doc = docs[d.document]
         code = codes.get(d.code)
         rows.append({
             "document": doc.name,
-            "code": project.code_path(code) if code else d.code,
+            "code": project.codebook.path(code) if code else d.code,
             "start": d.start,
             "end": d.end,
             "coded_by": d.coded_by,
@@ -237,12 +237,12 @@ def cmd_conflicts(args: Args) -> int:
         with writing(args) as project:
             conflict = find_conflict(project, args.resolve)
             summary = resolve(project, conflict, args.take)
-            left = len(project.state.tables["conflicts"])
+            left = len(project.conflicts)
         out.say(summary)
         out.say(f"{plural(left, 'conflict')} left; `workbench undo` takes this back")
         return 0
     project = reading(args)
-    found = sorted(project.state.tables["conflicts"].values(), key=lambda c: (c.created, c.id))
+    found = sorted(project.conflicts.values(), key=lambda c: (c.created, c.id))
     if args.json:
         out.print_json([conflict_json(c) for c in found])
         return 0

@@ -1,21 +1,15 @@
-"""Codebook operations of a project: find, create, rename, move, merge, delete, describe.
-
-:class:`CodebookOperations` is mixed into :class:`workbench.core.project.Project`; every change
-goes through ``Project.change()`` so it is undoable.
-"""
+"""The codebook: a tree of codes (themes among them) to find, create, rename, move, merge,
+delete, describe and colour. Every change is one undoable step."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING, Any
 
 from workbench.clock import now
 from workbench.core.model import Code, new_id
+from workbench.core.records import RecordTable
 from workbench.errors import WorkbenchError
-
-if TYPE_CHECKING:
-    from workbench.core.state import ProjectState
 
 #: Colours given to new codes in turn: distinct on dark and light backgrounds.
 PALETTE = (
@@ -60,28 +54,16 @@ def split_path(path: str) -> list[str]:
     return parts
 
 
-class CodebookOperations:
-    """Codebook queries and changes; needs ``self.state`` and ``self.change``."""
+class Codebook(RecordTable[Code]):
+    """The codes of a project by id, with the operations on the tree."""
 
-    state: ProjectState
-
-    def _current(self, table: str, obj: Any) -> Any:
-        """The record as it is now. Callers (a TUI) may hold a copy from before an edit or an
-        undo; writing that copy back would silently revert those changes."""
-        current = self.state.tables[table].get(obj.id)
-        if current is None:
-            name = getattr(obj, "name", "")
-            raise WorkbenchError(
-                f"that {table[:-1]}{f' ({name})' if name else ''} no longer exists "
-                "(it was deleted, or its creation undone)"
-            )
-        return current
+    table = "codes"
 
     # ------------------------------------------------------------------ queries
-    def code_path(self, code: Code) -> str:
+    def path(self, code: Code) -> str:
         """``Theme/Code/Subcode`` of a code."""
         names = [code.name]
-        codes = self.state.tables["codes"]
+        codes = self._records
         parent = code.parent
         guard = 0
         while parent is not None and guard < 1000:
@@ -93,17 +75,17 @@ class CodebookOperations:
             guard += 1
         return SEPARATOR.join(reversed(names))
 
-    def children_of(self, code: Code | None) -> list[Code]:
+    def children(self, code: Code | None) -> list[Code]:
         """Direct children of a code (or the top level for ``None``), in codebook order."""
-        found = self.state.children.get(code.id if code else None, {}).values()
+        found = self._state.children.get(code.id if code else None, {}).values()
         return sorted(found, key=lambda c: (c.order, c.name.casefold()))
 
-    def codes(self) -> list[Code]:
+    def all(self) -> list[Code]:
         """Every code, depth first in codebook order (parents before children)."""
         out: list[Code] = []
 
         def walk(parent: Code | None) -> None:
-            for child in self.children_of(parent):
+            for child in self.children(parent):
                 out.append(child)
                 walk(child)
 
@@ -113,49 +95,49 @@ class CodebookOperations:
     def descendants(self, code: Code) -> list[Code]:
         """Every code below ``code``."""
         out: list[Code] = []
-        stack = self.children_of(code)
+        stack = self.children(code)
         while stack:
             node = stack.pop()
             out.append(node)
-            stack.extend(self.children_of(node))
+            stack.extend(self.children(node))
         return out
 
     def depth(self, code: Code) -> int:
         """0 for a top-level code."""
-        return self.code_path(code).count(SEPARATOR)
+        return self.path(code).count(SEPARATOR)
 
     def child_named(self, parent: Code | None, name: str) -> Code | None:
         """The child of ``parent`` with this exact name."""
-        for child in self.state.children.get(parent.id if parent else None, {}).values():
+        for child in self._state.children.get(parent.id if parent else None, {}).values():
             if child.name == name:
                 return child
         return None
 
-    def find_code(self, ref: str) -> Code:
+    def find(self, ref: str) -> Code:
         """A code by path, id, or a name that is unique in the codebook (case-insensitive last)."""
-        code = self.code_at_path(ref)
+        code = self.at_path(ref)
         if code is None:
-            code = self.state.tables["codes"].get(ref)
+            code = self._records.get(ref)
         if code is None:
             for fold in (False, True):
                 key = ref.strip().casefold() if fold else ref.strip()
                 hits = [
                     c
-                    for c in self.state.tables["codes"].values()
+                    for c in self._records.values()
                     if (c.name.casefold() if fold else c.name) == key
-                    or (fold and self.code_path(c).casefold() == key)
+                    or (fold and self.path(c).casefold() == key)
                 ]
                 if len(hits) == 1:
                     code = hits[0]
                     break
                 if len(hits) > 1:
-                    paths = ", ".join(sorted(self.code_path(c) for c in hits))
+                    paths = ", ".join(sorted(self.path(c) for c in hits))
                     raise WorkbenchError(f"{ref!r} names several codes ({paths}); give the path")
         if code is None:
             raise WorkbenchError(f"no code {ref!r} in the codebook")
         return code
 
-    def code_at_path(self, path: str) -> Code | None:
+    def at_path(self, path: str) -> Code | None:
         """The code at exactly this ``Theme/Code`` path, or ``None``."""
         node: Code | None = None
         try:
@@ -168,42 +150,42 @@ class CodebookOperations:
                 return None
         return node
 
-    def code_counts(self, code: Code) -> tuple[int, int, int]:
+    def counts(self, code: Code) -> tuple[int, int, int]:
         """(segments, documents, cases) coded with this code itself."""
-        codings = self.state.codings_by_code.get(code.id, {}).values()
+        codings = self._state.codings_by_code.get(code.id, {}).values()
         docs = {c.document for c in codings}
-        documents = self.state.tables["documents"]
+        documents = self._state.tables["documents"]
         cases = {documents[d].case for d in docs if d in documents and documents[d].case}
         return len(codings), len(docs), len(cases)
 
     # ------------------------------------------------------------------ changes
-    def ensure_code(self, path: str) -> Code:
+    def ensure(self, path: str) -> Code:
         """The code at ``path``, created (with any missing parents) when new."""
         parts = split_path(path)
         node: Code | None = None
         with self.change(f"add code {path}"):
             for name in parts:
                 found = self.child_named(node, name)
-                node = found if found is not None else self._new_code(name, node)
+                node = found if found is not None else self._new(name, node)
         assert node is not None
         return node
 
-    def add_code(self, path: str, *, is_theme: bool = False, description: str = "") -> Code:
+    def add(self, path: str, *, is_theme: bool = False, description: str = "") -> Code:
         """Create a new code at ``path``; an existing one is an error."""
-        if self.code_at_path(path) is not None:
+        if self.at_path(path) is not None:
             raise WorkbenchError(f"the code {path!r} already exists")
         with self.change(f"add code {path}"):
-            code = self.ensure_code(path)
+            code = self.ensure(path)
             if is_theme or description:
                 code = dataclasses.replace(code, is_theme=is_theme, description=description)
-                self.state.put("codes", code)
+                self._state.put("codes", code)
         return code
 
-    def _new_code(self, name: str, parent: Code | None) -> Code:
+    def _new(self, name: str, parent: Code | None) -> Code:
         if SEPARATOR in name:
             raise WorkbenchError(f"a code name cannot contain {SEPARATOR!r}")
-        total = len(self.state.tables["codes"])
-        siblings = self.state.children.get(parent.id if parent else None, {})
+        total = len(self._records)
+        siblings = self._state.children.get(parent.id if parent else None, {})
         code = Code(
             id=new_id(),
             name=name,
@@ -212,31 +194,31 @@ class CodebookOperations:
             order=max((c.order for c in siblings.values()), default=0) + 1,
             created=now(),
         )
-        self.state.put("codes", code)
+        self._state.put("codes", code)
         return code
 
-    def rename_code(self, code: Code, new_name: str) -> Code:
-        """Give a code a new name (not a path: use :meth:`move_code` to move it)."""
-        code = self._current("codes", code)
+    def rename(self, code: Code, new_name: str) -> Code:
+        """Give a code a new name (not a path: use :meth:`move` to move it)."""
+        code = self.current(code)
         new_name = new_name.strip()
         if not new_name or SEPARATOR in new_name:
             raise WorkbenchError(f"{new_name!r} is not a code name (no {SEPARATOR!r}, not empty)")
-        parent = self.state.tables["codes"].get(code.parent) if code.parent else None
+        parent = self._records.get(code.parent) if code.parent else None
         clash = self.child_named(parent, new_name)
         if clash is not None and clash.id != code.id:
             raise WorkbenchError(
-                f"{self.code_path(clash)!r} already exists; merge into it with `codebook merge`"
+                f"{self.path(clash)!r} already exists; merge into it with `codebook merge`"
             )
-        old_path = self.code_path(code)
+        old_path = self.path(code)
         with self.change(f"rename {old_path} to {new_name}"):
             code = dataclasses.replace(code, name=new_name)
-            self.state.put("codes", code)
+            self._state.put("codes", code)
         return code
 
-    def move_code(self, code: Code, new_parent: Code | None) -> Code:
+    def move(self, code: Code, new_parent: Code | None) -> Code:
         """Move a code (with its children) under another code, or to the top with ``None``."""
-        code = self._current("codes", code)
-        new_parent = None if new_parent is None else self._current("codes", new_parent)
+        code = self.current(code)
+        new_parent = None if new_parent is None else self.current(new_parent)
         if new_parent is not None and (
             new_parent.id == code.id or new_parent in self.descendants(code)
         ):
@@ -244,19 +226,19 @@ class CodebookOperations:
         clash = self.child_named(new_parent, code.name)
         if clash is not None and clash.id != code.id:
             raise WorkbenchError(
-                f"{self.code_path(clash)!r} already exists; merge into it with `codebook merge`"
+                f"{self.path(clash)!r} already exists; merge into it with `codebook merge`"
             )
-        target = self.code_path(new_parent) if new_parent else "the top level"
-        with self.change(f"move {self.code_path(code)} under {target}"):
-            siblings = self.state.children.get(new_parent.id if new_parent else None, {})
+        target = self.path(new_parent) if new_parent else "the top level"
+        with self.change(f"move {self.path(code)} under {target}"):
+            siblings = self._state.children.get(new_parent.id if new_parent else None, {})
             order = max((c.order for c in siblings.values()), default=0) + 1
             code = dataclasses.replace(
                 code, parent=new_parent.id if new_parent else None, order=order
             )
-            self.state.put("codes", code)
+            self._state.put("codes", code)
         return code
 
-    def merge_codes(self, source: Code, into: Code) -> int:
+    def merge(self, source: Code, into: Code) -> int:
         """Merge ``source`` into ``into``; codings, memos and children move over.
 
         Returns how many codings moved.
@@ -264,77 +246,77 @@ class CodebookOperations:
         A coding that would duplicate one ``into`` already has (same document, span and coder) is
         dropped as the duplicate it is; undo brings everything back.
         """
-        source, into = self._current("codes", source), self._current("codes", into)
+        source, into = self.current(source), self.current(into)
         if source.id == into.id:
             raise WorkbenchError("a code cannot be merged into itself")
         if into in self.descendants(source):
             raise WorkbenchError("a code cannot be merged into one of its own children")
         moved = 0
-        with self.change(f"merge {self.code_path(source)} into {self.code_path(into)}"):
+        with self.change(f"merge {self.path(source)} into {self.path(into)}"):
             have = {
                 (c.document, c.start, c.end, c.coder): c.id
-                for c in self.state.codings_by_code.get(into.id, {}).values()
+                for c in self._state.codings_by_code.get(into.id, {}).values()
             }
-            for coding in list(self.state.codings_by_code.get(source.id, {}).values()):
+            for coding in list(self._state.codings_by_code.get(source.id, {}).values()):
                 key = (coding.document, coding.start, coding.end, coding.coder)
                 if key in have:
                     # the duplicate's memos go to the coding it duplicates, not into the void
                     for memo in list(
-                        self.state.memos_by_target.get(("coding", coding.id), {}).values()
+                        self._state.memos_by_target.get(("coding", coding.id), {}).values()
                     ):
-                        self.state.put("memos", dataclasses.replace(memo, target_id=have[key]))
-                    self.state.remove("codings", coding.id)
+                        self._state.put("memos", dataclasses.replace(memo, target_id=have[key]))
+                    self._state.remove("codings", coding.id)
                     continue
                 have[key] = coding.id
-                self.state.put("codings", dataclasses.replace(coding, code=into.id))
+                self._state.put("codings", dataclasses.replace(coding, code=into.id))
                 moved += 1
-            for memo in list(self.state.memos_by_target.get(("code", source.id), {}).values()):
-                self.state.put("memos", dataclasses.replace(memo, target_id=into.id))
-            for child in self.children_of(source):
+            for memo in list(self._state.memos_by_target.get(("code", source.id), {}).values()):
+                self._state.put("memos", dataclasses.replace(memo, target_id=into.id))
+            for child in self.children(source):
                 clash = self.child_named(into, child.name)
                 if clash is not None:
-                    self.merge_codes(child, clash)
+                    self.merge(child, clash)
                 else:
-                    self.state.put("codes", dataclasses.replace(child, parent=into.id))
+                    self._state.put("codes", dataclasses.replace(child, parent=into.id))
             if not into.description and source.description:
                 into = dataclasses.replace(into, description=source.description)
-                self.state.put("codes", into)
-            self.state.remove("codes", source.id)
+                self._state.put("codes", into)
+            self._state.remove("codes", source.id)
         return moved
 
-    def delete_code(self, code: Code) -> tuple[int, int]:
+    def delete(self, code: Code) -> tuple[int, int]:
         """Delete a code with its children, their codings and memos; returns (codes, codings)."""
-        code = self._current("codes", code)
+        code = self.current(code)
         doomed = [code, *self.descendants(code)]
         codings = 0
-        with self.change(f"delete {self.code_path(code)}"):
+        with self.change(f"delete {self.path(code)}"):
             for node in doomed:
-                for coding in list(self.state.codings_by_code.get(node.id, {}).values()):
+                for coding in list(self._state.codings_by_code.get(node.id, {}).values()):
                     for memo in list(
-                        self.state.memos_by_target.get(("coding", coding.id), {}).values()
+                        self._state.memos_by_target.get(("coding", coding.id), {}).values()
                     ):
-                        self.state.remove("memos", memo.id)
-                    self.state.remove("codings", coding.id)
+                        self._state.remove("memos", memo.id)
+                    self._state.remove("codings", coding.id)
                     codings += 1
-                for memo in list(self.state.memos_by_target.get(("code", node.id), {}).values()):
-                    self.state.remove("memos", memo.id)
+                for memo in list(self._state.memos_by_target.get(("code", node.id), {}).values()):
+                    self._state.remove("memos", memo.id)
             for node in reversed(doomed):
-                self.state.remove("codes", node.id)
+                self._state.remove("codes", node.id)
         return len(doomed), codings
 
     def set_theme(self, code: Code, is_theme: bool | None = None) -> Code:
         """Mark or unmark a code as a theme (``None`` toggles)."""
-        code = self._current("codes", code)
+        code = self.current(code)
         flag = (not code.is_theme) if is_theme is None else is_theme
         if flag == code.is_theme:
             return code
         verb = "mark" if flag else "unmark"
-        with self.change(f"{verb} {self.code_path(code)} as theme"):
+        with self.change(f"{verb} {self.path(code)} as theme"):
             code = dataclasses.replace(code, is_theme=flag)
-            self.state.put("codes", code)
+            self._state.put("codes", code)
         return code
 
-    def describe_code(
+    def describe(
         self,
         code: Code,
         *,
@@ -344,7 +326,7 @@ class CodebookOperations:
         example: str | None = None,
     ) -> Code:
         """Set a code's description and criteria; ``None`` leaves a field as it is."""
-        code = self._current("codes", code)
+        code = self.current(code)
         fields = {
             "description": description,
             "inclusion": inclusion,
@@ -354,18 +336,18 @@ class CodebookOperations:
         changes = {k: v for k, v in fields.items() if v is not None and v != getattr(code, k)}
         if not changes:
             return code
-        with self.change(f"describe {self.code_path(code)}"):
+        with self.change(f"describe {self.path(code)}"):
             code = dataclasses.replace(code, **changes)
-            self.state.put("codes", code)
+            self._state.put("codes", code)
         return code
 
-    def color_code(self, code: Code, color: str) -> Code:
+    def color(self, code: Code, color: str) -> Code:
         """Give a code a new colour (``#RRGGBB``)."""
-        code = self._current("codes", code)
+        code = self.current(code)
         color = normalise_color(color)
         if color == code.color:
             return code
-        with self.change(f"colour {self.code_path(code)} {color}"):
+        with self.change(f"colour {self.path(code)} {color}"):
             code = dataclasses.replace(code, color=color)
-            self.state.put("codes", code)
+            self._state.put("codes", code)
         return code

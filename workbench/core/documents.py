@@ -1,23 +1,24 @@
-"""Documents and cases of a project: import, case attributes, renames and text edits.
+"""Documents of a project: import, renames and text edits.
 
-:class:`DocumentOperations` is mixed into :class:`workbench.core.project.Project`; every change
-goes through ``Project.change()`` so it is undoable. Text edits, pseudonymisation and redaction
-all move codings through one routine, :meth:`DocumentOperations._apply_text_edits`.
+Every change is one undoable step. Text edits, pseudonymisation and redaction all move codings
+through one routine, :meth:`Documents._apply_text_edits`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import TYPE_CHECKING
 
 from workbench.clock import now
-from workbench.core.model import Case, Coding, Document, Paragraph, new_id
+from workbench.core.model import Case, Coding, Document, Memo, Paragraph, new_id
+from workbench.core.records import RecordTable
 from workbench.core.text import Edit, apply_edits, diff_edits, map_offset, move_span
 from workbench.core.turns import paragraphs_of
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
+    from workbench.core.cases import Cases
+    from workbench.core.recorder import ChangeRecorder
     from workbench.core.state import ProjectState
 
 
@@ -34,50 +35,32 @@ class EditReport:
     merged: list[Coding] = dataclasses.field(default_factory=list)
 
 
-class DocumentOperations:
-    """Document and case queries and changes; needs ``self.state`` and ``self.change``."""
+class Documents(RecordTable[Document]):
+    """The documents of a project by id, with import, renames and text edits."""
 
-    state: ProjectState
+    table = "documents"
 
-    def documents(self) -> list[Document]:
+    def __init__(self, state: ProjectState, recorder: ChangeRecorder, cases: Cases) -> None:
+        super().__init__(state, recorder)
+        self._cases = cases
+
+    def all(self) -> list[Document]:
         """Every document in import order."""
-        return sorted(self.state.tables["documents"].values(), key=lambda d: (d.order, d.name))
+        return sorted(self._records.values(), key=lambda d: (d.order, d.name))
 
-    def document(self, ref: str) -> Document:
+    def named(self, ref: str) -> Document:
         """A document by name or id (or a unique case-insensitive name)."""
-        state = self.state
-        found = state.document_by_name.get(ref) or state.tables["documents"].get(ref)
+        found = self._state.document_by_name.get(ref) or self._records.get(ref)
         if found is None:
-            folded = [
-                d for d in state.tables["documents"].values() if d.name.casefold() == ref.casefold()
-            ]
+            folded = [d for d in self._records.values() if d.name.casefold() == ref.casefold()]
             if len(folded) == 1:
                 found = folded[0]
         if found is None:
-            names = ", ".join(d.name for d in self.documents()[:10]) or "none yet"
+            names = ", ".join(d.name for d in self.all()[:10]) or "none yet"
             raise WorkbenchError(f"no document named {ref!r} (documents: {names})")
         return found
 
-    def cases(self) -> list[Case]:
-        """Every case, by name."""
-        return sorted(self.state.tables["cases"].values(), key=lambda c: _natural(c.name))
-
-    def case(self, name: str) -> Case:
-        """A case by name or id."""
-        found = self.state.case_by_name.get(name) or self.state.tables["cases"].get(name)
-        if found is None:
-            raise WorkbenchError(f"no case named {name!r}")
-        return found
-
-    def case_of(self, document: Document) -> Case | None:
-        """The case a document belongs to, if any."""
-        return self.state.tables["cases"].get(document.case) if document.case else None
-
-    def documents_of_case(self, case: Case) -> list[Document]:
-        """The documents of a case, in import order."""
-        return sorted(self.state.documents_by_case.get(case.id, {}).values(), key=lambda d: d.order)
-
-    def add_document(
+    def add(
         self,
         name: str,
         text: str,
@@ -90,11 +73,11 @@ class DocumentOperations:
         """Add an imported, normalised text as a new document (optionally of a case)."""
         if not name.strip():
             raise WorkbenchError("a document needs a name")
-        if name in self.state.document_by_name:
+        if name in self._state.document_by_name:
             raise WorkbenchError(f"a document named {name!r} is already in the project")
         with self.change(f"import {name}"):
-            case_id = self.set_case(case, attributes or {}).id if case else None
-            order = max((d.order for d in self.state.tables["documents"].values()), default=0) + 1
+            case_id = self._cases.set(case, attributes or {}).id if case else None
+            order = max((d.order for d in self._records.values()), default=0) + 1
             stamp = now()
             doc = Document(
                 id=new_id(),
@@ -107,83 +90,42 @@ class DocumentOperations:
                 created=stamp,
                 modified=stamp,
             )
-            self.state.put("documents", doc)
+            self._state.put("documents", doc)
         return doc
 
-    def set_case(self, name: str, attributes: dict[str, str]) -> Case:
-        """Create the case if new and set its attributes (an empty value removes one)."""
-        name = name.strip()
-        if not name:
-            raise WorkbenchError("a case needs a name")
-        with self.change(f"case {name}"):
-            case = self.state.case_by_name.get(name) or Case(new_id(), name, {}, now())
-            merged = dict(case.attributes)
-            for key, value in attributes.items():
-                key = key.strip()
-                if not key:
-                    raise WorkbenchError("an attribute needs a name (KEY=VALUE)")
-                if value == "":
-                    merged.pop(key, None)
-                else:
-                    merged[key] = value
-            if merged != case.attributes or case.id not in self.state.tables["cases"]:
-                self.state.put("cases", dataclasses.replace(case, attributes=merged))
-        return self.state.case_by_name[name]
-
-    def assign_case(self, document: Document, case_name: str | None) -> None:
-        """Attach a document to a case (created if new), or detach it with ``None``."""
-        document = self._current("documents", document)
-        with self.change(f"case of {document.name}"):
-            case_id = self.set_case(case_name, {}).id if case_name else None
-            if case_id != document.case:
-                self.state.put("documents", dataclasses.replace(document, case=case_id))
-
-    def rename_document(self, document: Document, new_name: str) -> Document:
+    def rename(self, document: Document, new_name: str) -> Document:
         """Give a document a new (unique) name."""
-        document = self._current("documents", document)
+        document = self.current(document)
         new_name = new_name.strip()
         if not new_name:
             raise WorkbenchError("a document needs a name")
-        clash = self.state.document_by_name.get(new_name)
+        clash = self._state.document_by_name.get(new_name)
         if clash is not None and clash.id != document.id:
             raise WorkbenchError(f"a document named {new_name!r} is already in the project")
         with self.change(f"rename document {document.name} to {new_name}"):
             document = dataclasses.replace(document, name=new_name)
-            self.state.put("documents", document)
+            self._state.put("documents", document)
         return document
 
-    def delete_document(self, document: Document) -> int:
-        """Remove a document with its codings and their memos; returns the codings removed."""
-        codings = list(self.state.codings_by_document.get(document.id, {}).values())
-        with self.change(f"delete document {document.name}"):
-            for memo in self.memos_of("document", document.id):
-                self.state.remove("memos", memo.id)
-            for coding in codings:
-                for memo in self.memos_of("coding", coding.id):
-                    self.state.remove("memos", memo.id)
-                self.state.remove("codings", coding.id)
-            self.state.remove("documents", document.id)
-        return len(codings)
-
-    def edit_document_text(self, document: Document, new_text: str) -> EditReport:
+    def edit_text(self, document: Document, new_text: str) -> EditReport:
         """Replace a document's text, moving every coding with the shared span routine.
 
         Codings whose words were deleted are removed and listed in the report's ``lost`` (their
         memos move to the document); one that would duplicate another is removed and listed in
         ``merged``. The whole edit is one undoable step.
         """
-        document = self._current("documents", document)
+        document = self.current(document)
         if new_text == document.text:
             return EditReport()
         edits = diff_edits(document.text, new_text)
         return self._apply_text_edits(document, edits, new_text, f"edit {document.name}")
 
-    def edit_document_spans(
+    def edit_spans(
         self, document: Document, edits: list[Edit], *, label: str | None = None
     ) -> EditReport:
         """Apply exact edits (sorted, not overlapping, offsets in the current text) to a
-        document, moving its codings as :meth:`edit_document_text` does; one undoable step."""
-        document = self._current("documents", document)
+        document, moving its codings as :meth:`edit_text` does; one undoable step."""
+        document = self.current(document)
         try:
             new_text = apply_edits(document.text, edits)
         except ValueError as exc:
@@ -197,22 +139,42 @@ class DocumentOperations:
     ) -> EditReport:
         """Replace ``text[start:end]`` with ``replacement``; codings over it are moved or shrunk
         by the shared span routine and those left with nothing are in the report's ``lost``."""
-        document = self._current("documents", document)
+        document = self.current(document)
         if not 0 <= start < end <= len(document.text):
             raise WorkbenchError(
                 f"span {start}:{end} is not inside {document.name!r} (0 to {len(document.text)}; "
                 "START must be less than END)"
             )
-        return self.edit_document_spans(
+        return self.edit_spans(
             document, [Edit(start, end, replacement)], label=f"redact in {document.name}"
         )
+
+    def set_case(self, document: Document, case_name: str | None) -> None:
+        """Attach a document to a case (created if new), or detach it with ``None``."""
+        document = self.current(document)
+        with self.change(f"case of {document.name}"):
+            case_id = self._cases.set(case_name, {}).id if case_name else None
+            if case_id != document.case:
+                self.put(dataclasses.replace(document, case=case_id))
+
+    def by_name(self, name: str) -> Document | None:
+        """The document with exactly this name, or ``None``."""
+        return self._state.document_by_name.get(name)
+
+    def of_case(self, case: Case) -> list[Document]:
+        """The documents of a case, in import order."""
+        found = self._state.documents_by_case.get(case.id, {}).values()
+        return sorted(found, key=lambda d: d.order)
+
+    def _memos_on_coding(self, coding_id: str) -> list[Memo]:
+        return list(self._state.memos_by_target.get(("coding", coding_id), {}).values())
 
     def _apply_text_edits(
         self, document: Document, edits: list[Edit], new_text: str, label: str
     ) -> EditReport:
         """Give ``document`` the text ``new_text`` made by ``edits``, moving every coding."""
         report = EditReport()
-        codings = list(self.state.codings_by_document.get(document.id, {}).values())
+        codings = list(self._state.codings_by_document.get(document.id, {}).values())
         moves = {c.id: move_span(c.start, c.end, c.text, edits, new_text) for c in codings}
         rank = {"kept": 0, "changed": 1, "reanchored": 2, "lost": 3}
         codings.sort(key=lambda c: rank[moves[c.id].status])  # the surer place wins a clash
@@ -223,30 +185,30 @@ class DocumentOperations:
                 key = (coding.code, moved.start, moved.end, coding.coder)
                 if moved.start is not None and key in placed:
                     report.merged.append(coding)
-                    for memo in self.memos_of("coding", coding.id):
-                        self.state.put("memos", dataclasses.replace(memo, target_id=placed[key]))
-                    self.state.remove("codings", coding.id)
+                    for memo in self._memos_on_coding(coding.id):
+                        self._state.put("memos", dataclasses.replace(memo, target_id=placed[key]))
+                    self._state.remove("codings", coding.id)
                     continue
                 placed[key] = coding.id
                 if moved.start is None or moved.end is None:
                     report.lost.append(coding)
                     # the analysis in its memos stays, on the document, rather than dangling
-                    for memo in self.memos_of("coding", coding.id):
-                        self.state.put(
+                    for memo in self._memos_on_coding(coding.id):
+                        self._state.put(
                             "memos",
                             dataclasses.replace(
                                 memo, target_kind="document", target_id=document.id
                             ),
                         )
-                    self.state.remove("codings", coding.id)
+                    self._state.remove("codings", coding.id)
                     continue
                 updated = dataclasses.replace(
                     coding, start=moved.start, end=moved.end, text=new_text[moved.start : moved.end]
                 )
                 getattr(report, moved.status).append(updated)
                 if updated != coding:
-                    self.state.put("codings", updated)
-            self.state.put(
+                    self._state.put("codings", updated)
+            self._state.put(
                 "documents",
                 dataclasses.replace(
                     document,
@@ -283,9 +245,3 @@ def _carry_paragraphs(old: list[Paragraph], new_text: str, edits: list) -> list[
         if p.speaker is None and source.speaker and new_text.startswith(source.speaker, p.start):
             p.speaker = source.speaker  # a label the importer knew but the text rules miss
     return fresh
-
-
-def _natural(name: str) -> tuple:
-    """Sort key that puts "Respondent 2" before "Respondent 10"."""
-
-    return tuple(int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", name))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from workbench.core.model import RECORD_TYPES, TARGET_KINDS, from_record, to_record
+from workbench.core.model import RECORD_TYPES, TARGET_KINDS, TARGET_TABLES, from_record
 from workbench.store.fileformat import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -18,17 +18,10 @@ if TYPE_CHECKING:
 
 Data = dict[str, Any]
 
-_TARGET_TABLES = {"document": "documents", "case": "cases", "code": "codes", "coding": "codings"}
-
 
 def check_project(project: Project) -> list[str]:
     """The problems of an open project (its records in memory)."""
-    data: Data = {
-        table: {rid: to_record(obj) for rid, obj in records.items()}
-        for table, records in project.state.tables.items()
-    }
-    data["meta"] = {"project": dict(project.state.meta)}
-    return check_data(data)
+    return check_data(project.to_data())
 
 
 def check_data(data: Data) -> list[str]:
@@ -69,7 +62,7 @@ def check_data(data: Data) -> list[str]:
         elif kind == "project":
             if target is not None:
                 problems.append(f"memo {memo['id']} on the project names a target id {target!r}")
-        elif target not in tables[_TARGET_TABLES[kind]]:
+        elif target not in tables[TARGET_TABLES[kind]]:
             problems.append(f"memo {memo['id']} is on a {kind} that does not exist ({target})")
     _check_history(data.get("history"), problems)
     return problems

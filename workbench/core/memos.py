@@ -1,8 +1,4 @@
-"""Memos of a project: on the project, a document, a case, a code or a coding.
-
-:class:`MemoOperations` is mixed into :class:`workbench.core.project.Project`; every change
-goes through ``Project.change()`` so it is undoable.
-"""
+"""Memos of a project: on the project, a document, a case, a code or a coding."""
 
 from __future__ import annotations
 
@@ -11,28 +7,50 @@ from typing import TYPE_CHECKING
 
 from workbench.clock import now
 from workbench.core.model import TARGET_KINDS, Memo, new_id
+from workbench.core.records import RecordTable
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
+    from workbench.core.cases import Cases
+    from workbench.core.codebook import Codebook
+    from workbench.core.codings import Codings
+    from workbench.core.documents import Documents
+    from workbench.core.recorder import ChangeRecorder
     from workbench.core.state import ProjectState
 
 
-class MemoOperations:
-    """Memo queries and changes; needs ``self.state``, ``self.change`` and the finders."""
+class Memos(RecordTable[Memo]):
+    """The memos of a project by id, and the targets they are written on."""
 
-    state: ProjectState
+    table = "memos"
 
-    def memos(self) -> list[Memo]:
+    def __init__(
+        self,
+        state: ProjectState,
+        recorder: ChangeRecorder,
+        *,
+        documents: Documents,
+        cases: Cases,
+        codebook: Codebook,
+        codings: Codings,
+    ) -> None:
+        super().__init__(state, recorder)
+        self._documents = documents
+        self._cases = cases
+        self._codebook = codebook
+        self._codings = codings
+
+    def all(self) -> list[Memo]:
         """Every memo, newest first."""
         return sorted(
-            self.state.tables["memos"].values(),
+            self._records.values(),
             key=lambda m: (m.modified or m.created, m.id),
             reverse=True,
         )
 
-    def memos_of(self, kind: str, target_id: str | None) -> list[Memo]:
+    def about(self, kind: str, target_id: str | None) -> list[Memo]:
         """The memos on one target, oldest first."""
-        found = self.state.memos_by_target.get((kind, target_id), {}).values()
+        found = self._state.memos_by_target.get((kind, target_id), {}).values()
         return sorted(found, key=lambda m: (m.created, m.id))
 
     def resolve_target(self, target: str) -> tuple[str, str | None]:
@@ -46,13 +64,13 @@ class MemoOperations:
                 "code:PATH or coding:ID"
             )
         if prefix in ("doc", "document"):
-            return "document", self.document(rest).id
+            return "document", self._documents.named(rest).id
         if prefix == "case":
-            return "case", self.case(rest).id
+            return "case", self._cases.named(rest).id
         if prefix in ("code", "theme"):
-            return "code", self.find_code(rest).id
+            return "code", self._codebook.find(rest).id
         if prefix == "coding":
-            return "coding", self.coding(rest).id
+            return "coding", self._codings.find(rest).id
         raise WorkbenchError(
             f"unknown memo target kind {prefix!r} (project, doc, case, code, coding)"
         )
@@ -62,17 +80,17 @@ class MemoOperations:
         if kind == "project":
             return "project"
         if kind == "document":
-            doc = self.state.tables["documents"].get(target_id)
+            doc = self._documents.get(target_id)
             return f"doc:{doc.name if doc else target_id}"
         if kind == "case":
-            case = self.state.tables["cases"].get(target_id)
+            case = self._cases.get(target_id)
             return f"case:{case.name if case else target_id}"
         if kind == "code":
-            code = self.state.tables["codes"].get(target_id)
-            return f"code:{self.code_path(code) if code else target_id}"
+            code = self._codebook.get(target_id)
+            return f"code:{self._codebook.path(code) if code else target_id}"
         return f"coding:{target_id}"
 
-    def add_memo(self, kind: str, target_id: str | None, text: str, author: str) -> Memo:
+    def add(self, kind: str, target_id: str | None, text: str, author: str) -> Memo:
         """Write a new memo on a target."""
         if kind not in TARGET_KINDS:
             raise WorkbenchError(f"unknown memo target kind {kind!r}")
@@ -81,26 +99,26 @@ class MemoOperations:
         stamp = now()
         memo = Memo(new_id(), kind, target_id, text, author, stamp, stamp)
         with self.change(f"memo on {self.describe_target(kind, target_id)}"):
-            self.state.put("memos", memo)
+            self.put(memo)
         return memo
 
-    def edit_memo(self, memo: Memo, text: str) -> Memo:
+    def edit(self, memo: Memo, text: str) -> Memo:
         """Change a memo's text (an empty text deletes it)."""
-        memo = self._current("memos", memo)
+        memo = self.current(memo)
         if not text.strip():
-            self.delete_memo(memo)
+            self.delete(memo)
             return memo
         if text == memo.text:
             return memo
         updated = dataclasses.replace(memo, text=text, modified=now())
         with self.change(f"edit memo on {self.describe_target(memo.target_kind, memo.target_id)}"):
-            self.state.put("memos", updated)
+            self.put(updated)
         return updated
 
-    def delete_memo(self, memo: Memo) -> None:
+    def delete(self, memo: Memo) -> None:
         """Remove a memo."""
-        memo = self._current("memos", memo)
+        memo = self.current(memo)
         with self.change(
             f"delete memo on {self.describe_target(memo.target_kind, memo.target_id)}"
         ):
-            self.state.remove("memos", memo.id)
+            self.drop(memo.id)

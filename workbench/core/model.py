@@ -199,6 +199,8 @@ class Conflict:
 
 
 TARGET_KINDS = ("project", "document", "case", "code", "coding")
+#: The table holding each kind of memo target (a project memo has no target record).
+TARGET_TABLES = {"document": "documents", "case": "cases", "code": "codes", "coding": "codings"}
 
 #: table name -> record class; the order is the order tables are written in.
 RECORD_TYPES: dict[str, type] = {

@@ -1,25 +1,31 @@
 """The project: the one API through which every change goes.
 
-A :class:`Project` holds the records in memory (with indexes), records every change in its
-history so it can be undone, and saves through the atomic storage. Open it for writing with
+A :class:`Project` opens and saves the file and owns the records in memory, the undo history
+and the lock. What a researcher works with are its components, each in its own module:
+``project.documents``, ``project.cases``, ``project.codebook``, ``project.codings``,
+``project.memos`` and ``project.conflicts``. They share one :class:`ChangeRecorder`, so every
+change, whichever component makes it, is one undoable step. Open a project for writing with
 ``Project.open(path, write=True)``, which takes the lock; read-only opens take no lock.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from workbench.clock import now
-from workbench.core.codebook import CodebookOperations
+from workbench.core.cases import Cases
+from workbench.core.codebook import Codebook
+from workbench.core.codings import Codings
 from workbench.core.collector import collector_paused
-from workbench.core.documents import DocumentOperations
-from workbench.core.history import History, HistoryEntry, RecordState
-from workbench.core.memos import MemoOperations
-from workbench.core.model import Code, Coding, Document, new_id
+from workbench.core.documents import Documents
+from workbench.core.history import History, HistoryEntry
+from workbench.core.memos import Memos
+from workbench.core.model import Conflict, new_id
+from workbench.core.recorder import ChangeRecorder, Step
+from workbench.core.records import RecordTable
+from workbench.core.state import ProjectState
 from workbench.errors import ProjectUnreadable, WorkbenchError
 from workbench.store import fileformat, migrations, reader
 from workbench.store.lock import ProjectLock
@@ -47,29 +53,54 @@ def resolve_path(arg: str | Path, *, for_create: bool = False) -> Path:
     return path
 
 
-@dataclasses.dataclass(slots=True)
-class Step:
-    """The undoable step being built inside ``Project.change()``."""
+class Conflicts(RecordTable[Conflict]):
+    """What a merge could not settle: both sides of each clash, until someone resolves it."""
 
-    label: str
+    table = "conflicts"
 
 
-class Project(DocumentOperations, MemoOperations, CodebookOperations):
-    """An open project. Queries read the in-memory state; changes go through ``change()``."""
+class Project:
+    """An open project: the file, the lock, the history, and the components holding records."""
 
     def __init__(self, path: Path, *, lock: ProjectLock | None = None) -> None:
-        from workbench.core.state import ProjectState
-
         self.path = path
-        self.state = ProjectState()
-        self.history = History()
         self.storage = AtomicJSONStorage(path)
         self.lock = lock
-        self.revision = 0  # bumped by every change, undo and redo
         self.saved_revision = 0
-        self._pending: list[RecordState] | None = None
         self._history_lines: dict[str, bytes] = {}
-        self.state.listener = self._on_record_change
+        self._build(ProjectState())
+
+    def _build(self, state: ProjectState) -> None:
+        """Compose the components over one state and one recorder."""
+        self.state = state
+        self.recorder = ChangeRecorder(state, self._why_read_only)
+        self.cases = Cases(state, self.recorder)
+        self.documents = Documents(state, self.recorder, self.cases)
+        self.codebook = Codebook(state, self.recorder)
+        self.codings = Codings(state, self.recorder, self.documents, self.codebook)
+        self.memos = Memos(
+            state,
+            self.recorder,
+            documents=self.documents,
+            cases=self.cases,
+            codebook=self.codebook,
+            codings=self.codings,
+        )
+        self.conflicts = Conflicts(state, self.recorder)
+        self._tables: dict[str, RecordTable[Any]] = {
+            t.table: t
+            for t in (
+                self.documents,
+                self.cases,
+                self.codebook,
+                self.codings,
+                self.memos,
+                self.conflicts,
+            )
+        }
+
+    def _why_read_only(self) -> str | None:
+        return f"{self.path} is open read-only" if self.read_only else None
 
     # ------------------------------------------------------------------ opening and saving
     @classmethod
@@ -132,7 +163,7 @@ class Project(DocumentOperations, MemoOperations, CodebookOperations):
             self._reset_state()
             return False
         try:
-            self.history = History([HistoryEntry.from_record(r) for r in parsed[1]])
+            self.recorder.history = History([HistoryEntry.from_record(r) for r in parsed[1]])
         except (KeyError, TypeError, ValueError, AttributeError):
             self._reset_state()
             return False
@@ -145,7 +176,7 @@ class Project(DocumentOperations, MemoOperations, CodebookOperations):
         data, migrated = migrate(parse(raw, self.path), self.path)
         try:
             self.state.load(data)
-            self.history = History(
+            self.recorder.history = History(
                 [HistoryEntry.from_record(r) for r in data.get("history", {}).values()]
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -155,11 +186,7 @@ class Project(DocumentOperations, MemoOperations, CodebookOperations):
             self.write_rendered(self.render(), backup="always")
 
     def _reset_state(self) -> None:
-        from workbench.core.state import ProjectState
-
-        self.state = ProjectState()
-        self.state.listener = self._on_record_change
-        self.history = History()
+        self._build(ProjectState())
         self._history_lines.clear()
 
     @property
@@ -194,18 +221,40 @@ class Project(DocumentOperations, MemoOperations, CodebookOperations):
         """The project file's bytes as they would be saved now."""
         return fileformat.render(self.snapshot())
 
-    def save_snapshot(self, snapshot: dict[str, dict[str, bytes]], revision: int) -> None:
+    def save_snapshot(
+        self, snapshot: dict[str, dict[str, bytes]], revision: int, *, backup: str = "when due"
+    ) -> None:
         """Render and write a snapshot taken at ``revision`` (callable from a worker thread)."""
         if self.read_only:
             raise WorkbenchError(f"{self.path} is open read-only; the change was not saved")
-        self.write_rendered(fileformat.render_parts(snapshot))
+        self.write_rendered(fileformat.render_parts(snapshot), backup=backup)
         self.saved_revision = max(self.saved_revision, revision)
 
-    def save(self) -> None:
-        """Write the project to disk now (atomically). Needs the write lock."""
+    def save(self, *, backup: str = "when due") -> None:
+        """Write the project to disk now (atomically). Needs the write lock.
+
+        ``backup="never"`` replaces the file without keeping it as a backup (purging history,
+        encrypting: the old file must not survive as a copy).
+        """
         if self.read_only:
             raise WorkbenchError(f"{self.path} is open read-only; the change was not saved")
-        self.save_snapshot(self.snapshot(), self.revision)
+        self.save_snapshot(self.snapshot(), self.revision, backup=backup)
+
+    @property
+    def encrypted(self) -> bool:
+        """True when the file is sealed with a passphrase."""
+        return self.storage.encrypted
+
+    def reseal(self, sealer: Any) -> None:
+        """Write the project again sealed with ``sealer`` (plain with ``None``), keeping no
+        backup of the file it replaces."""
+        before = self.storage.sealer
+        self.storage.sealer = sealer
+        try:
+            self.save(backup="never")
+        except BaseException:
+            self.storage.sealer = before
+            raise
 
     def write_rendered(self, payload: bytes | list[bytes], *, backup: str = "when due") -> None:
         """Write the file's bytes from :meth:`render` (or its pieces, in order)."""
@@ -235,65 +284,32 @@ class Project(DocumentOperations, MemoOperations, CodebookOperations):
         elif self.lock is not None:
             self.lock.release()  # a failed command saves nothing
 
-    # ------------------------------------------------------------------ transactions
-    @contextmanager
-    def change(self, label: str) -> Iterator[Step]:
+    # ------------------------------------------------------------------ changes
+    def change(self, label: str) -> AbstractContextManager[Step]:
         """Group record changes into one undoable step; nested calls join the outer one.
 
         The block may rename the step (``step.label``). If the block raises, every record it
         touched is put back as it was.
         """
-        step = Step(label)
-        if self._pending is not None:
-            yield step
-            return
-        if self.read_only:
-            raise WorkbenchError(f"{self.path} is open read-only")
-        self._pending = []
-        try:
-            yield step
-        except BaseException:
-            pending, self._pending = self._pending, None
-            self.state.listener = None
-            try:
-                self.state.restore_many(reversed(pending))
-            finally:
-                self.state.listener = self._on_record_change
-            raise
-        pending, self._pending = self._pending, None
-        if pending:
-            self.history.record(step.label, _first_states(pending))
-            self.revision += 1
-
-    def _on_record_change(self, table: str, record_id: str, before: dict[str, Any] | None) -> None:
-        if self._pending is None:
-            raise RuntimeError("records change only inside Project.change()")
-        self._pending.append((table, record_id, before))
+        return self.recorder.step(label)
 
     def undo(self) -> HistoryEntry | None:
         """Undo the newest done step; returns it, or ``None`` when there is nothing to undo."""
-        return self._swap(self.history.next_undo(), done=False)
+        return self.recorder.undo()
 
     def redo(self) -> HistoryEntry | None:
         """Redo the oldest undone step; returns it, or ``None`` when there is nothing to redo."""
-        return self._swap(self.history.next_redo(), done=True)
+        return self.recorder.redo()
 
-    def _swap(self, entry: HistoryEntry | None, *, done: bool) -> HistoryEntry | None:
-        if entry is None:
-            return None
-        if self.read_only:
-            raise WorkbenchError(f"{self.path} is open read-only")
-        if self._pending is not None:
-            raise RuntimeError("undo and redo cannot run inside Project.change()")
-        reverse: list[RecordState] = []
-        self.state.listener = lambda table, rid, before: reverse.append((table, rid, before))
-        try:
-            self.state.restore_many(reversed(entry.records))
-        finally:
-            self.state.listener = self._on_record_change
-        self.history.mark(entry, done, _first_states(reverse))
-        self.revision += 1
-        return entry
+    @property
+    def history(self) -> History:
+        """The undo history (kept in the file)."""
+        return self.recorder.history
+
+    @property
+    def revision(self) -> int:
+        """Counts every change, undo and redo; compare with :attr:`saved_revision`."""
+        return self.recorder.revision
 
     # ------------------------------------------------------------------ the project
     @property
@@ -301,72 +317,50 @@ class Project(DocumentOperations, MemoOperations, CodebookOperations):
         """The project's name."""
         return str(self.state.meta.get("name", self.path.stem))
 
-    # ------------------------------------------------------------------ codings
-    def codings_of_document(self, document: Document) -> list[Coding]:
-        """The codings of a document, by position."""
-        found = self.state.codings_by_document.get(document.id, {}).values()
-        return sorted(found, key=lambda c: (c.start, c.end, c.id))
+    @property
+    def id(self) -> str:
+        """The project's stable id (the same in every copy of it)."""
+        return str(self.state.meta.get("id") or "")
 
-    def codings_of_code(self, code: Code) -> list[Coding]:
-        """The codings of one code (not its children)."""
-        return list(self.state.codings_by_code.get(code.id, {}).values())
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The project's own fields (schema, id, name, created): a copy."""
+        return dict(self.state.meta)
 
-    def coding(self, coding_id: str) -> Coding:
-        """A coding by id (or a unique prefix of at least 6 characters)."""
-        found = self.state.tables["codings"].get(coding_id)
-        if found is None and len(coding_id) >= 6:
-            hits = [
-                c for cid, c in self.state.tables["codings"].items() if cid.startswith(coding_id)
-            ]
-            found = hits[0] if len(hits) == 1 else None
-        if found is None:
-            raise WorkbenchError(f"no coding with id {coding_id!r}")
-        return found
+    def rename(self, name: str) -> None:
+        """Give the project a new name.
 
-    def code_text(
-        self, document: Document, start: int, end: int, code_ref: str | Code, coder: str
-    ) -> Coding:
-        """Apply a code (created with its parents when new) to ``document.text[start:end]``.
-
-        Applying the same code to the same span by the same coder again changes nothing.
+        The name is not a record, so this is not an undoable step (pseudonymisation relies on
+        that: undo must not bring an original back); it is saved with the next save.
         """
-        document = self._current("documents", document)
-        if isinstance(code_ref, Code):
-            code_ref = self._current("codes", code_ref)
-        if not 0 <= start < end <= len(document.text):
-            raise WorkbenchError(
-                f"span {start}:{end} is not inside {document.name!r} (0 to {len(document.text)}; "
-                "START must be less than END)"
-            )
-        coder = coder.strip()
-        if not coder:
-            raise WorkbenchError("a coding needs a coder name")
-        with self.change("code") as step:
-            code = code_ref if isinstance(code_ref, Code) else self.ensure_code(code_ref)
-            step.label = f"code {self.code_path(code)}"
-            twin = self.state.same_coding((document.id, code.id, start, end, coder))
-            if twin is not None:
-                return twin
-            coding = Coding(
-                id=new_id(),
-                document=document.id,
-                code=code.id,
-                start=start,
-                end=end,
-                text=document.text[start:end],
-                coder=coder,
-                created=now(),
-            )
-            self.state.put("codings", coding)
-        return coding
+        self.update_meta({"name": name})
 
-    def uncode(self, coding: Coding) -> None:
-        """Remove a coding (its memos go with it and come back on undo)."""
-        coding = self._current("codings", coding)
-        with self.change(f"uncode {self.code_path(self.state.tables['codes'][coding.code])}"):
-            for memo in list(self.state.memos_by_target.get(("coding", coding.id), {}).values()):
-                self.state.remove("memos", memo.id)
-            self.state.remove("codings", coding.id)
+    def update_meta(self, fields: dict[str, Any]) -> None:
+        """Set (or with ``None`` remove) fields of the project's own record; not undoable."""
+        meta = dict(self.state.meta)
+        for key, value in fields.items():
+            if value is None:
+                meta.pop(key, None)
+            else:
+                meta[key] = value
+        self.state.meta = meta
+        self.recorder.bump()
+
+    def table(self, name: str) -> RecordTable[Any]:
+        """The component holding the records of the table ``name`` (for merges and restores
+        that work table by table)."""
+        return self._tables[name]
+
+    def to_data(self) -> dict[str, dict[str, Any]]:
+        """Every table in its stored form, ``{table: {id: record}}``, with ``meta``."""
+        data: dict[str, dict[str, Any]] = {name: t.as_data() for name, t in self._tables.items()}
+        data["meta"] = {"project": dict(self.state.meta)}
+        return data
+
+    def take_touched_codes(self) -> set[str]:
+        """Ids of codes changed, or whose codings changed, since the last call (for views that
+        recount only those)."""
+        return self.state.take_touched_codes()
 
 
 def _acquire(lock: ProjectLock, path: Path) -> None:
@@ -377,14 +371,3 @@ def _acquire(lock: ProjectLock, path: Path) -> None:
     except OSError as exc:
         raise WorkbenchError(f"cannot lock {path}: {exc.strerror or exc}") from None
     remove_stale_temps(path)  # left by a writer killed mid-save; ours to clean now
-
-
-def _first_states(changes: list[RecordState]) -> list[RecordState]:
-    """Keep, for each record, only its state before the first change (in change order)."""
-    seen: set[tuple[str, str]] = set()
-    out: list[RecordState] = []
-    for table, record_id, rec in changes:
-        if (table, record_id) not in seen:
-            seen.add((table, record_id))
-            out.append((table, record_id, rec))
-    return out

@@ -47,8 +47,8 @@ def candidate_names(project: Project) -> list[Candidate]:
     """The candidates in the project's documents, most frequent first."""
     lower: set[str] = set()
     occurrences: dict[str, list[tuple[str, str, int, int, bool]]] = {}
-    texts = [(d.name, d.text) for d in project.documents()]
-    for memo in project.memos():
+    texts = [(d.name, d.text) for d in project.documents.all()]
+    for memo in project.memos.all():
         for match in _WORD.finditer(memo.text):
             if match.group()[0].islower():
                 lower.add(match.group().casefold())

@@ -25,7 +25,7 @@ from typing import Any
 from workbench.clock import now
 from workbench.core.codebook import SEPARATOR
 from workbench.core.documents import EditReport
-from workbench.core.model import Coding, from_record, to_record
+from workbench.core.model import RECORD_TYPES, Coding, to_record
 from workbench.core.project import Project
 from workbench.core.text import Edit, normalise
 from workbench.errors import WorkbenchError
@@ -226,7 +226,6 @@ def pseudonymise(project: Project, names: NameMap, *, dry_run: bool = False) -> 
     raises before anything changes. ``dry_run`` only counts.
     """
     report = PseudonymReport()
-    state = project.state
 
     def rep(text: str, place: str) -> str:
         new, n = names.replace(text)
@@ -234,19 +233,19 @@ def pseudonymise(project: Project, names: NameMap, *, dry_run: bool = False) -> 
         return new
 
     # every new value is worked out first, so a clash is refused before anything changes
-    documents = project.documents()
+    documents = project.documents.all()
     doc_new: dict[str, tuple[str, str]] = {}
     for doc in documents:
         doc_new[doc.id] = (rep(doc.name, "document_names"), rep(doc.source, "document_names"))
         report.documents[doc_new[doc.id][0]] = len(names.pattern.findall(doc.text))
     _no_clash("document", [(doc_new[d.id][0], d.name) for d in documents])
-    memo_new = {m.id: rep(m.text, "memos") for m in state.tables["memos"].values()}
+    memo_new = {m.id: rep(m.text, "memos") for m in project.memos.values()}
     code_new = {
         c.id: {f: rep(getattr(c, f), "codes") for f in CODE_FIELDS}
-        for c in state.tables["codes"].values()
+        for c in project.codebook.values()
     }
     siblings: dict[str | None, list[tuple[str, str]]] = {}
-    for code in state.tables["codes"].values():
+    for code in project.codebook.values():
         name = code_new[code.id]["name"]
         if SEPARATOR in name:
             raise WorkbenchError(
@@ -258,19 +257,19 @@ def pseudonymise(project: Project, names: NameMap, *, dry_run: bool = False) -> 
         _no_clash("code", group)
     case_new = {
         c.id: (rep(c.name, "cases"), {k: rep(v, "cases") for k, v in c.attributes.items()})
-        for c in state.tables["cases"].values()
+        for c in project.cases.values()
     }
-    _no_clash("case", [(case_new[c.id][0], c.name) for c in state.tables["cases"].values()])
+    _no_clash("case", [(case_new[c.id][0], c.name) for c in project.cases.values()])
     other_new: dict[tuple[str, str], dict[str, Any]] = {}
-    for table, records in state.tables.items():
+    for table in RECORD_TYPES:
         if table in _KNOWN_TABLES:
             continue
-        for rid, obj in records.items():
+        for rid, obj in project.table(table).items():
             rec = to_record(obj)
             new = _deep_replace(rec, lambda t: rep(t, "other"))
             if new != rec:
                 other_new[(table, rid)] = new
-    project_name = str(state.meta.get("name", ""))
+    project_name = str(project.meta.get("name", ""))
     new_project_name = rep(project_name, "project")
     if dry_run:
         return report
@@ -279,34 +278,33 @@ def pseudonymise(project: Project, names: NameMap, *, dry_run: bool = False) -> 
         for doc in documents:
             edits = names.edits(doc.text)
             if edits:
-                report.codings[doc_new[doc.id][0]] = project.edit_document_spans(
+                report.codings[doc_new[doc.id][0]] = project.documents.edit_spans(
                     doc, edits, label="pseudonymise"
                 )
-            doc = state.tables["documents"][doc.id]
+            doc = project.documents[doc.id]
             name, source = doc_new[doc.id]
             _check_clean(names, name, doc.text)
             if (name, source) != (doc.name, doc.source):
-                state.put("documents", dataclasses.replace(doc, name=name, source=source))
-        for memo in list(state.tables["memos"].values()):
+                project.documents.put(dataclasses.replace(doc, name=name, source=source))
+        for memo in list(project.memos.values()):
             if memo_new[memo.id] != memo.text:
-                state.put(
-                    "memos", dataclasses.replace(memo, text=memo_new[memo.id], modified=now())
+                project.memos.put(
+                    dataclasses.replace(memo, text=memo_new[memo.id], modified=now())
                 )
-        for code in list(state.tables["codes"].values()):
+        for code in list(project.codebook.values()):
             fields = code_new[code.id]
             if any(getattr(code, f) != v for f, v in fields.items()):
-                state.put("codes", dataclasses.replace(code, **fields))
-        for case in list(state.tables["cases"].values()):
+                project.codebook.put(dataclasses.replace(code, **fields))
+        for case in list(project.cases.values()):
             name, attributes = case_new[case.id]
             if (name, attributes) != (case.name, case.attributes):
-                state.put("cases", dataclasses.replace(case, name=name, attributes=attributes))
-        for (table, _), rec in other_new.items():
-            state.put(table, from_record(table, rec))
+                project.cases.put(dataclasses.replace(case, name=name, attributes=attributes))
+        for (table, rid), rec in other_new.items():
+            project.table(table).restore(rid, rec)
     if new_project_name != project_name:
         # the project's name is not a record: it changes outside the undoable step, which is
         # right here since undo must not bring an original back into it
-        state.meta = {**state.meta, "name": new_project_name}
-        project.revision += 1
+        project.rename(new_project_name)
     return report
 
 

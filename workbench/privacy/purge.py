@@ -55,8 +55,7 @@ def purge_history(project: Project) -> PurgeResult:
     result = PurgeResult(history_entries=len(project.history.entries))
     project.history.clear()
     # written without taking a backup: the file being replaced still holds the history
-    project.write_rendered(project.render(), backup="never")
-    project.saved_revision = project.revision
+    project.save(backup="never")
     for path in leftovers(project.path):
         path.unlink(missing_ok=True)
         result.files.append(path)

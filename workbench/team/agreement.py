@@ -253,7 +253,7 @@ class CoderStats:
 def coders(project: Project) -> list[CoderStats]:
     """Every coder with at least one coding, by name."""
     stats: dict[str, CoderStats] = {}
-    for coding in project.state.tables["codings"].values():
+    for coding in project.codings.values():
         entry = stats.get(coding.coder)
         if entry is None:
             entry = stats[coding.coder] = CoderStats(coding.coder)
@@ -278,8 +278,8 @@ def check_coders(project: Project, coder_a: str, coder_b: str) -> None:
 def _selected_codes(project: Project, code_path: str | None) -> list[Code] | None:
     if code_path is None:
         return None
-    code = project.find_code(code_path)
-    return [code, *sorted(project.descendants(code), key=project.code_path)]
+    code = project.codebook.find(code_path)
+    return [code, *sorted(project.codebook.descendants(code), key=project.codebook.path)]
 
 
 def _spans_by_code(
@@ -287,7 +287,7 @@ def _spans_by_code(
 ) -> dict[str, dict[str, tuple[list[Span], list[Span]]]]:
     """code id -> document id -> (A's merged spans, B's merged spans)."""
     raw: dict[str, dict[str, tuple[list[Span], list[Span]]]] = defaultdict(dict)
-    for coding in project.state.tables["codings"].values():
+    for coding in project.codings.values():
         if coding.coder == coder_a:
             side = 0
         elif coding.coder == coder_b:
@@ -317,9 +317,9 @@ def agreement(
     check_coders(project, coder_a, coder_b)
     selected = _selected_codes(project, code_path)
     spans = _spans_by_code(project, coder_a, coder_b)
-    documents = project.state.tables["documents"]
+    documents = project.documents
     total_chars = sum(len(d.text) for d in documents.values())
-    codes = selected if selected is not None else project.codes()
+    codes = selected if selected is not None else project.codebook.all()
     report = AgreementReport(coder_a, coder_b)
     for code in codes:
         per_doc = spans.get(code.id, {})
@@ -334,7 +334,7 @@ def agreement(
             counts.add(span_counts(a, b, len(doc.text)))
             coded_chars += len(doc.text)
         counts.neither += total_chars - coded_chars  # documents neither coder coded with it
-        report.codes.append(CodeAgreement(code, project.code_path(code), counts))
+        report.codes.append(CodeAgreement(code, project.codebook.path(code), counts))
     return report
 
 
@@ -361,7 +361,7 @@ def disagreements(
     check_coders(project, coder_a, coder_b)
     selected = _selected_codes(project, code_path)
     wanted = None if selected is None else {c.id for c in selected}
-    documents = project.state.tables["documents"]
+    documents = project.documents
     out: list[Disagreement] = []
     for code_id, per_doc in _spans_by_code(project, coder_a, coder_b).items():
         if wanted is not None and code_id not in wanted:

@@ -66,7 +66,7 @@ def conflict_json(conflict: Conflict) -> dict[str, Any]:
 # --------------------------------------------------------------------------- resolving
 def find_conflict(project: Any, ref: str) -> Conflict:
     """A kept conflict by id or a unique prefix (at least 4 characters)."""
-    table = project.state.tables["conflicts"]
+    table = project.conflicts
     found = table.get(ref)
     if found is None and len(ref) >= 4:
         hits = [c for cid, c in table.items() if cid.startswith(ref)]
@@ -92,13 +92,12 @@ def resolve(project: Any, conflict: Conflict, take: str) -> str:
             "an integrity problem has no sides: fix it, then dismiss it with --take ours"
         )
     value = conflict.ours if take == "ours" else conflict.theirs
-    state = project.state
     before = set(check_project(project))
-    meta = dict(state.meta)
+    meta = project.meta
     try:
         with project.change(f"resolve conflict {conflict.id[:8]} ({take})"):
             _apply(project, conflict, value)
-            state.remove("conflicts", conflict.id)
+            project.conflicts.drop(conflict.id)
             worse = sorted(set(check_project(project)) - before)
             if worse:
                 more = f" and {len(worse) - 1} more" if len(worse) > 1 else ""
@@ -107,7 +106,7 @@ def resolve(project: Any, conflict: Conflict, take: str) -> str:
                     "nothing changed"
                 )
     except BaseException:
-        state.meta = meta  # the meta record is outside the undo history
+        project.update_meta({k: meta.get(k) for k in {*meta, *project.meta}})  # not undoable
         raise
     if conflict.kind == "integrity":
         return f"dismissed: {describe(conflict)}"
@@ -115,23 +114,17 @@ def resolve(project: Any, conflict: Conflict, take: str) -> str:
 
 
 def _apply(project: Any, conflict: Conflict, value: Any) -> None:
-    state = project.state
     if conflict.kind == "integrity":
         return
     if conflict.table == "meta":
-        for name in conflict.fields or []:
-            new = (value or {}).get(name)
-            if new is None:
-                state.meta.pop(name, None)
-            else:
-                state.meta[name] = new
+        project.update_meta({name: (value or {}).get(name) for name in conflict.fields or []})
         return
     if conflict.table not in RECORD_TYPES or not conflict.record:
         return
     if conflict.fields is None:
-        state.restore(conflict.table, conflict.record, value)
+        project.table(conflict.table).restore(conflict.record, value)
     else:
-        obj = state.get(conflict.table, conflict.record)
+        obj = project.table(conflict.table).get(conflict.record)
         if obj is None:
             raise WorkbenchError(f"the {conflict.table[:-1]} of this conflict no longer exists")
         rec = to_record(obj)
@@ -148,4 +141,4 @@ def _apply(project: Any, conflict: Conflict, value: Any) -> None:
                 rec[name] = new
         updated = from_record(conflict.table, rec)
         if to_record(updated) != to_record(obj):
-            state.put(conflict.table, updated)
+            project.table(conflict.table).put(updated)

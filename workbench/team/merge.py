@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.model import RECORD_TYPES, Conflict, from_record, to_record
+from workbench.core.model import RECORD_TYPES, Conflict, to_record
 from workbench.errors import WorkbenchError
 from workbench.store import fileformat
 from workbench.team.conflicts import ATTR, new_conflict, short
@@ -337,26 +337,21 @@ def merge_in(project: Any, other: Path) -> MergeInReport:
     if other.resolve() == project.path.resolve():
         raise WorkbenchError("that is the project itself; give a colleague's copy")
     theirs = read_data(other)
-    state = project.state
-    ours: Data = {
-        table: {rid: to_record(obj) for rid, obj in records.items()}
-        for table, records in state.tables.items()
-    }
-    ours["meta"] = {"project": dict(state.meta)}
+    ours: Data = project.to_data()
     result = merge_data({}, ours, theirs, origin="merge-in")
     added: dict[str, int] = {}
     with project.change(f"merge in {other.name}"):
         for table in RECORD_TYPES:
-            current = state.tables[table]
+            current = project.table(table)
             new = result.data.get(table, {})
             for rid in [r for r in current if r not in new]:
-                state.remove(table, rid)
+                current.drop(rid)
             for rid, rec in new.items():
                 obj = current.get(rid)
                 if obj is None:
                     if table != "conflicts":
                         added[table] = added.get(table, 0) + 1
-                    state.put(table, from_record(table, rec))
+                    current.restore(rid, rec)
                 elif to_record(obj) != rec:
-                    state.put(table, from_record(table, rec))
+                    current.restore(rid, rec)
     return MergeInReport(added, result.conflicts, result.notes)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.core.model import RECORD_TYPES, Conflict
+from workbench.core.model import RECORD_TYPES, TARGET_TABLES, Conflict
 from workbench.team.conflicts import ATTR, new_conflict, short
 
 Data = dict[str, dict[str, Any]]
@@ -256,7 +256,6 @@ def _retarget_memos(merged: Data, kind: str, remap: dict[str, str]) -> None:
             merged["memos"][memo["id"]] = {**memo, "target_id": _follow(remap, memo["target_id"])}
 
 
-_TARGETS = {"document": "documents", "case": "cases", "code": "codes", "coding": "codings"}
 
 
 def _keep_referred(merged: Data, sides: Sides, result: MergeResult) -> bool:
@@ -277,7 +276,7 @@ def _keep_referred(merged: Data, sides: Sides, result: MergeResult) -> bool:
             if doc.get("case") is not None:
                 need.append(("cases", doc["case"], f"document {doc.get('name')!r}"))
         for memo in merged["memos"].values():
-            table = _TARGETS.get(memo.get("target_kind"))
+            table = TARGET_TABLES.get(memo.get("target_kind"))
             if table and memo.get("target_id") is not None:
                 need.append((table, memo["target_id"], f"a memo ({memo['id'][:8]})"))
         return need

@@ -40,7 +40,7 @@ def coder_color(name: str) -> str:
 
 def coder_names(project: Project) -> list[str]:
     """Every coder with a coding, by name."""
-    names = {c.coder for c in project.state.tables["codings"].values()}
+    names = {c.coder for c in project.codings.values()}
     return sorted(names, key=str.casefold)
 
 

@@ -49,8 +49,8 @@ class ApplyCodeProvider(_MainProvider):
 
     def entries(self, main):
         project = main.project
-        for code in project.codes():
-            path = project.code_path(code)
+        for code in project.codebook.all():
+            path = project.codebook.path(code)
             yield (f"Apply code: {path}", "code the selection or the paragraph",
                    partial(_apply, main, code.id))
 
@@ -58,7 +58,7 @@ class ApplyCodeProvider(_MainProvider):
 def _apply(main, code_id: str) -> None:
     if not main.app.writable() or (span := main.span()) is None:
         return
-    code = main.project.state.tables["codes"].get(code_id)
+    code = main.project.codebook.get(code_id)
     if code is not None:
         main.apply_code(*span, code)
 
@@ -70,8 +70,8 @@ class GoToDocumentProvider(_MainProvider):
 
     def entries(self, main):
         project = main.project
-        for doc in project.documents():
-            case = project.case_of(doc)
+        for doc in project.documents.all():
+            case = project.cases.of(doc)
             yield (f"Go to document: {doc.name}", case.name if case else "no case",
                    partial(_go_to_document, main, doc.id))
 
@@ -85,9 +85,9 @@ class GoToCodeProvider(_MainProvider):
 
     def entries(self, main):
         project = main.project
-        for code in project.codes():
-            segments, _, cases = project.code_counts(code)
-            yield (f"Go to code: {project.code_path(code)}",
+        for code in project.codebook.all():
+            segments, _, cases = project.codebook.counts(code)
+            yield (f"Go to code: {project.codebook.path(code)}",
                    f"{segments} segments · {cases} respondents",
                    partial(main.open_memo_target, "code", code.id))
 

@@ -70,7 +70,7 @@ def export_qdc(project: Project, out: Path) -> ExportSummary:
     """Write ``project``'s codebook as a REFI-QDA codebook at ``out``."""
     out = Path(out)
     summary = ExportSummary(path=out, format="qdc")
-    if not project.codes():
+    if not project.codebook.all():
         raise WorkbenchError("the codebook is empty: a .qdc needs at least one code")
     write_private(out, _Writer(project, CODEBOOK_NS, summary).codebook())
     return summary
@@ -85,7 +85,7 @@ class _Writer:
         self.summary = summary
         self.out = XmlOut()
         self.memos: dict[tuple[str, str | None], list[Memo]] = defaultdict(list)
-        for memo in sorted(project.state.tables["memos"].values(), key=lambda m: (m.created, m.id)):
+        for memo in sorted(project.memos.values(), key=lambda m: (m.created, m.id)):
             self.memos[(memo.target_kind, memo.target_id)].append(memo)
         self.notes: dict[str, Memo] = {}  # memos written as Notes, in the order referred to
 
@@ -124,7 +124,7 @@ class _Writer:
         self.open("Codes")
         self.codes(None, with_notes=False)
         self.close()
-        themes = [c for c in self.p.codes() if c.is_theme]
+        themes = [c for c in self.p.codebook.all() if c.is_theme]
         if themes:
             self.open("Sets")
             self.open("Set", guid=stable_guid("set", THEMES_SET), name=THEMES_SET)
@@ -137,7 +137,7 @@ class _Writer:
         return self.out.data()
 
     def codes(self, of: Code | None, *, with_notes: bool) -> None:
-        for code in self.p.children_of(of):
+        for code in self.p.codebook.children(of):
             self.summary.codes += 1
             self.open("Code", guid=record_guid(code.id), name=code.name, isCodable="true",
                       color=parse_color(code.color))
@@ -146,7 +146,7 @@ class _Writer:
             text = compose_description(**fields)
             if parse_description(text) != fields and any(fields.values()):
                 self.summary.warnings.append(
-                    f"the description of {self.p.code_path(code)!r} ends with lines that look "
+                    f"the description of {self.p.codebook.path(code)!r} ends with lines that look "
                     "like criteria; they may be read back as criteria")
             if text:
                 self.text_el("Description", text)
@@ -158,18 +158,18 @@ class _Writer:
     # ------------------------------------------------------------------ project
     def project(self) -> tuple[bytes, dict[str, str]]:
         """The project.qde, and the text of each source by GUID."""
-        p, state = self.p, self.p.state
+        p = self.p
         self.root("Project", PROJECT_SCHEMA, name=p.name or "Workbench project", origin=ORIGIN,
-                  creationDateTime=xsd_datetime(state.meta.get("created")))
-        documents = p.documents()
+                  creationDateTime=xsd_datetime(p.meta.get("created")))
+        documents = p.documents.all()
         self.users()
-        if p.codes():
+        if p.codebook.all():
             self.open("CodeBook")
             self.open("Codes")
             self.codes(None, with_notes=True)
             self.close()
             self.close()
-        cases = p.cases()
+        cases = p.cases.all()
         self.cases(cases)
         texts = self.sources(documents)
         project_memos = self.memos.get(("project", None), [])
@@ -189,7 +189,7 @@ class _Writer:
                           direction="OneWay", originGUID=record_guid(memo.id),
                           targetGUID=record_guid(memo.target_id))
             self.close()
-        themes = [c for c in p.codes() if c.is_theme]
+        themes = [c for c in p.codebook.all() if c.is_theme]
         if themes:
             self.open("Sets")
             self.open("Set", guid=stable_guid("set", THEMES_SET), name=THEMES_SET)
@@ -207,9 +207,8 @@ class _Writer:
 
     def users(self) -> None:
         """Every coder and memo author, as a User."""
-        state = self.p.state
-        names = {c.coder for c in state.tables["codings"].values() if c.coder.strip()}
-        names |= {m.author for m in state.tables["memos"].values() if m.author.strip()}
+        names = {c.coder for c in self.p.codings.values() if c.coder.strip()}
+        names |= {m.author for m in self.p.memos.values() if m.author.strip()}
         if names:
             self.open("Users")
             for name in sorted(names):
@@ -237,7 +236,7 @@ class _Writer:
                 self.leaf("VariableRef", targetGUID=stable_guid("variable", key))
                 self.text_el("TextValue", case.attributes[key])
                 self.close()
-            for doc in self.p.documents_of_case(case):
+            for doc in self.p.documents.of_case(case):
                 self.leaf("SourceRef", targetGUID=record_guid(doc.id))
             self.close()
         self.close()
@@ -245,7 +244,7 @@ class _Writer:
     def sources(self, documents: list[Document]) -> dict[str, str]:
         """A TextSource per document with its selections; returns the texts by GUID."""
         by_doc: dict[str, list[Coding]] = defaultdict(list)
-        for coding in sorted(self.p.state.tables["codings"].values(),
+        for coding in sorted(self.p.codings.values(),
                              key=lambda c: (c.start, c.end, c.id)):
             by_doc[coding.document].append(coding)
         texts: dict[str, str] = {}
@@ -304,7 +303,7 @@ class _Writer:
         self.close()
 
     def dropped_memos(self) -> None:
-        for memo in self.p.state.tables["memos"].values():
+        for memo in self.p.memos.values():
             if memo.id not in self.notes:
                 self.summary.warnings.append(
                     f"memo {memo.id} is on a {memo.target_kind} that does not exist; not exported")

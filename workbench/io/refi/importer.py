@@ -22,7 +22,7 @@ from pathlib import Path
 from workbench.clock import now
 from workbench.core.codebook import PALETTE
 from workbench.core.collector import collector_paused
-from workbench.core.model import Case, Code, Coding, Document, Memo, new_id
+from workbench.core.model import RECORD_TYPES, Case, Code, Coding, Document, Memo, new_id
 from workbench.core.project import Project
 from workbench.core.turns import paragraphs_of
 from workbench.io.refi.names import (
@@ -67,7 +67,6 @@ def import_refi(project: Project, path: Path) -> ImportSummary:
 class _Import:
     def __init__(self, project: Project, rfile: RFile, summary: ImportSummary) -> None:
         self.p = project
-        self.state = project.state
         self.f = rfile
         self.s = summary
         self.ours = is_ours(rfile.origin)
@@ -80,7 +79,7 @@ class _Import:
         # copy its whole record, text and paragraphs, into the undo step)
         self.docs: dict[str, Document] = {}
         self.doc_names: set[str] = set()
-        self.next_order = max((d.order for d in self.state.tables["documents"].values()),
+        self.next_order = max((d.order for d in project.documents.values()),
                               default=0) + 1
         self.user_names: dict[str, str] = {}  # user GUID -> name, cleaned once
         self.case_ids: dict[str, str] = {}
@@ -116,7 +115,7 @@ class _Import:
                             f"a note on {other.kind} {other.name!r} became a project memo")
         self.cases()
         for doc in self.docs.values():  # each stored once, with its case
-            self.state.put("documents", doc)
+            self.p.documents.put(doc)
         self.notes()
         for graph in self.f.graphs:
             self.s.skipped.append(f"graph {graph!r}: Workbench has no network views")
@@ -128,9 +127,8 @@ class _Import:
         """``guid`` as a record id when it is a UUID no record uses yet; else a new id."""
         if not guid or guid in self.taken or parse_guid(guid) != guid:
             return new_id()
-        for table in self.state.tables.values():
-            if guid in table:
-                return new_id()
+        if any(guid in self.p.table(table) for table in RECORD_TYPES):
+            return new_id()
         self.taken.add(guid)
         return guid
 
@@ -150,7 +148,7 @@ class _Import:
         made = our_datetime(created) or self.stamp
         memo = Memo(self.fresh(guid or ""), target[0], target[1], text, author, made,
                     our_datetime(modified) or made)
-        self.state.put("memos", memo)
+        self.p.memos.put(memo)
         self.s.memos += 1
 
     # ------------------------------------------------------------------ codes
@@ -161,8 +159,8 @@ class _Import:
                 self.s.changed.append(f"code {name!r}: '/' separates code paths here, so it "
                                       "became '∕'")
                 name = name.replace("/", "∕")
-            where = f"{self.p.code_path(parent)}/{name}" if parent else name
-            code = self.p.child_named(parent, name)
+            where = f"{self.p.codebook.path(parent)}/{name}" if parent else name
+            code = self.p.codebook.child_named(parent, name)
             if code is not None:
                 self.s.codes_merged += 1
                 self.s.changed.append(
@@ -184,7 +182,7 @@ class _Import:
             fields = {"description": rc.description.strip()}
         color = parse_color(rc.color)
         if color is None:
-            total = len(self.state.tables["codes"])
+            total = len(self.p.codebook)
             if rc.color:
                 self.s.changed.append(f"code {where!r}: colour {rc.color!r} not understood; "
                                       "given one of ours")
@@ -192,14 +190,14 @@ class _Import:
         folder = not rc.codable and bool(rc.children)
         if folder:
             self.s.changed.append(f"code folder {where!r} became a theme")
-        siblings = self.state.children.get(parent.id if parent else None, {})
+        siblings = self.p.codebook.children(parent)
         code = Code(
             id=self.fresh(rc.guid), name=name, parent=parent.id if parent else None,
             is_theme=folder or rc.guid in self.themes, color=color,
-            order=max((c.order for c in siblings.values()), default=0) + 1, created=self.stamp,
+            order=max((c.order for c in siblings), default=0) + 1, created=self.stamp,
             **fields,
         )
-        self.state.put("codes", code)
+        self.p.codebook.put(code)
         self.new_codes.add(code.id)
         self.s.codes += 1
         return code
@@ -239,7 +237,7 @@ class _Import:
 
     def unique_name(self, name: str) -> str:
         def taken(candidate: str) -> bool:
-            return candidate in self.state.document_by_name or candidate in self.doc_names
+            return self.p.documents.by_name(candidate) is not None or candidate in self.doc_names
 
         if not taken(name):
             return name
@@ -317,7 +315,7 @@ class _Import:
         if have is None:  # what the document holds already (empty for a new one)
             have = self.existing[doc.id] = {
                 (c.code, c.start, c.end, c.coder): c
-                for c in self.state.codings_by_document.get(doc.id, {}).values()
+                for c in self.p.codings.in_document(doc.id)
             }
         coding = have.get((code_id, start, end, coder))
         if coding is None:
@@ -326,7 +324,7 @@ class _Import:
                 text=doc.text[start:end], coder=coder,
                 created=our_datetime(rc.created) or self.stamp,
             )
-            self.state.put("codings", coding)
+            self.p.codings.put(coding)
             have[(code_id, start, end, coder)] = coding
             self.s.codings += 1
         if rc.guid:
@@ -371,7 +369,7 @@ class _Import:
             if not attrs:
                 continue
             if doc.case:
-                case = self.state.tables["cases"][doc.case]
+                case = self.p.cases[doc.case]
                 extra = {k: v for k, v in attrs.items() if k not in case.attributes}
                 for key in attrs.keys() - extra.keys():
                     if attrs[key] != case.attributes[key]:
@@ -400,7 +398,7 @@ class _Import:
         return attrs
 
     def set_case(self, name: str, attrs: dict[str, str], guid: str) -> Case:
-        existing = self.state.case_by_name.get(name)
+        existing = self.p.cases.by_name(name)
         if existing is None:
             case = Case(self.fresh(guid), name, dict(attrs), self.stamp)
             self.s.cases += 1
@@ -412,7 +410,7 @@ class _Import:
             case = dataclasses.replace(existing, attributes={**existing.attributes, **attrs})
         self.s.attributes += len(attrs)
         if case != existing:
-            self.state.put("cases", case)
+            self.p.cases.put(case)
         return case
 
     # ------------------------------------------------------------------ notes

@@ -103,7 +103,7 @@ def export_writeup(
     """
     payload, selection, quotes = _render(project, fmt, attrs=attrs, themes=themes, codes=codes)
     path = write_private(out_path, payload)
-    covered = sum(1 for c in project.codes() if selection.has(c))
+    covered = sum(1 for c in project.codebook.all() if selection.has(c))
     return ExportResult(path=path, format=fmt.lower().lstrip("."), codes=covered, quotes=quotes)
 
 

@@ -111,16 +111,16 @@ def select(
         return Selection(None, attrs)
     ids: set[str] = set()
     for ref in refs:
-        code = project.find_code(ref)
+        code = project.codebook.find(ref)
         ids.add(code.id)
-        ids.update(c.id for c in project.descendants(code))
+        ids.update(c.id for c in project.codebook.descendants(code))
     return Selection(ids, attrs)
 
 
 # --------------------------------------------------------------------------- helpers
 def case_label(project: Project, doc: Document, attrs: Sequence[str]) -> str:
     """``Respondent 5 (she/her, Almaty)``; a document without a case is named by itself."""
-    case = project.case_of(doc)
+    case = project.cases.of(doc)
     if case is None:
         return doc.name
     values = [case.attributes[a] for a in attrs if case.attributes.get(a)]
@@ -137,7 +137,7 @@ def counts_text(segments: int, documents: int, cases: int) -> str:
 
 def theme_of(project: Project, code: Code) -> Code | None:
     """The top-most theme at or above ``code`` (``None`` when no theme is above it)."""
-    codes = project.state.tables["codes"]
+    codes = project.codebook
     found = None
     node: Code | None = code
     guard = 0
@@ -151,9 +151,9 @@ def theme_of(project: Project, code: Code) -> Code | None:
 
 def relative_path(project: Project, code: Code, theme: Code | None) -> str:
     """The path of ``code`` below ``theme`` (its full path without a theme)."""
-    path = project.code_path(code)
+    path = project.codebook.path(code)
     if theme is not None and code.id != theme.id:
-        prefix = project.code_path(theme) + "/"
+        prefix = project.codebook.path(theme) + "/"
         if path.startswith(prefix):
             return path[len(prefix):]
     return path
@@ -166,7 +166,7 @@ def sections(project: Project, selection: Selection) -> list[tuple[Code | None, 
     by_theme: dict[str, list[Code]] = {}
     themes: list[Code] = []
     unthemed: list[Code] = []
-    for code in project.codes():
+    for code in project.codebook.all():
         theme = theme_of(project, code)
         if theme is not None and theme.id == code.id:
             themes.append(code)
@@ -187,10 +187,10 @@ def sections(project: Project, selection: Selection) -> list[tuple[Code | None, 
 
 def quotes_of(project: Project, code: Code) -> list[Coding]:
     """The codings of ``code`` itself in reading order, one per span (two coders, one quote)."""
-    documents = project.state.tables["documents"]
+    documents = project.documents
     seen: set[tuple[str, int, int]] = set()
     out = []
-    codings = [c for c in project.codings_of_code(code) if c.document in documents]
+    codings = [c for c in project.codings.of_code(code) if c.document in documents]
     codings.sort(key=lambda c: (documents[c.document].order, c.start, c.end, c.id))
     for coding in codings:
         key = (coding.document, coding.start, coding.end)
@@ -214,7 +214,7 @@ def paragraphs(text: str) -> list[Paragraph]:
 def memo_blocks(project: Project, code: Code) -> list[Memo]:
     """The memos on a code or theme, oldest first (their text only: no author)."""
     out = []
-    for memo in project.memos_of("code", code.id):
+    for memo in project.memos.about("code", code.id):
         parts = split_paragraphs(memo.text)
         if parts:
             out.append(Memo(parts))
@@ -225,11 +225,11 @@ def memo_blocks(project: Project, code: Code) -> list[Memo]:
 def build(project: Project, selection: Selection) -> list[Block]:
     """The blocks of a write-up: title, codebook, one section per theme, summary tables."""
     parts = sections(project, selection)
-    documents = project.state.tables["documents"]
+    documents = project.documents
     blocks: list[Block] = []
-    n_docs, n_cases = len(documents), len(project.state.tables["cases"])
+    n_docs, n_cases = len(documents), len(project.cases)
     n_segments = sum(
-        len(project.state.codings_by_code.get(code.id, {}))
+        len(project.codings.with_code(code.id))
         for _, codes in parts
         for code in codes
     )
@@ -248,7 +248,7 @@ def build(project: Project, selection: Selection) -> list[Block]:
     # -- the codebook
     blocks.append(Heading(1, "Codebook"))
     for theme, codes in parts:
-        blocks.append(Heading(2, f"Theme: {project.code_path(theme)}" if theme else UNTHEMED))
+        blocks.append(Heading(2, f"Theme: {project.codebook.path(theme)}" if theme else UNTHEMED))
         for code in codes:
             if theme is None or code.id != theme.id:
                 blocks.append(Heading(3, relative_path(project, code, theme)))
@@ -257,7 +257,7 @@ def build(project: Project, selection: Selection) -> list[Block]:
     # -- the themes with their quotes
     for theme, codes in parts:
         if theme is not None:
-            blocks.append(Heading(1, f"Theme: {project.code_path(theme)}"))
+            blocks.append(Heading(1, f"Theme: {project.codebook.path(theme)}"))
             if theme.description and selection.has(theme):
                 blocks.extend(paragraphs(theme.description))
             if selection.has(theme):
@@ -280,21 +280,20 @@ def build(project: Project, selection: Selection) -> list[Block]:
 
 def subtree_counts(project: Project, code: Code) -> tuple[int, int, int]:
     """(segments, documents, cases) of a code together with every code below it."""
-    documents = project.state.tables["documents"]
-    by_code = project.state.codings_by_code
+    documents = project.documents
     segments = 0
     docs: set[str] = set()
-    for node in (code, *project.descendants(code)):
-        codings = by_code.get(node.id, {})
+    for node in (code, *project.codebook.descendants(code)):
+        codings = project.codings.with_code(node.id)
         segments += len(codings)
-        docs.update(c.document for c in codings.values())
+        docs.update(c.document for c in codings)
     cases = {documents[d].case for d in docs if d in documents and documents[d].case}
     return segments, len(docs), len(cases)
 
 
 def _codebook_entry(project: Project, code: Code) -> list[Block]:
-    counts = counts_text(*project.code_counts(code))
-    if code.is_theme and project.descendants(code):
+    counts = counts_text(*project.codebook.counts(code))
+    if code.is_theme and project.codebook.descendants(code):
         total = counts_text(*subtree_counts(project, code))
         counts = f"With its codes: {total}. At the theme itself: {counts}."
     out: list[Block] = [Paragraph([(counts, "")], "note")]
@@ -315,7 +314,7 @@ def _code_section(
     out: list[Block] = [Heading(2, relative_path(project, code, theme))]
     if code.description.strip():
         out.append(Paragraph([("Definition: ", "b"), (code.description.strip(), "")]))
-    segments, _, cases = project.code_counts(code)
+    segments, _, cases = project.codebook.counts(code)
     out.append(
         Paragraph(
             [(f"{segments} segment{'s' if segments != 1 else ''} from "
@@ -330,7 +329,7 @@ def _code_section(
 
 
 def _quote_blocks(project: Project, codings: list[Coding], selection: Selection) -> list[Block]:
-    documents = project.state.tables["documents"]
+    documents = project.documents
     out: list[Block] = []
     for coding in codings:
         doc = documents[coding.document]
@@ -342,10 +341,10 @@ def _quote_blocks(project: Project, codings: list[Coding], selection: Selection)
 
 def summary(project: Project, selection: Selection) -> list[Block]:
     """Frequencies (a bar chart and a table) and the code x case matrix, for the chosen codes."""
-    chosen = [c for c in project.codes() if selection.has(c)]
+    chosen = [c for c in project.codebook.all() if selection.has(c)]
     ids = {c.id for c in chosen}
-    paths = {project.code_path(c) for c in chosen}
-    colours = {project.code_path(c): c.color for c in chosen}
+    paths = {project.codebook.path(c) for c in chosen}
+    colours = {project.codebook.path(c): c.color for c in chosen}
     freq = [row for row in reports.frequencies(project) if row["code"] in paths]
     blocks: list[Block] = [Heading(1, "Summary tables")]
     blocks.append(Heading(2, "Frequencies"))
@@ -388,13 +387,13 @@ def coding_rows(project: Project, selection: Selection) -> tuple[list[str], list
     base = ["id", "document", "case", "code", "coder", "start", "end", "text"]
     attrs = selection.attrs or reports.attribute_names(project)
     attr_columns = [a if a not in base else f"attribute:{a}" for a in attrs]
-    documents = project.state.tables["documents"]
-    codes = project.state.tables["codes"]
-    paths = {c.id: project.code_path(c) for c in codes.values()}
+    documents = project.documents
+    codes = project.codebook
+    paths = {c.id: project.codebook.path(c) for c in codes.values()}
     rows: list[dict[str, Any]] = []
-    for doc in project.documents():
-        case = project.case_of(doc)
-        for coding in project.codings_of_document(doc):
+    for doc in project.documents.all():
+        case = project.cases.of(doc)
+        for coding in project.codings.of_document(doc):
             code = codes.get(coding.code)
             if code is None or not selection.has(code) or coding.document not in documents:
                 continue

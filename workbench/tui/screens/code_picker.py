@@ -14,16 +14,16 @@ def code_choices(project: Project, recent: list[Code]) -> list[Choice]:
     for number, code in enumerate(recent[:9], start=1):
         choices.append(_choice(project, code, key=str(number)))
         seen.add(code.id)
-    for code in project.codes():
+    for code in project.codebook.all():
         if code.id not in seen:
             choices.append(_choice(project, code, key=" " if recent else ""))
     return choices
 
 
 def _choice(project: Project, code: Code, *, key: str) -> Choice:
-    segments, _, cases = project.code_counts(code)
+    segments, _, cases = project.codebook.counts(code)
     detail = f"{segments}·{cases}" + ("  theme" if code.is_theme else "")
-    return Choice(code.id, project.code_path(code), detail=detail, color=code.color, key=key)
+    return Choice(code.id, project.codebook.path(code), detail=detail, color=code.color, key=key)
 
 
 class CodePicker(PickerScreen):

@@ -34,7 +34,7 @@ class CodebookActions(_Base):
 
     @on(CodebookPane.Command)
     def _codebook_command(self, event: CodebookPane.Command) -> None:
-        code = self.project.state.tables["codes"].get(event.code_id or "")
+        code = self.project.codebook.get(event.code_id or "")
         if event.action in CHANGING and not self.app.writable():
             return
         if code is None and event.action != "add":
@@ -60,10 +60,14 @@ class CodebookActions(_Base):
         from workbench.tui.screens.dialogs import Choice
 
         project = self.project
-        banned = {exclude.id, *(c.id for c in project.descendants(exclude))} if exclude else set()
+        banned = (
+            {exclude.id, *(c.id for c in project.codebook.descendants(exclude))}
+            if exclude
+            else set()
+        )
         return [
-            Choice(c.id, project.code_path(c), color=c.color)
-            for c in project.codes()
+            Choice(c.id, project.codebook.path(c), color=c.color)
+            for c in project.codebook.all()
             if c.id not in banned
         ]
 
@@ -73,16 +77,16 @@ class CodebookActions(_Base):
         project = self.project
         parent = None
         if code is not None:
-            parent = code if code.is_theme else project.state.tables["codes"].get(code.parent or "")
-        where = f"under “{project.code_path(parent)}”" if parent else "at the top level"
+            parent = code if code.is_theme else project.codebook.get(code.parent or "")
+        where = f"under “{project.codebook.path(parent)}”" if parent else "at the top level"
 
         def named(name: str | None) -> None:
             if not name or not name.strip():
                 return
             name = name.strip()
             under = parent is not None and "/" not in name
-            path = f"{project.code_path(parent)}/{name}" if under else name
-            new, ok = self._try(project.add_code, path)
+            path = f"{project.codebook.path(parent)}/{name}" if under else name
+            new, ok = self._try(project.codebook.add, path)
             if ok:
                 self._changed(f"Added the code {path}", new.id)
 
@@ -98,29 +102,29 @@ class CodebookActions(_Base):
         def named(name: str | None) -> None:
             if not name or name.strip() == code.name:
                 return
-            renamed, ok = self._try(self.project.rename_code, code, name)
+            renamed, ok = self._try(self.project.codebook.rename, code, name)
             if ok:
-                self._changed(f"Renamed to {self.project.code_path(renamed)}", renamed.id)
+                self._changed(f"Renamed to {self.project.codebook.path(renamed)}", renamed.id)
 
         self.app.push_screen(
-            PromptScreen(f"Rename “{self.project.code_path(code)}” to", code.name), named
+            PromptScreen(f"Rename “{self.project.codebook.path(code)}” to", code.name), named
         )
 
     def codebook_delete(self, code: Code) -> None:
         from workbench.tui.screens.dialogs import ConfirmScreen
 
         project = self.project
-        doomed = [code, *project.descendants(code)]
-        codings = sum(len(project.codings_of_code(c)) for c in doomed)
+        doomed = [code, *project.codebook.descendants(code)]
+        codings = sum(len(project.codings.of_code(c)) for c in doomed)
         below = f" and {len(doomed) - 1} code(s) below it" if len(doomed) > 1 else ""
         question = (
-            f"Delete “{project.code_path(code)}”{below} with {codings} coding(s)? "
+            f"Delete “{project.codebook.path(code)}”{below} with {codings} coding(s)? "
             "(u undoes it)"
         )
 
         def answered(yes: bool | None) -> None:
             if yes:
-                result, ok = self._try(project.delete_code, code)
+                result, ok = self._try(project.codebook.delete, code)
                 if ok:
                     self._changed(f"Deleted {result[0]} code(s) and {result[1]} coding(s)")
 
@@ -130,16 +134,16 @@ class CodebookActions(_Base):
         from workbench.tui.screens.dialogs import PickerScreen
 
         project = self.project
-        path = project.code_path(code)
+        path = project.codebook.path(code)
 
         def chosen(into_id: str | None) -> None:
             if into_id is None:
                 return
-            into = project.state.tables["codes"][into_id]
-            moved, ok = self._try(project.merge_codes, code, into)
+            into = project.codebook[into_id]
+            moved, ok = self._try(project.codebook.merge, code, into)
             if ok:
                 self._changed(
-                    f"Merged {path} into {project.code_path(into)} ({moved} codings moved)",
+                    f"Merged {path} into {project.codebook.path(into)} ({moved} codings moved)",
                     into.id,
                 )
 
@@ -155,19 +159,19 @@ class CodebookActions(_Base):
         def chosen(parent_id: str | None) -> None:
             if parent_id is None:
                 return
-            parent = project.state.tables["codes"][parent_id] if parent_id else None
-            moved, ok = self._try(project.move_code, code, parent)
+            parent = project.codebook[parent_id] if parent_id else None
+            moved, ok = self._try(project.codebook.move, code, parent)
             if ok:
-                self._changed(f"Moved to {project.code_path(moved)}", moved.id)
+                self._changed(f"Moved to {project.codebook.path(moved)}", moved.id)
 
         self.app.push_screen(
-            PickerScreen(f"Move “{project.code_path(code)}” under", choices), chosen
+            PickerScreen(f"Move “{project.codebook.path(code)}” under", choices), chosen
         )
 
     def codebook_theme(self, code: Code) -> None:
-        updated, ok = self._try(self.project.set_theme, code)
+        updated, ok = self._try(self.project.codebook.set_theme, code)
         if ok:
-            path = self.project.code_path(updated)
+            path = self.project.codebook.path(updated)
             state = "is now a theme" if updated.is_theme else "is no longer a theme"
             self._changed(f"{path} {state}", updated.id)
 
@@ -184,12 +188,12 @@ class CodebookActions(_Base):
         def answered(answer: dict[str, str] | None) -> None:
             if answer is None:
                 return
-            updated, ok = self._try(self.project.describe_code, code, **answer)
+            updated, ok = self._try(self.project.codebook.describe, code, **answer)
             if ok and updated is not code:
-                self._changed(f"Described {self.project.code_path(updated)}", updated.id)
+                self._changed(f"Described {self.project.codebook.path(updated)}", updated.id)
 
         self.app.push_screen(
-            FormScreen(f"Describe “{self.project.code_path(code)}”", fields), answered
+            FormScreen(f"Describe “{self.project.codebook.path(code)}”", fields), answered
         )
 
     def codebook_recolour(self, code: Code) -> None:
@@ -201,14 +205,14 @@ class CodebookActions(_Base):
             if answer is None:
                 return
             color = answer.text if isinstance(answer, NewName) else answer
-            updated, ok = self._try(self.project.color_code, code, color)
+            updated, ok = self._try(self.project.codebook.color, code, color)
             if ok and updated is not code:
-                self._changed(f"{self.project.code_path(updated)} is now {updated.color}",
+                self._changed(f"{self.project.codebook.path(updated)} is now {updated.color}",
                               updated.id)
 
         self.app.push_screen(
             PickerScreen(
-                f"Colour of “{self.project.code_path(code)}” (or type #RRGGBB)",
+                f"Colour of “{self.project.codebook.path(code)}” (or type #RRGGBB)",
                 choices,
                 new_label="use {}",
                 hint="enter choose · a typed #RRGGBB is used as it is · esc cancel",
@@ -220,7 +224,7 @@ class CodebookActions(_Base):
         from workbench.tui.widgets.memo_pane import MemoTarget
 
         kind = "theme" if code.is_theme else "code"
-        target = MemoTarget("code", code.id, f"{kind} “{self.project.code_path(code)}”")
+        target = MemoTarget("code", code.id, f"{kind} “{self.project.codebook.path(code)}”")
         self.update_memo(force=True, target=target)
         self.focus_pane("memo")
         self.memo_pane.start_writing()

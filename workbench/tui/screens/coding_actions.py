@@ -49,12 +49,12 @@ class CodingActions(_Base):
     def recent_codes(self) -> list[Code]:
         """The recently used codes that still exist, newest first (seeded from my codings once:
         a large project has tens of thousands to look through)."""
-        codes = self.project.state.tables["codes"]
+        codes = self.project.codebook
         ui = self.app.ui_state
         if not ui.recent and not self._recent_seeded:
             self._recent_seeded = True
             me = self.app.coder
-            mine = [c for c in self.project.state.tables["codings"].values() if c.coder == me]
+            mine = [c for c in self.project.codings.values() if c.coder == me]
             for coding in sorted(mine, key=lambda c: (c.created, c.id)):
                 ui.use_code(coding.code)
         return [codes[i] for i in ui.recent if i in codes]
@@ -73,13 +73,13 @@ class CodingActions(_Base):
     def apply_code(self, doc: Document, start: int, end: int, code: Code | str) -> Coding | None:
         """Code ``doc.text[start:end]`` (``code`` may be a new path) and refresh."""
         try:
-            coding = self.project.code_text(doc, start, end, code, self.app.coder)
+            coding = self.project.codings.add(doc, start, end, code, self.app.coder)
         except WorkbenchError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return None
         self.app.ui_state.use_code(coding.code)
         self.transcript.clear_selection()
-        path = self.project.code_path(self.project.state.tables["codes"][coding.code])
+        path = self.project.codebook.path(self.project.codebook[coding.code])
         self.app.notify(f"Coded “{excerpt(coding.text, 30)}” with {path}", markup=False,
                         timeout=3)
         self.after_change()
@@ -101,15 +101,15 @@ class CodingActions(_Base):
         if chosen is None:
             return
         if not isinstance(chosen, NewName):
-            self.apply_code(doc, start, end, self.project.state.tables["codes"][chosen])
+            self.apply_code(doc, start, end, self.project.codebook[chosen])
             return
         name = chosen.text.strip()
-        themes = [c for c in self.project.codes() if c.is_theme]
+        themes = [c for c in self.project.codebook.all() if c.is_theme]
         if "/" in name or not themes:
             self.apply_code(doc, start, end, name)
             return
         choices = [Choice("", "none (top level)")] + [
-            Choice(self.project.code_path(t), self.project.code_path(t), color=t.color)
+            Choice(self.project.codebook.path(t), self.project.codebook.path(t), color=t.color)
             for t in themes
         ]
 
@@ -168,13 +168,13 @@ class CodingActions(_Base):
 
         choices = [
             Choice(c.id, self._path(c), detail=excerpt(c.text, 40),
-                   color=self.project.state.tables["codes"][c.code].color)
+                   color=self.project.codebook[c.code].color)
             for c in codings
         ]
 
         def chosen(coding_id: str | None) -> None:
             if coding_id is not None:
-                self.uncode(self.project.state.tables["codings"][coding_id])
+                self.uncode(self.project.codings[coding_id])
 
         self.app.push_screen(PickerScreen("Remove which coding?", choices), chosen)
 
@@ -182,7 +182,7 @@ class CodingActions(_Base):
         """Remove a coding (undoable) and refresh."""
         path = self._path(coding)
         try:
-            self.project.uncode(coding)
+            self.project.codings.remove(coding)
         except WorkbenchError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
@@ -206,7 +206,7 @@ class CodingActions(_Base):
         if end <= start:
             self.app.notify("Nothing to copy here", severity="warning")
             return
-        text = quote(doc.text[start:end], case_label(self.project.case_of(doc), doc))
+        text = quote(doc.text[start:end], case_label(self.project.cases.of(doc), doc))
         self.app.notify(copy_text(self.app, text, what="quote"), markup=False)
 
     # ------------------------------------------------------------------ undo and redo

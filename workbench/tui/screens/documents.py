@@ -20,9 +20,9 @@ from workbench.tui.screens.dialogs import Choice, PickerScreen
 def document_switcher(project: Project, current: Document | None) -> PickerScreen:
     """A picker over the documents: name, case and number of codings; returns a document id."""
     choices = []
-    for doc in project.documents():
-        case = project.case_of(doc)
-        codings = len(project.state.codings_by_document.get(doc.id, {}))
+    for doc in project.documents.all():
+        case = project.cases.of(doc)
+        codings = len(project.codings.in_document(doc.id))
         detail = f"{case.name if case else 'no case'} · {codings} codings"
         if current is not None and doc.id == current.id:
             detail += " · open"
@@ -56,17 +56,17 @@ def apply_case_edit(project: Project, doc: Document, answer: dict[str, Any]) -> 
     """
     name = answer["case"].strip()
     attributes: dict[str, str] = answer["attributes"]
-    current = project.case_of(doc)
+    current = project.cases.of(doc)
     before = project.revision
     with project.change(f"case of {doc.name}"):
         if (current.name if current else "") != name:
-            project.assign_case(doc, name or None)
+            project.documents.set_case(doc, name or None)
         if name:
-            case = project.case(name)
+            case = project.cases.named(name)
             changes = {k: "" for k in case.attributes if k not in attributes}
             changes.update({k: v for k, v in attributes.items() if case.attributes.get(k) != v})
             if changes:
-                project.set_case(name, changes)
+                project.cases.set(name, changes)
     if project.revision == before:
         return ""
     return f"{doc.name} belongs to {name}" if name else f"{doc.name} has no case now"
@@ -84,7 +84,7 @@ class CaseScreen(ModalScreen[dict[str, Any] | None]):
         super().__init__()
         self.project = project
         self.doc = doc
-        self.case = project.case_of(doc)
+        self.case = project.cases.of(doc)
 
     def compose(self) -> ComposeResult:
         attributes = self.case.attributes if self.case else {}

@@ -87,7 +87,7 @@ def resolve(project: Project, text: str) -> Path:
 def run_export(project: Project, fmt: str, path: Path) -> Exported:
     """Write the export (on a worker thread); user errors raise WorkbenchError."""
     exported = _write(project, fmt, path)
-    if project.storage.encrypted:
+    if project.encrypted:
         exported.warnings.append(
             f"{project.path.name} is encrypted but this export is not: keep it safe and delete "
             "it when done"

@@ -106,9 +106,9 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
             "read-only" if self.project.read_only else app.saver.state
         )
         self.codebook.show_codes(self.project)
-        documents = self.project.documents()
+        documents = self.project.documents.all()
         state = app.ui_state
-        doc = self.project.state.tables["documents"].get(state.document or "")
+        doc = self.project.documents.get(state.document or "")
         if doc is None and documents:
             doc = documents[0]
         self.show_document(doc, state.cursors.get(doc.id, 0) if doc else 0)
@@ -195,13 +195,13 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
     # ------------------------------------------------------------------ documents
     def code_colors(self) -> dict[str, str]:
         """Code id -> colour, for the transcript."""
-        return {code.id: code.color for code in self.project.state.tables["codes"].values()}
+        return {code.id: code.color for code in self.project.codebook.values()}
 
     def shown_codings(self, doc: Document) -> tuple[list[Coding], dict[str, str]]:
         """The codings of ``doc`` the transcript shows (whose: see :mod:`..coders`), colours."""
         from workbench.tui.coders import shown_codings
 
-        return shown_codings(self.app, self.project.codings_of_document(doc), self.code_colors())
+        return shown_codings(self.app, self.project.codings.of_document(doc), self.code_colors())
 
     def show_document(self, doc: Document | None, cursor: int = 0) -> None:
         """Show a document in the transcript with the cursor at ``cursor``."""
@@ -215,7 +215,7 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
             return
         cursor = max(0, min(cursor, len(doc.text)))
         self.transcript.show(doc, *self.shown_codings(doc), cursor=cursor)
-        header.show(doc, self.project.case_of(doc))
+        header.show(doc, self.project.cases.of(doc))
         self.app.ui_state.document = doc.id
         self.app.ui_state.cursors[doc.id] = cursor
         self.update_status()
@@ -223,7 +223,7 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
 
     def go_to(self, document_id: str, offset: int) -> None:
         """Show a document (switching if needed) with the cursor at ``offset``."""
-        doc = self.project.state.tables["documents"].get(document_id)
+        doc = self.project.documents.get(document_id)
         if doc is None:
             self.app.notify("That document is no longer in the project", severity="warning")
             return
@@ -237,7 +237,7 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
         from workbench.tui.screens.documents import document_switcher
 
         def chosen(doc_id: str | None) -> None:
-            if doc_id and doc_id in self.project.state.tables["documents"]:
+            if doc_id and doc_id in self.project.documents:
                 self.go_to(doc_id, self.app.ui_state.cursors.get(doc_id, 0))
 
         self.app.push_screen(document_switcher(self.project, self.document), chosen)
@@ -278,11 +278,11 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
 
     def refresh_panes(self, *, codings: bool = True) -> None:
         """Redraw transcript codings, codebook, header and memos from the project."""
-        state = self.project.state
+        project = self.project
         if self.document is not None:
-            doc = state.tables["documents"].get(self.document.id)
+            doc = project.documents.get(self.document.id)
             if doc is None:
-                documents = self.project.documents()
+                documents = self.project.documents.all()
                 self.document = None
                 self.show_document(documents[0] if documents else None)
             elif doc is not self.document and doc.text != self.document.text:
@@ -292,7 +292,7 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
                 self.document = doc
                 if codings:
                     self.transcript.set_codings(*self.shown_codings(doc))
-                self.query_one(DocumentHeader).show(doc, self.project.case_of(doc))
+                self.query_one(DocumentHeader).show(doc, self.project.cases.of(doc))
         self.codebook.update_codes(self.project)
         self.update_status()
         self.update_memo(force=True)
@@ -307,7 +307,7 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
             return
         view = self.transcript
         parts = [f"line {view.line_number(view.cursor)}"]
-        codes = self.project.state.tables["codes"]
+        codes = self.project.codebook
         names = list(dict.fromkeys(
             codes[c.code].name for c in view.codings_at() if c.code in codes
         ))
@@ -322,8 +322,8 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
         status.position = " · ".join(parts)
 
     def _path(self, coding: Coding) -> str:
-        code = self.project.state.tables["codes"].get(coding.code)
-        return self.project.code_path(code) if code else "?"
+        code = self.project.codebook.get(coding.code)
+        return self.project.codebook.path(code) if code else "?"
 
     def set_saved_state(self, state: str) -> None:
         for status in self.query(StatusLine):  # none while the app is closing

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual import on
 
+from workbench.core.model import TARGET_TABLES
 from workbench.errors import WorkbenchError
 from workbench.tui.widgets.memo_pane import MemoPane, MemoTarget
 
@@ -24,17 +25,17 @@ class MemoActions(_Base):
     def memo_target(self) -> MemoTarget | None:
         """What ``m`` writes on: the code in the codebook, the coding under the cursor, the doc."""
         if self.active_pane == "codebook":
-            code = self.project.state.tables["codes"].get(self.codebook.code_id or "")
+            code = self.project.codebook.get(self.codebook.code_id or "")
             if code is not None:
                 kind = "theme" if code.is_theme else "code"
-                return MemoTarget("code", code.id, f"{kind} “{self.project.code_path(code)}”")
+                return MemoTarget("code", code.id, f"{kind} “{self.project.codebook.path(code)}”")
         if self.document is None:
             return MemoTarget("project", None, f"the project “{self.project.name}”")
         codings = self.transcript.codings_at()
         if codings:
             coding = min(codings, key=lambda c: (c.end - c.start, c.start))
             line = self.transcript.line_number(coding.start)
-            code = self.project.state.tables["codes"].get(coding.code)
+            code = self.project.codebook.get(coding.code)
             name = code.name if code else "?"
             return MemoTarget("coding", coding.id, f"coding “{name}” on line {line}")
         return MemoTarget("document", self.document.id, f"document “{self.document.name}”")
@@ -55,13 +56,13 @@ class MemoActions(_Base):
         memo = None
         if target is not None and (
             target.kind == "project"
-            or target.target_id in self.project.state.tables[_table(target.kind)]
+            or target.target_id in self.project.table(TARGET_TABLES[target.kind])
         ):
-            memos = self.project.memos_of(target.kind, target.target_id)
+            memos = self.project.memos.about(target.kind, target.target_id)
             memo = memos[0] if memos else None
         else:
             target = self.memo_target()
-            memos = self.project.memos_of(target.kind, target.target_id) if target else []
+            memos = self.project.memos.about(target.kind, target.target_id) if target else []
             memo = memos[0] if memos else None
         pane.show(target, memo.id if memo else None, memo.text if memo else "",
                   self._other_memos(memo.id if memo else None), force=force)
@@ -71,12 +72,12 @@ class MemoActions(_Base):
         if doc is None:
             return []
         project = self.project
-        found = [(f"document “{doc.name}”", m) for m in project.memos_of("document", doc.id)]
-        case = project.case_of(doc)
+        found = [(f"document “{doc.name}”", m) for m in project.memos.about("document", doc.id)]
+        case = project.cases.of(doc)
         if case is not None:
-            found += [(f"case {case.name}", m) for m in project.memos_of("case", case.id)]
-        for coding in project.codings_of_document(doc):
-            for memo in project.memos_of("coding", coding.id):
+            found += [(f"case {case.name}", m) for m in project.memos.about("case", case.id)]
+        for coding in project.codings.of_document(doc):
+            for memo in project.memos.about("coding", coding.id):
                 line = doc.text.count("\n", 0, coding.start) + 1
                 found.append((f"coding “{self._path(coding)}” line {line}", memo))
         return [(title, m.text) for title, m in found if m.id != shown_id]
@@ -106,18 +107,18 @@ class MemoActions(_Base):
 
     def open_memo_target(self, kind: str, target_id: str | None) -> None:
         """Show what a memo is on: a coding in its document, a code in the codebook..."""
-        state = self.project.state
-        if kind == "coding" and (coding := state.tables["codings"].get(target_id or "")):
+        project = self.project
+        if kind == "coding" and (coding := project.codings.get(target_id or "")):
             self.go_to(coding.document, coding.start)
-        elif kind == "code" and target_id in state.tables["codes"]:
+        elif kind == "code" and target_id in project.codebook:
             self.codebook.filter_text = ""
             self.codebook.show_codes(self.project, highlight=target_id)
             self.focus_pane("codebook")
-        elif kind == "document" and target_id in state.tables["documents"]:
+        elif kind == "document" and target_id in project.documents:
             doc_id = str(target_id)
             self.go_to(doc_id, self.app.ui_state.cursors.get(doc_id, 0))
-        elif kind == "case" and (case := state.tables["cases"].get(target_id or "")):
-            documents = self.project.documents_of_case(case)
+        elif kind == "case" and (case := project.cases.get(target_id or "")):
+            documents = self.project.documents.of_case(case)
             if documents:
                 self.go_to(documents[0].id, self.app.ui_state.cursors.get(documents[0].id, 0))
             else:
@@ -135,13 +136,13 @@ class MemoActions(_Base):
         if not self.app.writable():
             return
         project = self.project
-        memo = project.state.tables["memos"].get(event.memo_id or "")
+        memo = project.memos.get(event.memo_id or "")
         try:
             if memo is not None:
-                project.edit_memo(memo, event.text)
+                project.memos.edit(memo, event.text)
                 kept = memo.id if event.text.strip() else None
             elif event.text.strip():
-                kept = project.add_memo(
+                kept = project.memos.add(
                     event.target.kind, event.target.target_id, event.text, self.app.coder
                 ).id
             else:
@@ -157,7 +158,3 @@ class MemoActions(_Base):
     @on(MemoPane.Leave)
     def _leave_memo(self) -> None:
         self.focus_pane(self.pane_before_memo)
-
-
-def _table(kind: str) -> str:
-    return {"document": "documents", "case": "cases", "code": "codes", "coding": "codings"}[kind]

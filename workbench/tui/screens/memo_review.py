@@ -24,28 +24,27 @@ KINDS = ("all", "project", "document", "case", "code", "coding")
 
 def memo_heading(project: Project, memo: Memo) -> str:
     """Where a memo is: ``coding “Anger” in Interview 1, line 12`` and the like."""
-    state = project.state
     kind, target = memo.target_kind, memo.target_id or ""
     if kind == "coding":
-        coding = state.tables["codings"].get(target)
+        coding = project.codings.get(target)
         if coding is not None:
-            doc = state.tables["documents"].get(coding.document)
-            code = state.tables["codes"].get(coding.code)
-            path = project.code_path(code) if code else "?"
+            doc = project.documents.get(coding.document)
+            code = project.codebook.get(coding.code)
+            path = project.codebook.path(code) if code else "?"
             if doc is not None:
                 line = doc.text.count("\n", 0, coding.start) + 1
                 return f"coding “{path}” in {doc.name}, line {line}"
             return f"coding “{path}”"
     if kind == "code":
-        code = state.tables["codes"].get(target)
+        code = project.codebook.get(target)
         if code is not None:
-            return f"{'theme' if code.is_theme else 'code'} “{project.code_path(code)}”"
+            return f"{'theme' if code.is_theme else 'code'} “{project.codebook.path(code)}”"
     if kind == "document":
-        doc = state.tables["documents"].get(target)
+        doc = project.documents.get(target)
         if doc is not None:
             return f"document “{doc.name}”"
     if kind == "case":
-        case = state.tables["cases"].get(target)
+        case = project.cases.get(target)
         if case is not None:
             return f"case {case.name}"
     return "the project" if kind == "project" else f"{kind} (gone)"
@@ -67,7 +66,7 @@ class MemoReviewScreen(Screen[tuple[str, str | None] | None]):
         super().__init__()
         self.project = project
         self.kind = "all"
-        self.memos = project.memos()
+        self.memos = project.memos.all()
         self.shown: list[Memo] = []
         self.query_text: str | None = None
 

@@ -39,7 +39,7 @@ def redact_selection(screen: MainScreen) -> None:
         if replacement is None:
             return
         try:
-            report = screen.project.redact(doc, start, end, replacement)
+            report = screen.project.documents.redact(doc, start, end, replacement)
         except WorkbenchError as exc:
             app.notify(str(exc), severity="error", markup=False)
             return
@@ -49,9 +49,9 @@ def redact_selection(screen: MainScreen) -> None:
             "undo history and backups)"
         )
         if report.lost:
-            codes = screen.project.state.tables["codes"]
+            codes = screen.project.codebook
             paths = ", ".join(
-                screen.project.code_path(codes[c.code]) for c in report.lost if c.code in codes
+                screen.project.codebook.path(codes[c.code]) for c in report.lost if c.code in codes
             )
             app.notify(
                 f"{message}; {len(report.lost)} coding(s) lost: {paths}",

@@ -49,17 +49,17 @@ CURVE = 16
 # --------------------------------------------------------------------------- segments
 def segments_for(project: Project, codings: list[Coding]) -> list[Segment]:
     """The codings as retrieval segments, in document order then position."""
-    documents = project.state.tables["documents"]
-    codes = project.state.tables["codes"]
+    documents = project.documents
+    codes = project.codebook
     found: list[Segment] = []
     for coding in codings:
         doc = documents.get(coding.document)
         code = codes.get(coding.code)
         if doc is None or code is None:
             continue
-        label = case_label(project.case_of(doc), doc)
+        label = case_label(project.cases.of(doc), doc)
         line = doc.text.count("\n", 0, coding.start) + 1
-        found.append(Segment(coding, doc, label, project.code_path(code), code.color, line))
+        found.append(Segment(coding, doc, label, project.codebook.path(code), code.color, line))
     found.sort(key=lambda s: (s.document.order, s.document.name, s.coding.start, s.path,
                               s.coding.id))
     return found
@@ -68,7 +68,7 @@ def segments_for(project: Project, codings: list[Coding]) -> list[Segment]:
 def matrix_columns_of_documents(project: Project, by: str) -> tuple[dict[str, int], int]:
     """Document id -> matrix column index, as :func:`reports.matrix` assigns them, and the
     number of real columns (the index of ``(none)``)."""
-    cases = project.state.tables["cases"]
+    cases = project.cases
     if by == "case":
         value_of = {case.id: case.name for case in cases.values()}
     else:
@@ -79,7 +79,7 @@ def matrix_columns_of_documents(project: Project, by: str) -> tuple[dict[str, in
     return (
         {
             doc.id: index[value_of[doc.case]] if doc.case in value_of else none_index
-            for doc in project.state.tables["documents"].values()
+            for doc in project.documents.values()
         },
         none_index,
     )
@@ -89,7 +89,7 @@ def matrix_cell_codings(project: Project, code: Code, by: str, column: int | Non
     """The codings counted in one matrix cell (``column`` None: the whole row)."""
     column_of, _ = matrix_columns_of_documents(project, by)
     return [
-        c for c in project.codings_of_code(code)
+        c for c in project.codings.of_code(code)
         if c.document in column_of and (column is None or column_of[c.document] == column)
     ]
 
@@ -97,8 +97,8 @@ def matrix_cell_codings(project: Project, code: Code, by: str, column: int | Non
 def codes_by_path(project: Project) -> dict[str, list[Code]]:
     """Code path -> codes (a path names one code in a sound codebook)."""
     out: dict[str, list[Code]] = defaultdict(list)
-    for code in project.codes():
-        out[project.code_path(code)].append(code)
+    for code in project.codebook.all():
+        out[project.codebook.path(code)].append(code)
     return out
 
 
@@ -109,9 +109,10 @@ def overlapping_codings(project: Project, a: str, b: str) -> list[Coding]:
     ids_a = {c.id for c in paths.get(a, [])}
     ids_b = {c.id for c in paths.get(b, [])}
     found: dict[str, Coding] = {}
-    for codings in project.state.codings_by_document.values():
-        left = [c for c in codings.values() if c.code in ids_a and c.end > c.start]
-        right = [c for c in codings.values() if c.code in ids_b and c.end > c.start]
+    for document_id in project.documents:
+        codings = project.codings.in_document(document_id)
+        left = [c for c in codings if c.code in ids_a and c.end > c.start]
+        right = [c for c in codings if c.code in ids_b and c.end > c.start]
         for x in left:
             for y in right:
                 if x.start < y.end and y.start < x.end:
@@ -241,7 +242,7 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
 
     # ------------------------------------------------------------------ frequencies
     def _fill_frequencies(self, data: list[dict]) -> GridTable:
-        colors = {self.project.code_path(c): c.color for c in self.project.codes()}
+        colors = {self.project.codebook.path(c): c.color for c in self.project.codebook.all()}
         top = max((row["segments"] for row in data), default=0)
         w = _widths(data, {"segments": "Segments", "documents": "Docs", "cases": "Cases",
                            "chars": "Chars"})
@@ -402,17 +403,17 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
         row = grid.cursor_row
         project = self.project
         if kind == "saturation":
-            documents = project.documents()
+            documents = project.documents.all()
             if 0 <= row < len(documents):
                 doc = documents[row]
                 self.dismiss((doc.id, self.app.ui_state.cursors.get(doc.id, 0)))
             return
         if kind == "frequencies":
-            code = project.codes()[row]
-            codings = project.codings_of_code(code)
+            code = project.codebook.all()[row]
+            codings = project.codings.of_code(code)
             title = _title(code.color, data[row]["code"], f"{len(codings)} segments")
         elif kind == "matrix":
-            code = project.codes()[row]
+            code = project.codebook.all()[row]
             column = grid.cursor_column - 1
             columns = data["columns"]
             if column < 0:

@@ -48,19 +48,19 @@ class Segment:
 
 def segments_of(project: Project, code: Code) -> list[Segment]:
     """Codings of ``code`` and its descendants, in document order then position."""
-    codes = [code, *project.descendants(code)]
-    documents = project.state.tables["documents"]
+    codes = [code, *project.codebook.descendants(code)]
+    documents = project.documents
     labels: dict[str, str] = {}  # document id -> case name, else document name
     found: list[Segment] = []
     for node in codes:
-        path = project.code_path(node)
-        for coding in project.codings_of_code(node):
+        path = project.codebook.path(node)
+        for coding in project.codings.of_code(node):
             doc = documents.get(coding.document)
             if doc is None:
                 continue
             label = labels.get(doc.id)
             if label is None:
-                label = labels[doc.id] = case_label(project.case_of(doc), doc)
+                label = labels[doc.id] = case_label(project.cases.of(doc), doc)
             found.append(Segment(coding, doc, label, path, node.color))
     found.sort(key=lambda s: (s.document.order, s.document.name, s.coding.start, s.path))
     return found
@@ -87,10 +87,10 @@ class RetrievalScreen(Screen[tuple[str, int] | None]):
             self.segments = [s for s in self.segments if s.coding.coder == only]
         project, code = self.project, self.code
         people = len({s.label for s in self.segments})
-        below = len(project.descendants(code))
+        below = len(project.codebook.descendants(code))
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append("■ ", style=code.color)
-        title.append(project.code_path(code), style="bold")
+        title.append(project.codebook.path(code), style="bold")
         title.append(
             f"  {len(self.segments)} segments · {people} respondents"
             + (f" · with {below} codes below it" if below else ""),

@@ -82,15 +82,15 @@ class _Done:
 def review_items(project: Project, setup: Setup) -> list[Item]:
     """The items to decide, in reading order."""
     found = disagreements(project, setup.coder_a, setup.coder_b, setup.code)
-    docs = project.state.tables["documents"]
-    codes = project.state.tables["codes"]
+    docs = project.documents
+    codes = project.codebook
     spans: dict[tuple[str, str], tuple[list[Span], list[Span], list[Span]]] = {}
     items: dict[tuple[str, str, int], Item] = {}
     for d in found:
         key = (d.document, d.code)
         if key not in spans:
             a, b = [], []
-            for coding in project.state.codings_by_document.get(d.document, {}).values():
+            for coding in project.codings.in_document(d.document):
                 if coding.code != d.code:
                     continue
                 if coding.coder == setup.coder_a:
@@ -188,7 +188,7 @@ class ReviewSetup(ModalScreen[Setup | None]):
             if setup.consensus in (setup.coder_a, setup.coder_b):
                 raise WorkbenchError("the consensus coder must differ from coders A and B")
             if setup.code is not None:
-                self.project.find_code(setup.code)
+                self.project.codebook.find(setup.code)
         except WorkbenchError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
@@ -249,12 +249,12 @@ class ReviewScreen(Screen[None]):
         text = doc.text
         out = Text()
         line = text.count("\n", 0, item.start) + 1
-        out.append(case_label(project.case_of(doc), doc), style="bold")
-        if (case := project.case_of(doc)) is not None and case.name != doc.name:
+        out.append(case_label(project.cases.of(doc), doc), style="bold")
+        if (case := project.cases.of(doc)) is not None and case.name != doc.name:
             out.append(f" · {doc.name}", style="dim")
         out.append(f" · line {line} · ", style="dim")
         out.append("■ ", style=item.code.color)
-        out.append(project.code_path(item.code) + "\n\n", style="italic")
+        out.append(project.codebook.path(item.code) + "\n\n", style="italic")
         # the stretch with a line of context before and after
         first = text.rfind("\n", 0, item.start) + 1
         before_start = text.rfind("\n", 0, max(first - 1, 0)) + 1 if first > 0 else first
@@ -303,7 +303,7 @@ class ReviewScreen(Screen[None]):
     def consensus_codings(self, item: Item) -> list:
         """The consensus coder's codings of the item's code within its region."""
         return [
-            c for c in self.project.state.codings_by_document.get(item.document.id, {}).values()
+            c for c in self.project.codings.in_document(item.document.id)
             if c.coder == self.setup.consensus and c.code == item.code.id
             and c.start < item.end and item.start < c.end
         ]
@@ -325,13 +325,13 @@ class ReviewScreen(Screen[None]):
             "B's", f"{self.setup.coder_b}'s")
         revision = self.project.revision
         try:
-            with self.project.change(f"review: {label} on {self.project.code_path(item.code)}"):
+            with self.project.change(f"review: {label} on {self.project.codebook.path(item.code)}"):
                 keep = set(spans)
                 for coding in self.consensus_codings(item):
                     if (coding.start, coding.end) not in keep:
-                        self.project.uncode(coding)
+                        self.project.codings.remove(coding)
                 for start, end in spans:
-                    self.project.code_text(item.document, start, end, item.code,
+                    self.project.codings.add(item.document, start, end, item.code,
                                            self.setup.consensus)
         except WorkbenchError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
@@ -366,11 +366,11 @@ class ReviewScreen(Screen[None]):
             if kind == "document":
                 s = self.setup
                 line = item.document.text.count("\n", 0, item.start) + 1
-                body = (f"Review of {self.project.code_path(item.code)} at line {line} "
+                body = (f"Review of {self.project.codebook.path(item.code)} at line {line} "
                         f"({s.coder_a} vs {s.coder_b}, "
                         f"{CHOICES.get(item.decision or '', 'undecided')}): {body}")
             try:
-                self.project.add_memo(kind, target_id, body, self.app.coder)
+                self.project.memos.add(kind, target_id, body, self.app.coder)
             except WorkbenchError as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return

@@ -251,17 +251,17 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
     def _code_chosen(self, chosen) -> None:
         if chosen is None:
             return
-        codes = self.project.state.tables["codes"]
+        codes = self.project.codebook
         if isinstance(chosen, NewName):
             path = chosen.text.strip()
         elif chosen in codes:
-            path = self.project.code_path(codes[chosen])
+            path = self.project.codebook.path(codes[chosen])
         else:
             return
         try:
             added = code_hits(self.project, self.hits, path, self.app.coder,
                               paragraph=self.paragraph)
-            code = self.project.find_code(path)
+            code = self.project.codebook.find(path)
         except WorkbenchError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
@@ -271,7 +271,7 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
             main.after_change()  # saves, and redraws the transcript, codebook and memos
         else:
             self.app.saver.changed()
-        path = self.project.code_path(code)
+        path = self.project.codebook.path(code)
         unit = "paragraph" if self.paragraph else "hit"
         if added:
             self.app.notify(

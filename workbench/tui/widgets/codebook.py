@@ -114,22 +114,21 @@ class CodebookPane(Vertical):
         from workbench.tui.coders import counted_coder
 
         coder = counted_coder(self.app)
-        project.state.take_touched_codes()
+        project.take_touched_codes()
         self.counts = CodeCounts(project, children, coder)
         counts = self.counts.totals
-        state = project.state
-        self._drawn_from = (dict(state.tables["codes"]), dict(state.tables["documents"]), coder)
+        self._drawn_from = (dict(project.codebook), dict(project.documents), coder)
         query = self.filter_text.casefold().strip()
         visible: set[str] | None = None
         if query:
             visible = set()
-            for code in project.codes():
-                if query in project.code_path(code).casefold():
+            for code in project.codebook.all():
+                if query in project.codebook.path(code).casefold():
                     visible.add(code.id)
                     parent = code.parent
                     while parent:
                         visible.add(parent)
-                        parent = project.state.tables["codes"][parent].parent
+                        parent = project.codebook[parent].parent
 
         def add(parent_node: TreeNode[str], parent: Code | None) -> None:
             for code in children.get(parent.id if parent else None, ()):
@@ -162,20 +161,19 @@ class CodebookPane(Vertical):
         codebook, the documents or whose codings are counted changed."""
         from workbench.tui.coders import counted_coder
 
-        state = project.state
         drawn = self._drawn_from
         if (
             self.counts is None
             or project is not self.project
             or drawn is None
-            or not _unchanged(state.tables["codes"], drawn[0])
-            or not _unchanged(state.tables["documents"], drawn[1])
+            or not _unchanged(project.codebook, drawn[0])
+            or not _unchanged(project.documents, drawn[1])
             or counted_coder(self.app) != drawn[2]
         ):
             self.show_codes(project)
             return
-        codes = state.tables["codes"]
-        for code_id in self.counts.recount(state.take_touched_codes()):
+        codes = project.codebook
+        for code_id in self.counts.recount(project.take_touched_codes()):
             node = self.nodes.get(code_id)
             if node is not None:
                 node.set_label(code_label(codes[code_id], self.counts.totals[code_id]))

@@ -17,7 +17,7 @@ def children_map(project: Project) -> dict[str | None, list[Code]]:
     out: dict[str | None, list[Code]] = {}
 
     def walk(parent: Code | None) -> None:
-        found = project.children_of(parent)
+        found = project.codebook.children(parent)
         if found:
             out[parent.id if parent else None] = found
             for child in found:
@@ -43,7 +43,7 @@ class CodeCounts:
         self.project = project
         self.children = children if children is not None else children_map(project)
         self.coder = coder
-        documents = project.state.tables["documents"]
+        documents = project.documents
         self._person = {doc_id: doc.case or f"doc:{doc_id}" for doc_id, doc in documents.items()}
         self._own: dict[str, tuple[int, set[str]]] = {}
         self.totals: dict[str, tuple[int, int]] = {}
@@ -52,7 +52,7 @@ class CodeCounts:
 
     def recount(self, touched: set[str]) -> set[str]:
         """Recount the ``touched`` codes and their parents; the ids whose totals changed."""
-        codes = self.project.state.tables["codes"]
+        codes = self.project.codebook
         affected: set[str] = set()
         for code_id in touched:
             if code_id in codes:
@@ -71,13 +71,13 @@ class CodeCounts:
 
     def _own_counts(self, code_id: str) -> tuple[int, set[str]]:
         """A code's own segments and the respondents they come from."""
-        codings = self.project.state.codings_by_code.get(code_id)
+        codings = self.project.codings.with_code(code_id)
         if not codings:
             return 0, set()
         if self.coder is not None:  # blind mode: only my codings count
-            found = [c for c in codings.values() if c.coder == self.coder]
+            found = [c for c in codings if c.coder == self.coder]
         else:
-            found = list(codings.values())
+            found = list(codings)
         person = self._person
         documents = {coding.document for coding in found}
         return len(found), {person.get(doc_id) or f"doc:{doc_id}" for doc_id in documents}

@@ -1,0 +1,62 @@
+"""Cases (respondents) of a project and their attributes."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from workbench.clock import now
+from workbench.core.model import Case, Document, new_id
+from workbench.core.records import RecordTable
+from workbench.errors import WorkbenchError
+
+
+class Cases(RecordTable[Case]):
+    """The cases of a project by id: attributes, and which documents belong to which case."""
+
+    table = "cases"
+
+    def all(self) -> list[Case]:
+        """Every case, by name."""
+        return sorted(self._records.values(), key=lambda c: _natural(c.name))
+
+    def named(self, name: str) -> Case:
+        """A case by name or id."""
+        found = self._state.case_by_name.get(name) or self._records.get(name)
+        if found is None:
+            raise WorkbenchError(f"no case named {name!r}")
+        return found
+
+    def of(self, document: Document) -> Case | None:
+        """The case a document belongs to, if any."""
+        return self._records.get(document.case) if document.case else None
+
+    def by_name(self, name: str) -> Case | None:
+        """The case with exactly this name, or ``None``."""
+        return self._state.case_by_name.get(name)
+
+    def set(self, name: str, attributes: dict[str, str]) -> Case:
+        """Create the case if new and set its attributes (an empty value removes one)."""
+        name = name.strip()
+        if not name:
+            raise WorkbenchError("a case needs a name")
+        with self.change(f"case {name}"):
+            case = self._state.case_by_name.get(name) or Case(new_id(), name, {}, now())
+            merged = dict(case.attributes)
+            for key, value in attributes.items():
+                key = key.strip()
+                if not key:
+                    raise WorkbenchError("an attribute needs a name (KEY=VALUE)")
+                if value == "":
+                    merged.pop(key, None)
+                else:
+                    merged[key] = value
+            if merged != case.attributes or case.id not in self._records:
+                self._state.put("cases", dataclasses.replace(case, attributes=merged))
+        return self._state.case_by_name[name]
+
+
+def _natural(name: str) -> tuple:
+    """Sort key that puts "Respondent 2" before "Respondent 10"."""
+
+    return tuple(int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", name))

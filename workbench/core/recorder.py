@@ -1,0 +1,126 @@
+"""Undoable steps: every record change inside one ``step()`` becomes one entry of the history.
+
+The :class:`ChangeRecorder` is the one transaction object the project's components share. It
+listens to the records' state, keeps what each record was before the step's first change, and
+on undo or redo puts those states back (recording the reverse so the step can be swapped again).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from workbench.core.history import History, HistoryEntry, RecordState
+from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.core.state import ProjectState
+
+
+@dataclasses.dataclass(slots=True)
+class Step:
+    """The undoable step being built inside :meth:`ChangeRecorder.step`; its label may change."""
+
+    label: str
+
+
+class ChangeRecorder:
+    """Groups record changes into undoable steps and counts every change as a revision."""
+
+    def __init__(self, state: ProjectState, refuse: Callable[[], str | None]) -> None:
+        #: returns why nothing may change now (a read-only project), or ``None``
+        self._refuse = refuse
+        self.history = History()
+        self.revision = 0  # bumped by every step, undo and redo
+        self._pending: list[RecordState] | None = None
+        self.state = state
+        state.listener = self._on_record_change
+
+    @contextmanager
+    def step(self, label: str) -> Iterator[Step]:
+        """One undoable step; nested steps join the outer one.
+
+        If the block raises, every record it touched is put back as it was.
+        """
+        step = Step(label)
+        if self._pending is not None:
+            yield step
+            return
+        why = self._refuse()
+        if why:
+            raise WorkbenchError(why)
+        self._pending = []
+        try:
+            yield step
+        except BaseException:
+            pending, self._pending = self._pending, None
+            with self.unrecorded():
+                self.state.restore_many(reversed(pending))
+            raise
+        pending, self._pending = self._pending, None
+        if pending:
+            self.history.record(step.label, _first_states(pending))
+            self.revision += 1
+
+    @property
+    def in_step(self) -> bool:
+        """True inside :meth:`step`."""
+        return self._pending is not None
+
+    def undo(self) -> HistoryEntry | None:
+        """Undo the newest done step; returns it, or ``None`` when there is nothing to undo."""
+        return self._swap(self.history.next_undo(), done=False)
+
+    def redo(self) -> HistoryEntry | None:
+        """Redo the oldest undone step; returns it, or ``None`` when there is nothing to redo."""
+        return self._swap(self.history.next_redo(), done=True)
+
+    def bump(self) -> None:
+        """Count a change that is not a record (the project's name): it must be saved too."""
+        self.revision += 1
+
+    def _swap(self, entry: HistoryEntry | None, *, done: bool) -> HistoryEntry | None:
+        if entry is None:
+            return None
+        why = self._refuse()
+        if why:
+            raise WorkbenchError(why)
+        if self._pending is not None:
+            raise RuntimeError("undo and redo cannot run inside a step")
+        reverse: list[RecordState] = []
+        self.state.listener = lambda table, rid, before: reverse.append((table, rid, before))
+        try:
+            self.state.restore_many(reversed(entry.records))
+        finally:
+            self.state.listener = self._on_record_change
+        self.history.mark(entry, done, _first_states(reverse))
+        self.revision += 1
+        return entry
+
+    @contextmanager
+    def unrecorded(self) -> Iterator[None]:
+        """Record changes made in the block nowhere: for putting records back as they were,
+        and for test fixtures."""
+        self.state.listener = None
+        try:
+            yield
+        finally:
+            self.state.listener = self._on_record_change
+
+    def _on_record_change(self, table: str, record_id: str, before: dict[str, Any] | None) -> None:
+        if self._pending is None:
+            raise RuntimeError("records change only inside a step (Project.change())")
+        self._pending.append((table, record_id, before))
+
+
+def _first_states(changes: list[RecordState]) -> list[RecordState]:
+    """Keep, for each record, only its state before the first change (in change order)."""
+    seen: set[tuple[str, str]] = set()
+    out: list[RecordState] = []
+    for table, record_id, rec in changes:
+        if (table, record_id) not in seen:
+            seen.add((table, record_id))
+            out.append((table, record_id, rec))
+    return out
