@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.cli import output as out
 from workbench.cli.commands import coder_of, plural, reading, writing
-from workbench.cli.privacy_commands import warn_plain_export
 from workbench.errors import WorkbenchError
+from workbench.io.export import FORMATS as EXPORT_FORMATS
 
 if TYPE_CHECKING:
     from workbench.analysis.search import Hit
@@ -24,10 +24,7 @@ if TYPE_CHECKING:
 
 Args = argparse.Namespace
 REPORT_KINDS = ("frequencies", "matrix", "cooccurrence", "saturation")
-#: Write-up formats (workbench.io.writeup) and REFI-QDA exchange (workbench.io.refi).
-WRITEUP_FORMATS = ("md", "docx", "html", "csv")
-REFI_FORMATS = ("qdpx", "qdc")
-EXPORT_FORMATS = (*REFI_FORMATS, *WRITEUP_FORMATS)
+
 BAR_WIDTH = 30
 SHOW_HITS = 500
 
@@ -324,51 +321,17 @@ def _matches(n: int) -> str:
 
 # --------------------------------------------------------------------------- export
 def cmd_export(args: Args) -> int:
-    fmt = args.format
-    if fmt in REFI_FORMATS:
-        return _export_refi(args)
-    from workbench.io.writeup import export_writeup
+    from workbench.io.export import export
 
     attrs = [a.strip() for a in (args.attrs or "").split(",") if a.strip()]
     project = reading(args)
-    warn_plain_export(project, args.output)
-    result = export_writeup(
-        project, fmt, args.output, attrs=attrs, themes=args.theme, codes=args.code
+    exported = export(
+        project, args.format, args.output, attrs=attrs, themes=args.theme, codes=args.code
     )
+    for warning in exported.warnings:
+        out.note(f"warning: {warning}")
     if args.json:
-        out.print_json(
-            {"path": str(args.output), "format": result.format, "codes": result.codes,
-             "segments": result.quotes}
-        )
+        out.print_json(exported.to_json())
     else:
-        rows = "rows" if result.format == "csv" else "quotes"
-        out.say(
-            f"wrote {args.output} ({result.format}: {result.quotes} {rows} from "
-            f"{plural(result.codes, 'code')}; readable only by you)"
-        )
-    return 0
-
-
-def _export_refi(args: Args) -> int:
-    if args.attrs or args.theme or args.code:
-        raise WorkbenchError(
-            f"--attrs, --theme and --code shape a write-up (md, docx, html, csv); "
-            f"a {args.format} file always holds the whole "
-            f"{'project' if args.format == 'qdpx' else 'codebook'}"
-        )
-    try:
-        from workbench.io import refi
-    except ImportError:
-        raise WorkbenchError(f"export --format {args.format} is not available yet") from None
-    from pathlib import Path
-
-    project = reading(args)
-    warn_plain_export(project, args.output)
-    writer = refi.export_qdpx if args.format == "qdpx" else refi.export_qdc
-    summary = writer(project, Path(args.output))
-    if args.json:
-        out.print_json(summary.to_dict())
-    else:
-        for line in summary.lines():
-            (out.note if line.startswith("warning:") else out.say)(line)
+        out.say(exported.headline)
     return 0

@@ -13,7 +13,6 @@ from pathlib import Path
 from workbench.cli import output as out
 from workbench.cli.commands import plural, reading, writing
 from workbench.core.documents import EditReport
-from workbench.core.project import Project
 from workbench.errors import WorkbenchError
 
 Args = argparse.Namespace
@@ -274,7 +273,7 @@ def cmd_encrypt(args: Args) -> int:
         if project.encrypted:
             raise WorkbenchError(f"{project.path} is already encrypted")
         sealer = crypto.Sealer.create(crypto.new_passphrase(project.path))
-        _rewrite(project, sealer)
+        project.reseal(sealer)  # no backup: encrypting must not leave a plain copy
         sealed = seal_leftovers(project.path, sealer)
     out.say(
         f"encrypted {project.path} (AES-256-GCM, key from the passphrase by scrypt)"
@@ -294,25 +293,9 @@ def cmd_decrypt(args: Args) -> int:
     with writing(args) as project:
         if not project.encrypted:
             raise WorkbenchError(f"{project.path} is not encrypted")
-        _rewrite(project, None)
+        project.reseal(None)
     out.say(
         f"decrypted {project.path}: it is a plain project file now (readable only by you); "
         "its backups stay encrypted"
     )
     return 0
-
-
-def _rewrite(project: Project, sealer) -> None:
-    """Write the project again, sealed with ``sealer`` (or plain with ``None``)."""
-    # no backup of the file being replaced: encrypting must not leave a plain copy
-    project.reseal(sealer)
-
-
-# --------------------------------------------------------------------------- exports
-def warn_plain_export(project: Project, output: str) -> None:
-    """Say on stderr that an export of an encrypted project is not encrypted."""
-    if project.encrypted:
-        out.note(
-            f"warning: {project.path.name} is encrypted but {output} is not: it is plain text "
-            "(readable only by you); keep it safe and delete it when done"
-        )

@@ -240,6 +240,17 @@ class Project:
             raise WorkbenchError(f"{self.path} is open read-only; the change was not saved")
         self.save_snapshot(self.snapshot(), self.revision, backup=backup)
 
+    def save_copy(self, path: Path) -> int:
+        """Write the project as it is in memory (unsaved changes and history included) to
+        ``path``, sealed again when the project is encrypted; returns the bytes written."""
+        from workbench.store.atomic import write_private
+
+        payload = self.render()
+        if self.storage.sealer is not None:
+            payload = self.storage.sealer.seal(payload)
+        write_private(path, payload)
+        return len(payload)
+
     @property
     def encrypted(self) -> bool:
         """True when the file is sealed with a passphrase."""

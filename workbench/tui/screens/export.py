@@ -10,7 +10,6 @@ empty codebook for a .qdc) is shown in it and the path can be corrected.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from workbench.core.project import Project
 from workbench.errors import WorkbenchError
+from workbench.io.export import Exported, export
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -57,15 +57,6 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 GROUP = "export"
 
 
-@dataclass(slots=True)
-class Exported:
-    """What an export wrote: the file, a summary line, and warnings for the user."""
-
-    path: Path
-    summary: str
-    warnings: list[str] = field(default_factory=list)
-
-
 def file_stem(project: Project) -> str:
     """A file name from the project name (no folder separators or control characters)."""
     stem = re.sub(r'[\x00-\x1f/\\:*?"<>|]+', " ", project.name).strip(" .")
@@ -82,50 +73,6 @@ def resolve(project: Project, text: str) -> Path:
     """The path typed (``~`` expanded; a relative path is taken from the project folder)."""
     path = Path(text.strip()).expanduser()
     return path if path.is_absolute() else project.path.parent / path
-
-
-def run_export(project: Project, fmt: str, path: Path) -> Exported:
-    """Write the export (on a worker thread); user errors raise WorkbenchError."""
-    exported = _write(project, fmt, path)
-    if project.encrypted:
-        exported.warnings.append(
-            f"{project.path.name} is encrypted but this export is not: keep it safe and delete "
-            "it when done"
-        )
-    return exported
-
-
-def _write(project: Project, fmt: str, path: Path) -> Exported:
-    if fmt == "json":
-        return _save_copy(project, path)
-    if fmt in ("qdpx", "qdc"):
-        from workbench.io import refi
-
-        writer = refi.export_qdpx if fmt == "qdpx" else refi.export_qdc
-        summary = writer(project, path)
-        lines = summary.lines()
-        warnings = [line.removeprefix("warning: ") for line in lines[1:]]
-        return Exported(summary.path, lines[0] if lines else f"wrote {path.name}", warnings)
-    from workbench.io.writeup import export_writeup
-
-    result = export_writeup(project, fmt, path)
-    rows = "rows" if result.format == "csv" else "quotes"
-    codes = f"{result.codes} code{'s' if result.codes != 1 else ''}"
-    return Exported(result.path, f"{result.quotes} {rows} from {codes}")
-
-
-def _save_copy(project: Project, path: Path) -> Exported:
-    """The project file as it is in memory, unsaved changes included, written to ``path``
-    (encrypted again when the project is): the way out when the project's disk is full."""
-    from workbench.store.atomic import write_private
-
-    if path.resolve() == project.path.resolve():
-        raise WorkbenchError("that is the project file itself: choose another place")
-    payload = project.render()
-    if project.storage.sealer is not None:
-        payload = project.storage.sealer.seal(payload)
-    written = write_private(path, payload)
-    return Exported(written, f"saved a copy of the project ({len(payload):,} bytes)")
 
 
 class ExportScreen(ModalScreen[Exported | None]):
@@ -219,7 +166,7 @@ class ExportScreen(ModalScreen[Exported | None]):
         self._status(f"Writing {path.name}…")
         self.query_one(OptionList).disabled = True
         self.query_one(Input).disabled = True
-        self.run_worker(partial(run_export, self.project, self.format, path),
+        self.run_worker(partial(export, self.project, self.format, path),
                         name=f"export {self.format}", group=GROUP, thread=True,
                         exit_on_error=False)
 
@@ -256,7 +203,7 @@ def open_export(app: WorkbenchApp, kind: str = "writeup") -> None:
     def done(result: Exported | None) -> None:
         if result is None:
             return
-        message = f"Exported to {result.path}\n{result.summary}"
+        message = f"Exported to {result.path}\n{result.headline}"
         if result.warnings:
             message += "\n" + "\n".join(f"• {w}" for w in result.warnings)
         app.notify(message, title="Exported", severity="warning" if result.warnings else

@@ -1,0 +1,116 @@
+"""The one way out of a project: every export, from the command line and from the workbench.
+
+:func:`export` writes a write-up (md, docx, html, csv), a REFI-QDA file (qdpx, qdc) or a copy
+of the project file, and returns what it wrote as an :class:`Exported`: the file, a headline,
+warnings (an encrypted project exported as plain text says so) and the counts scripts read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.core.project import Project
+
+WRITEUP_FORMATS = ("md", "docx", "html", "csv")
+REFI_FORMATS = ("qdpx", "qdc")
+#: A copy of the project file itself (unsaved changes and undo history included).
+COPY_FORMAT = "json"
+FORMATS = (*REFI_FORMATS, *WRITEUP_FORMATS)
+
+
+@dataclass(slots=True)
+class Exported:
+    """What an export wrote: the file, a headline, warnings, and counts for ``--json``."""
+
+    path: Path
+    format: str
+    headline: str
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """What ``export --json`` prints."""
+        return {"path": str(self.path), "format": self.format, **self.counts}
+
+
+def export(
+    project: Project,
+    fmt: str,
+    path: str | os.PathLike[str],
+    *,
+    attrs: Iterable[str] = (),
+    themes: Iterable[str] | None = None,
+    codes: Iterable[str] | None = None,
+) -> Exported:
+    """Write ``project`` as ``fmt`` to ``path`` (mode 0600, atomically).
+
+    ``attrs``, ``themes`` and ``codes`` shape a write-up (see :func:`export_writeup`); a
+    REFI-QDA file or a copy always holds everything, so they are an error there.
+    """
+    fmt = fmt.lower().lstrip(".")
+    path = Path(path)
+    if fmt in REFI_FORMATS or fmt == COPY_FORMAT:
+        if attrs or themes or codes:
+            whole = "project" if fmt != "qdc" else "codebook"
+            raise WorkbenchError(
+                f"--attrs, --theme and --code shape a write-up (md, docx, html, csv); "
+                f"a {fmt} file always holds the whole {whole}"
+            )
+    if fmt == COPY_FORMAT:
+        exported = _copy(project, path)
+    elif fmt in REFI_FORMATS:
+        exported = _refi(project, fmt, path)
+    elif fmt in WRITEUP_FORMATS:
+        exported = _writeup(project, fmt, path, attrs=attrs, themes=themes, codes=codes)
+    else:
+        known = ", ".join((*FORMATS, COPY_FORMAT))
+        raise WorkbenchError(f"unknown export format {fmt!r} (known: {known})")
+    if project.encrypted:
+        exported.warnings.append(
+            f"{project.path.name} is encrypted but {exported.path.name} is not: it is plain "
+            "text (readable only by you); keep it safe and delete it when done"
+        )
+    return exported
+
+
+def _writeup(project: Project, fmt: str, path: Path, **shape: Any) -> Exported:
+    from workbench.io.writeup import export_writeup
+
+    result = export_writeup(project, fmt, path, **shape)
+    rows = "rows" if result.format == "csv" else "quotes"
+    codes = f"{result.codes} code{'s' if result.codes != 1 else ''}"
+    return Exported(
+        result.path,
+        result.format,
+        f"wrote {result.path} ({result.format}: {result.quotes} {rows} from {codes}; "
+        "readable only by you)",
+        counts={"codes": result.codes, "segments": result.quotes},
+    )
+
+
+def _refi(project: Project, fmt: str, path: Path) -> Exported:
+    from workbench.io import refi
+
+    writer = refi.export_qdpx if fmt == "qdpx" else refi.export_qdc
+    summary = writer(project, path)
+    counts = summary.to_dict()
+    counts.pop("path", None)
+    counts.pop("format", None)
+    warnings = counts.pop("warnings", [])
+    return Exported(summary.path, fmt, summary.lines()[0], list(warnings), counts)
+
+
+def _copy(project: Project, path: Path) -> Exported:
+    """The project file as it is in memory, unsaved changes included, written to ``path``
+    (encrypted again when the project is): the way out when the project's disk is full."""
+    if path.resolve() == project.path.resolve():
+        raise WorkbenchError("that is the project file itself: choose another place")
+    size = project.save_copy(path)
+    return Exported(path, COPY_FORMAT, f"saved a copy of the project ({size:,} bytes)")
