@@ -64,7 +64,7 @@ class WorkbenchApp(App[int]):
             if project.read_only
             else ""
         )
-        self.ui_state = UIState.load(str(project.state.meta.get("id") or project.path.stem))
+        self.ui_state = UIState.load(project.id or project.path.stem)
         self.saver = Saver(self, project, self._saved_state)
         self.notices: list[str] = []  # every notification, for tests and the log
         self._quitting = False
