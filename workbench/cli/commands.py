@@ -1,6 +1,9 @@
-"""The project commands: init, open, import, docs, text, cases, case, code, uncode, codes,
-quotes, memo, memos, check, undo, redo. Each takes the parsed arguments and returns the exit
-status; user errors are raised as :class:`WorkbenchError`.
+"""The project commands: init, import, docs, text, cases, case, code, uncode, codes, quotes,
+memo, memos, check, undo, redo; and the helpers the command modules share (the project open
+for reading or writing, the coder's name, ``KEY=VALUE`` attributes).
+
+Each command takes the parsed arguments and returns the exit status; user errors are raised
+as :class:`WorkbenchError`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.cli import output as out
+from workbench.cli.registrar import CODER, DOC, END, JSON, PROJECT, START, Arg, command
 from workbench.core.project import Project, resolve_path
 from workbench.errors import ProjectUnreadable, WorkbenchError
 
@@ -63,37 +67,24 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-# --------------------------------------------------------------------------- creating, opening
+# --------------------------------------------------------------------------- creating
+@command("init", PROJECT,
+         Arg("--name", help="the project's name (default: the folder or file name)"))
 def cmd_init(args: Args) -> int:
     with Project.create(args.project, name=args.name) as project:
         out.say(f"created {project.path} ({project.name!r})")
     return 0
 
 
-def cmd_open(args: Args) -> int:
-    path = resolve_path(args.project)
-    if not path.exists():
-        new = resolve_path(args.project, for_create=True)
-        if not out.interactive():
-            raise WorkbenchError(
-                f"no project at {new}; create one with `workbench init {args.project}`"
-            )
-        if not out.confirm(f"Create a new project at {new}?"):
-            out.note("nothing was created")
-            return 1
-        with Project.create(new):
-            pass
-        path = new
-    try:
-        from workbench.tui.app import run_app
-    except ModuleNotFoundError as exc:
-        if (exc.name or "").startswith("workbench.tui"):
-            raise WorkbenchError("the full-screen interface is not in this build") from None
-        raise
-    return int(run_app(path) or 0)
-
-
 # --------------------------------------------------------------------------- documents and cases
+@command(
+    "import",
+    PROJECT,
+    Arg("files", nargs="+", metavar="FILE"),
+    Arg("--case", metavar="NAME", help="attach the documents to this case"),
+    Arg("--attr", action="append", metavar="KEY=VALUE", help="case attribute (repeat)"),
+    Arg("--encoding", metavar="NAME", help="encoding of files not in UTF-8/UTF-16"),
+)
 def cmd_import(args: Args) -> int:
     from workbench.io.importers import read_transcript
     from workbench.io.refi import import_refi
@@ -161,6 +152,7 @@ def cmd_import(args: Args) -> int:
     return 0
 
 
+@command("docs", PROJECT, JSON)
 def cmd_docs(args: Args) -> int:
     project = reading(args)
     if args.json:
@@ -170,6 +162,7 @@ def cmd_docs(args: Args) -> int:
     return 0
 
 
+@command("text", PROJECT, DOC)
 def cmd_text(args: Args) -> int:
     project = reading(args)
     doc = project.documents.named(args.doc)
@@ -183,6 +176,7 @@ def cmd_text(args: Args) -> int:
     return 0
 
 
+@command("cases", PROJECT, JSON)
 def cmd_cases(args: Args) -> int:
     project = reading(args)
     if args.json:
@@ -192,6 +186,14 @@ def cmd_cases(args: Args) -> int:
     return 0
 
 
+@command(
+    "case",
+    PROJECT,
+    Arg("name", metavar="NAME"),
+    Arg("--attr", action="append", metavar="KEY=VALUE",
+        help="set an attribute (KEY= removes it; repeat)"),
+    Arg("--doc", action="append", metavar="DOC", help="attach a document (repeat)"),
+)
 def cmd_case(args: Args) -> int:
     attrs = parse_attrs(args.attr)
     with writing(args) as project:
@@ -211,6 +213,16 @@ def cmd_case(args: Args) -> int:
 
 
 # --------------------------------------------------------------------------- codings and codes
+@command(
+    "code",
+    PROJECT,
+    JSON,
+    DOC,
+    START,
+    END,
+    Arg("code", metavar="CODE", help="code path, e.g. Motivations/Anger"),
+    CODER,
+)
 def cmd_code(args: Args) -> int:
     coder = coder_of(args)
     with writing(args) as project:
@@ -230,6 +242,7 @@ def cmd_code(args: Args) -> int:
     return 0
 
 
+@command("uncode", PROJECT, Arg("coding_id", metavar="CODING_ID"))
 def cmd_uncode(args: Args) -> int:
     with writing(args) as project:
         coding = project.codings.find(args.coding_id)
@@ -242,6 +255,7 @@ def cmd_uncode(args: Args) -> int:
     return 0
 
 
+@command("codes", PROJECT, JSON)
 def cmd_codes(args: Args) -> int:
     project = reading(args)
     if args.json:
@@ -251,6 +265,14 @@ def cmd_codes(args: Args) -> int:
     return 0
 
 
+@command(
+    "quotes",
+    PROJECT,
+    JSON,
+    Arg("--code", metavar="PATH", help="only this code and the codes below it"),
+    Arg("--case", metavar="NAME", help="only documents of this case"),
+    CODER.but(help="only this coder's codings"),
+)
 def cmd_quotes(args: Args) -> int:
     project = reading(args)
     code_ids: set[str] | None = None
@@ -276,6 +298,14 @@ def cmd_quotes(args: Args) -> int:
 
 
 # --------------------------------------------------------------------------- memos
+@command(
+    "memo",
+    PROJECT,
+    Arg("--on", required=True, metavar="TARGET",
+        help="project, doc:NAME, case:NAME, code:PATH or coding:ID"),
+    Arg("--text", required=True, help="the memo ('-' reads standard input)"),
+    Arg("--author", metavar="NAME", help="author (default: the coder name)"),
+)
 def cmd_memo(args: Args) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     author = coder_of(args)
@@ -287,6 +317,7 @@ def cmd_memo(args: Args) -> int:
     return 0
 
 
+@command("memos", PROJECT, JSON)
 def cmd_memos(args: Args) -> int:
     project = reading(args)
     if args.json:
@@ -297,6 +328,7 @@ def cmd_memos(args: Args) -> int:
 
 
 # --------------------------------------------------------------------------- check, undo, redo
+@command("check", PROJECT)
 def cmd_check(args: Args) -> int:
     from workbench.core.integrity import check_data, summary
     from workbench.store.migrations import migrate
@@ -321,6 +353,7 @@ def cmd_check(args: Args) -> int:
     return 1
 
 
+@command("undo", PROJECT)
 def cmd_undo(args: Args) -> int:
     with writing(args) as project:
         entry = project.undo()
@@ -328,6 +361,7 @@ def cmd_undo(args: Args) -> int:
     return 0
 
 
+@command("redo", PROJECT)
 def cmd_redo(args: Args) -> int:
     with writing(args) as project:
         entry = project.redo()
