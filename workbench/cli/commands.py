@@ -156,7 +156,7 @@ def cmd_import(args: Args) -> int:
 def cmd_docs(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.doc_json(project, d) for d in project.documents.all()])
+        out.print_json([out.DocumentRow.of(project, d).to_json() for d in project.documents.all()])
     else:
         out.print_docs(project)
     return 0
@@ -180,7 +180,7 @@ def cmd_text(args: Args) -> int:
 def cmd_cases(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.case_json(project, c) for c in project.cases.all()])
+        out.print_json([out.CaseRow.of(project, c).to_json() for c in project.cases.all()])
     else:
         out.print_cases(project)
     return 0
@@ -204,11 +204,11 @@ def cmd_case(args: Args) -> int:
             for doc in docs:
                 project.documents.set_case(doc, case.name)
         case = project.cases.named(case.name)
-        info = out.case_json(project, case)
-    attributes = "; ".join(f"{k}={v}" for k, v in sorted(info["attributes"].items())) or "none"
+        row = out.CaseRow.of(project, case)
+    attributes = "; ".join(f"{k}={v}" for k, v in sorted(row.attributes.items())) or "none"
     out.say(f"{'case' if existed else 'new case'} {case.name}: attributes {attributes}")
-    if info["documents"]:
-        out.say(f"  documents: {', '.join(info['documents'])}")
+    if row.documents:
+        out.say(f"  documents: {', '.join(row.documents)}")
     return 0
 
 
@@ -229,15 +229,15 @@ def cmd_code(args: Args) -> int:
         doc = project.documents.named(args.doc)
         before = project.revision
         coding = project.codings.add(doc, args.start, args.end, args.code, coder)
-        quote = out.quote_json(project, coding)
+        quote = out.QuoteRow.of(project, coding)
         fresh = project.revision != before
     if args.json:
-        out.print_json(quote)
+        out.print_json(quote.to_json())
     else:
         verb = "coded" if fresh else "already coded"
         out.say(
-            f"{verb} {quote['document']} [{quote['start']}:{quote['end']}] with {quote['code']}: "
-            f"“{out.clip(quote['text'])}” (coding {coding.id})"
+            f"{verb} {quote.document} [{quote.start}:{quote.end}] with {quote.code}: "
+            f"“{out.clip(quote.text)}” (coding {coding.id})"
         )
     return 0
 
@@ -246,11 +246,11 @@ def cmd_code(args: Args) -> int:
 def cmd_uncode(args: Args) -> int:
     with writing(args) as project:
         coding = project.codings.find(args.coding_id)
-        quote = out.quote_json(project, coding)
+        quote = out.QuoteRow.of(project, coding)
         project.codings.remove(coding)
     out.say(
-        f"removed coding {coding.id}: {quote['code']} on {quote['document']} "
-        f"[{quote['start']}:{quote['end']}] “{out.clip(quote['text'])}”"
+        f"removed coding {coding.id}: {quote.code} on {quote.document} "
+        f"[{quote.start}:{quote.end}] “{out.clip(quote.text)}”"
     )
     return 0
 
@@ -259,7 +259,7 @@ def cmd_uncode(args: Args) -> int:
 def cmd_codes(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.code_json(project, c) for c in project.codebook.all()])
+        out.print_json([out.CodeRow.of(project, c).to_json() for c in project.codebook.all()])
     else:
         out.print_codes(project)
     return 0
@@ -291,7 +291,7 @@ def cmd_quotes(args: Args) -> int:
                 continue
             found.append(coding)
     if args.json:
-        out.print_json([out.quote_json(project, c) for c in found])
+        out.print_json([out.QuoteRow.of(project, c).to_json() for c in found])
     else:
         out.print_quotes(project, found)
     return 0
@@ -321,7 +321,7 @@ def cmd_memo(args: Args) -> int:
 def cmd_memos(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.memo_json(project, m) for m in project.memos.all()])
+        out.print_json([out.MemoRow.of(project, m).to_json() for m in project.memos.all()])
     else:
         out.print_memos(project)
     return 0

@@ -40,7 +40,7 @@ def cmd_pseudonymize(args: Args) -> int:
         project = reading(args)
         report = pseudonymise(project, names, dry_run=True)
         if args.json:
-            out.print_json({**report.to_dict(), "dry_run": True, "purged": None})
+            out.print_json({**report.to_json(), "dry_run": True, "purged": None})
         else:
             _print_counts(report, dry_run=True)
             out.say("dry run: nothing was changed")
@@ -81,10 +81,10 @@ def cmd_pseudonymize(args: Args) -> int:
                 )
     if args.json:
         out.print_json(
-            {**report.to_dict(), "dry_run": False,
+            {**report.to_json(), "dry_run": False,
              "lost": [{"document": d, "code": p, "id": c.id, "start": c.start, "end": c.end}
                       for d, p, c in lost],
-             "purged": purged.to_dict() if purged else None}
+             "purged": purged.to_json() if purged else None}
         )
     elif purged is not None:
         _print_purge(purged, Path(project.path))
@@ -131,7 +131,7 @@ def cmd_names(args: Args) -> int:
     project = reading(args)
     found = candidate_names(project)
     if args.json:
-        out.print_json([c.to_dict() for c in found])
+        out.print_json([c.to_json() for c in found])
         return 0
     if not found:
         out.say("no candidate names found (capitalised words inside sentences)")

@@ -194,7 +194,7 @@ def cmd_merge_in(args: Args) -> int:
 )
 def cmd_conflicts(args: Args) -> int:
     from workbench.errors import WorkbenchError
-    from workbench.team.conflicts import conflict_json, describe, find_conflict, resolve
+    from workbench.team.conflicts import describe, find_conflict, resolve
 
     if args.resolve or args.take:
         if not (args.resolve and args.take):
@@ -209,7 +209,7 @@ def cmd_conflicts(args: Args) -> int:
     project = reading(args)
     found = sorted(project.conflicts.values(), key=lambda c: (c.created, c.id))
     if args.json:
-        out.print_json([conflict_json(c) for c in found])
+        out.print_json([c.to_json() for c in found])
         return 0
     if not found:
         out.say("no conflicts")
