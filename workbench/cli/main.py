@@ -37,11 +37,7 @@ def run(argv: list[str]) -> int:
         return 0
     argv = _with_open(argv)
     chosen = next((word for word in argv if word in COMMANDS), None)
-    parser = build_parser(chosen)
-    args = parser.parse_args(argv)
-    if args.command is None:  # only "--" was given
-        parser.print_help()
-        return 0
+    args = build_parser(chosen).parse_args(argv)
     return defined(args.command).run(args)
 
 

@@ -21,8 +21,8 @@ Adding a command is one step in two places, side by side:
 
        "speakers": ("commands", "a document's speaker labels and roles"),
 
-A new flag on an existing command is one more :class:`Arg` in its ``@command``. A test checks
-that the modules define exactly the commands listed here.
+A new flag on an existing command is one more :class:`Arg` in its ``@command``. A command
+missing from COMMANDS, or declared twice, fails as soon as its module is imported.
 """
 
 from __future__ import annotations
@@ -159,10 +159,20 @@ def command(name: str, *parts: Part, description: str | None = None):
     (default: its one-line help as a sentence)."""
 
     def declare(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        if name not in COMMANDS:
+            raise LookupError(f"command {name!r} is not listed in registrar.COMMANDS")
+        earlier = _defined.get(name)
+        if earlier is not None and _where(earlier.run) != _where(run):
+            raise LookupError(f"command {name!r} is declared twice: {_where(earlier.run)}, "
+                              f"{_where(run)}")
         _defined[name] = Command(name, run, parts, description)
         return run
 
     return declare
+
+
+def _where(run: Callable[..., Any]) -> str:
+    return f"{run.__module__}.{run.__qualname__}"
 
 
 def defined(name: str) -> Command:
