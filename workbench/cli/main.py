@@ -9,7 +9,6 @@ other command on its way to the full-screen interface.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from pathlib import Path
@@ -24,6 +23,8 @@ def _with_open(argv: list[str]) -> list[str]:
     if first.startswith("-") or first in COMMANDS:
         return argv
     if len(argv) > 1 and not Path(first).exists():
+        import difflib
+
         close = difflib.get_close_matches(first, sorted(COMMANDS), n=1)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         raise UsageError(f"unknown command {first!r}{hint} (see `{PROG} --help`)")

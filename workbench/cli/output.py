@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from workbench.errors import WorkbenchError
 
@@ -23,8 +22,8 @@ if TYPE_CHECKING:
 
 
 # --------------------------------------------------------------------------- listed records
-@dataclass(frozen=True, slots=True)
-class DocumentRow:
+# Each row's JSON is its fields in order: adding a field adds it to the printed objects.
+class DocumentRow(NamedTuple):
     """A document as ``docs`` lists it."""
 
     id: str
@@ -40,12 +39,10 @@ class DocumentRow:
                    len(project.codings.in_document(doc.id)))
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "case": self.case, "chars": self.chars,
-                "codings": self.codings}
+        return self._asdict()
 
 
-@dataclass(frozen=True, slots=True)
-class CaseRow:
+class CaseRow(NamedTuple):
     """A case as ``cases`` lists it: its attributes and the names of its documents."""
 
     id: str
@@ -59,12 +56,10 @@ class CaseRow:
                    [d.name for d in project.documents.of_case(case)])
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "attributes": self.attributes,
-                "documents": self.documents}
+        return self._asdict()
 
 
-@dataclass(frozen=True, slots=True)
-class CodeRow:
+class CodeRow(NamedTuple):
     """A code as ``codes`` lists it: its place in the codebook and how much it is used."""
 
     id: str
@@ -85,14 +80,10 @@ class CodeRow:
                    code.color, code.description, segments, documents, cases)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "path": self.path, "parent": self.parent,
-                "is_theme": self.is_theme, "color": self.color,
-                "description": self.description, "codings": self.codings,
-                "documents": self.documents, "cases": self.cases}
+        return self._asdict()
 
 
-@dataclass(frozen=True, slots=True)
-class QuoteRow:
+class QuoteRow(NamedTuple):
     """A coded segment as ``quotes`` lists it (and ``code`` prints it)."""
 
     id: str
@@ -113,12 +104,10 @@ class QuoteRow:
                    coding.coder, coding.start, coding.end, coding.text)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "document": self.document, "case": self.case, "code": self.code,
-                "coder": self.coder, "start": self.start, "end": self.end, "text": self.text}
+        return self._asdict()
 
 
-@dataclass(frozen=True, slots=True)
-class MemoRow:
+class MemoRow(NamedTuple):
     """A memo as ``memos`` lists it, its target described for a person."""
 
     id: str
@@ -134,8 +123,7 @@ class MemoRow:
         return cls(memo.id, target, memo.text, memo.author, memo.created, memo.modified)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "target": self.target, "text": self.text, "author": self.author,
-                "created": self.created, "modified": self.modified}
+        return self._asdict()
 
 
 def print_json(value: Any) -> None:

@@ -29,11 +29,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING
 
 from workbench import __version__
+
+if TYPE_CHECKING:  # typing stays unloaded: all --help needs is argparse
+    from collections.abc import Callable
+    from typing import Any, NoReturn
+
+    #: What adds arguments to a command's parser: an Arg, a OneOf, or a function.
+    Part = Callable[[argparse.ArgumentParser], None]
 
 PROG = "workbench"
 
@@ -120,9 +125,6 @@ class OneOf:
             arg(group)
 
 
-#: Something that adds arguments to a command's parser: an Arg, a OneOf, or a function.
-Part = Callable[[argparse.ArgumentParser], None]
-
 PROJECT = Arg("project", metavar="PROJECT", help="project file or folder")
 JSON = Arg("--json", action="store_true", help="print JSON")
 CODER = Arg("--coder", metavar="NAME", help="coder name (default: from the config)")
@@ -133,14 +135,17 @@ YES = Arg("--yes", action="store_true", help="do not ask")
 
 
 # --------------------------------------------------------------------------- commands
-@dataclass(frozen=True, slots=True)
 class Command:
     """A command as its module declared it: the function that runs it and its arguments."""
 
-    name: str
-    run: Callable[[argparse.Namespace], int]
-    parts: tuple[Part, ...]
-    description: str | None = None
+    __slots__ = ("name", "run", "parts", "description")
+
+    def __init__(self, name: str, run: Callable[[argparse.Namespace], int],
+                 parts: tuple[Part, ...], description: str | None = None) -> None:
+        self.name = name
+        self.run = run
+        self.parts = parts
+        self.description = description
 
     def build(self, parser: argparse.ArgumentParser) -> None:
         """Give ``parser`` (listed with the command's help) its description and arguments."""
