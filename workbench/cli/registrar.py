@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from typing import TYPE_CHECKING
 
 from workbench import __version__
 
-if TYPE_CHECKING:  # typing stays unloaded: all --help needs is argparse
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without loading typing: --help needs argparse
+if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, NoReturn
 
