@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from workbench.cli.registrar import COMMANDS, PROG, UsageError, build_parser, defined
 from workbench.errors import WorkbenchError
@@ -22,7 +21,7 @@ def _with_open(argv: list[str]) -> list[str]:
     first = argv[0]
     if first.startswith("-") or first in COMMANDS:
         return argv
-    if len(argv) > 1 and not Path(first).exists():
+    if len(argv) > 1 and not os.path.exists(first):
         import difflib
 
         close = difflib.get_close_matches(first, sorted(COMMANDS), n=1)
