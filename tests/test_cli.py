@@ -424,7 +424,7 @@ def test_internal_error_is_one_line_with_traceback_only_in_debug(
     def boom(args):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(cli_commands, "cmd_docs", boom)
+    monkeypatch.setattr(cli_commands, "reading", boom)
     status, out, err = cli("docs", proj)
     assert status == 1 and err == "error: internal error: RuntimeError: kaput\n"
     monkeypatch.setenv("WORKBENCH_DEBUG", "1")
@@ -437,7 +437,7 @@ def test_keyboard_interrupt_is_quiet(proj: Path, cli, monkeypatch: pytest.Monkey
     def interrupted(args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli_commands, "cmd_codes", interrupted)
+    monkeypatch.setattr(cli_commands, "reading", interrupted)
     assert cli("codes", proj) == (130, "", "")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -13,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.cli import analysis_commands
+from workbench.cli import main as cli_main
+from workbench.cli.registrar import UsageError
 from workbench.core.project import Project
 from workbench.errors import WorkbenchError
 from workbench.io.writeup import FORMATS, export_writeup, render
@@ -281,10 +281,8 @@ def test_render_is_deterministic(study: Project) -> None:
 
 # --------------------------------------------------------------------------- the command
 def run_cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="workbench")
-    analysis_commands.add_parsers(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return args.run(args)
+    """The command line without its error contract: errors are raised."""
+    return cli_main.run(argv)
 
 
 def test_export_command(study: Project, tmp_path: Path, capsys) -> None:
@@ -304,7 +302,7 @@ def test_export_command(study: Project, tmp_path: Path, capsys) -> None:
     assert "wrote" in capsys.readouterr().out
     text = out.read_text("utf-8")
     assert QUOTE_NET in text and "not a heading" in text and QUOTE_RU not in text
-    with pytest.raises(SystemExit):
+    with pytest.raises(UsageError, match="invalid choice: 'pdf'"):
         run_cli(["export", str(study.path), "--format", "pdf", "-o", str(out)])
     with pytest.raises(WorkbenchError, match="write-up"):
         run_cli(["export", str(study.path), "--format", "qdpx", "-o", str(out), "--theme", "X"])

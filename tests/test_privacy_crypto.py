@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import stat
@@ -33,25 +32,12 @@ SECRETS = [
 
 @pytest.fixture(autouse=True)
 def _setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from workbench.cli import main as cli_main
-    from workbench.cli import privacy_commands
-
     config = tmp_path / "config.toml"
     config.write_text('coder = "ann"\n', encoding="utf-8")
     monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
     monkeypatch.setenv(crypto.PASSPHRASE_ENV, PASS)
     monkeypatch.setattr("workbench.cli.output.interactive", lambda: False)
     monkeypatch.setattr(crypto, "_interactive", lambda: False)
-    original = cli_main.build_parser
-
-    def build():
-        parser = original()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "encrypt" not in sub.choices:
-            privacy_commands.add_parsers(sub)
-        return parser
-
-    monkeypatch.setattr(cli_main, "build_parser", build)
     crypto.forget_keys()
     yield
     crypto.set_passphrase_provider(None)

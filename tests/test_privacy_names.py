@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -19,23 +18,6 @@ TEXT = (
     "Respondent 3: Yes. My friend Dana… Sometimes Hope is a word. I hope so. OK.\n"
     "Respondent 3: Потом мы пошли в Алматы, и Айгерим сказала — Сергей знает.\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def _privacy_cli(monkeypatch: pytest.MonkeyPatch) -> None:
-    from workbench.cli import main as cli_main
-    from workbench.cli import privacy_commands
-
-    original = cli_main.build_parser
-
-    def build():
-        parser = original()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "names" not in sub.choices:
-            privacy_commands.add_parsers(sub)
-        return parser
-
-    monkeypatch.setattr(cli_main, "build_parser", build)
 
 
 @pytest.fixture

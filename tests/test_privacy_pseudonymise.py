@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import re
@@ -40,23 +39,10 @@ TEXT = (
 
 @pytest.fixture(autouse=True)
 def _privacy_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The privacy commands on the parser (whether or not main.py wires them yet)."""
-    from workbench.cli import main as cli_main
-    from workbench.cli import privacy_commands
-
+    """A configured coder name, and no terminal to ask on."""
     config = tmp_path / "config.toml"
     config.write_text('coder = "ann"\n', encoding="utf-8")
     monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
-    original = cli_main.build_parser
-
-    def build():
-        parser = original()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "pseudonymize" not in sub.choices:
-            privacy_commands.add_parsers(sub)
-        return parser
-
-    monkeypatch.setattr(cli_main, "build_parser", build)
     monkeypatch.setattr("workbench.cli.output.interactive", lambda: False)
 
 

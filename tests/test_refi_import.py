@@ -275,7 +275,7 @@ def test_every_kind_of_element_lands_or_is_reported(project: Project, tmp_path: 
     lines = summary.lines()
     assert lines[0].startswith("imported kitchen.qdpx (from OtherTool 1): 2 documents")
     assert any(line.startswith("not brought over: ") for line in lines)
-    assert summary.to_dict()["codings"] == summary.codings == 3
+    assert summary.to_json()["codings"] == summary.codings == 3
 
 
 def test_foreign_codebooks(project: Project) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -15,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.analysis import reports
-from workbench.cli import analysis_commands
+from workbench.cli import main as cli_main
 from workbench.core.project import Project
 from workbench.errors import WorkbenchError
 
@@ -274,11 +273,8 @@ def test_reports_scale_with_codings_not_codes_times_codings(tmp_path: Path) -> N
 
 # --------------------------------------------------------------------------- the command
 def run_cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="workbench")
-    analysis_commands.add_parsers(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    assert args.handler is args.run
-    return args.run(args)
+    """The command line without its error contract: errors are raised."""
+    return cli_main.run(argv)
 
 
 @pytest.fixture

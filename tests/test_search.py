@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 
 from workbench.analysis.search import CONTEXT, code_hits, search
-from workbench.cli import analysis_commands
+from workbench.cli import main as cli_main
 from workbench.core.project import Project
 from workbench.errors import WorkbenchError
 
@@ -148,10 +147,8 @@ def test_code_hits_refuses_stale_hits(project: Project) -> None:
 
 # --------------------------------------------------------------------------- the command
 def run_cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="workbench")
-    analysis_commands.add_parsers(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return args.run(args)
+    """The command line without its error contract: errors are raised."""
+    return cli_main.run(argv)
 
 
 @pytest.fixture

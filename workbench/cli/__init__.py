@@ -1,1 +1,2 @@
-"""The `workbench` command line: main.py parses and dispatches, the other modules run commands."""
+"""The `workbench` command line: main.py runs a command under the error contract, registrar.py
+lists the commands and builds their parsers, the other modules run commands and print."""

@@ -1,9 +1,7 @@
-"""``report``, ``search`` and ``export`` (the write-up formats) on the command line.
+"""``report``, ``search`` and ``export`` on the command line.
 
-:func:`add_parsers` registers the three commands on the main parser's subcommands; each sets
-``run`` (the convention of :mod:`workbench.cli.main`; ``handler`` is the same function) to a
-function ``(args) -> int``. Reports and exports open the project read-only; ``search --code``
-opens it for writing, codes every hit as one undoable step and saves.
+Reports and exports open the project read-only; ``search --code`` opens it for writing, codes
+every hit as one undoable step and saves.
 """
 
 from __future__ import annotations
@@ -15,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.cli import output as out
 from workbench.cli.commands import coder_of, plural, reading, writing
+from workbench.cli.registrar import CODER, JSON, PROJECT, Arg, OneOf, command
 from workbench.errors import WorkbenchError
 from workbench.io.export import FORMATS as EXPORT_FORMATS
 
@@ -29,68 +28,16 @@ BAR_WIDTH = 30
 SHOW_HITS = 500
 
 
-def add_parsers(subparsers: argparse._SubParsersAction) -> None:
-    """Register ``report``, ``search`` and ``export``."""
-    p = subparsers.add_parser(
-        "report",
-        help="reports: frequencies, matrix, cooccurrence, saturation",
-        description="Reports over the whole project (SPEC §5). Counts are for each code "
-        "itself, not the codes below it.",
-    )
-    p.add_argument("project", metavar="PROJECT", help="project file or folder")
-    p.add_argument("kind", metavar="KIND", choices=REPORT_KINDS, help=" | ".join(REPORT_KINDS))
-    p.add_argument("--by", metavar="ATTR",
-                   help="matrix columns: `case` (the default) or a case attribute")
-    fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="print JSON")
-    fmt.add_argument("--csv", action="store_true", help="print CSV")
-    p.set_defaults(run=cmd_report, handler=cmd_report)
-
-    p = subparsers.add_parser(
-        "search",
-        help="search every document (keyword in context); --code codes the hits",
-        description="Search every document for a word, phrase or regular expression and show "
-        "each hit in context. With --code, code every hit (or its paragraph) in one undoable "
-        "step.",
-    )
-    p.add_argument("project", metavar="PROJECT", help="project file or folder")
-    p.add_argument("pattern", metavar="PATTERN",
-                   help="text to find (a regular expression with --regex)")
-    p.add_argument("--regex", action="store_true", help="PATTERN is a Python regular expression")
-    p.add_argument("--case-sensitive", action="store_true", help="match upper/lower case exactly")
-    p.add_argument("--json", action="store_true", help="print JSON (every hit)")
-    p.add_argument("--limit", type=int, default=SHOW_HITS, metavar="N",
-                   help=f"show at most N hits on screen (default {SHOW_HITS}; 0: all)")
-    p.add_argument("--code", metavar="PATH", help="code every hit with this code (created if new)")
-    p.add_argument("--paragraph", action="store_true",
-                   help="with --code: code the paragraph around each hit")
-    p.add_argument("--coder", metavar="NAME",
-                   help="with --code: coder name (default: from the config)")
-    p.set_defaults(run=cmd_search, handler=cmd_search)
-
-    p = subparsers.add_parser(
-        "export",
-        help="write the project out: qdpx, qdc (REFI-QDA), md, docx, html (a write-up), csv",
-        description="Write the project for another QDA tool (qdpx: the whole project, qdc: the "
-        "codebook; REFI-QDA), a write-up to paste into a thesis (md, docx, html: codebook, "
-        "themes with memos and quotes, summary tables) or every coding as a table (csv). The "
-        "file is readable only by you (mode 0600).",
-    )
-    p.add_argument("project", metavar="PROJECT", help="project file or folder")
-    p.add_argument("--format", required=True, choices=EXPORT_FORMATS, metavar="FMT",
-                   help=", ".join(EXPORT_FORMATS))
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write")
-    p.add_argument("--attrs", metavar="A,B",
-                   help="write-ups: case attributes shown with each quote, e.g. pronouns,city")
-    p.add_argument("--theme", action="append", metavar="PATH",
-                   help="only this theme and its codes (repeat for more)")
-    p.add_argument("--code", action="append", metavar="PATH",
-                   help="only this code and the codes below it (repeat for more)")
-    p.add_argument("--json", action="store_true", help="print what was written as JSON")
-    p.set_defaults(run=cmd_export, handler=cmd_export)
-
-
 # --------------------------------------------------------------------------- report
+@command(
+    "report",
+    PROJECT,
+    Arg("kind", metavar="KIND", choices=REPORT_KINDS, help=" | ".join(REPORT_KINDS)),
+    Arg("--by", metavar="ATTR", help="matrix columns: `case` (the default) or a case attribute"),
+    OneOf(JSON, Arg("--csv", action="store_true", help="print CSV")),
+    description="Reports over the whole project. Counts are for each code itself, not the "
+    "codes below it.",
+)
 def cmd_report(args: Args) -> int:
     from workbench.analysis import reports
 
@@ -254,6 +201,22 @@ def _print_saturation(rows: list[dict[str, Any]]) -> None:
 
 
 # --------------------------------------------------------------------------- search
+@command(
+    "search",
+    PROJECT,
+    Arg("pattern", metavar="PATTERN", help="text to find (a regular expression with --regex)"),
+    Arg("--regex", action="store_true", help="PATTERN is a Python regular expression"),
+    Arg("--case-sensitive", action="store_true", help="match upper/lower case exactly"),
+    JSON.but(help="print JSON (every hit)"),
+    Arg("--limit", type=int, default=SHOW_HITS, metavar="N",
+        help=f"show at most N hits on screen (default {SHOW_HITS}; 0: all)"),
+    Arg("--code", metavar="PATH", help="code every hit with this code (created if new)"),
+    Arg("--paragraph", action="store_true",
+        help="with --code: code the paragraph around each hit"),
+    CODER.but(help="with --code: coder name (default: from the config)"),
+    description="Search every document for a word, phrase or regular expression and show each "
+    "hit in context. With --code, code every hit (or its paragraph) in one undoable step.",
+)
 def cmd_search(args: Args) -> int:
     from workbench.analysis.search import code_hits, search
 
@@ -266,7 +229,7 @@ def cmd_search(args: Args) -> int:
         if args.json:
             out.print_json([h.to_json() for h in hits])
         else:
-            _print_hits(hits, getattr(args, "limit", SHOW_HITS))
+            _print_hits(hits, args.limit)
         return 0
     coder = coder_of(args)
     with writing(args) as project:
@@ -320,6 +283,24 @@ def _matches(n: int) -> str:
 
 
 # --------------------------------------------------------------------------- export
+@command(
+    "export",
+    PROJECT,
+    Arg("--format", required=True, choices=EXPORT_FORMATS, metavar="FMT",
+        help=", ".join(EXPORT_FORMATS)),
+    Arg("-o", "--output", required=True, metavar="OUT", help="the file to write"),
+    Arg("--attrs", metavar="A,B",
+        help="write-ups: case attributes shown with each quote, e.g. pronouns,city"),
+    Arg("--theme", action="append", metavar="PATH",
+        help="only this theme and its codes (repeat for more)"),
+    Arg("--code", action="append", metavar="PATH",
+        help="only this code and the codes below it (repeat for more)"),
+    JSON.but(help="print what was written as JSON"),
+    description="Write the project for another QDA tool (qdpx: the whole project, qdc: the "
+    "codebook; REFI-QDA), a write-up to paste into a thesis (md, docx, html: codebook, themes "
+    "with memos and quotes, summary tables) or every coding as a table (csv). The file is "
+    "readable only by you (mode 0600).",
+)
 def cmd_export(args: Args) -> int:
     from workbench.io.export import export
 

@@ -6,50 +6,45 @@ import argparse
 
 from workbench.cli import output as out
 from workbench.cli.commands import plural, reading, writing
+from workbench.cli.registrar import PROJECT, command
 
 Args = argparse.Namespace
 UNDO_HINT = "`workbench undo` takes it back"
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
-    """Register ``codebook`` and its actions."""
-    parser = commands.add_parser(
-        "codebook",
-        help="restructure the codebook: add, rename, move, merge, delete, theme, describe, color",
-        description="Change the codebook. Each action is one step that `workbench undo` undoes.",
-    )
-    parser.add_argument("project", metavar="PROJECT", help="project file or folder")
+def add_actions(parser: argparse.ArgumentParser) -> None:
+    """The actions of ``codebook``, each with its arguments and its function (``act``)."""
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     p = actions.add_parser("add", help="add a code (parents are created as needed)")
     p.add_argument("path", help="Theme/Code/Subcode")
     p.add_argument("--theme", action="store_true", help="mark it as a theme")
     p.add_argument("--text", default="", help="its description")
-    p.set_defaults(run=cmd_add)
+    p.set_defaults(act=cmd_add)
 
     p = actions.add_parser("rename", help="give a code a new name (keeps its place)")
     p.add_argument("path")
     p.add_argument("new_name", metavar="NEW")
-    p.set_defaults(run=cmd_rename)
+    p.set_defaults(act=cmd_rename)
 
     p = actions.add_parser("move", help="move a code (and its children) under another code")
     p.add_argument("path")
     p.add_argument("new_parent", metavar="NEW_PARENT", help='parent path; "/" or "" for the top')
-    p.set_defaults(run=cmd_move)
+    p.set_defaults(act=cmd_move)
 
     p = actions.add_parser("merge", help="merge a code into another: codings, memos, children move")
     p.add_argument("source", metavar="FROM")
     p.add_argument("into", metavar="INTO")
-    p.set_defaults(run=cmd_merge)
+    p.set_defaults(act=cmd_merge)
 
     p = actions.add_parser("delete", help="delete a code with its children and their codings")
     p.add_argument("path")
-    p.set_defaults(run=cmd_delete)
+    p.set_defaults(act=cmd_delete)
 
     p = actions.add_parser("theme", help="mark a code as a theme (--off to unmark)")
     p.add_argument("path")
     p.add_argument("--off", action="store_true", help="unmark it")
-    p.set_defaults(run=cmd_theme)
+    p.set_defaults(act=cmd_theme)
 
     p = actions.add_parser("describe", help="set a code's description and criteria")
     p.add_argument("path")
@@ -57,12 +52,23 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--include", help="inclusion criteria")
     p.add_argument("--exclude", help="exclusion criteria")
     p.add_argument("--example", help="a typical example")
-    p.set_defaults(run=cmd_describe)
+    p.set_defaults(act=cmd_describe)
 
     p = actions.add_parser("color", aliases=["colour"], help="give a code a colour (#RRGGBB)")
     p.add_argument("path")
     p.add_argument("color", metavar="#RRGGBB")
-    p.set_defaults(run=cmd_color)
+    p.set_defaults(act=cmd_color)
+
+
+@command(
+    "codebook",
+    PROJECT,
+    add_actions,
+    description="Change the codebook. Each action is one step that `workbench undo` undoes.",
+)
+def cmd_codebook(args: Args) -> int:
+    """Run the action given."""
+    return args.act(args)
 
 
 def cmd_add(args: Args) -> int:

@@ -1,6 +1,9 @@
-"""The project commands: init, open, import, docs, text, cases, case, code, uncode, codes,
-quotes, memo, memos, check, undo, redo. Each takes the parsed arguments and returns the exit
-status; user errors are raised as :class:`WorkbenchError`.
+"""The project commands: init, import, docs, text, cases, case, code, uncode, codes, quotes,
+memo, memos, check, undo, redo; and the helpers the command modules share (the project open
+for reading or writing, the coder's name, ``KEY=VALUE`` attributes).
+
+Each command takes the parsed arguments and returns the exit status; user errors are raised
+as :class:`WorkbenchError`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.cli import output as out
+from workbench.cli.registrar import CODER, DOC, END, JSON, PROJECT, START, Arg, command
 from workbench.core.project import Project, resolve_path
 from workbench.errors import ProjectUnreadable, WorkbenchError
 
@@ -63,37 +67,24 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-# --------------------------------------------------------------------------- creating, opening
+# --------------------------------------------------------------------------- creating
+@command("init", PROJECT,
+         Arg("--name", help="the project's name (default: the folder or file name)"))
 def cmd_init(args: Args) -> int:
     with Project.create(args.project, name=args.name) as project:
         out.say(f"created {project.path} ({project.name!r})")
     return 0
 
 
-def cmd_open(args: Args) -> int:
-    path = resolve_path(args.project)
-    if not path.exists():
-        new = resolve_path(args.project, for_create=True)
-        if not out.interactive():
-            raise WorkbenchError(
-                f"no project at {new}; create one with `workbench init {args.project}`"
-            )
-        if not out.confirm(f"Create a new project at {new}?"):
-            out.note("nothing was created")
-            return 1
-        with Project.create(new):
-            pass
-        path = new
-    try:
-        from workbench.tui.app import run_app
-    except ModuleNotFoundError as exc:
-        if (exc.name or "").startswith("workbench.tui"):
-            raise WorkbenchError("the full-screen interface is not in this build") from None
-        raise
-    return int(run_app(path) or 0)
-
-
 # --------------------------------------------------------------------------- documents and cases
+@command(
+    "import",
+    PROJECT,
+    Arg("files", nargs="+", metavar="FILE"),
+    Arg("--case", metavar="NAME", help="attach the documents to this case"),
+    Arg("--attr", action="append", metavar="KEY=VALUE", help="case attribute (repeat)"),
+    Arg("--encoding", metavar="NAME", help="encoding of files not in UTF-8/UTF-16"),
+)
 def cmd_import(args: Args) -> int:
     from workbench.io.importers import read_transcript
     from workbench.io.refi import import_refi
@@ -161,15 +152,17 @@ def cmd_import(args: Args) -> int:
     return 0
 
 
+@command("docs", PROJECT, JSON)
 def cmd_docs(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.doc_json(project, d) for d in project.documents.all()])
+        out.print_json([out.DocumentRow.of(project, d).to_json() for d in project.documents.all()])
     else:
         out.print_docs(project)
     return 0
 
 
+@command("text", PROJECT, DOC)
 def cmd_text(args: Args) -> int:
     project = reading(args)
     doc = project.documents.named(args.doc)
@@ -183,15 +176,24 @@ def cmd_text(args: Args) -> int:
     return 0
 
 
+@command("cases", PROJECT, JSON)
 def cmd_cases(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.case_json(project, c) for c in project.cases.all()])
+        out.print_json([out.CaseRow.of(project, c).to_json() for c in project.cases.all()])
     else:
         out.print_cases(project)
     return 0
 
 
+@command(
+    "case",
+    PROJECT,
+    Arg("name", metavar="NAME"),
+    Arg("--attr", action="append", metavar="KEY=VALUE",
+        help="set an attribute (KEY= removes it; repeat)"),
+    Arg("--doc", action="append", metavar="DOC", help="attach a document (repeat)"),
+)
 def cmd_case(args: Args) -> int:
     attrs = parse_attrs(args.attr)
     with writing(args) as project:
@@ -202,55 +204,75 @@ def cmd_case(args: Args) -> int:
             for doc in docs:
                 project.documents.set_case(doc, case.name)
         case = project.cases.named(case.name)
-        info = out.case_json(project, case)
-    attributes = "; ".join(f"{k}={v}" for k, v in sorted(info["attributes"].items())) or "none"
+        row = out.CaseRow.of(project, case)
+    attributes = "; ".join(f"{k}={v}" for k, v in sorted(row.attributes.items())) or "none"
     out.say(f"{'case' if existed else 'new case'} {case.name}: attributes {attributes}")
-    if info["documents"]:
-        out.say(f"  documents: {', '.join(info['documents'])}")
+    if row.documents:
+        out.say(f"  documents: {', '.join(row.documents)}")
     return 0
 
 
 # --------------------------------------------------------------------------- codings and codes
+@command(
+    "code",
+    PROJECT,
+    JSON,
+    DOC,
+    START,
+    END,
+    Arg("code", metavar="CODE", help="code path, e.g. Motivations/Anger"),
+    CODER,
+)
 def cmd_code(args: Args) -> int:
     coder = coder_of(args)
     with writing(args) as project:
         doc = project.documents.named(args.doc)
         before = project.revision
         coding = project.codings.add(doc, args.start, args.end, args.code, coder)
-        quote = out.quote_json(project, coding)
+        quote = out.QuoteRow.of(project, coding)
         fresh = project.revision != before
     if args.json:
-        out.print_json(quote)
+        out.print_json(quote.to_json())
     else:
         verb = "coded" if fresh else "already coded"
         out.say(
-            f"{verb} {quote['document']} [{quote['start']}:{quote['end']}] with {quote['code']}: "
-            f"“{out.clip(quote['text'])}” (coding {coding.id})"
+            f"{verb} {quote.document} [{quote.start}:{quote.end}] with {quote.code}: "
+            f"“{out.clip(quote.text)}” (coding {coding.id})"
         )
     return 0
 
 
+@command("uncode", PROJECT, Arg("coding_id", metavar="CODING_ID"))
 def cmd_uncode(args: Args) -> int:
     with writing(args) as project:
         coding = project.codings.find(args.coding_id)
-        quote = out.quote_json(project, coding)
+        quote = out.QuoteRow.of(project, coding)
         project.codings.remove(coding)
     out.say(
-        f"removed coding {coding.id}: {quote['code']} on {quote['document']} "
-        f"[{quote['start']}:{quote['end']}] “{out.clip(quote['text'])}”"
+        f"removed coding {coding.id}: {quote.code} on {quote.document} "
+        f"[{quote.start}:{quote.end}] “{out.clip(quote.text)}”"
     )
     return 0
 
 
+@command("codes", PROJECT, JSON)
 def cmd_codes(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.code_json(project, c) for c in project.codebook.all()])
+        out.print_json([out.CodeRow.of(project, c).to_json() for c in project.codebook.all()])
     else:
         out.print_codes(project)
     return 0
 
 
+@command(
+    "quotes",
+    PROJECT,
+    JSON,
+    Arg("--code", metavar="PATH", help="only this code and the codes below it"),
+    Arg("--case", metavar="NAME", help="only documents of this case"),
+    CODER.but(help="only this coder's codings"),
+)
 def cmd_quotes(args: Args) -> int:
     project = reading(args)
     code_ids: set[str] | None = None
@@ -269,13 +291,21 @@ def cmd_quotes(args: Args) -> int:
                 continue
             found.append(coding)
     if args.json:
-        out.print_json([out.quote_json(project, c) for c in found])
+        out.print_json([out.QuoteRow.of(project, c).to_json() for c in found])
     else:
         out.print_quotes(project, found)
     return 0
 
 
 # --------------------------------------------------------------------------- memos
+@command(
+    "memo",
+    PROJECT,
+    Arg("--on", required=True, metavar="TARGET",
+        help="project, doc:NAME, case:NAME, code:PATH or coding:ID"),
+    Arg("--text", required=True, help="the memo ('-' reads standard input)"),
+    Arg("--author", metavar="NAME", help="author (default: the coder name)"),
+)
 def cmd_memo(args: Args) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     author = coder_of(args)
@@ -287,16 +317,18 @@ def cmd_memo(args: Args) -> int:
     return 0
 
 
+@command("memos", PROJECT, JSON)
 def cmd_memos(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.memo_json(project, m) for m in project.memos.all()])
+        out.print_json([out.MemoRow.of(project, m).to_json() for m in project.memos.all()])
     else:
         out.print_memos(project)
     return 0
 
 
 # --------------------------------------------------------------------------- check, undo, redo
+@command("check", PROJECT)
 def cmd_check(args: Args) -> int:
     from workbench.core.integrity import check_data, summary
     from workbench.store.migrations import migrate
@@ -321,6 +353,7 @@ def cmd_check(args: Args) -> int:
     return 1
 
 
+@command("undo", PROJECT)
 def cmd_undo(args: Args) -> int:
     with writing(args) as project:
         entry = project.undo()
@@ -328,6 +361,7 @@ def cmd_undo(args: Args) -> int:
     return 0
 
 
+@command("redo", PROJECT)
 def cmd_redo(args: Args) -> int:
     with writing(args) as project:
         entry = project.redo()

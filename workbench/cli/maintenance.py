@@ -13,6 +13,7 @@ from pathlib import Path
 
 from workbench.cli import output as out
 from workbench.cli.commands import plural, writing
+from workbench.cli.registrar import DOC, PROJECT, YES, command
 from workbench.core.model import Document
 from workbench.core.project import resolve_path
 from workbench.core.text import normalise
@@ -22,6 +23,7 @@ Args = argparse.Namespace
 
 
 # --------------------------------------------------------------------------- edit
+@command("edit", PROJECT, DOC)
 def cmd_edit(args: Args) -> int:
     with writing(args) as project:
         doc = project.documents.named(args.doc)
@@ -97,6 +99,7 @@ def edit_in_editor(folder: Path, doc: Document) -> str:
 
 
 # --------------------------------------------------------------------------- restore
+@command("restore", PROJECT, YES)
 def cmd_restore(args: Args) -> int:
     from workbench.store.lock import ProjectLock
     from workbench.store.storage import AtomicJSONStorage, backups

@@ -1,6 +1,10 @@
-"""Printing for the command line: JSON shapes (SPEC §4), readable tables, prompts.
+"""Printing for the command line: the records as commands list them, JSON, readable tables,
+prompts.
 
-``rich`` is imported only when a readable table is printed, so ``--json`` runs stay lean.
+Every object a command prints as JSON has a ``to_json()`` method giving the JSON value (here
+the rows of ``docs``, ``cases``, ``codes``, ``quotes`` and ``memos``; elsewhere the results of
+searches, reports and exports). ``rich`` is imported only when a readable table is printed,
+so ``--json`` runs stay lean.
 """
 
 from __future__ import annotations
@@ -8,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from workbench.errors import WorkbenchError
 
@@ -17,73 +21,109 @@ if TYPE_CHECKING:
     from workbench.core.project import Project
 
 
-# --------------------------------------------------------------------------- JSON shapes
-def doc_json(project: Project, doc: Document) -> dict[str, Any]:
-    """``{"id","name","case","chars","codings"}``."""
-    case = project.cases.of(doc)
-    return {
-        "id": doc.id,
-        "name": doc.name,
-        "case": case.name if case else None,
-        "chars": len(doc.text),
-        "codings": len(project.codings.in_document(doc.id)),
-    }
+# --------------------------------------------------------------------------- listed records
+# Each row's JSON is its fields in order: adding a field adds it to the printed objects.
+class DocumentRow(NamedTuple):
+    """A document as ``docs`` lists it."""
+
+    id: str
+    name: str
+    case: str | None
+    chars: int
+    codings: int
+
+    @classmethod
+    def of(cls, project: Project, doc: Document) -> DocumentRow:
+        case = project.cases.of(doc)
+        return cls(doc.id, doc.name, case.name if case else None, len(doc.text),
+                   len(project.codings.in_document(doc.id)))
+
+    def to_json(self) -> dict[str, Any]:
+        return self._asdict()
 
 
-def case_json(project: Project, case: Case) -> dict[str, Any]:
-    """``{"id","name","attributes","documents"}``."""
-    return {
-        "id": case.id,
-        "name": case.name,
-        "attributes": dict(case.attributes),
-        "documents": [d.name for d in project.documents.of_case(case)],
-    }
+class CaseRow(NamedTuple):
+    """A case as ``cases`` lists it: its attributes and the names of its documents."""
+
+    id: str
+    name: str
+    attributes: dict[str, str]
+    documents: list[str]
+
+    @classmethod
+    def of(cls, project: Project, case: Case) -> CaseRow:
+        return cls(case.id, case.name, dict(case.attributes),
+                   [d.name for d in project.documents.of_case(case)])
+
+    def to_json(self) -> dict[str, Any]:
+        return self._asdict()
 
 
-def code_json(project: Project, code: Code) -> dict[str, Any]:
-    """``{"id","name","path","parent","is_theme","color","description","codings",...}``."""
-    segments, documents, cases = project.codebook.counts(code)
-    return {
-        "id": code.id,
-        "name": code.name,
-        "path": project.codebook.path(code),
-        "parent": code.parent,
-        "is_theme": code.is_theme,
-        "color": code.color,
-        "description": code.description,
-        "codings": segments,
-        "documents": documents,
-        "cases": cases,
-    }
+class CodeRow(NamedTuple):
+    """A code as ``codes`` lists it: its place in the codebook and how much it is used."""
+
+    id: str
+    name: str
+    path: str
+    parent: str | None
+    is_theme: bool
+    color: str
+    description: str
+    codings: int
+    documents: int
+    cases: int
+
+    @classmethod
+    def of(cls, project: Project, code: Code) -> CodeRow:
+        segments, documents, cases = project.codebook.counts(code)
+        return cls(code.id, code.name, project.codebook.path(code), code.parent, code.is_theme,
+                   code.color, code.description, segments, documents, cases)
+
+    def to_json(self) -> dict[str, Any]:
+        return self._asdict()
 
 
-def quote_json(project: Project, coding: Coding) -> dict[str, Any]:
-    """``{"id","document","case","code","coder","start","end","text"}``."""
-    doc = project.documents[coding.document]
-    case = project.cases.of(doc)
-    code = project.codebook[coding.code]
-    return {
-        "id": coding.id,
-        "document": doc.name,
-        "case": case.name if case else None,
-        "code": project.codebook.path(code),
-        "coder": coding.coder,
-        "start": coding.start,
-        "end": coding.end,
-        "text": coding.text,  # kept equal to the document's text there (`check` says if not)
-    }
+class QuoteRow(NamedTuple):
+    """A coded segment as ``quotes`` lists it (and ``code`` prints it)."""
+
+    id: str
+    document: str
+    case: str | None
+    code: str  # the code's path
+    coder: str
+    start: int
+    end: int
+    text: str  # kept equal to the document's text there (`check` says if not)
+
+    @classmethod
+    def of(cls, project: Project, coding: Coding) -> QuoteRow:
+        doc = project.documents[coding.document]
+        case = project.cases.of(doc)
+        code = project.codebook[coding.code]
+        return cls(coding.id, doc.name, case.name if case else None, project.codebook.path(code),
+                   coding.coder, coding.start, coding.end, coding.text)
+
+    def to_json(self) -> dict[str, Any]:
+        return self._asdict()
 
 
-def memo_json(project: Project, memo: Memo) -> dict[str, Any]:
-    """``{"id","target","text","author","created","modified"}``."""
-    return {
-        "id": memo.id,
-        "target": project.memos.describe_target(memo.target_kind, memo.target_id),
-        "text": memo.text,
-        "author": memo.author,
-        "created": memo.created,
-        "modified": memo.modified,
-    }
+class MemoRow(NamedTuple):
+    """A memo as ``memos`` lists it, its target described for a person."""
+
+    id: str
+    target: str
+    text: str
+    author: str
+    created: str
+    modified: str
+
+    @classmethod
+    def of(cls, project: Project, memo: Memo) -> MemoRow:
+        target = project.memos.describe_target(memo.target_kind, memo.target_id)
+        return cls(memo.id, target, memo.text, memo.author, memo.created, memo.modified)
+
+    def to_json(self) -> dict[str, Any]:
+        return self._asdict()
 
 
 def print_json(value: Any) -> None:
@@ -135,8 +175,8 @@ def print_docs(project: Project) -> None:
         return
     rows = []
     for doc in docs:
-        info = doc_json(project, doc)
-        rows.append((doc.name, info["case"] or "-", info["chars"], info["codings"], doc.id[:8]))
+        row = DocumentRow.of(project, doc)
+        rows.append((doc.name, row.case or "-", row.chars, row.codings, doc.id[:8]))
     table(None, ("document", "case", "chars", "codings", "id"), rows, right=("chars", "codings"))
 
 
@@ -174,11 +214,11 @@ def print_quotes(project: Project, codings: Sequence[Coding]) -> None:
         say("no coded segments match")
         return
     for coding in codings:
-        q = quote_json(project, coding)
-        who = f"{q['case']} · " if q["case"] else ""
-        span = f"[{q['start']}:{q['end']}]"
-        say(f"{who}{q['document']} {span} {q['code']} ({q['coder']}) {q['id'][:8]}")
-        say(f"  “{clip(q['text'], 300)}”")
+        q = QuoteRow.of(project, coding)
+        who = f"{q.case} · " if q.case else ""
+        span = f"[{q.start}:{q.end}]"
+        say(f"{who}{q.document} {span} {q.code} ({q.coder}) {q.id[:8]}")
+        say(f"  “{clip(q.text, 300)}”")
     say(f"{len(codings)} segment{'s' if len(codings) != 1 else ''}")
 
 

@@ -1,9 +1,5 @@
 """Confidentiality on the command line: ``pseudonymize``, ``names``, ``redact``,
-``purge-history``, ``encrypt`` and ``decrypt``.
-
-:func:`add_parsers` registers them on the main parser's subcommands, each with
-``set_defaults(run=...)`` (the convention of :mod:`workbench.cli.main`).
-"""
+``purge-history``, ``encrypt`` and ``decrypt``."""
 
 from __future__ import annotations
 
@@ -12,6 +8,7 @@ from pathlib import Path
 
 from workbench.cli import output as out
 from workbench.cli.commands import plural, reading, writing
+from workbench.cli.registrar import DOC, END, JSON, PROJECT, START, YES, Arg, command
 from workbench.core.documents import EditReport
 from workbench.errors import WorkbenchError
 
@@ -19,85 +16,21 @@ Args = argparse.Namespace
 PURGE_QUESTION = "purge history and backups so the originals are gone?"
 
 
-def add_parsers(subparsers: argparse._SubParsersAction) -> None:
-    """Register the confidentiality commands."""
-
-    def command(name: str, help: str, run, description: str) -> argparse.ArgumentParser:
-        p = subparsers.add_parser(name, help=help, description=description)
-        p.add_argument("project", metavar="PROJECT", help="project file or folder")
-        p.set_defaults(run=run)
-        return p
-
-    p = command(
-        "pseudonymize",
-        "replace names by pseudonyms everywhere (one undoable step)",
-        cmd_pseudonymize,
-        "Replace every original in the map by its pseudonym: in document texts (codings "
-        "follow their words), document names, memos, codes, case names and attribute values. "
-        "Whole words, any upper/lower case; inflected forms are rows of their own. The map is "
-        "never stored in the project. Afterwards the undo history and backups still hold the "
-        "originals until they are purged (asked on a terminal; --yes purges).",
-    )
-    p.add_argument("--map", required=True, metavar="FILE.csv",
-                   help="CSV with the header original,replacement (UTF-8)")
-    p.add_argument("--dry-run", action="store_true", help="count what would change; change nothing")
-    p.add_argument("--yes", action="store_true",
-                   help="answer yes to every question (purges history and backups)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = command(
-        "names",
-        "candidate names to review before pseudonymising",
-        cmd_names,
-        "List capitalised words that stand inside sentences and never in lower case in the "
-        "study (likely names of people, places, organisations), most frequent first, with "
-        "one line of context.",
-    )
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = command(
-        "redact",
-        "replace text[START:END] of a document (codings over it are moved or shrunk)",
-        cmd_redact,
-        "Replace a span of a document with a placeholder, as one undoable step; codings over "
-        "it are moved or shrunk and any that could not be kept are listed.",
-    )
-    p.add_argument("doc", metavar="DOC", help="document name or id")
-    p.add_argument("start", metavar="START", type=int, help="first code point (from 0)")
-    p.add_argument("end", metavar="END", type=int, help="code point after the last one")
-    p.add_argument("--with", dest="replacement", default="[redacted]", metavar="TEXT",
-                   help="the replacement (default: [redacted])")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = command(
-        "purge-history",
-        "forget the undo history and delete backups, so removed text is gone from the files",
-        cmd_purge_history,
-        "Clear the undo history and delete the backups (NAME.bak-*), files kept aside by "
-        "restore (NAME.broken-*) and temporary files left beside the project. Undo cannot "
-        "bring anything from before back afterwards.",
-    )
-    p.add_argument("--yes", action="store_true", help="do not ask")
-
-    command(
-        "encrypt",
-        "encrypt the project file at rest (AES-256-GCM, key from a passphrase)",
-        cmd_encrypt,
-        "Encrypt the project file (and its backups) under a passphrase, from "
-        "WORKBENCH_PASSPHRASE or typed twice on the terminal. Every command then asks for it "
-        "(or reads WORKBENCH_PASSPHRASE) and saves stay encrypted. Without the passphrase the "
-        "project cannot be opened by anyone, you included.",
-    )
-    command(
-        "decrypt",
-        "turn an encrypted project back into a plain project file",
-        cmd_decrypt,
-        "Write the project back as plain text (mode 0600) after the passphrase; its backups "
-        "stay encrypted.",
-    )
-
-
 # --------------------------------------------------------------------------- pseudonymize
+@command(
+    "pseudonymize",
+    PROJECT,
+    Arg("--map", required=True, metavar="FILE.csv",
+        help="CSV with the header original,replacement (UTF-8)"),
+    Arg("--dry-run", action="store_true", help="count what would change; change nothing"),
+    YES.but(help="answer yes to every question (purges history and backups)"),
+    JSON,
+    description="Replace every original in the map by its pseudonym: in document texts (codings "
+    "follow their words), document names, memos, codes, case names and attribute values. Whole "
+    "words, any upper/lower case; inflected forms are rows of their own. The map is never stored "
+    "in the project. Afterwards the undo history and backups still hold the originals until they "
+    "are purged (asked on a terminal; --yes purges).",
+)
 def cmd_pseudonymize(args: Args) -> int:
     from workbench.privacy.pseudonymise import pseudonymise, read_map
     from workbench.privacy.purge import purge_history
@@ -107,7 +40,7 @@ def cmd_pseudonymize(args: Args) -> int:
         project = reading(args)
         report = pseudonymise(project, names, dry_run=True)
         if args.json:
-            out.print_json({**report.to_dict(), "dry_run": True, "purged": None})
+            out.print_json({**report.to_json(), "dry_run": True, "purged": None})
         else:
             _print_counts(report, dry_run=True)
             out.say("dry run: nothing was changed")
@@ -148,10 +81,10 @@ def cmd_pseudonymize(args: Args) -> int:
                 )
     if args.json:
         out.print_json(
-            {**report.to_dict(), "dry_run": False,
+            {**report.to_json(), "dry_run": False,
              "lost": [{"document": d, "code": p, "id": c.id, "start": c.start, "end": c.end}
                       for d, p, c in lost],
-             "purged": purged.to_dict() if purged else None}
+             "purged": purged.to_json() if purged else None}
         )
     elif purged is not None:
         _print_purge(purged, Path(project.path))
@@ -184,13 +117,21 @@ def _coding_summary(rep: EditReport) -> str:
 
 
 # --------------------------------------------------------------------------- names
+@command(
+    "names",
+    PROJECT,
+    JSON,
+    description="List capitalised words that stand inside sentences and never in lower case in "
+    "the study (likely names of people, places, organisations), most frequent first, with one "
+    "line of context.",
+)
 def cmd_names(args: Args) -> int:
     from workbench.privacy.names import candidate_names
 
     project = reading(args)
     found = candidate_names(project)
     if args.json:
-        out.print_json([c.to_dict() for c in found])
+        out.print_json([c.to_json() for c in found])
         return 0
     if not found:
         out.say("no candidate names found (capitalised words inside sentences)")
@@ -205,6 +146,18 @@ def cmd_names(args: Args) -> int:
 
 
 # --------------------------------------------------------------------------- redact
+@command(
+    "redact",
+    PROJECT,
+    DOC,
+    START,
+    END,
+    Arg("--with", dest="replacement", default="[redacted]", metavar="TEXT",
+        help="the replacement (default: [redacted])"),
+    JSON,
+    description="Replace a span of a document with a placeholder, as one undoable step; codings "
+    "over it are moved or shrunk and any that could not be kept are listed.",
+)
 def cmd_redact(args: Args) -> int:
     with writing(args) as project:
         doc = project.documents.named(args.doc)
@@ -233,6 +186,14 @@ def cmd_redact(args: Args) -> int:
 
 
 # --------------------------------------------------------------------------- purge-history
+@command(
+    "purge-history",
+    PROJECT,
+    YES,
+    description="Clear the undo history and delete the backups (NAME.bak-*), files kept aside by "
+    "restore (NAME.broken-*) and temporary files left beside the project. Undo cannot bring "
+    "anything from before back afterwards.",
+)
 def cmd_purge_history(args: Args) -> int:
     from workbench.privacy.purge import leftovers, purge_history, stale_temps
 
@@ -265,6 +226,14 @@ def _print_purge(result, path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- encrypt, decrypt
+@command(
+    "encrypt",
+    PROJECT,
+    description="Encrypt the project file (and its backups) under a passphrase, from "
+    "WORKBENCH_PASSPHRASE or typed twice on the terminal. Every command then asks for it (or "
+    "reads WORKBENCH_PASSPHRASE) and saves stay encrypted. Without the passphrase the project "
+    "cannot be opened by anyone, you included.",
+)
 def cmd_encrypt(args: Args) -> int:
     from workbench.privacy.purge import in_git, seal_leftovers
     from workbench.store import crypto
@@ -289,6 +258,12 @@ def cmd_encrypt(args: Args) -> int:
     return 0
 
 
+@command(
+    "decrypt",
+    PROJECT,
+    description="Write the project back as plain text (mode 0600) after the passphrase; its "
+    "backups stay encrypted.",
+)
 def cmd_decrypt(args: Args) -> int:
     with writing(args) as project:
         if not project.encrypted:

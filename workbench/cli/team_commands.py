@@ -1,7 +1,6 @@
 """Team work on the command line: coders, agree, disagreements, merge, merge-in, conflicts,
 git-setup.
 
-:func:`add_parsers` registers the commands; each sets ``run`` to a function ``(args) -> int``.
 ``merge`` is git's merge driver (``workbench merge %O %A %B``): it writes the result to OURS
 and exits 0 when the merge is clean, 1 when conflicts were kept.
 """
@@ -14,87 +13,16 @@ from typing import Any
 
 from workbench.cli import output as out
 from workbench.cli.commands import plural, reading, writing
+from workbench.cli.registrar import JSON, PROJECT, Arg, command
 
 Args = argparse.Namespace
 TAKE = ("ours", "theirs")
-
-
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    """Register ``coders``, ``agree``, ``disagreements``, ``merge``, ``merge-in``,
-    ``conflicts`` and ``git-setup``."""
-
-    def command(name: str, help: str, run, *, project: bool = True, json: bool = False,
-                description: str | None = None) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help,
-                           description=description or help[:1].upper() + help[1:] + ".")
-        if project:
-            p.add_argument("project", metavar="PROJECT", help="project file or folder")
-        if json:
-            p.add_argument("--json", action="store_true", help="print JSON")
-        p.set_defaults(run=run)
-        return p
-
-    command("coders", "list the coders with their coding counts", cmd_coders, json=True)
-
-    p = command(
-        "agree", "agreement of two coders per code: percent agreement, kappa, alpha",
-        cmd_agree, json=True,
-        description="Agreement of two coders, computed over characters: for each code, every "
-        "character of every document is coded or not by each coder. Per code: percent "
-        "agreement and Cohen's kappa; overall: mean kappa over the codes either coder used, "
-        "agreement over all code x character units and Krippendorff's alpha (nominal).",
-    )
-    p.add_argument("--coders", nargs=2, required=True, metavar=("A", "B"),
-                   help="the two coders' names")
-    p.add_argument("--code", metavar="PATH", help="only this code and the codes below it")
-
-    p = command(
-        "disagreements", "the stretches of text one coder coded and the other did not",
-        cmd_disagreements, json=True,
-    )
-    p.add_argument("--coders", nargs=2, required=True, metavar=("A", "B"),
-                   help="the two coders' names")
-    p.add_argument("--code", metavar="PATH", help="only this code and the codes below it")
-
-    p = command(
-        "merge", "three-way merge of project files (git's merge driver: %%O %%A %%B)",
-        cmd_merge, project=False,
-        description="Merge THEIRS into OURS record by record, with BASE as the common "
-        "ancestor, and write the result to OURS. Exit 0 when clean, 1 when conflicts were "
-        "kept in the file's conflicts table (see `workbench conflicts`). Git runs it as "
-        "`workbench merge %O %A %B` once `workbench git-setup` has been run.",
-    )
-    p.add_argument("base", metavar="BASE", help="the common ancestor (may be empty)")
-    p.add_argument("ours", metavar="OURS", help="our version; the result is written here")
-    p.add_argument("theirs", metavar="THEIRS", help="their version")
-
-    p = command(
-        "merge-in", "merge a colleague's copy of the project (no common base) as one step",
-        cmd_merge_in,
-        description="Bring a colleague's copy of the project in: records only in OTHER are "
-        "added, records in both that differ keep this project's version and are kept as "
-        "conflicts; codes made on both sides under the same path become one. One step that "
-        "`workbench undo` undoes.",
-    )
-    p.add_argument("other", metavar="OTHER", help="the other copy (a project file or folder)")
-
-    p = command("conflicts", "list the conflicts kept by a merge, or resolve one",
-                cmd_conflicts, json=True)
-    p.add_argument("--resolve", metavar="ID", help="the conflict to resolve (id or prefix)")
-    p.add_argument("--take", choices=TAKE, help="which side's value to keep")
-
-    p = command(
-        "git-setup", "make git merge project files with `workbench merge`", cmd_git_setup,
-        project=False,
-        description="Write `project.json merge=workbench` to DIR/.gitattributes (and ignore "
-        "the lock and backups in .gitignore) and define the merge driver in the repository's "
-        "git config. Run it once in every clone; running it again adds nothing twice.",
-    )
-    p.add_argument("dir", metavar="DIR", nargs="?",
-                   help="folder for .gitattributes (default: the top of the current git repo)")
+CODERS = Arg("--coders", nargs=2, required=True, metavar=("A", "B"), help="the two coders' names")
+ONLY_CODE = Arg("--code", metavar="PATH", help="only this code and the codes below it")
 
 
 # --------------------------------------------------------------------------- coders, agreement
+@command("coders", PROJECT, JSON)
 def cmd_coders(args: Args) -> int:
     from workbench.team.agreement import coders
 
@@ -116,6 +44,17 @@ def _num(value: float | None, places: int = 3) -> str:
     return "n/a" if value is None else f"{value:.{places}f}"
 
 
+@command(
+    "agree",
+    PROJECT,
+    JSON,
+    CODERS,
+    ONLY_CODE,
+    description="Agreement of two coders, computed over characters: for each code, every "
+    "character of every document is coded or not by each coder. Per code: percent agreement and "
+    "Cohen's kappa; overall: mean kappa over the codes either coder used, agreement over all "
+    "code x character units and Krippendorff's alpha (nominal).",
+)
 def cmd_agree(args: Args) -> int:
     from workbench.team.agreement import agreement
 
@@ -148,6 +87,7 @@ def cmd_agree(args: Args) -> int:
     return 0
 
 
+@command("disagreements", PROJECT, JSON, CODERS, ONLY_CODE)
 def cmd_disagreements(args: Args) -> int:
     from workbench.team.agreement import disagreements
 
@@ -183,6 +123,16 @@ def cmd_disagreements(args: Args) -> int:
 
 
 # --------------------------------------------------------------------------- merging
+@command(
+    "merge",
+    Arg("base", metavar="BASE", help="the common ancestor (may be empty)"),
+    Arg("ours", metavar="OURS", help="our version; the result is written here"),
+    Arg("theirs", metavar="THEIRS", help="their version"),
+    description="Merge THEIRS into OURS record by record, with BASE as the common ancestor, and "
+    "write the result to OURS. Exit 0 when clean, 1 when conflicts were kept in the file's "
+    "conflicts table (see `workbench conflicts`). Git runs it as `workbench merge %O %A %B` once "
+    "`workbench git-setup` has been run.",
+)
 def cmd_merge(args: Args) -> int:
     from workbench.team.conflicts import describe
     from workbench.team.merge import merge_files
@@ -202,6 +152,14 @@ def cmd_merge(args: Args) -> int:
     return 1
 
 
+@command(
+    "merge-in",
+    PROJECT,
+    Arg("other", metavar="OTHER", help="the other copy (a project file or folder)"),
+    description="Bring a colleague's copy of the project in: records only in OTHER are added, "
+    "records in both that differ keep this project's version and are kept as conflicts; codes "
+    "made on both sides under the same path become one. One step that `workbench undo` undoes.",
+)
 def cmd_merge_in(args: Args) -> int:
     from workbench.core.project import resolve_path
     from workbench.team.conflicts import describe
@@ -227,9 +185,16 @@ def cmd_merge_in(args: Args) -> int:
     return 0
 
 
+@command(
+    "conflicts",
+    PROJECT,
+    JSON,
+    Arg("--resolve", metavar="ID", help="the conflict to resolve (id or prefix)"),
+    Arg("--take", choices=TAKE, help="which side's value to keep"),
+)
 def cmd_conflicts(args: Args) -> int:
     from workbench.errors import WorkbenchError
-    from workbench.team.conflicts import conflict_json, describe, find_conflict, resolve
+    from workbench.team.conflicts import describe, find_conflict, resolve
 
     if args.resolve or args.take:
         if not (args.resolve and args.take):
@@ -244,7 +209,7 @@ def cmd_conflicts(args: Args) -> int:
     project = reading(args)
     found = sorted(project.conflicts.values(), key=lambda c: (c.created, c.id))
     if args.json:
-        out.print_json([conflict_json(c) for c in found])
+        out.print_json([c.to_json() for c in found])
         return 0
     if not found:
         out.say("no conflicts")
@@ -262,6 +227,14 @@ def cmd_conflicts(args: Args) -> int:
     return 0
 
 
+@command(
+    "git-setup",
+    Arg("dir", metavar="DIR", nargs="?",
+        help="folder for .gitattributes (default: the top of the current git repo)"),
+    description="Write `project.json merge=workbench` to DIR/.gitattributes (and ignore the lock "
+    "and backups in .gitignore) and define the merge driver in the repository's git config. Run "
+    "it once in every clone; running it again adds nothing twice.",
+)
 def cmd_git_setup(args: Args) -> int:
     from workbench.team.gitsetup import setup
 

@@ -197,6 +197,10 @@ class Conflict:
     origin: str = ""  # "merge" (the git driver) or "merge-in"
     created: str = ""
 
+    def to_json(self) -> dict[str, Any]:
+        """The conflict as ``conflicts --json`` prints it: every field of the record."""
+        return to_record(self)
+
 
 TARGET_KINDS = ("project", "document", "case", "code", "coding")
 #: The table holding each kind of memo target (a project memo has no target record).

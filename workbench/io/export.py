@@ -100,7 +100,7 @@ def _refi(project: Project, fmt: str, path: Path) -> Exported:
 
     writer = refi.export_qdpx if fmt == "qdpx" else refi.export_qdc
     summary = writer(project, path)
-    counts = summary.to_dict()
+    counts = summary.to_json()
     counts.pop("path", None)
     counts.pop("format", None)
     warnings = counts.pop("warnings", [])

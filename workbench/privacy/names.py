@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from workbench.core.project import Project
 from workbench.core.turns import speaker_of
@@ -34,7 +35,7 @@ class Candidate:
     documents: list[str] = field(default_factory=list)
     context: str = ""
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "count": self.count,

@@ -194,7 +194,7 @@ class PseudonymReport:
         """(document name, coding) for each coding that could not be re-anchored."""
         return [(doc, c) for doc, rep in self.codings.items() for c in rep.lost]
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "documents": dict(self.documents),
             "document_names": self.document_names,

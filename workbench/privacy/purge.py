@@ -12,6 +12,7 @@ import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workbench.core.project import Project
 from workbench.store.atomic import atomic_write, fsync_folder
@@ -43,7 +44,7 @@ class PurgeResult:
     history_entries: int = 0
     files: list[Path] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"history_entries": self.history_entries, "files": [p.name for p in self.files]}
 
 

@@ -58,11 +58,6 @@ def describe(conflict: Conflict) -> str:
     return conflict.message or f"{conflict.kind} conflict on {conflict.table} {conflict.record}"
 
 
-def conflict_json(conflict: Conflict) -> dict[str, Any]:
-    """A kept conflict as JSON (every field of the record)."""
-    return to_record(conflict)
-
-
 # --------------------------------------------------------------------------- resolving
 def find_conflict(project: Any, ref: str) -> Conflict:
     """A kept conflict by id or a unique prefix (at least 4 characters)."""

@@ -3,7 +3,7 @@
 - :func:`export_qdpx` / :func:`export_qdc` write files that validate against the REFI-QDA 1.0
   schemas and return an :class:`ExportSummary` (counts and warnings);
 - :func:`import_refi` brings a .qdpx or .qdc into a project as one undoable step and returns an
-  :class:`ImportSummary`; ``summary.lines()`` gives the lines to print, ``summary.to_dict()``
+  :class:`ImportSummary`; ``summary.lines()`` gives the lines to print, ``summary.to_json()``
   the ``--json`` value.
 """
 

@@ -40,7 +40,7 @@ class ExportSummary:
             head = f"wrote {self.path.name}: REFI-QDA project with " + ", ".join(parts)
         return [head, *(f"warning: {w}" for w in self.warnings)]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """A JSON-ready dictionary (``--json``)."""
         out = asdict(self)
         out["path"] = str(self.path)
@@ -101,6 +101,6 @@ class ImportSummary:
                 out.append(f"{prefix}: ... and {len(items) - len(shown)} more")
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """A JSON-ready dictionary (``--json``)."""
         return asdict(self)

@@ -1,0 +1,33 @@
+"""``workbench open PROJECT`` (and ``workbench PROJECT``): the full-screen interface.
+
+On its own module so that starting the interface loads no other command.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from workbench.cli import output as out
+from workbench.cli.registrar import PROJECT, command
+from workbench.core.project import Project, resolve_path
+from workbench.errors import WorkbenchError
+
+
+@command("open", PROJECT)
+def cmd_open(args: argparse.Namespace) -> int:
+    path = resolve_path(args.project)
+    if not path.exists():
+        new = resolve_path(args.project, for_create=True)
+        if not out.interactive():
+            raise WorkbenchError(
+                f"no project at {new}; create one with `workbench init {args.project}`"
+            )
+        if not out.confirm(f"Create a new project at {new}?"):
+            out.note("nothing was created")
+            return 1
+        with Project.create(new):
+            pass
+        path = new
+    from workbench.tui.app import run_app
+
+    return int(run_app(path) or 0)
