@@ -9,12 +9,11 @@ import pytest
 from tui_support import INTERVIEW_1, INTERVIEW_2, paths_of, quit_app, reopen, screen_text, until
 
 from workbench.core.project import Project
-from workbench.errors import WorkbenchError
 from workbench.tui import saver as saver_module
 from workbench.tui.clipboard import copy_text, has_local_display
 from workbench.tui.keymap import known_ids
 from workbench.tui.screens.dialogs import PickerScreen, rank
-from workbench.tui.screens.documents import CaseScreen, parse_attributes
+from workbench.tui.screens.documents import CaseScreen
 from workbench.tui.screens.help import HelpScreen, help_rows
 from workbench.tui.screens.memo_review import MemoReviewScreen
 from workbench.tui.uistate import UIState
@@ -95,12 +94,6 @@ def test_case_attributes_edit_and_assign(drive, study):
     }
     assert project.cases.of(project.documents.named("Field notes")).name == "Respondent 2"
     assert project.cases.named("Respondent 2").attributes["role"] == "x"
-
-
-def test_parse_attributes():
-    assert parse_attributes("a: 1\n\n# note\nb = two: three\n") == {"a": "1", "b": "two: three"}
-    with pytest.raises(WorkbenchError):
-        parse_attributes("no separator here")
 
 
 def test_memo_review_filters_and_opens_targets(drive, study):
