@@ -12,6 +12,7 @@ from workbench.core.project import Project
 from workbench.tui import saver as saver_module
 from workbench.tui.clipboard import copy_text, has_local_display
 from workbench.tui.keymap import known_ids
+from workbench.tui.saver import SaveState
 from workbench.tui.screens.dialogs import PickerScreen, rank
 from workbench.tui.screens.documents import CaseScreen
 from workbench.tui.screens.help import HelpScreen, help_rows
@@ -197,7 +198,7 @@ def test_saves_in_the_background_within_a_second(drive, study):
     async def scenario(pilot, app):
         await pilot.press("right_square_bracket", "1")
         await until(pilot, lambda: len(reopen(study).state.tables["codings"]) == 4, timeout=5)
-        await until(pilot, lambda: app.saver.state == "saved")
+        await until(pilot, lambda: app.save_state is SaveState.SAVED)
         assert "saved" in screen_text(app).splitlines()[-2]
 
     drive(scenario)
@@ -208,18 +209,17 @@ def test_failed_save_keeps_changes_and_says_so(drive, study, monkeypatch):
         raise OSError(28, "No space left on device")
 
     async def scenario(pilot, app):
-        from workbench.tui.widgets.header import StatusLine
-
         monkeypatch.setattr(saver_module, "RETRY", 0.3)
         storage = app.project.storage
         storage.write_bytes = broken
         await pilot.press("right_square_bracket", "1")
-        await until(pilot, lambda: app.saver.state == "not saved")
+        await until(pilot, lambda: app.save_state is SaveState.FAILED)
         assert any("No space left on device" in n for n in app.notices)
-        assert app.main_screen.query_one(StatusLine).saved_state in ("not saved", "saving…")
+        shown = app.main_screen.query_one("#status-saved").render().plain
+        assert shown in ("not saved", "saving…")
         assert app.project.dirty
         del storage.write_bytes  # the disk has room again: the retry saves
-        await until(pilot, lambda: app.saver.state == "saved")
+        await until(pilot, lambda: app.save_state is SaveState.SAVED)
         await quit_app(pilot, app)
 
     drive(scenario)
