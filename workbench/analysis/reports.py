@@ -1,4 +1,4 @@
-"""The reports of SPEC §5 as plain data: frequencies, matrix, co-occurrence, saturation.
+"""The reports as plain data: frequencies, code x case matrix, co-occurrence, saturation.
 
 Every report reads the state indexes (codings by code, codings by document), so its cost grows
 with the number of codings, never with codes x codings. Counts are for each code itself, not
