@@ -168,3 +168,24 @@ def test_a_locked_project_opens_read_only_naming_the_holder(drive, study):
 
 def main_status(app) -> str:
     return app.main_screen.query_one("#status-saved").render().plain
+
+
+def test_the_main_screen_and_the_transcript_are_composed_not_mixed() -> None:
+    """The screen and the view inherit one Textual class each; nothing borrows the screen's
+    attributes by subclassing it."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import workbench.tui
+    from workbench.tui.screens.main import MainScreen
+    from workbench.tui.textual_compat import SizedInLayoutScrollView
+    from workbench.tui.widgets.transcript import TranscriptView
+
+    assert MainScreen.__bases__ == (MainScreen.__mro__[1],)
+    assert MainScreen.__mro__[1].__module__.startswith("textual.")
+    assert TranscriptView.__bases__ == (SizedInLayoutScrollView,)
+    for info in pkgutil.walk_packages(workbench.tui.__path__, "workbench.tui."):
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            assert cls is MainScreen or not issubclass(cls, MainScreen), cls

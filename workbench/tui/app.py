@@ -156,8 +156,8 @@ class WorkbenchApp(App[int]):
         """Make one change to the project: ``change(project)``; returns what it returned.
 
         Refused with a notice when the project is read-only; a :class:`WorkbenchError` is shown
-        as an error notice and a :class:`NotChanged` as a warning (steps roll back, nothing
-        changed); both return ``None``. There is nothing to do afterwards: the project's
+        as an error notice and a :class:`NotChanged` as a warning (a step that raises puts its
+        records back); both return ``None``. There is nothing to do afterwards: the project's
         listener posts :class:`ProjectChanged`, and the panes and the saver follow it.
         """
         if self.refuses_changes():

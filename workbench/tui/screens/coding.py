@@ -170,7 +170,7 @@ class TranscriptCoding:
             def change(project: Project) -> Coding:
                 if not codings:
                     raise NotChanged("No coding under the cursor")
-                return self.remove(codings[0])
+                return self._remove(project, codings[0])
 
             self.app.apply(change)
             return
@@ -181,12 +181,12 @@ class TranscriptCoding:
         ]
         self.app.ask(PickerScreen("Remove which coding?", choices),
                      lambda coding_id: self.app.apply(
-                         lambda project: self.remove(project.codings[coding_id])))
+                         lambda project: self._remove(project, project.codings[coding_id])))
 
-    def remove(self, coding: Coding) -> Coding:
+    def _remove(self, project: Project, coding: Coding) -> Coding:
         """The change of ``x``: remove a coding (``u`` brings it back), and say so."""
-        path = coding_path(self.project, coding)
-        self.project.codings.remove(coding)
+        path = coding_path(project, coding)
+        project.codings.remove(coding)
         self.app.notify(f"Removed the coding {path} (u brings it back)", markup=False)
         return coding
 
