@@ -509,10 +509,6 @@ def describe_run(args: argparse.Namespace, opened: dict[str, Any]) -> str:
     ])
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def shown_path(path: Path) -> str:
     """A path as the results show it: from the repository root when inside it (no machine's
     folders in the figures)."""
@@ -520,3 +516,7 @@ def shown_path(path: Path) -> str:
         return str(Path(path).resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

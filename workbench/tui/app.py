@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import on
 from textual.app import App, SystemCommand
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -70,8 +70,9 @@ class WorkbenchApp(App[int]):
     }
     NOTIFICATION_TIMEOUT = 4
 
-    #: Whether the project on disk is up to date (the status line shows it).
-    save_state: reactive[SaveState] = reactive(SaveState.SAVED)
+    #: Whether the project on disk is up to date (the status line watches it; a ``var``: a
+    #: reactive of the app would repaint the whole screen at each change of it).
+    save_state: var[SaveState] = var(SaveState.SAVED)
 
     def __init__(
         self,
