@@ -71,27 +71,24 @@ class Change:
 
 # --------------------------------------------------------------------------- watching the app
 class Frames:
-    """Notes every frame Textual composes (``App._display``) and wakes whoever waits for a
-    frame at which their condition holds."""
+    """Notes every frame Textual composes and wakes whoever waits for a frame at which their
+    condition holds."""
 
     def __init__(self, app: Any) -> None:
+        from workbench.tui.textual_compat import on_frame
+
         self.waiters: list[tuple[Callable[[], bool], asyncio.Future[Clock]]] = []
         self.count = 0
-        original = app._display
+        on_frame(app, self._frame)
 
-        def display(screen: Any, renderable: Any) -> None:
-            original(screen, renderable)
-            if renderable is None:
-                return
-            self.count += 1
-            stamp = Clock()
-            for waiter in list(self.waiters):
-                condition, future = waiter
-                if not future.done() and condition():
-                    future.set_result(stamp)
-                    self.waiters.remove(waiter)
-
-        app._display = display
+    def _frame(self) -> None:
+        self.count += 1
+        stamp = Clock()
+        for waiter in list(self.waiters):
+            condition, future = waiter
+            if not future.done() and condition():
+                future.set_result(stamp)
+                self.waiters.remove(waiter)
 
     def wait_for(self, condition: Callable[[], bool]) -> asyncio.Future[Clock]:
         """A future: the stamp of the first frame composed when ``condition()`` holds."""
@@ -130,11 +127,13 @@ def send_key(app: Any, key: str) -> Clock:
     """Post a key event as the terminal driver (and Pilot) does; the moment it was posted."""
     from textual import events
 
+    from workbench.tui.textual_compat import send_event
+
     character = key if len(key) == 1 else None
     event = events.Key(key, character)
     event.set_sender(app)
     clock = Clock()
-    app._driver.send_message(event)
+    send_event(app, event)
     return clock
 
 

@@ -14,11 +14,12 @@ so that they see the study as it was generated; the coding runs last):
 coding shown / removal shown / undo shown
     A key (``1``: apply recent code 1 to the paragraph under the cursor; ``x``: remove the
     coding under the cursor; ``u``: undo the removal) sent as the terminal driver sends it,
-    until Textual has composed the first frame after the screen's ``after_change`` (the
-    refresh of every pane). As in ``bench_transcript.py`` the frame is "composed" when
-    ``App._display`` is called; the headless driver then writes nothing, so the terminal's
-    own drawing is not included, and the wall time includes the wait for Textual's frame
-    timer (at most 60 frames a second). Target: under 16 ms.
+    until Textual has composed the first frame after the main screen's ``refresh_panes`` (the
+    redraw of every pane on ``ProjectChanged``). As in ``bench_transcript.py`` the frame is
+    "composed" when Textual hands it to the driver (``textual_compat.on_frame``); the headless
+    driver then writes nothing, so the terminal's own drawing is not included, and the wall
+    time includes the wait for Textual's frame timer (at most 60 frames a second). Target:
+    under 16 ms.
 
 on disk
     The same key until the project file on disk has been replaced (its inode, size or mtime
@@ -33,8 +34,8 @@ key during a save
     event loop was kept waiting between the frame showing the change and the status line
     saying "saved": the longest the UI could not react to a key while saving (a frame is
     16.7 ms; much longer is a visible freeze). "key handled" is the key's dispatch and the
-    action, until the screen's ``after_change`` returned (the rest until "frame shows it"
-    is Textual's layout and compositing).
+    action and the ``ProjectChanged`` message, until the screen's ``refresh_panes`` returned
+    (the rest until "frame shows it" is Textual's layout and compositing).
 
 a code's segments
     The core call the retrieval screen makes (``segments_of(project, code)``) for a code
@@ -89,6 +90,8 @@ from harness import (
     markdown_table,
 )
 
+from workbench.tui.saver import SaveState
+
 
 # --------------------------------------------------------------------------- the session
 class Session:
@@ -138,19 +141,19 @@ class Session:
         """Note when the main screen has refreshed its panes after a change, and every
         saved-state the saver reports."""
         main = self.main
-        original_after_change = main.after_change
+        original_refresh = main.refresh_panes
 
-        def after_change(*args: Any, **kwargs: Any) -> None:
-            original_after_change(*args, **kwargs)
+        def refresh_panes(*args: Any, **kwargs: Any) -> None:
+            original_refresh(*args, **kwargs)
             self.changed = Clock()
 
-        main.after_change = after_change
+        main.refresh_panes = refresh_panes
         saver = self.app.saver
         original_state = saver.on_state
 
-        def on_state(state: str) -> None:
+        def on_state(state: SaveState) -> None:
             original_state(state)
-            self.saved_states.append((state, Clock()))
+            self.saved_states.append((state.label, Clock()))
 
         saver.on_state = on_state
 
@@ -158,10 +161,10 @@ class Session:
         """Until nothing is waiting to be saved, then a moment for the frames to finish."""
         saver = self.app.saver
         deadline = time.monotonic() + timeout
-        while self.project.dirty or saver.state != "saved":
+        while self.project.dirty or saver.state is not SaveState.SAVED:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the app did not save within {timeout:.0f} s "
-                                   f"(state {saver.state!r})")
+                                   f"(state {saver.state.label!r})")
             await asyncio.sleep(0.01)
         await self.pilot.pause(0.05)
 
@@ -220,16 +223,16 @@ class Session:
         """Wait for the save to start, then time ``down`` until its frame (if still saving)."""
         saver = self.app.saver
         deadline = time.monotonic() + 5
-        while saver.state != "saving…" and time.monotonic() < deadline:
+        while saver.state is not SaveState.SAVING and time.monotonic() < deadline:
             await asyncio.sleep(0.001)
-        if saver.state != "saving…":
+        if saver.state is not SaveState.SAVING:
             return
         view = self.main.transcript
         cursor = view.cursor
         frame = self.frames.wait_for(lambda: view.cursor != cursor)
         start = send_key(self.app, "down")
         stamp = await asyncio.wait_for(frame, 10)
-        if saver.state == "saving…":
+        if saver.state is SaveState.SAVING:
             result.samples.append(stamp.since(start))
 
     async def coding(self) -> None:
@@ -506,10 +509,6 @@ def describe_run(args: argparse.Namespace, opened: dict[str, Any]) -> str:
     ])
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def shown_path(path: Path) -> str:
     """A path as the results show it: from the repository root when inside it (no machine's
     folders in the figures)."""
@@ -517,3 +516,7 @@ def shown_path(path: Path) -> str:
         return str(Path(path).resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

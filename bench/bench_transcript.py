@@ -19,7 +19,7 @@ widget
 
 end to end
     A key event posted to the app as the terminal driver posts it, timed until Textual has
-    composed the screen update it causes (the moment ``App._display`` is called; the headless
+    composed the screen update it causes (the moment it is handed to the driver; the headless
     driver then writes nothing, so the terminal's own drawing is not included). This includes
     Textual's key dispatch, the binding, the widget, the styles cache, the compositor and the
     wait for the next frame (Textual paints at most 60 times a second, so the wall-clock time
@@ -64,6 +64,7 @@ from textual.strip import Strip  # noqa: E402
 
 from workbench.core.model import Coding, Document  # noqa: E402
 from workbench.core.turns import paragraphs_of  # noqa: E402
+from workbench.tui.textual_compat import on_frame, send_event  # noqa: E402
 from workbench.tui.widgets.transcript import TranscriptView  # noqa: E402
 
 EN = (
@@ -311,19 +312,16 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, float]]:
 
 
 def watch_display(app: App) -> tuple[asyncio.Event, list[Clock]]:
-    """Every screen update ends in App._display (the headless driver then writes nothing):
-    note when it happens, to time a key from being posted to its update being composed."""
+    """Note when each screen update is composed (the headless driver then writes nothing),
+    to time a key from being posted to its update being composed."""
     displayed = asyncio.Event()
     stamps: list[Clock] = []
-    original_display = app._display
 
-    def display(screen, renderable) -> None:  # noqa: ANN001
-        original_display(screen, renderable)
-        if renderable is not None:
-            stamps.append(Clock())
-            displayed.set()
+    def frame() -> None:
+        stamps.append(Clock())
+        displayed.set()
 
-    app._display = display  # type: ignore[method-assign]
+    on_frame(app, frame)
     return displayed, stamps
 
 
@@ -336,7 +334,7 @@ async def press_and_wait(
         clock = Clock()
         event = events.Key(key, key if len(key) == 1 else None)
         event.set_sender(app)
-        app._driver.send_message(event)  # as the terminal driver (and Pilot) does
+        send_event(app, event)  # as the terminal driver (and Pilot) does
         await asyncio.wait_for(displayed.wait(), 10)
         stamp = stamps[-1]
         samples.append((stamp.wall - clock.wall, stamp.cpu - clock.cpu))

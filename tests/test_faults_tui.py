@@ -21,6 +21,7 @@ from tui_support import paths_of, quit_app, reopen, screen_text, until
 import workbench.store.atomic as atomic
 from workbench.core.project import Project
 from workbench.tui import saver as saver_module
+from workbench.tui.saver import SaveState
 
 pytest_plugins = ("tui_fixtures",)
 pytestmark = pytest.mark.timeout(120)
@@ -53,16 +54,16 @@ def test_full_disk_keeps_the_work_and_offers_a_way_out(drive, study, tmp_path, m
         from textual.widgets import Input
 
         from workbench.tui.screens.export import ExportScreen
-        from workbench.tui.widgets.header import StatusLine
 
         monkeypatch.setattr(saver_module, "RETRY", 0.3)
         monkeypatch.setattr(atomic, "os", FaultyOS(open=open_))
         await pilot.press("right_square_bracket", "1")  # code the next paragraph
-        await until(pilot, lambda: app.saver.state == "not saved")
+        await until(pilot, lambda: app.save_state is SaveState.FAILED)
         [message] = [n for n in app.notices if "could not save" in n]
         assert "No space left on device" in message and "still in memory" in message
         assert "Save a copy of the project" in message  # and what to do meanwhile
-        assert app.main_screen.query_one(StatusLine).saved_state in ("not saved", "saving…")
+        shown = app.main_screen.query_one("#status-saved").render().plain
+        assert shown in ("not saved", "saving…")
         assert app.project.dirty and len(app.project.codings) == 4
         assert study.read_bytes() == before
 
@@ -78,10 +79,10 @@ def test_full_disk_keeps_the_work_and_offers_a_way_out(drive, study, tmp_path, m
         app.screen.query_one("#export-path", Input).value = str(copy)
         await pilot.press("tab", "enter")
         await until(pilot, lambda: any(n.startswith(f"Exported to {copy}") for n in app.notices))
-        assert app.saver.state == "not saved" and study.read_bytes() == before
+        assert app.save_state is SaveState.FAILED and study.read_bytes() == before
 
         monkeypatch.setattr(atomic, "os", os)  # room again: the next retry saves in place
-        await until(pilot, lambda: app.saver.state == "saved")
+        await until(pilot, lambda: app.save_state is SaveState.SAVED)
         await quit_app(pilot, app)
 
     drive(scenario).finish()  # as when the app has exited

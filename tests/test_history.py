@@ -246,3 +246,28 @@ def test_history_limit_trims_the_oldest(tmp_path, monkeypatch, snap):
     project.close()
     text = (tmp_path / "p.json").read_text()
     assert text.count('"label": "memo on project"') == 2
+
+
+def test_listeners_hear_every_new_revision(project: Project) -> None:
+    """Each step, undo, redo and change of the project's own fields is heard once; a failed
+    step, a step that changed nothing and an undo with nothing to undo are not heard."""
+    heard: list[int] = []
+    project.on_change(heard.append)
+    project.codebook.add("Anger")
+    with project.change("two codes, one step"):
+        project.codebook.add("Calm")
+        project.codebook.add("Joy")
+    assert heard == [1, 2] == [1, project.revision]
+    with pytest.raises(WorkbenchError), project.change("fails"):
+        project.codebook.add("Hope")
+        raise WorkbenchError("no")
+    with project.change("nothing"):
+        pass
+    assert heard == [1, 2]
+    project.undo()
+    project.redo()
+    project.rename("Study")
+    assert heard == [1, 2, 3, 4, 5]
+    while project.undo() is not None:
+        pass
+    assert project.undo() is None and heard[-1] == project.revision == 7

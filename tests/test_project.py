@@ -506,3 +506,28 @@ def test_an_edit_never_leaves_two_identical_codings(project, sound):
     project.undo()
     assert set(project.codings) == {first.id, second.id, other.id}
     sound(project)
+
+
+def test_parse_attributes() -> None:
+    from workbench.core.cases import parse_attributes, split_attribute
+
+    assert parse_attributes("a: 1\n\n# note\nb = two: three\n") == {"a": "1", "b": "two: three"}
+    with pytest.raises(WorkbenchError, match="line 1"):
+        parse_attributes("no separator here")
+    with pytest.raises(WorkbenchError, match="line 2"):
+        parse_attributes("a: 1\n: no key")
+    assert split_attribute(" city = Almaty ") == ("city", "Almaty")
+    assert split_attribute("a:b=c", "=") == ("a:b", "c")  # the command line's KEY=VALUE
+    assert split_attribute("=x", "=") is None
+    assert split_attribute("k=", "=") == ("k", "")
+
+
+def test_in_vivo_name() -> None:
+    from workbench.core.codebook import IN_VIVO_LENGTH, in_vivo_name
+
+    assert in_vivo_name(" “I felt\n  angry/sad,” ") == "I felt angry-sad"
+    assert in_vivo_name("... !") == ""
+    long = in_vivo_name("word " * 30)
+    assert long.endswith("…") and len(long) <= IN_VIVO_LENGTH + 1
+    assert long[:-1] == long[:-1].strip() and "word wo…" not in long
+    assert len(in_vivo_name("x" * 100)) == IN_VIVO_LENGTH + 1

@@ -132,6 +132,46 @@ def test_cooccurrence_by_hand(study: Project) -> None:
     ]
 
 
+def test_matrix_cells_list_the_codings_they_count(study: Project) -> None:
+    """Every cell of the matrix counts exactly the codings :func:`reports.matrix_cell` lists."""
+    for by in ("case", "city", "pronouns"):
+        grid = reports.matrix(study, by=by)
+        columns = reports.matrix_columns(study, by)
+        assert columns.values == [c for c in grid["columns"] if c != reports.NONE_COLUMN]
+        for code, row in zip(study.codebook.all(), grid["cells"], strict=True):
+            cells = [reports.matrix_cell(study, code, by, col) for col in range(len(row))]
+            assert [len(c) for c in cells] == row
+            whole = reports.matrix_cell(study, code, by, None)
+            assert sorted(c.id for cell in cells for c in cell) == sorted(c.id for c in whole)
+    field_notes = study.documents.named("Field notes")
+    by_city = reports.matrix_columns(study, "city")
+    assert by_city.of_document[field_notes.id] == by_city.none_index == 1
+    with pytest.raises(WorkbenchError, match="gender"):
+        reports.matrix_columns(study, "gender")
+
+
+def test_overlapping_codings_by_hand(study: Project) -> None:
+    """The segments behind a co-occurrence count: both codes' codings that overlap."""
+
+    def spans(a: str, b: str) -> list[tuple[str, int, int, str]]:
+        return [
+            (study.documents[c.document].name, c.start, c.end, study.codebook.path(
+                study.codebook[c.code]))
+            for c in reports.overlapping_codings(study, a, b)
+        ]
+
+    assert spans("Motivations/Anger", "Motivations/Privilege") == [
+        ("Interview 1", 0, 10, "Motivations/Anger"),
+        ("Interview 1", 5, 15, "Motivations/Anger"),
+        ("Interview 1", 8, 12, "Motivations/Privilege"),
+    ]
+    assert spans("Motivations/Anger", "Networks") == [
+        ("Interview 2", 0, 5, "Motivations/Anger"), ("Interview 2", 3, 8, "Networks"),
+    ]
+    assert spans("Networks", "Motivations/Anger") == spans("Motivations/Anger", "Networks")
+    assert spans("Motivations", "Nowhere") == []
+
+
 def test_saturation_by_hand(study: Project) -> None:
     assert reports.saturation(study) == [
         {"document": "Interview 1", "new_codes": 3, "cumulative": 3},
@@ -184,6 +224,22 @@ span_lists = st.lists(
 @settings(max_examples=300, deadline=None)
 def test_count_overlaps_equals_all_pairs(spans: list[tuple[int, int, str]]) -> None:
     assert dict(reports.count_overlaps(spans)) == brute_pairs(spans)
+
+
+@given(span_lists)
+@settings(max_examples=300, deadline=None)
+def test_overlapping_pairs_are_every_overlapping_pair_once(
+    spans: list[tuple[int, int, str]]
+) -> None:
+    numbered = [(start, end, (i, label)) for i, (start, end, label) in enumerate(spans)]
+    found = [frozenset(pair) for pair in reports.overlapping_pairs(numbered)]
+    expected = [
+        frozenset((x[2], y[2])) for x, y in combinations(numbered, 2)
+        if max(x[0], y[0]) < min(x[1], y[1])
+    ]
+    assert sorted(found, key=sorted) == sorted(expected, key=sorted)
+    for first, second in reports.overlapping_pairs(numbered):
+        assert spans[first[0]][0] <= spans[second[0]][0]
 
 
 @given(
@@ -244,6 +300,15 @@ def test_project_reports_against_brute_force(codings: list[tuple]) -> None:
 
         grid = reports.matrix(p)
         assert sum(map(sum, grid["cells"])) == len(all_codings)
+
+        for a, b in combinations(sorted(set(path.values())), 2):
+            expected = {
+                z.id for x, y in combinations(all_codings, 2)
+                if x.document == y.document and {path[x.code], path[y.code]} == {a, b}
+                and max(x.start, y.start) < min(x.end, y.end)
+                for z in (x, y)
+            }
+            assert {c.id for c in reports.overlapping_codings(p, a, b)} == expected
 
 
 # --------------------------------------------------------------------------- speed

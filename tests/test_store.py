@@ -483,3 +483,17 @@ def test_stale_temp_files_are_removed_by_the_next_writer(tmp_path):
     Project.open(project.path, write=True).close()
     assert not stale.exists()
     assert other.exists()
+
+
+def test_a_refused_writer_learns_who_holds_the_lock(tmp_path):
+    """ProjectLocked carries the project file and the holder, not only an English sentence."""
+    path = tmp_path / "p.json"
+    project = Project.create(path)
+    with pytest.raises(ProjectLocked) as caught:
+        Project.open(path, write=True)
+    project.close()
+    assert caught.value.path == path
+    assert caught.value.holder["pid"] == os.getpid()
+    assert caught.value.holder_text.startswith(f"process {os.getpid()} on ")
+    assert caught.value.holder_text in str(caught.value)
+    assert ProjectLocked("held").holder_text == ""

@@ -9,12 +9,12 @@ import pytest
 from tui_support import INTERVIEW_1, INTERVIEW_2, paths_of, quit_app, reopen, screen_text, until
 
 from workbench.core.project import Project
-from workbench.errors import WorkbenchError
 from workbench.tui import saver as saver_module
 from workbench.tui.clipboard import copy_text, has_local_display
 from workbench.tui.keymap import known_ids
+from workbench.tui.saver import SaveState
 from workbench.tui.screens.dialogs import PickerScreen, rank
-from workbench.tui.screens.documents import CaseScreen, parse_attributes
+from workbench.tui.screens.documents import CaseScreen
 from workbench.tui.screens.help import HelpScreen, help_rows
 from workbench.tui.screens.memo_review import MemoReviewScreen
 from workbench.tui.uistate import UIState
@@ -95,12 +95,6 @@ def test_case_attributes_edit_and_assign(drive, study):
     }
     assert project.cases.of(project.documents.named("Field notes")).name == "Respondent 2"
     assert project.cases.named("Respondent 2").attributes["role"] == "x"
-
-
-def test_parse_attributes():
-    assert parse_attributes("a: 1\n\n# note\nb = two: three\n") == {"a": "1", "b": "two: three"}
-    with pytest.raises(WorkbenchError):
-        parse_attributes("no separator here")
 
 
 def test_memo_review_filters_and_opens_targets(drive, study):
@@ -204,7 +198,7 @@ def test_saves_in_the_background_within_a_second(drive, study):
     async def scenario(pilot, app):
         await pilot.press("right_square_bracket", "1")
         await until(pilot, lambda: len(reopen(study).state.tables["codings"]) == 4, timeout=5)
-        await until(pilot, lambda: app.saver.state == "saved")
+        await until(pilot, lambda: app.save_state is SaveState.SAVED)
         assert "saved" in screen_text(app).splitlines()[-2]
 
     drive(scenario)
@@ -215,18 +209,17 @@ def test_failed_save_keeps_changes_and_says_so(drive, study, monkeypatch):
         raise OSError(28, "No space left on device")
 
     async def scenario(pilot, app):
-        from workbench.tui.widgets.header import StatusLine
-
         monkeypatch.setattr(saver_module, "RETRY", 0.3)
         storage = app.project.storage
         storage.write_bytes = broken
         await pilot.press("right_square_bracket", "1")
-        await until(pilot, lambda: app.saver.state == "not saved")
+        await until(pilot, lambda: app.save_state is SaveState.FAILED)
         assert any("No space left on device" in n for n in app.notices)
-        assert app.main_screen.query_one(StatusLine).saved_state in ("not saved", "saving…")
+        shown = app.main_screen.query_one("#status-saved").render().plain
+        assert shown in ("not saved", "saving…")
         assert app.project.dirty
         del storage.write_bytes  # the disk has room again: the retry saves
-        await until(pilot, lambda: app.saver.state == "saved")
+        await until(pilot, lambda: app.save_state is SaveState.SAVED)
         await quit_app(pilot, app)
 
     drive(scenario)

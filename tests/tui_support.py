@@ -83,7 +83,9 @@ def _order(record) -> tuple:
 
 def screen_text(app) -> str:
     """The text on screen now (the active screen, with what shows beneath it)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    from workbench.tui.textual_compat import screen_lines
+
+    return "\n".join(strip.text for strip in screen_lines(app.screen))
 
 
 def reopen(path: Path) -> Project:

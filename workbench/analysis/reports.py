@@ -1,4 +1,4 @@
-"""The reports of SPEC §5 as plain data: frequencies, matrix, co-occurrence, saturation.
+"""The reports as plain data: frequencies, code x case matrix, co-occurrence, saturation.
 
 Every report reads the state indexes (codings by code, codings by document), so its cost grows
 with the number of codings, never with codes x codings. Counts are for each code itself, not
@@ -10,12 +10,17 @@ from __future__ import annotations
 import heapq
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
+    from workbench.core.model import Code, Coding
     from workbench.core.project import Project
+
+T = TypeVar("T")
 
 #: The matrix column for segments whose document has no case, or whose case lacks the attribute.
 NONE_COLUMN = "(none)"
@@ -81,14 +86,27 @@ def attribute_names(project: Project) -> list[str]:
     return sorted(names, key=natural_key)
 
 
-def matrix(project: Project, by: str = "case") -> dict[str, Any]:
-    """``{"rows": [PATH], "columns": [value], "cells": [[n]]}``: code x case (or attribute value).
+@dataclass(frozen=True, slots=True)
+class MatrixColumns:
+    """The columns of a code x case matrix and the column of each document.
 
-    A cell counts the coded segments of the row's code in documents whose case has the column's
-    value. ``by="case"`` uses case names (natural order); any other ``by`` names a case
-    attribute (its values sorted). Segments without a case, or whose case lacks the attribute,
-    go to a last column ``(none)`` when there are any.
+    ``values`` are the column headings without ``(none)``; ``of_document`` maps every document
+    id to its column index, ``len(values)`` (the ``(none)`` column) for a document without a
+    case or whose case lacks the attribute.
     """
+
+    values: list[str]
+    of_document: dict[str, int]
+
+    @property
+    def none_index(self) -> int:
+        """The index of the ``(none)`` column."""
+        return len(self.values)
+
+
+def matrix_columns(project: Project, by: str = "case") -> MatrixColumns:
+    """The columns of :func:`matrix` by case name (``by="case"``, natural order) or by the
+    values of the case attribute ``by`` (sorted), and the column of each document."""
     cases = project.cases
     if by == "case":
         value_of = {case.id: case.name for case in cases.values()}
@@ -99,13 +117,29 @@ def matrix(project: Project, by: str = "case") -> dict[str, Any]:
                 f"no case attribute {by!r} (attributes: {known}; or `case` for case names)"
             )
         value_of = {c.id: c.attributes[by] for c in cases.values() if by in c.attributes}
-    columns = sorted(set(value_of.values()), key=natural_key)
-    index = {value: i for i, value in enumerate(columns)}
-    none_index = len(columns)
-    column_of_doc = {
-        doc.id: index[value_of[doc.case]] if doc.case in value_of else none_index
-        for doc in project.documents.values()
-    }
+    values = sorted(set(value_of.values()), key=natural_key)
+    index = {value: i for i, value in enumerate(values)}
+    none_index = len(values)
+    return MatrixColumns(
+        values,
+        {
+            doc.id: index[value_of[doc.case]] if doc.case in value_of else none_index
+            for doc in project.documents.values()
+        },
+    )
+
+
+def matrix(project: Project, by: str = "case") -> dict[str, Any]:
+    """``{"rows": [PATH], "columns": [value], "cells": [[n]]}``: code x case (or attribute value).
+
+    A cell counts the coded segments of the row's code in documents whose case has the column's
+    value. ``by="case"`` uses case names (natural order); any other ``by`` names a case
+    attribute (its values sorted). Segments without a case, or whose case lacks the attribute,
+    go to a last column ``(none)`` when there are any. :func:`matrix_cell` lists the codings
+    a cell counts.
+    """
+    found = matrix_columns(project, by)
+    columns, column_of_doc, none_index = found.values, found.of_document, found.none_index
     rows: list[str] = []
     cells: list[list[int]] = []
     any_none = False
@@ -126,32 +160,73 @@ def matrix(project: Project, by: str = "case") -> dict[str, Any]:
     return {"rows": rows, "columns": columns, "cells": cells}
 
 
+def matrix_cell(project: Project, code: Code, by: str, column: int | None) -> list[Coding]:
+    """The codings one cell of :func:`matrix` counts (``column`` ``None``: the whole row), in
+    the order of the code's codings."""
+    column_of = matrix_columns(project, by).of_document
+    return [
+        c for c in project.codings.with_code(code.id)
+        if c.document in column_of and (column is None or column_of[c.document] == column)
+    ]
+
+
 # --------------------------------------------------------------------------- co-occurrence
-def count_overlaps(
-    spans: list[tuple[int, int, str]], counts: dict[tuple[str, str], int] | None = None
-) -> dict[tuple[str, str], int]:
-    """Add to ``counts`` one for each pair of overlapping ``(start, end, label)`` spans of one
-    document whose labels differ, keyed ``(smaller label, larger label)``.
+def overlapping_pairs(spans: Iterable[tuple[int, int, T]]) -> Iterator[tuple[T, T]]:
+    """Each pair of overlapping ``(start, end, item)`` spans of one document, once, as
+    ``(earlier item, later item)`` in order of start.
 
     A sweep: spans are taken in order of start and the active ones (not yet ended) wait in a
     heap by end, so the cost is the sort plus the number of overlapping pairs, never all pairs.
     Spans are half-open: ``[0, 5)`` and ``[5, 9)`` do not overlap; an empty span overlaps nothing.
     """
-    if counts is None:
-        counts = defaultdict(int)
-    active: list[tuple[int, str]] = []
+    active: list[tuple[int, int, T]] = []
     push, pop = heapq.heappush, heapq.heappop
-    for start, end, label in sorted(spans):
+    ordered = sorted(spans, key=lambda span: (span[0], span[1]))
+    for seq, (start, end, item) in enumerate(ordered):
         if end <= start:
             continue
         while active and active[0][0] <= start:
             pop(active)
-        for _, other in active:
-            if other != label:
-                key = (other, label) if other < label else (label, other)
-                counts[key] = counts.get(key, 0) + 1
-        push(active, (end, label))
+        for _, _, other in active:
+            yield other, item
+        push(active, (end, seq, item))  # seq: equal ends never compare the items
+
+
+def count_overlaps(
+    spans: list[tuple[int, int, str]], counts: dict[tuple[str, str], int] | None = None
+) -> dict[tuple[str, str], int]:
+    """Add to ``counts`` one for each pair of overlapping ``(start, end, label)`` spans of one
+    document whose labels differ, keyed ``(smaller label, larger label)`` (a sweep, see
+    :func:`overlapping_pairs`)."""
+    if counts is None:
+        counts = defaultdict(int)
+    for other, label in overlapping_pairs(spans):
+        if other != label:
+            key = (other, label) if other < label else (label, other)
+            counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def overlapping_codings(project: Project, a: str, b: str) -> list[Coding]:
+    """The codings of code path ``a`` that overlap a coding of code path ``b`` in the same
+    document, and the other way round: the segments behind a :func:`cooccurrence` count.
+
+    In document order, then by start."""
+    ids_a = {c.id for c in project.codebook.all() if project.codebook.path(c) == a}
+    ids_b = {c.id for c in project.codebook.all() if project.codebook.path(c) == b} - ids_a
+    out: list[Coding] = []
+    for doc in project.documents.all():
+        codings = [
+            (c.start, c.end, c) for c in project.codings.in_document(doc.id)
+            if c.code in ids_a or c.code in ids_b
+        ]
+        found: dict[str, Coding] = {}
+        for x, y in overlapping_pairs(codings):
+            if (x.code in ids_a) != (y.code in ids_a):
+                found[x.id] = x
+                found[y.id] = y
+        out.extend(sorted(found.values(), key=lambda c: (c.start, c.end, c.id)))
+    return out
 
 
 def cooccurrence(project: Project) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from workbench.cli import output as out
 from workbench.cli.registrar import CODER, DOC, END, JSON, PROJECT, START, Arg, command
+from workbench.core.cases import split_attribute
 from workbench.core.project import Project, resolve_path
 from workbench.errors import ProjectUnreadable, WorkbenchError
 
@@ -56,10 +57,11 @@ def parse_attrs(pairs: list[str] | None) -> dict[str, str]:
     """``KEY=VALUE`` strings as a dictionary (``KEY=`` keeps an empty value: removal)."""
     attrs: dict[str, str] = {}
     for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
+        found = split_attribute(pair, "=")
+        if found is None or not found[0]:
             raise WorkbenchError(f"--attr expects KEY=VALUE, got {pair!r}")
-        attrs[key.strip()] = value.strip()
+        key, value = found
+        attrs[key] = value
     return attrs
 
 

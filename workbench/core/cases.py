@@ -56,6 +56,34 @@ class Cases(RecordTable[Case]):
         return self._state.case_by_name[name]
 
 
+def split_attribute(text: str, separators: str = ":=") -> tuple[str, str] | None:
+    """``key: value`` (or ``key = value``) as ``(key, value)``, both stripped, cut at the first
+    of ``separators`` that is not the first character; ``None`` when there is no such cut."""
+    cuts = [i for i in map(text.find, separators) if i > 0]
+    if not cuts:
+        return None
+    cut = min(cuts)
+    return text[:cut].strip(), text[cut + 1:].strip()
+
+
+def parse_attributes(text: str) -> dict[str, str]:
+    """Case attributes written one a line as ``key: value`` (or ``key = value``); blank lines
+    and lines starting with ``#`` are skipped, a line without a key is an error."""
+    out: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        found = split_attribute(line)
+        if found is None:
+            raise WorkbenchError(f"line {number}: write attributes as `key: value`")
+        key, value = found
+        if not key:
+            raise WorkbenchError(f"line {number}: the attribute has no name")
+        out[key] = value
+    return out
+
+
 def _natural(name: str) -> tuple:
     """Sort key that puts "Respondent 2" before "Respondent 10"."""
 

@@ -46,6 +46,22 @@ def normalise_color(value: str) -> str:
     return value.lower()
 
 
+#: The longest code name an in-vivo code gets.
+IN_VIVO_LENGTH = 60
+
+
+def in_vivo_name(text: str) -> str:
+    """The code name the selected words make (an in-vivo code): one line, no ``/``, without
+    surrounding quotes and punctuation, at most :data:`IN_VIVO_LENGTH` characters (cut at a
+    word, with ``…``); ``""`` when the words leave nothing."""
+    name = " ".join(text.split()).replace(SEPARATOR, "-")
+    name = name.strip(" \t\"'“”‘’«»„.,;:!?()[]—–-")
+    if len(name) > IN_VIVO_LENGTH:
+        cut = name[:IN_VIVO_LENGTH].rsplit(" ", 1)[0] or name[:IN_VIVO_LENGTH]
+        name = cut.rstrip(" ,;:") + "…"
+    return name
+
+
 def split_path(path: str) -> list[str]:
     """The names of a ``Theme/Code/Subcode`` path, stripped; empty parts are an error."""
     parts = [p.strip() for p in path.split(SEPARATOR)]

@@ -4,12 +4,14 @@ A :class:`Project` opens and saves the file and owns the records in memory, the 
 and the lock. What a researcher works with are its components, each in its own module:
 ``project.documents``, ``project.cases``, ``project.codebook``, ``project.codings``,
 ``project.memos`` and ``project.conflicts``. They share one :class:`ChangeRecorder`, so every
-change, whichever component makes it, is one undoable step. Open a project for writing with
+change, whichever component makes it, is one undoable step, and :meth:`Project.on_change`
+hears of each. Open a project for writing with
 ``Project.open(path, write=True)``, which takes the lock; read-only opens take no lock.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -73,7 +75,10 @@ class Project:
     def _build(self, state: ProjectState) -> None:
         """Compose the components over one state and one recorder."""
         self.state = state
+        before = getattr(self, "recorder", None)
         self.recorder = ChangeRecorder(state, self._why_read_only)
+        for callback in before.listeners() if before is not None else ():
+            self.recorder.listen(callback)
         self.cases = Cases(state, self.recorder)
         self.documents = Documents(state, self.recorder, self.cases)
         self.codebook = Codebook(state, self.recorder)
@@ -311,6 +316,11 @@ class Project:
     def redo(self) -> HistoryEntry | None:
         """Redo the oldest undone step; returns it, or ``None`` when there is nothing to redo."""
         return self.recorder.redo()
+
+    def on_change(self, callback: Callable[[int], None]) -> None:
+        """Call ``callback(revision)`` after every change of the project: each undoable step,
+        undo and redo, and each change of its own fields (:meth:`update_meta`)."""
+        self.recorder.listen(callback)
 
     @property
     def history(self) -> History:

@@ -3,6 +3,8 @@
 The :class:`ChangeRecorder` is the one transaction object the project's components share. It
 listens to the records' state, keeps what each record was before the step's first change, and
 on undo or redo puts those states back (recording the reverse so the step can be swapped again).
+Whoever shows the project (the terminal workbench) subscribes with :meth:`ChangeRecorder.listen`
+and hears of every new revision: a step, an undo, a redo or a change that is not a record.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class ChangeRecorder:
         self.history = History()
         self.revision = 0  # bumped by every step, undo and redo
         self._pending: list[RecordState] | None = None
+        self._listeners: list[Callable[[int], None]] = []
         self.state = state
         state.listener = self._on_record_change
 
@@ -62,7 +65,7 @@ class ChangeRecorder:
         pending, self._pending = self._pending, None
         if pending:
             self.history.record(step.label, _first_states(pending))
-            self.revision += 1
+            self._new_revision()
 
     @property
     def in_step(self) -> bool:
@@ -79,7 +82,20 @@ class ChangeRecorder:
 
     def bump(self) -> None:
         """Count a change that is not a record (the project's name): it must be saved too."""
+        self._new_revision()
+
+    def listen(self, callback: Callable[[int], None]) -> None:
+        """Call ``callback(revision)`` after every change: each step, undo, redo and bump."""
+        self._listeners.append(callback)
+
+    def listeners(self) -> list[Callable[[int], None]]:
+        """The callbacks given to :meth:`listen` (for a recorder taking this one's place)."""
+        return list(self._listeners)
+
+    def _new_revision(self) -> None:
         self.revision += 1
+        for callback in list(self._listeners):
+            callback(self.revision)
 
     def _swap(self, entry: HistoryEntry | None, *, done: bool) -> HistoryEntry | None:
         if entry is None:
@@ -96,7 +112,7 @@ class ChangeRecorder:
         finally:
             self.state.listener = self._on_record_change
         self.history.mark(entry, done, _first_states(reverse))
-        self.revision += 1
+        self._new_revision()
         return entry
 
     @contextmanager

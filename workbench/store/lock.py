@@ -44,7 +44,11 @@ class ProjectLock:
             except BlockingIOError:
                 holder = _read_holder(fd)
                 os.close(fd)
-                raise ProjectLocked(_locked_message(self.path, holder)) from None
+                raise ProjectLocked(
+                    _locked_message(self.path, holder),
+                    path=self.path.with_name(self.path.name.removesuffix(".lock")),
+                    holder=holder,
+                ) from None
             # The holder may have removed the file between our open and our flock: retry then.
             try:
                 same = os.fstat(fd).st_ino == os.stat(self.path).st_ino

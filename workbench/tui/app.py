@@ -3,15 +3,25 @@
 The app opens the project for writing (or read-only when another process holds it), loads the
 user's keys and UI state, shows the main screen, saves in the background after each change and
 saves synchronously and releases the lock on the way out.
+
+It is also the one way in for changes: :meth:`WorkbenchApp.apply` makes a change (refused when
+read-only, an error shown as a notice), :meth:`WorkbenchApp.ask` asks for what a change needs
+first. The app listens to the project once; every new revision is posted as
+:class:`~workbench.tui.changes.ProjectChanged` to the main screen, which redraws its panes, and
+bubbles back to the app, whose :class:`~workbench.tui.saver.Saver` writes it to disk. Whether
+that is done is the reactive :attr:`WorkbenchApp.save_state`, which the status line watches.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import on
 from textual.app import App, SystemCommand
+from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -19,6 +29,8 @@ from workbench.core.config import Config, default_coder, load_config
 from workbench.core.project import Project
 from workbench.errors import ProjectLocked, WorkbenchError
 from workbench.tui import keymap
+from workbench.tui.changes import NotChanged, ProjectChanged
+from workbench.tui.coders import CoderView, blind_mode
 from workbench.tui.commands import (
     ApplyCodeProvider,
     ExportProvider,
@@ -27,8 +39,19 @@ from workbench.tui.commands import (
     ReportProvider,
     UndoHistoryProvider,
 )
-from workbench.tui.saver import GROUP, Saver
+from workbench.tui.saver import GROUP, Saver, SaveState
 from workbench.tui.uistate import UIState
+
+if TYPE_CHECKING:
+    from workbench.tui.screens.main import MainScreen
+
+T = TypeVar("T")
+A = TypeVar("A")
+
+#: What a change refused on a read-only project says.
+READ_ONLY_NOTICE = (
+    "This project is open read-only (another process holds it): nothing was changed"
+)
 
 
 class WorkbenchApp(App[int]):
@@ -46,6 +69,10 @@ class WorkbenchApp(App[int]):
         ExportProvider,
     }
     NOTIFICATION_TIMEOUT = 4
+
+    #: Whether the project on disk is up to date (the status line watches it; a ``var``: a
+    #: reactive of the app would repaint the whole screen at each change of it).
+    save_state: var[SaveState] = var(SaveState.SAVED)
 
     def __init__(
         self,
@@ -65,7 +92,13 @@ class WorkbenchApp(App[int]):
             else ""
         )
         self.ui_state = UIState.load(project.id or project.path.stem)
-        self.saver = Saver(self, project, self._saved_state)
+        #: whose codings the transcript shows (see :mod:`workbench.tui.coders`)
+        self.coder_view = CoderView(self.coder, blind=blind_mode(self.config))
+        self.saver = Saver(self, project, self._save_state_reached)
+        if project.read_only:
+            self.set_reactive(WorkbenchApp.save_state, SaveState.READ_ONLY)
+        self.main_screen: MainScreen | None = None  # made by get_default_screen
+        project.on_change(self._project_changed)
         self.notices: list[str] = []  # every notification, for tests and the log
         self._quitting = False
         self._quit_failed = False
@@ -84,8 +117,11 @@ class WorkbenchApp(App[int]):
             project = Project.open(path, write=True)
         except ProjectLocked as exc:
             project = Project.open(path)
-            holder = str(exc).split("Commands that only read")[0].strip().rstrip(";. ")
-            reason = f"READ-ONLY: {holder}. You can read, search and copy; changes are refused."
+            who = f" ({exc.holder_text})" if exc.holder_text else ""
+            reason = (
+                f"READ-ONLY: {project.path.name} is open for writing by another Workbench{who}; "
+                "close it there first. You can read, search and copy; changes are refused."
+            )
         # the project's records live as long as the app: keep the cycle collector from walking
         # them again at every full collection (80-100 ms pauses on a 50,000-coding study)
         gc.freeze()
@@ -99,23 +135,14 @@ class WorkbenchApp(App[int]):
         out first (pushing it from ``on_mount`` cost a restyle and a discarded frame)."""
         from workbench.tui.screens.main import MainScreen
 
-        return MainScreen(self.size.width)
+        self.main_screen = MainScreen(self.size.width)
+        return self.main_screen
 
     def on_mount(self) -> None:
         for problem in self.keymap_problems:
             self.notify(problem, severity="warning", timeout=8, markup=False)
         if self.project.read_only:
             self.notify(self.read_only_reason, severity="warning", timeout=8, markup=False)
-
-    @property
-    def main_screen(self):
-        """The main screen (the bottom of the screen stack)."""
-        from workbench.tui.screens.main import MainScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                return screen
-        return None
 
     def watch_theme(self, theme: str) -> None:
         self.ui_state.theme = theme  # kept for the next start
@@ -125,22 +152,76 @@ class WorkbenchApp(App[int]):
         self.notices.append(message)
         super().notify(message, **kwargs)
 
-    def writable(self) -> bool:
-        """True when changes are allowed; otherwise say why not and return False."""
-        if self.project.read_only:
-            self.notify(
-                "This project is open read-only (another process holds it): nothing was changed",
-                severity="warning",
-                markup=False,
-            )
-            return False
-        self.saver.ready_for_changes()  # no change while records are serialised on a thread
-        return True
+    # ------------------------------------------------------------------ changes
+    def apply(self, change: Callable[[Project], T]) -> T | None:
+        """Make one change to the project: ``change(project)``; returns what it returned.
 
-    def _saved_state(self, state: str) -> None:
-        screen = self.main_screen
-        if screen is not None and screen.is_mounted:
-            screen.set_saved_state(state)
+        Refused with a notice when the project is read-only; a :class:`WorkbenchError` is shown
+        as an error notice and a :class:`NotChanged` as a warning (a step that raises puts its
+        records back); both return ``None``. There is nothing to do afterwards: the project's
+        listener posts :class:`ProjectChanged`, and the panes and the saver follow it.
+        """
+        if self.refuses_changes():
+            return None
+        try:
+            return change(self.project)
+        except NotChanged as why:
+            self._say_not_changed(why)
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        return None
+
+    def ask(
+        self, dialog: Screen[A | None] | Callable[[], Screen[A | None]],
+        then: Callable[[A], Any],
+    ) -> None:
+        """Ask with ``dialog`` for what a change needs, then call ``then(answer)`` (which calls
+        :meth:`apply`); nothing when the dialog is cancelled (answers ``None``).
+
+        Refused before asking when the project is read-only. ``dialog`` may be a callable
+        making the dialog, checked after that: it raises :class:`NotChanged` to say (as a
+        warning) why there is nothing to ask about.
+        """
+        if self.refuses_changes():
+            return
+        try:
+            screen = dialog if isinstance(dialog, Screen) else dialog()
+        except NotChanged as why:
+            self._say_not_changed(why)
+            return
+
+        def answered(answer: A | None) -> None:
+            if answer is not None:
+                then(answer)
+
+        self.push_screen(screen, answered)
+
+    def _say_not_changed(self, why: NotChanged) -> None:
+        if str(why):  # a bare NotChanged() refuses silently
+            self.notify(str(why), severity="warning", markup=False)
+
+    def refuses_changes(self) -> bool:
+        """True (and the user is told so) when the project cannot change: it is open
+        read-only. Otherwise waits for the saver's warm-up, so records may change."""
+        if self.project.read_only:
+            self.notify(READ_ONLY_NOTICE, severity="warning", markup=False)
+            return True
+        self.saver.ready_for_changes()  # no change while records are serialised on a thread
+        return False
+
+    def _project_changed(self, revision: int) -> None:
+        """The project's listener: every new revision becomes one message to the main screen
+        (which redraws its panes) that bubbles on to the app (which saves)."""
+        target = self.main_screen if self.main_screen is not None else self
+        target.post_message(ProjectChanged(revision))
+
+    @on(ProjectChanged)
+    def _save_change(self) -> None:
+        self.saver.changed()
+
+    def _save_state_reached(self, state: SaveState) -> None:
+        if not self.project.read_only:
+            self.save_state = state
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == GROUP:
@@ -158,7 +239,7 @@ class WorkbenchApp(App[int]):
         def opened(target: tuple[str, str | None] | None) -> None:
             screen = self.main_screen
             if target is not None and screen is not None:
-                screen.open_memo_target(*target)
+                screen.memos.open_target(*target)
 
         self.push_screen(MemoReviewScreen(self.project), opened)
 
@@ -194,7 +275,7 @@ class WorkbenchApp(App[int]):
             yield SystemCommand("Case attributes", "Edit the case of this document (A)",
                                 main.action_case_attributes)
             yield SystemCommand("Memo on the project", "Write a memo on the whole study",
-                                main.project_memo)
+                                main.memos.write_project_memo)
             yield SystemCommand("Go to document", "Switch to another document (g)",
                                 main.action_go_to_document)
             yield SystemCommand("Undo", "Undo the last change (u)", main.action_undo)
@@ -210,8 +291,8 @@ class WorkbenchApp(App[int]):
         if self._quitting:
             return
         screen = self.main_screen
-        if screen is not None:
-            screen.commit_memo()
+        if screen is not None and screen.is_attached:
+            screen.memos.commit()
             screen.remember_cursor()
         self._quitting = True
         try:

@@ -1,6 +1,6 @@
 """Whose codings the transcript shows: every coder's, only mine, or one other coder's.
 
-The app keeps one :class:`CoderView` (made on first use). The main screen passes the codings
+The app keeps one :class:`CoderView` (``app.coder_view``). The main screen passes the codings
 of a document through :func:`shown_codings` before the transcript gets them, so ``n``/``N``,
 ``x`` and ``y`` act on what is shown. **Blind mode** (``blind = true`` in the config file, or
 ``WORKBENCH_BLIND=1``) shows only my own codings everywhere and cannot be cycled out of.
@@ -87,12 +87,8 @@ class CoderView:
 
 
 def coder_view(app: Any) -> CoderView:
-    """The app's coder view (made on first use from the config and the coder name)."""
-    view = getattr(app, "_coder_view", None)
-    if view is None:
-        view = CoderView(app.coder, blind=blind_mode(app.config))
-        app._coder_view = view
-    return view
+    """The app's coder view (made with the app, from the config and the coder name)."""
+    return app.coder_view
 
 
 def shown_codings(
@@ -114,6 +110,7 @@ def status_part(app: Any) -> str:
 
 # --------------------------------------------------------------------------- actions
 def _refresh(app: Any) -> None:
+    """Show the codings of the coders now chosen (the project did not change)."""
     main = app.main_screen
     if main is not None and main.is_mounted:
         main.refresh_panes()
@@ -161,5 +158,5 @@ def palette_commands(app: Any) -> Iterator[tuple[str, str, Any]]:
 
 def counted_coder(app: Any) -> str | None:
     """Whose codings the codebook counts and retrieval lists: mine in blind mode, else all."""
-    view = getattr(app, "_coder_view", None) or coder_view(app)
+    view = coder_view(app)
     return view.me if view.blind else None

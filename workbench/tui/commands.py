@@ -52,15 +52,7 @@ class ApplyCodeProvider(_MainProvider):
         for code in project.codebook.all():
             path = project.codebook.path(code)
             yield (f"Apply code: {path}", "code the selection or the paragraph",
-                   partial(_apply, main, code.id))
-
-
-def _apply(main, code_id: str) -> None:
-    if not main.app.writable() or (span := main.span()) is None:
-        return
-    code = main.project.codebook.get(code_id)
-    if code is not None:
-        main.apply_code(*span, code)
+                   partial(main.coding.code_with, code.id))
 
 
 class GoToDocumentProvider(_MainProvider):
@@ -89,7 +81,7 @@ class GoToCodeProvider(_MainProvider):
             segments, _, cases = project.codebook.counts(code)
             yield (f"Go to code: {project.codebook.path(code)}",
                    f"{segments} segments · {cases} respondents",
-                   partial(main.open_memo_target, "code", code.id))
+                   partial(main.memos.open_target, "code", code.id))
 
 
 class UndoHistoryProvider(_MainProvider):
@@ -101,10 +93,10 @@ class UndoHistoryProvider(_MainProvider):
         history = main.project.history
         for entry in reversed(history.done):
             yield (f"Undo back to: {entry.label}", f"step {entry.seq} · {entry.time}",
-                   partial(main.undo_to, entry.id))
+                   partial(main.undo_redo.undo_to, entry.id))
         for entry in history.undone:
             yield (f"Redo up to: {entry.label}", f"step {entry.seq} · {entry.time}",
-                   partial(main.undo_to, entry.id))
+                   partial(main.undo_redo.undo_to, entry.id))
 
 
 class ReportProvider(_MainProvider):

@@ -1,8 +1,10 @@
 """Background saving: every change reaches the disk within a second, off the UI thread.
 
-The snapshot of the records is taken on the UI thread (cheap: cached serialised lines); a thread
+The app tells the saver of each change (:meth:`Saver.changed`, on ``ProjectChanged``). The
+snapshot of the records is taken on the UI thread (cheap: cached serialised lines); a thread
 worker renders and writes it atomically. A failed write (disk full, permissions) is reported and
-the changes stay in memory; the saver tries again a little later.
+the changes stay in memory; the saver tries again a little later. The saver reports each
+:class:`SaveState` it reaches; the app keeps it as a reactive the status line shows.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from enum import Enum
 from functools import partial
 
 from textual.app import App
@@ -27,17 +30,33 @@ MAX_DELAY = 1.0
 RETRY = 5.0
 GROUP = "project-save"
 
-SAVED, SAVING, UNSAVED, FAILED = "saved", "saving…", "unsaved", "not saved"
+
+
+class SaveState(Enum):
+    """Whether what is on disk is the project as it is, with the word and the CSS class the
+    status line shows it with."""
+
+    SAVED = ("saved", "-saved")
+    SAVING = ("saving…", "-saving")
+    UNSAVED = ("unsaved", "-unsaved")
+    FAILED = ("not saved", "-failed")
+    READ_ONLY = ("read-only", "-readonly")
+
+    def __init__(self, label: str, css_class: str) -> None:
+        self.label = label
+        self.css_class = css_class
 
 
 class Saver:
-    """Schedules saves after changes and reports the saved state through ``on_state``."""
+    """Schedules saves after changes and reports each :class:`SaveState` through ``on_state``."""
 
-    def __init__(self, app: App, project: Project, on_state: Callable[[str], None]) -> None:
+    def __init__(
+        self, app: App, project: Project, on_state: Callable[[SaveState], None]
+    ) -> None:
         self.app = app
         self.project = project
         self.on_state = on_state
-        self.state = SAVED
+        self.state = SaveState.SAVED
         self.error: str | None = None
         self._timer: Timer | None = None
         self._worker: Worker | None = None
@@ -46,7 +65,7 @@ class Saver:
         self._started = 0.0
         self.last_duration = 0.0  # seconds the last write took
 
-    def _set(self, state: str) -> None:
+    def _set(self, state: SaveState) -> None:
         if state != self.state:
             self.state = state
             self.on_state(state)
@@ -58,7 +77,7 @@ class Saver:
         (store/reader.py), so this takes milliseconds; a file that had to be read whole (made
         by hand, by another tool, or just migrated) has none, and serialising 50,000 codings
         on the UI thread at the first change took seconds. Nothing changes records until
-        :meth:`ready_for_changes` (called by every changing action) has waited for this thread.
+        :meth:`ready_for_changes` (called by the app before every change) has waited for it.
         """
         if self.project.read_only or self._warming is not None:
             return
@@ -73,11 +92,12 @@ class Saver:
             self._warming.join()
 
     def changed(self) -> None:
-        """Call after every change: a save follows within a second."""
-        if self.project.read_only:
+        """The project changed: a save follows within a second (nothing when what changed is
+        already on disk, as after the final save of a quit)."""
+        if self.project.read_only or not self.project.dirty:
             return
-        if self.state != SAVING:
-            self._set(UNSAVED)
+        if self.state != SaveState.SAVING:
+            self._set(SaveState.UNSAVED)
         self._schedule(self.delay)
 
     @property
@@ -98,11 +118,11 @@ class Saver:
             self._schedule(self.delay)  # one write at a time; the next one follows
             return
         if not self.project.dirty:
-            self._set(SAVED)
+            self._set(SaveState.SAVED)
             return
         snapshot = self.project.snapshot()
         revision = self.project.revision
-        self._set(SAVING)
+        self._set(SaveState.SAVING)
         self._started = time.monotonic()
         self._worker = self.app.run_worker(
             partial(self._write, snapshot, revision),
@@ -128,10 +148,10 @@ class Saver:
         if worker.state == WorkerState.SUCCESS:
             self.error = None
             if self.project.dirty:
-                self._set(UNSAVED)
+                self._set(SaveState.UNSAVED)
                 self._schedule(self.delay)
             else:
-                self._set(SAVED)
+                self._set(SaveState.SAVED)
         elif worker.state == WorkerState.ERROR:
             self._report(worker.error)
             self._schedule(RETRY)
@@ -148,7 +168,7 @@ class Saver:
                 f"{message}\n{hint}", title="Not saved", severity="error", timeout=20, markup=False
             )
         self.error = message
-        self._set(FAILED)
+        self._set(SaveState.FAILED)
 
     async def flush(self) -> bool:
         """Wait for a running save, then save what is left synchronously; True when saved."""
@@ -163,7 +183,7 @@ class Saver:
                 pass
         if self.project.read_only or not self.project.dirty:
             if not self.project.read_only:
-                self._set(SAVED)
+                self._set(SaveState.SAVED)
             return True
         try:
             with self.lock:
@@ -173,5 +193,5 @@ class Saver:
             self._schedule(RETRY)  # the app stays open (a quit refused): keep trying
             return False
         self.error = None
-        self._set(SAVED)
+        self._set(SaveState.SAVED)
         return True

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
+from workbench.core.cases import parse_attributes
 from workbench.core.model import Document
 from workbench.core.project import Project
 from workbench.errors import WorkbenchError
@@ -30,27 +31,9 @@ def document_switcher(project: Project, current: Document | None) -> PickerScree
     return PickerScreen("Go to document", choices, placeholder="type to filter documents")
 
 
-def parse_attributes(text: str) -> dict[str, str]:
-    """``key: value`` (or ``key = value``) lines as a dictionary; a bad line is an error."""
-    out: dict[str, str] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        colon, equals = line.find(":"), line.find("=")
-        cuts = [i for i in (colon, equals) if i > 0]
-        if not cuts:
-            raise WorkbenchError(f"line {number}: write attributes as `key: value`")
-        cut = min(cuts)
-        key, value = line[:cut].strip(), line[cut + 1:].strip()
-        if not key:
-            raise WorkbenchError(f"line {number}: the attribute has no name")
-        out[key] = value
-    return out
-
-
 def apply_case_edit(project: Project, doc: Document, answer: dict[str, Any]) -> str:
-    """Assign the document to the named case and set its attributes: one undoable step.
+    """Assign the document to the named case and set its attributes: one undoable step (the
+    change the case screen's answer makes, through the app).
 
     Returns what was done, or ``""`` when nothing changed.
     """

@@ -1,8 +1,12 @@
 """The main screen: transcript, codebook and memo panes, a status line and the footer.
 
-Widgets post messages and the screen answers them through the Project API. The coding keys
-live in :mod:`.coding_actions`, the codebook's in :mod:`.codebook_actions`; this module holds the
-layout, the panes' focus, the current document and the refreshing of every pane after a change.
+This module holds the layout, the panes' focus, the document shown, the search line, and the
+redrawing of every pane when the project changed (:class:`~workbench.tui.changes.ProjectChanged`).
+What the keys and the panes' requests do is in objects the screen is composed of, each with one
+job: :class:`~.coding.TranscriptCoding` (coding keys), :class:`~.codebook_editing.CodebookEditing`
+(the codebook pane's requests), :class:`~.memos.MemoWriting` (the memo pane) and
+:class:`~.undo.UndoRedo`. They change the project only through the app
+(:meth:`~workbench.tui.app.WorkbenchApp.apply`), so nothing here needs calling after a change.
 """
 
 from __future__ import annotations
@@ -13,15 +17,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize, ScreenResume
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from workbench.core.model import Coding, Document
-from workbench.errors import WorkbenchError
 from workbench.tui import keymap
-from workbench.tui.screens.codebook_actions import CodebookActions
-from workbench.tui.screens.coding_actions import CodingActions
-from workbench.tui.screens.memo_actions import MemoActions
+from workbench.tui.changes import ProjectChanged
+from workbench.tui.screens.codebook_editing import CodebookEditing
+from workbench.tui.screens.coding import TranscriptCoding
+from workbench.tui.screens.memos import MemoWriting
+from workbench.tui.screens.undo import UndoRedo
 from workbench.tui.widgets.codebook import CodebookPane
 from workbench.tui.widgets.header import DocumentHeader, KeyFooter, StatusLine
 from workbench.tui.widgets.memo_pane import MemoPane
@@ -43,7 +49,8 @@ _FOOTER_RANK = {binding_id: rank for rank, binding_id in enumerate(FOOTER_ORDER)
 
 
 class TranscriptPane(Vertical):
-    """The transcript with its header line and the search line; holds the coding keys."""
+    """The transcript with its header line and the search line; binds the coding keys (to
+    actions of the screen, which hands them to its :class:`~.coding.TranscriptCoding`)."""
 
     BINDINGS = keymap.bindings("transcript")
 
@@ -53,7 +60,7 @@ class TranscriptPane(Vertical):
         yield Input(placeholder="search this document (enter; esc cancels)", id="search-input")
 
 
-class MainScreen(CodingActions, CodebookActions, MemoActions):
+class MainScreen(Screen[None]):
     """Three panes over one project."""
 
     app: WorkbenchApp
@@ -68,7 +75,12 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
         self.document: Document | None = None
         self.active_pane = "transcript"
         self.pane_before_memo = "transcript"
+        self.shown_revision = -1  # the project's revision the panes show
         self._resumed = False
+        self.coding = TranscriptCoding(self)
+        self.codebook_editing = CodebookEditing(self)
+        self.memos = MemoWriting(self)
+        self.undo_redo = UndoRedo(self)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -102,9 +114,7 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
     def on_mount(self) -> None:
         app = self.app
         self.memo_pane.read_only = self.project.read_only
-        self.query_one(StatusLine).saved_state = (
-            "read-only" if self.project.read_only else app.saver.state
-        )
+        self.shown_revision = self.project.revision
         self.codebook.show_codes(self.project)
         documents = self.project.documents.all()
         state = app.ui_state
@@ -160,7 +170,7 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
         if pane is not None and pane != self.active_pane:
             self._show_pane(pane)
             if pane != "memo":
-                self.update_memo()
+                self.memos.show()
 
     def _pane_of(self, widget: Widget) -> str | None:
         for node in widget.ancestors_with_self:
@@ -211,7 +221,7 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
         header = self.query_one(DocumentHeader)
         if doc is None:
             header.show(None, None)
-            self.update_memo()
+            self.memos.show()
             return
         cursor = max(0, min(cursor, len(doc.text)))
         self.transcript.show(doc, *self.shown_codings(doc), cursor=cursor)
@@ -219,7 +229,7 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
         self.app.ui_state.document = doc.id
         self.app.ui_state.cursors[doc.id] = cursor
         self.update_status()
-        self.update_memo()
+        self.memos.show()
 
     def go_to(self, document_id: str, offset: int) -> None:
         """Show a document (switching if needed) with the cursor at ``offset``."""
@@ -251,17 +261,13 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
         doc = self.document
 
         def answered(answer: dict | None) -> None:
-            if answer is None or not self.app.writable():
+            if answer is None:
                 return
-            try:
-                label = apply_case_edit(self.project, doc, answer)
-            except WorkbenchError as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
-                return
+            label = self.app.apply(lambda project: apply_case_edit(project, doc, answer))
             if label:
                 self.app.notify(label, markup=False)
-                self.after_change()
 
+        # pushed even on a read-only project: the case and its attributes can be read there
         self.app.push_screen(CaseScreen(self.project, doc), answered)
 
     def remember_cursor(self) -> None:
@@ -271,14 +277,17 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
             self.app.ui_state.document = self.document.id
 
     # ------------------------------------------------------------------ refreshing
-    def after_change(self, *, codings: bool = True) -> None:
-        """Refresh every pane from the project after a change, and schedule a save."""
-        self.app.saver.changed()
-        self.refresh_panes(codings=codings)
+    @on(ProjectChanged)
+    def _project_changed(self) -> None:
+        """The project changed: redraw the panes (once for changes in a row); the message
+        goes on to the app, which saves."""
+        if self.project.revision != self.shown_revision:
+            self.refresh_panes()
 
-    def refresh_panes(self, *, codings: bool = True) -> None:
+    def refresh_panes(self) -> None:
         """Redraw transcript codings, codebook, header and memos from the project."""
         project = self.project
+        self.shown_revision = project.revision
         if self.document is not None:
             doc = project.documents.get(self.document.id)
             if doc is None:
@@ -290,12 +299,11 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
                 self.show_document(doc, self.transcript.cursor)
             else:
                 self.document = doc
-                if codings:
-                    self.transcript.set_codings(*self.shown_codings(doc))
+                self.transcript.set_codings(*self.shown_codings(doc))
                 self.query_one(DocumentHeader).show(doc, self.project.cases.of(doc))
         self.codebook.update_codes(self.project)
         self.update_status()
-        self.update_memo(force=True)
+        self.memos.show(force=True)
 
     def update_status(self) -> None:
         """The status line: line number, codes under the cursor, coder."""
@@ -321,20 +329,12 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
             parts.append(showing)
         status.position = " · ".join(parts)
 
-    def _path(self, coding: Coding) -> str:
-        code = self.project.codebook.get(coding.code)
-        return self.project.codebook.path(code) if code else "?"
-
-    def set_saved_state(self, state: str) -> None:
-        for status in self.query(StatusLine):  # none while the app is closing
-            status.saved_state = state
-
     @on(TranscriptView.CursorMoved)
     def _cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
         if self.document is not None:
             self.app.ui_state.cursors[self.document.id] = event.offset
         self.update_status()
-        self.update_memo()
+        self.memos.show()
 
     @on(TranscriptView.SelectionChanged)
     def _selection_changed(self) -> None:
@@ -369,3 +369,84 @@ class MainScreen(CodingActions, CodebookActions, MemoActions):
             field.remove_class("-shown")
             self.transcript.set_search("")
             self.transcript.focus()
+
+    # ------------------------------------------------------------------ keys of the panes
+    def action_code(self) -> None:
+        self.coding.code()
+
+    def action_apply_recent(self, number: int) -> None:
+        self.coding.apply_recent(number)
+
+    def action_in_vivo(self) -> None:
+        self.coding.in_vivo()
+
+    def action_uncode(self) -> None:
+        self.coding.uncode()
+
+    def action_redact(self) -> None:
+        self.coding.redact()
+
+    def action_copy_quote(self) -> None:
+        self.coding.copy_quote()
+
+    def action_memo(self) -> None:
+        self.memos.write()
+
+    def action_undo(self) -> None:
+        self.undo_redo.undo()
+
+    def action_redo(self) -> None:
+        self.undo_redo.redo()
+
+    @on(CodebookPane.CodeHighlighted)
+    def _code_highlighted(self) -> None:
+        if self.active_pane == "codebook":
+            self.memos.show()
+
+    @on(CodebookPane.AddRequested)
+    def _add_code(self, event: CodebookPane.AddRequested) -> None:
+        self.codebook_editing.add(event.code)
+
+    @on(CodebookPane.RenameRequested)
+    def _rename_code(self, event: CodebookPane.RenameRequested) -> None:
+        self.codebook_editing.rename(event.code)
+
+    @on(CodebookPane.DeleteRequested)
+    def _delete_code(self, event: CodebookPane.DeleteRequested) -> None:
+        self.codebook_editing.delete(event.code)
+
+    @on(CodebookPane.MergeRequested)
+    def _merge_code(self, event: CodebookPane.MergeRequested) -> None:
+        self.codebook_editing.merge(event.code)
+
+    @on(CodebookPane.MoveRequested)
+    def _move_code(self, event: CodebookPane.MoveRequested) -> None:
+        self.codebook_editing.move(event.code)
+
+    @on(CodebookPane.ThemeRequested)
+    def _toggle_theme(self, event: CodebookPane.ThemeRequested) -> None:
+        self.codebook_editing.toggle_theme(event.code)
+
+    @on(CodebookPane.DescribeRequested)
+    def _describe_code(self, event: CodebookPane.DescribeRequested) -> None:
+        self.codebook_editing.describe(event.code)
+
+    @on(CodebookPane.RecolourRequested)
+    def _recolour_code(self, event: CodebookPane.RecolourRequested) -> None:
+        self.codebook_editing.recolour(event.code)
+
+    @on(CodebookPane.MemoRequested)
+    def _code_memo(self, event: CodebookPane.MemoRequested) -> None:
+        self.codebook_editing.memo(event.code)
+
+    @on(CodebookPane.SegmentsRequested)
+    def _code_segments(self, event: CodebookPane.SegmentsRequested) -> None:
+        self.codebook_editing.segments(event.code)
+
+    @on(MemoPane.Save)
+    def _save_memo(self, event: MemoPane.Save) -> None:
+        self.memos.save(event)
+
+    @on(MemoPane.Leave)
+    def _leave_memo(self) -> None:
+        self.focus_pane(self.pane_before_memo)

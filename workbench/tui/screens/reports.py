@@ -1,14 +1,14 @@
-"""The reports of SPEC §5 on screen: frequencies, code × case matrix, co-occurrence, saturation.
+"""The reports on screen: frequencies, code × case matrix, co-occurrence, saturation.
 
 One screen, one tab per report (``1``–``4``, ``tab`` cycles). The numbers come from
 :mod:`workbench.analysis.reports` as they are; this module only draws them (bars, a heat map, a
-curve) and finds the segments behind a number: ``enter`` on a matrix cell, a frequency or a
+curve) and lists the segments behind a number (the codings of a matrix cell and of a
+co-occurrence come from the same module): ``enter`` on a matrix cell, a frequency or a
 co-occurrence lists those segments, and ``enter`` there jumps to one in its transcript.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -22,13 +22,13 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Label, OptionList
 
 from workbench.analysis import reports
-from workbench.core.model import Code, Coding
+from workbench.core.model import Coding
 from workbench.core.project import Project
 from workbench.tui import keymap
+from workbench.tui.quoting import case_label
 from workbench.tui.screens.retrieval import RetrievalScreen, Segment
 from workbench.tui.widgets.charts import bar_text, curve_cell, heat_cell, sparkline
 from workbench.tui.widgets.grid import GridColumn, GridTable, GridView
-from workbench.tui.widgets.header import case_label
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -63,62 +63,6 @@ def segments_for(project: Project, codings: list[Coding]) -> list[Segment]:
     found.sort(key=lambda s: (s.document.order, s.document.name, s.coding.start, s.path,
                               s.coding.id))
     return found
-
-
-def matrix_columns_of_documents(project: Project, by: str) -> tuple[dict[str, int], int]:
-    """Document id -> matrix column index, as :func:`reports.matrix` assigns them, and the
-    number of real columns (the index of ``(none)``)."""
-    cases = project.cases
-    if by == "case":
-        value_of = {case.id: case.name for case in cases.values()}
-    else:
-        value_of = {c.id: c.attributes[by] for c in cases.values() if by in c.attributes}
-    columns = sorted(set(value_of.values()), key=reports.natural_key)
-    index = {value: i for i, value in enumerate(columns)}
-    none_index = len(columns)
-    return (
-        {
-            doc.id: index[value_of[doc.case]] if doc.case in value_of else none_index
-            for doc in project.documents.values()
-        },
-        none_index,
-    )
-
-
-def matrix_cell_codings(project: Project, code: Code, by: str, column: int | None) -> list[Coding]:
-    """The codings counted in one matrix cell (``column`` None: the whole row)."""
-    column_of, _ = matrix_columns_of_documents(project, by)
-    return [
-        c for c in project.codings.of_code(code)
-        if c.document in column_of and (column is None or column_of[c.document] == column)
-    ]
-
-
-def codes_by_path(project: Project) -> dict[str, list[Code]]:
-    """Code path -> codes (a path names one code in a sound codebook)."""
-    out: dict[str, list[Code]] = defaultdict(list)
-    for code in project.codebook.all():
-        out[project.codebook.path(code)].append(code)
-    return out
-
-
-def overlapping_codings(project: Project, a: str, b: str) -> list[Coding]:
-    """The codings of path ``a`` that overlap a coding of path ``b`` in the same document, and
-    the other way round (the segments behind a co-occurrence count)."""
-    paths = codes_by_path(project)
-    ids_a = {c.id for c in paths.get(a, [])}
-    ids_b = {c.id for c in paths.get(b, [])}
-    found: dict[str, Coding] = {}
-    for document_id in project.documents:
-        codings = project.codings.in_document(document_id)
-        left = [c for c in codings if c.code in ids_a and c.end > c.start]
-        right = [c for c in codings if c.code in ids_b and c.end > c.start]
-        for x in left:
-            for y in right:
-                if x.start < y.end and y.start < x.end:
-                    found[x.id] = x
-                    found[y.id] = y
-    return list(found.values())
 
 
 class SegmentListScreen(RetrievalScreen):
@@ -417,15 +361,15 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
             column = grid.cursor_column - 1
             columns = data["columns"]
             if column < 0:
-                codings = matrix_cell_codings(project, code, self.by, None)
+                codings = reports.matrix_cell(project, code, self.by, None)
                 where = "all columns"
             else:
-                codings = matrix_cell_codings(project, code, self.by, column)
+                codings = reports.matrix_cell(project, code, self.by, column)
                 where = f"{self.by}: {columns[column]}"
             title = _title(code.color, data["rows"][row], f"× {where} · {len(codings)} segments")
         else:
             pair = data[row]
-            codings = overlapping_codings(project, pair["a"], pair["b"])
+            codings = reports.overlapping_codings(project, pair["a"], pair["b"])
             title = _title(None, f"{pair['a']} & {pair['b']}",
                            f"{pair['count']} overlaps · {len(codings)} segments")
 

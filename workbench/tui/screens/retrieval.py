@@ -19,8 +19,7 @@ from workbench.core.model import Code, Coding, Document
 from workbench.core.project import Project
 from workbench.tui import keymap
 from workbench.tui.clipboard import copy_text
-from workbench.tui.screens.coding_actions import quote
-from workbench.tui.widgets.header import case_label
+from workbench.tui.quoting import case_label, quote
 from workbench.tui.widgets.retrieval_entries import segment_options, segment_prompt
 
 __all__ = ["RetrievalScreen", "Segment", "segment_prompt", "segments_of"]

@@ -1,13 +1,12 @@
 """Disagreement review: walk where two coders differ on a code and decide on a consensus.
 
 A small dialog asks for coders A and B (default: the two with the most codings), optionally a
-code, and the consensus coder's name. The stretches of
-:func:`workbench.team.agreement.disagreements` are grouped into **items**: one per document,
-code and stretch of text either coder coded there (a stretch A coded wider than B gives two
-disagreements, one decision). For each item the reviewer keeps A's spans (``a``), B's (``b``),
-both (``o``: their union) or neither (``n``); the chosen spans are coded with that code under
-the consensus coder through ``Project.code_text``, replacing an earlier decision there, all in
-one undoable step. ``m`` writes a memo on the decision, ``u`` undoes the last decision or memo.
+code, and the consensus coder's name. The screen then shows the items of
+:func:`workbench.team.consensus.review_items` one at a time; for each the reviewer keeps A's
+spans (``a``), B's (``b``), both (``o``: their union) or neither (``n``), and
+:func:`workbench.team.consensus.decide` codes them under the consensus coder in one undoable
+step. ``m`` writes a memo on the decision, ``u`` undoes the last decision or memo. Every change
+goes through the app, which redraws the main screen and saves.
 """
 
 from __future__ import annotations
@@ -24,48 +23,25 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from workbench.core.model import Code, Document
+from workbench.core.model import Coding
 from workbench.errors import WorkbenchError
-from workbench.team.agreement import (
-    Span,
-    check_coders,
-    coders,
-    disagreements,
-    merge_spans,
-    subtract,
+from workbench.team.agreement import check_coders, coders, subtract
+from workbench.team.consensus import (
+    CHOICES,
+    CONSENSUS,
+    Item,
+    Review,
+    consensus_codings,
+    decide,
+    default_pair,
+    review_items,
 )
 from workbench.tui import keymap
-from workbench.tui.widgets.header import case_label
+from workbench.tui.changes import NotChanged
+from workbench.tui.quoting import case_label
 
 if TYPE_CHECKING:
     from workbench.core.project import Project
-
-CONSENSUS = "consensus"
-CHOICES = {"a": "keep A's", "b": "keep B's", "both": "keep both", "neither": "keep neither"}
-
-
-@dataclass(slots=True)
-class Item:
-    """One stretch to decide: a document, a code, the region either coder coded, their spans."""
-
-    document: Document
-    code: Code
-    start: int
-    end: int
-    a_spans: list[Span]
-    b_spans: list[Span]
-    decision: str | None = None
-    memos: int = 0
-
-
-@dataclass(slots=True)
-class Setup:
-    """What the dialog asked for."""
-
-    coder_a: str
-    coder_b: str
-    code: str | None = None
-    consensus: str = CONSENSUS
 
 
 @dataclass(slots=True)
@@ -77,48 +53,6 @@ class _Done:
     previous: str | None = None
     changed: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def review_items(project: Project, setup: Setup) -> list[Item]:
-    """The items to decide, in reading order."""
-    found = disagreements(project, setup.coder_a, setup.coder_b, setup.code)
-    docs = project.documents
-    codes = project.codebook
-    spans: dict[tuple[str, str], tuple[list[Span], list[Span], list[Span]]] = {}
-    items: dict[tuple[str, str, int], Item] = {}
-    for d in found:
-        key = (d.document, d.code)
-        if key not in spans:
-            a, b = [], []
-            for coding in project.codings.in_document(d.document):
-                if coding.code != d.code:
-                    continue
-                if coding.coder == setup.coder_a:
-                    a.append((coding.start, coding.end))
-                elif coding.coder == setup.coder_b:
-                    b.append((coding.start, coding.end))
-            a, b = merge_spans(a), merge_spans(b)
-            spans[key] = (a, b, merge_spans(a + b))
-        a, b, union = spans[key]
-        region = next((r for r in union if r[0] <= d.start and d.end <= r[1]), (d.start, d.end))
-        item_key = (d.document, d.code, region[0])
-        if item_key not in items:
-            items[item_key] = Item(
-                docs[d.document], codes[d.code], region[0], region[1],
-                [s for s in a if s[0] < region[1] and region[0] < s[1]],
-                [s for s in b if s[0] < region[1] and region[0] < s[1]],
-            )
-    return list(items.values())
-
-
-def default_pair(project: Project, consensus: str = CONSENSUS) -> tuple[str, str]:
-    """The two coders with the most codings (the consensus coder left out)."""
-    stats = sorted(
-        (c for c in coders(project) if c.name != consensus),
-        key=lambda c: (-c.codings, c.name.casefold()),
-    )
-    names = [c.name for c in stats] + ["", ""]
-    return names[0], names[1]
 
 
 def open_review(app: Any) -> None:
@@ -134,7 +68,7 @@ def open_review(app: Any) -> None:
                    markup=False)
         return
 
-    def chosen(setup: Setup | None) -> None:
+    def chosen(setup: Review | None) -> None:
         if setup is None:
             return
         items = review_items(app.project, setup)
@@ -147,7 +81,7 @@ def open_review(app: Any) -> None:
     app.push_screen(ReviewSetup(app.project), chosen)
 
 
-class ReviewSetup(ModalScreen[Setup | None]):
+class ReviewSetup(ModalScreen[Review | None]):
     """Coders A and B, an optional code, the consensus coder; enter starts, escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -181,7 +115,7 @@ class ReviewSetup(ModalScreen[Setup | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        setup = Setup(self._value("a"), self._value("b"), self._value("code") or None,
+        setup = Review(self._value("a"), self._value("b"), self._value("code") or None,
                       self._value("consensus") or CONSENSUS)
         try:
             check_coders(self.project, setup.coder_a, setup.coder_b)
@@ -207,7 +141,7 @@ class ReviewScreen(Screen[None]):
 
     BINDINGS = [*keymap.bindings("review"), Binding("escape", "back", "Back")]
 
-    def __init__(self, project: Project, setup: Setup, items: list[Item]) -> None:
+    def __init__(self, project: Project, setup: Review, items: list[Item]) -> None:
         super().__init__()
         self.project = project
         self.setup = setup
@@ -282,8 +216,7 @@ class ReviewScreen(Screen[None]):
         if item.decision is None:
             out.append("not decided yet", style="italic")
         else:
-            out.append(CHOICES[item.decision].replace("A's", f"{s.coder_a}'s")
-                       .replace("B's", f"{s.coder_b}'s"))
+            out.append(s.says(item.decision))
             out.append(f" (as {s.consensus})", style="dim")
         if item.memos:
             out.append(f" · {item.memos} memo{'s' if item.memos != 1 else ''}", style="dim")
@@ -300,48 +233,18 @@ class ReviewScreen(Screen[None]):
         self.dismiss(None)
 
     # ------------------------------------------------------------------ deciding
-    def consensus_codings(self, item: Item) -> list:
+    def consensus_codings(self, item: Item) -> list[Coding]:
         """The consensus coder's codings of the item's code within its region."""
-        return [
-            c for c in self.project.codings.in_document(item.document.id)
-            if c.coder == self.setup.consensus and c.code == item.code.id
-            and c.start < item.end and item.start < c.end
-        ]
-
-    def _changed(self) -> None:
-        main = self.app.main_screen
-        if main is not None:
-            main.after_change()
-        else:
-            self.app.saver.changed()
+        return consensus_codings(self.project, self.setup, item)
 
     def action_decide(self, choice: str) -> None:
-        if not self.app.writable():
+        item, index = self.item, self.index
+        previous = item.decision
+        changed = self.app.apply(lambda project: decide(project, self.setup, item, choice))
+        if changed is None:
             return
-        item = self.item
-        spans = {"a": item.a_spans, "b": item.b_spans, "neither": [],
-                 "both": merge_spans(item.a_spans + item.b_spans)}[choice]
-        label = CHOICES[choice].replace("A's", f"{self.setup.coder_a}'s").replace(
-            "B's", f"{self.setup.coder_b}'s")
-        revision = self.project.revision
-        try:
-            with self.project.change(f"review: {label} on {self.project.codebook.path(item.code)}"):
-                keep = set(spans)
-                for coding in self.consensus_codings(item):
-                    if (coding.start, coding.end) not in keep:
-                        self.project.codings.remove(coding)
-                for start, end in spans:
-                    self.project.codings.add(item.document, start, end, item.code,
-                                           self.setup.consensus)
-        except WorkbenchError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
-            return
-        changed = self.project.revision != revision
-        self.done.append(_Done(self.index, "decision", item.decision, changed))
-        item.decision = choice
-        if changed:
-            self._changed()
-        self.app.notify(f"Decided: {label}", markup=False, timeout=2)
+        self.done.append(_Done(index, "decision", previous, changed))
+        self.app.notify(f"Decided: {self.setup.says(choice)}", markup=False, timeout=2)
         if self.index < len(self.items) - 1:
             self.index += 1
         self.show()
@@ -349,8 +252,6 @@ class ReviewScreen(Screen[None]):
     def action_memo(self) -> None:
         from workbench.tui.screens.dialogs import PromptScreen
 
-        if not self.app.writable():
-            return
         item, index = self.item, self.index
         target = self.consensus_codings(item)
         if target:
@@ -359,8 +260,8 @@ class ReviewScreen(Screen[None]):
         else:
             kind, target_id, where = "document", item.document.id, "the document"
 
-        def written(text: str | None) -> None:
-            if not text or not text.strip():
+        def written(text: str) -> None:
+            if not text.strip():
                 return
             body = text.strip()
             if kind == "document":
@@ -369,36 +270,31 @@ class ReviewScreen(Screen[None]):
                 body = (f"Review of {self.project.codebook.path(item.code)} at line {line} "
                         f"({s.coder_a} vs {s.coder_b}, "
                         f"{CHOICES.get(item.decision or '', 'undecided')}): {body}")
-            try:
-                self.project.memos.add(kind, target_id, body, self.app.coder)
-            except WorkbenchError as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
+            memo = self.app.apply(
+                lambda project: project.memos.add(kind, target_id, body, self.app.coder)
+            )
+            if memo is None:
                 return
             item.memos += 1
             self.done.append(_Done(index, "memo"))
-            self._changed()
             self.app.notify(f"Memo on {where}", markup=False, timeout=2)
             self.show()
 
-        self.app.push_screen(PromptScreen(f"Memo on {where}"), written)
+        self.app.ask(PromptScreen(f"Memo on {where}"), written)
 
     def action_undo(self) -> None:
-        if not self.app.writable():
-            return
-        if not self.done:
-            self.app.notify("No decision to undo here", severity="warning")
+        def change(project: Project) -> str:
+            if not self.done:
+                raise NotChanged("No decision to undo here")
+            if not self.done[-1].changed:
+                return "the decision"
+            entry = project.undo()
+            return entry.label if entry is not None else "nothing"
+
+        label = self.app.apply(change)
+        if label is None:
             return
         last = self.done.pop()
-        if last.changed:
-            try:
-                entry = self.project.undo()
-            except WorkbenchError as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
-                return
-            self._changed()
-            label = entry.label if entry is not None else "nothing"
-        else:
-            label = "the decision"
         item = self.items[last.index]
         if last.kind == "decision":
             item.decision = last.previous

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from workbench.analysis.search import Hit, code_hits, search
+from workbench.core.model import Code
 from workbench.core.project import Project
 from workbench.errors import WorkbenchError
 from workbench.tui import keymap
@@ -236,42 +237,40 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
         if not self.hits:
             self.app.notify("Search first: there are no hits to code", severity="warning")
             return
-        if not self.app.writable():
-            return
-        main = self.app.main_screen
-        recent = main.recent_codes() if main is not None else []
-        picker = CodePicker(self.project, recent, self.searched or "")
-        what = "paragraphs of the" if self.paragraph else ""
-        picker.title_text = (
-            f"Code the {what} {len(self.hits)} hit{'s' if len(self.hits) != 1 else ''} "
-            f"of “{self.searched}” with".replace("  ", " ")
-        )
-        self.app.push_screen(picker, self._code_chosen)
 
-    def _code_chosen(self, chosen) -> None:
-        if chosen is None:
-            return
+        def picker() -> CodePicker:
+            main = self.app.main_screen
+            recent = main.coding.recent_codes() if main is not None else []
+            picker = CodePicker(self.project, recent, self.searched or "")
+            what = "paragraphs of the" if self.paragraph else ""
+            picker.title_text = (
+                f"Code the {what} {len(self.hits)} hit{'s' if len(self.hits) != 1 else ''} "
+                f"of “{self.searched}” with".replace("  ", " ")
+            )
+            return picker
+
+        self.app.ask(picker, self._code_chosen)
+
+    def _code_chosen(self, chosen: object) -> None:
         codes = self.project.codebook
         if isinstance(chosen, NewName):
             path = chosen.text.strip()
         elif chosen in codes:
-            path = self.project.codebook.path(codes[chosen])
+            path = codes.path(codes[str(chosen)])
         else:
             return
-        try:
-            added = code_hits(self.project, self.hits, path, self.app.coder,
+
+        def change(project: Project) -> tuple[int, Code]:
+            added = code_hits(project, self.hits, path, self.app.coder,
                               paragraph=self.paragraph)
-            code = self.project.codebook.find(path)
-        except WorkbenchError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
+            return added, project.codebook.find(path)
+
+        done = self.app.apply(change)
+        if done is None:
             return
+        added, code = done
         self.app.ui_state.use_code(code.id)
-        main = self.app.main_screen
-        if main is not None:
-            main.after_change()  # saves, and redraws the transcript, codebook and memos
-        else:
-            self.app.saver.changed()
-        path = self.project.codebook.path(code)
+        path = codes.path(code)
         unit = "paragraph" if self.paragraph else "hit"
         if added:
             self.app.notify(

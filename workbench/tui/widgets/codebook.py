@@ -2,7 +2,8 @@
 
 Each node shows ``segments·respondents`` for the code and everything below it. ``/`` opens a
 filter line; typing narrows the tree to matching codes (with their parents). The pane's keys
-(add, rename, delete, merge, ...) post :class:`CodebookPane.Command`; the screen acts on them.
+(add, rename, delete, merge, ...) each post their own message (:class:`CodebookPane.AddRequested`,
+:class:`CodebookPane.RenameRequested`, ...) with the highlighted code; the screen acts on them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.widgets.tree import TreeNode
 from workbench.core.model import Code
 from workbench.core.project import Project
 from workbench.tui import keymap
+from workbench.tui.textual_compat import BatchTree
 from workbench.tui.widgets.codebook_counts import CodeCounts, children_map
 
 
@@ -32,7 +34,7 @@ def code_label(code: Code, counts: tuple[int, int]) -> Text:
     return text
 
 
-class CodebookTree(Tree[str]):
+class CodebookTree(BatchTree[str]):
     """The codebook tree; each node's data is a code id."""
 
     BINDINGS = [
@@ -42,17 +44,10 @@ class CodebookTree(Tree[str]):
         *(b for b in keymap.bindings("codebook") if b.id == "show_segments"),
     ]
 
-    _building = False  # while True, adding nodes does not invalidate the tree each time
-
     def action_show_segments(self) -> None:
-        node = self.cursor_node
-        self.post_message(CodebookPane.Command("segments", node.data if node else None))
-
-    def _invalidate(self) -> None:
-        # the stock tree drops its line cache and asks for a new layout for every node added:
-        # 540 codes took 540 layout requests; show_codes invalidates once when it is done
-        if not self._building:
-            super()._invalidate()
+        pane = next((node for node in self.ancestors if isinstance(node, CodebookPane)), None)
+        if pane is not None:
+            pane.action_show_segments()
 
 
 class CodebookPane(Vertical):
@@ -60,13 +55,43 @@ class CodebookPane(Vertical):
 
     BINDINGS = keymap.bindings("codebook")
 
-    class Command(Message):
-        """A key asked for something to be done to the highlighted code."""
+    class Request(Message):
+        """A key asked for something to be done to the highlighted code (``None``: the
+        codebook is empty). Each key posts its own kind of request."""
 
-        def __init__(self, action: str, code_id: str | None) -> None:
+        def __init__(self, code: Code | None) -> None:
             super().__init__()
-            self.action = action
-            self.code_id = code_id
+            self.code = code
+
+    class AddRequested(Request):
+        """Add a code beside the highlighted one (inside it, when it is a theme)."""
+
+    class RenameRequested(Request):
+        """Rename the code."""
+
+    class DeleteRequested(Request):
+        """Delete the code and the codes below it (after asking)."""
+
+    class MergeRequested(Request):
+        """Merge the code into another one."""
+
+    class MoveRequested(Request):
+        """Move the code under another one, or to the top level."""
+
+    class ThemeRequested(Request):
+        """Mark the code as a theme, or no longer."""
+
+    class DescribeRequested(Request):
+        """Describe the code: description, inclusion, exclusion, example."""
+
+    class RecolourRequested(Request):
+        """Give the code another colour."""
+
+    class MemoRequested(Request):
+        """Write the memo on the code."""
+
+    class SegmentsRequested(Request):
+        """List every segment of the code and of the codes below it."""
 
     class CodeHighlighted(Message):
         """The cursor of the tree is on another code (``None``: no code)."""
@@ -144,12 +169,8 @@ class CodebookPane(Vertical):
                     node = parent_node.add_leaf(label, data=code.id)
                 self.nodes[code.id] = node
 
-        tree._building = True
-        try:
+        with tree.batch():
             add(tree.root, None)
-        finally:
-            tree._building = False
-        tree._invalidate()
         _ = tree.last_line  # lay the lines out so nodes know their line
         if keep in self.nodes:
             self.highlight(keep)
@@ -179,7 +200,10 @@ class CodebookPane(Vertical):
                 node.set_label(code_label(codes[code_id], self.counts.totals[code_id]))
 
     def highlight(self, code_id: str) -> None:
-        """Put the cursor on a code (expanding its parents)."""
+        """Put the cursor on a code (expanding its parents); a code added a moment ago is
+        drawn first."""
+        if code_id not in self.nodes and self.project is not None:
+            self.update_codes(self.project)
         node = self.nodes.get(code_id)
         if node is None:
             return
@@ -241,39 +265,40 @@ class CodebookPane(Vertical):
             if self.project is not None:
                 self.show_codes(self.project)
 
-    # ------------------------------------------------------------------ commands
-    def _command(self, action: str) -> None:
-        self.post_message(self.Command(action, self.code_id))
+    # ------------------------------------------------------------------ requests
+    def _request(self, request: type[Request]) -> None:
+        code = self.project.codebook.get(self.code_id or "") if self.project else None
+        self.post_message(request(code))
 
     def action_add_code(self) -> None:
-        self._command("add")
+        self._request(self.AddRequested)
 
     def action_rename_code(self) -> None:
-        self._command("rename")
+        self._request(self.RenameRequested)
 
     def action_delete_code(self) -> None:
-        self._command("delete")
+        self._request(self.DeleteRequested)
 
     def action_merge_code(self) -> None:
-        self._command("merge")
+        self._request(self.MergeRequested)
 
     def action_show_segments(self) -> None:
-        self._command("segments")
+        self._request(self.SegmentsRequested)
 
     def action_move_code(self) -> None:
-        self._command("move")
+        self._request(self.MoveRequested)
 
     def action_toggle_theme(self) -> None:
-        self._command("theme")
+        self._request(self.ThemeRequested)
 
     def action_describe_code(self) -> None:
-        self._command("describe")
+        self._request(self.DescribeRequested)
 
     def action_recolour_code(self) -> None:
-        self._command("recolour")
+        self._request(self.RecolourRequested)
 
     def action_memo(self) -> None:
-        self._command("memo")
+        self._request(self.MemoRequested)
 
 
 def _unchanged(records: dict, drawn: dict) -> bool:

@@ -341,7 +341,7 @@ class GridView(ScrollView, can_focus=True, inherit_bindings=False):
         offset = event.get_content_offset(self)
         return None if offset is None else self.cell_at(offset.x, offset.y)
 
-    async def _on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
         found = self._at(event)
         if found is None:
             return
@@ -357,7 +357,7 @@ class GridView(ScrollView, can_focus=True, inherit_bindings=False):
         if again:  # a click on the cursor selects, as in DataTable
             self.post_message(self.Selected(self, *self.cursor_coordinate))
 
-    def _on_mouse_move(self, event: events.MouseMove) -> None:
+    def on_mouse_move(self, event: events.MouseMove) -> None:
         found = self._at(event)
         if found != self._hover:
             before, self._hover = self._hover, found
@@ -365,7 +365,7 @@ class GridView(ScrollView, can_focus=True, inherit_bindings=False):
                 if point is not None:
                     self._refresh_row(point[0])
 
-    def _on_leave(self, event: events.Leave) -> None:
+    def on_leave(self, event: events.Leave) -> None:
         self._keyboard()
 
     # ================================================================== painting

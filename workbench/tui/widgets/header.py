@@ -8,16 +8,10 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.widgets._footer import FooterKey
 
 from workbench.core.model import Case, Document
-
-
-def case_label(case: Case | None, document: Document | None) -> str:
-    """How a segment is attributed in a quote: the case name, else the document name."""
-    if case is not None:
-        return case.name
-    return document.name if document is not None else ""
+from workbench.tui.saver import SaveState
+from workbench.tui.textual_compat import FooterKey, mark_bindings_ready
 
 
 class DocumentHeader(Static):
@@ -44,31 +38,26 @@ class DocumentHeader(Static):
 
 
 class StatusLine(Horizontal):
-    """Where the cursor is, who is coding, and whether the project is saved."""
+    """Where the cursor is, who is coding, and whether the project is saved (the app's
+    :attr:`~workbench.tui.app.WorkbenchApp.save_state`, which the line watches)."""
 
-    saved_state: reactive[str] = reactive("saved")
     position: reactive[str] = reactive("")
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-left")
         yield Static(id="status-saved")
 
+    def on_mount(self) -> None:
+        self.watch(self.app, "save_state", self._show_save_state)
+
     def watch_position(self, position: str) -> None:
         self.query_one("#status-left", Static).update(Text(position, no_wrap=True), layout=False)
 
-    def watch_saved_state(self, state: str) -> None:
+    def _show_save_state(self, state: SaveState) -> None:
         saved = self.query_one("#status-saved", Static)
-        saved.update(state, layout=False)  # a fixed width (see the CSS): no new layout
-        for name in ("saved", "saving", "unsaved", "failed", "readonly"):
-            saved.remove_class(f"-{name}")
-        key = {
-            "saved": "saved",
-            "saving…": "saving",
-            "unsaved": "unsaved",
-            "not saved": "failed",
-            "read-only": "readonly",
-        }.get(state, "unsaved")
-        saved.add_class(f"-{key}")
+        saved.update(state.label, layout=False)  # a fixed width (see the CSS): no new layout
+        for other in SaveState:
+            saved.set_class(other is state, other.css_class)
 
 
 class KeyFooter(Footer):
@@ -84,7 +73,7 @@ class KeyFooter(Footer):
     _shown: tuple | None = None  # what the keys were last built from
 
     def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True
+        mark_bindings_ready(self)
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
         if not self._rebuild_pending:

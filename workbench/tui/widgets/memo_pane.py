@@ -2,7 +2,7 @@
 
 The pane follows the focus (a coding under the transcript cursor, else the document; the
 highlighted code in the codebook) until the user starts writing in it. ``ctrl+s`` or leaving the
-pane posts :class:`MemoPane.Save`; the screen writes it through the Project API.
+pane posts :class:`MemoPane.Save`; the main screen saves it (as one change, through the app).
 """
 
 from __future__ import annotations

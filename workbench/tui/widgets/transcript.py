@@ -6,17 +6,19 @@ palette generation, the version of its line's codings, and the cursor, selection
 search match as far as they fall on that row), so a cursor move repaints two rows and a
 selection step the rows between the old and the new cursor. Wrapping is computed once per width
 (:mod:`transcript_layout`), codings are indexed by line (:mod:`transcript_marks`), rows are
-painted by :mod:`transcript_render`, and keys and the mouse move the cursor and the selection
-through :mod:`transcript_motion`.
+painted by :mod:`transcript_render`, and the cursor and the selection are a
+:class:`~workbench.tui.widgets.transcript_caret.Caret` the keys and the mouse move.
 
-Offsets are code points of the document's normalised text, half-open (SPEC §2).
+Offsets are code points of the document's normalised text, half-open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -26,9 +28,10 @@ from textual.strip import Strip
 
 from workbench.core.model import Coding, Document
 from workbench.core.text import line_of
+from workbench.tui.textual_compat import SizedInLayoutScrollView
+from workbench.tui.widgets.transcript_caret import Caret
 from workbench.tui.widgets.transcript_layout import TextLayout, starts_of_lines
 from workbench.tui.widgets.transcript_marks import CodingIndex, Matches, Turns
-from workbench.tui.widgets.transcript_motion import TranscriptMotion
 from workbench.tui.widgets.transcript_render import (
     Palette,
     RowState,
@@ -42,7 +45,7 @@ _FALLBACK_WIDTH = 80
 _INCREMENTAL_LIMIT = 200  # set_codings: more differences than this rebuild the index
 
 
-class TranscriptView(TranscriptMotion, ScrollView, can_focus=True, inherit_bindings=False):
+class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=False):
     """A document with its codings; keys move a cursor and extend a selection."""
 
     DEFAULT_CSS = """
@@ -159,10 +162,7 @@ class TranscriptView(TranscriptMotion, ScrollView, can_focus=True, inherit_bindi
         self._line_starts: list[int] = [0]
         self._index = CodingIndex(self._line_starts)
         self._matches = Matches()
-        self._cursor = 0
-        self._anchor: int | None = None
-        self._selecting = False  # `v` mode: plain movement extends the selection
-        self._goal_cell: int | None = None
+        self.caret = Caret()
         self._layout: TextLayout | None = None
         self._turns = Turns(None, self._lines, self._line_starts)
         self._generation = 0
@@ -180,20 +180,17 @@ class TranscriptView(TranscriptMotion, ScrollView, can_focus=True, inherit_bindi
     @property
     def cursor(self) -> int:
         """The cursor offset (``0 <= cursor <= len(text)``)."""
-        return self._cursor
+        return self.caret.cursor
 
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected span, half-open with start < end, or ``None``."""
-        anchor = self._anchor
-        if anchor is None or anchor == self._cursor:
-            return None
-        return (anchor, self._cursor) if anchor < self._cursor else (self._cursor, anchor)
+        return self.caret.selection
 
     @property
     def selecting(self) -> bool:
         """True while a selection is being made (after `v` or a shift+arrow)."""
-        return self._anchor is not None
+        return self.caret.anchor is not None
 
     @property
     def layout(self) -> TextLayout | None:
@@ -226,12 +223,9 @@ class TranscriptView(TranscriptMotion, ScrollView, can_focus=True, inherit_bindi
         self._lines = text.split("\n")
         self._line_starts = starts_of_lines(self._lines)
         self._matches = Matches()
-        self._anchor = None
-        self._selecting = False
-        self._goal_cell = None
         self._turns = Turns(document, self._lines, self._line_starts)
         self._fill_index(codings, colors)
-        self._cursor = min(max(cursor, 0), len(text))
+        self.caret.reset(min(max(cursor, 0), len(text)))
         self._layout = None
         self._bump()
         self._build_layout()
@@ -240,7 +234,7 @@ class TranscriptView(TranscriptMotion, ScrollView, can_focus=True, inherit_bindi
             self._scroll_to_cursor(center=True)
         self.refresh()
         self.refresh_bindings()
-        self.post_message(self.CursorMoved(self._cursor, self))
+        self.post_message(self.CursorMoved(self.caret.cursor, self))
         if had_selection:
             self.post_message(self.SelectionChanged(None, self))
 
@@ -287,7 +281,7 @@ class TranscriptView(TranscriptMotion, ScrollView, can_focus=True, inherit_bindi
         """Codings covering ``offset`` (default: the cursor), innermost first."""
         if self._document is None:
             return []
-        return self._index.at(self._cursor if offset is None else offset)
+        return self._index.at(self.caret.cursor if offset is None else offset)
 
     def line_number(self, offset: int) -> int:
         """The 1-based text line holding ``offset`` (for citing)."""
@@ -298,7 +292,7 @@ class TranscriptView(TranscriptMotion, ScrollView, can_focus=True, inherit_bindi
 
         A cursor outside every paragraph (on a blank line) gives that line: an empty span.
         """
-        cursor = self._cursor
+        cursor = self.caret.cursor
         found = self._turns.paragraph_at(cursor)
         if found is not None:
             return found
@@ -317,13 +311,238 @@ class TranscriptView(TranscriptMotion, ScrollView, can_focus=True, inherit_bindi
         self._bump()
         self.refresh()
         self.refresh_bindings()
-        first = self._matches.first_from(self._cursor)
+        first = self._matches.first_from(self.caret.cursor)
         if first is not None:
             self._go_to_match(first)
         return len(self._matches)
 
     def clear_search(self) -> None:
         self.set_search("")
+
+    # ================================================================== moving on request
+
+    def move_cursor(self, offset: int, *, select: bool = False) -> None:
+        """Put the cursor at ``offset`` and scroll it into view.
+
+        With ``select`` the selection is extended to it (started at the old cursor if there was
+        none); without, any selection is dropped.
+        """
+        self._set_cursor(offset, anchor=self.caret.anchor_for(select), center=True)
+
+    def clear_selection(self) -> None:
+        """Drop the selection (and leave selection mode)."""
+        self._set_cursor(self.caret.cursor, anchor=self.caret.anchor_for(False))
+
+    def next_match(self) -> None:
+        """Go to the next search match (wrapping around)."""
+        self._go_to_match(self._matches.after(self.caret.cursor))
+
+    def previous_match(self) -> None:
+        """Go to the previous search match (wrapping around)."""
+        self._go_to_match(self._matches.before(self.caret.cursor))
+
+    # ================================================================== key actions
+
+    def action_cursor_left(self) -> None:
+        self._move(self.caret.cursor - 1, extend=self.caret.selecting)
+
+    def action_cursor_right(self) -> None:
+        self._move(self.caret.cursor + 1, extend=self.caret.selecting)
+
+    def action_cursor_up(self) -> None:
+        self._move_rows(-1, extend=self.caret.selecting)
+
+    def action_cursor_down(self) -> None:
+        self._move_rows(1, extend=self.caret.selecting)
+
+    def action_select_left(self) -> None:
+        self._move(self.caret.cursor - 1, extend=True)
+
+    def action_select_right(self) -> None:
+        self._move(self.caret.cursor + 1, extend=True)
+
+    def action_select_up(self) -> None:
+        self._move_rows(-1, extend=True)
+
+    def action_select_down(self) -> None:
+        self._move_rows(1, extend=True)
+
+    def action_line_start(self) -> None:
+        line = line_of(self._line_starts, self.caret.cursor)
+        self._move(self._line_starts[line], extend=self.caret.selecting)
+
+    def action_line_end(self) -> None:
+        line = line_of(self._line_starts, self.caret.cursor)
+        self._move(self._line_starts[line] + len(self._lines[line]), extend=self.caret.selecting)
+
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    def action_page_down(self) -> None:
+        self._page(1)
+
+    def action_next_paragraph(self) -> None:
+        found = self._turns.next_start(self.caret.cursor)
+        if found is not None:
+            self._move(found, extend=self.caret.selecting, center=True)
+
+    def action_previous_paragraph(self) -> None:
+        found = self._turns.previous_start(self.caret.cursor)
+        if found is not None:
+            self._move(found, extend=self.caret.selecting, center=True)
+
+    def action_toggle_selection(self) -> None:
+        if self.caret.anchor is not None:
+            self.clear_selection()
+        else:
+            self.caret.selecting = True
+            self._set_cursor(self.caret.cursor, anchor=self.caret.cursor)
+
+    def action_cancel_selection(self) -> None:
+        if self.caret.anchor is None:
+            raise SkipAction()
+        self.clear_selection()
+
+    def action_next_coding(self) -> None:
+        found = self._index.next_start(self.caret.cursor)
+        if found is not None:
+            self._move(found, extend=self.caret.selecting, center=True)
+
+    def action_previous_coding(self) -> None:
+        found = self._index.previous_start(self.caret.cursor)
+        if found is not None:
+            self._move(found, extend=self.caret.selecting, center=True)
+
+    def action_next_match(self) -> None:
+        self.next_match()
+
+    def action_previous_match(self) -> None:
+        self.previous_match()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_selection":
+            return self.caret.anchor is not None
+        if action in ("next_match", "previous_match"):
+            return bool(self._matches.spans)
+        return True
+
+    # ================================================================== moving
+
+    def _move(self, offset: int, *, extend: bool, center: bool = False) -> None:
+        self._set_cursor(offset, anchor=self.caret.anchor_for(extend), center=center)
+
+    def _move_rows(self, delta: int, *, extend: bool) -> None:
+        if self._layout is None:
+            return
+        offset, goal = self.caret.row_target(self._layout, delta, len(self._text))
+        self._set_cursor(offset, anchor=self.caret.anchor_for(extend))
+        self.caret.goal_cell = goal
+
+    def _page(self, direction: int) -> None:
+        if self._layout is None:
+            return
+        height = max(self.scrollable_content_region.height, 1)
+        offset, goal = self.caret.page_target(self._layout, direction, height, len(self._text))
+        top = round(self.scroll_offset.y)
+        self.scroll_to(y=max(0, top + direction * height), animate=False, immediate=True)
+        self._set_cursor(offset, anchor=self.caret.anchor_for(self.caret.selecting))
+        self.caret.goal_cell = goal
+
+    def _go_to_match(self, index: int | None) -> None:
+        if index is None:
+            return
+        old = self.current_match
+        self._matches.current = index
+        new = self.current_match
+        for span in (old, new):
+            if span is not None:
+                self._refresh_span(span[0], span[1])
+        self._move(new[0], extend=self.caret.selecting, center=True)
+
+    def _set_cursor(self, offset: int, *, anchor: int | None, center: bool = False) -> None:
+        """Move the caret, repaint the rows that changed, scroll, and tell the screen."""
+        if self._document is None:
+            return
+        offset = min(max(offset, 0), len(self._text))
+        before = self.caret.place(offset, anchor)
+        selection = self.caret.selection
+        self._refresh_span(before.cursor, before.cursor)
+        self._refresh_span(offset, offset)
+        if selection != before.selection:
+            changed = set(before.selection or ()) ^ set(selection or ())
+            if changed:  # the ends that moved; the rows between them change
+                self._refresh_span(min(changed), max(changed))
+        self._scroll_to_cursor(center=center)
+        if before.anchored != (anchor is not None):
+            self.set_class(anchor is not None, "-selecting")
+            self.refresh_bindings()
+        if offset != before.cursor:
+            self.post_message(self.CursorMoved(offset, self))
+        if selection != before.selection:
+            self.post_message(self.SelectionChanged(selection, self))
+
+    def _scroll_to_cursor(self, *, center: bool = False) -> None:
+        layout = self._layout
+        if layout is None or not self.is_mounted:
+            return
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        row, _ = layout.locate(self.caret.cursor)
+        line, k = layout.row_at(row)
+        upper = row - 1 if k == 0 and layout.has_spacer(line) else row
+        top = round(self.scroll_offset.y)
+        if upper >= top and row < top + height:
+            return
+        far = row < top - height or row >= top + 2 * height
+        if center and far:
+            y = max(0, row - height // 2)
+        elif row < top or upper < top:
+            y = upper
+        else:
+            y = row - height + 1
+        self.scroll_to(y=y, animate=False, immediate=True)
+
+    # ================================================================== mouse
+
+    def _offset_at_mouse(self, event: events.MouseEvent) -> int | None:
+        layout = self._layout
+        if layout is None:
+            return None
+        x, y = event.get_content_offset_capture(self)
+        row = round(self.scroll_offset.y) + y
+        if row >= layout.row_count:
+            return len(self._text)
+        cell = x - gutter_width(layout.line_count)
+        return layout.offset_at(max(row, 0), max(cell, 0))
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1 or event.get_content_offset(self) is None:
+            return
+        offset = self._offset_at_mouse(event)
+        if offset is None:
+            return
+        self.focus()
+        if event.shift:
+            self.move_cursor(offset, select=True)
+        else:
+            self.caret.selecting = False
+            self._set_cursor(offset, anchor=offset)
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self.app.mouse_captured is not self or self.caret.anchor is None:
+            return
+        offset = self._offset_at_mouse(event)
+        if offset is not None:
+            self._set_cursor(offset, anchor=self.caret.anchor)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self.app.mouse_captured is self:
+            self.release_mouse()
+        caret = self.caret
+        if caret.anchor is not None and caret.anchor == caret.cursor and not caret.selecting:
+            self._set_cursor(caret.cursor, anchor=None)
 
     # ================================================================== indexes
 
@@ -375,26 +594,23 @@ class TranscriptView(TranscriptMotion, ScrollView, can_focus=True, inherit_bindi
         virtual_size = Size(width, self._layout.row_count)
         if size is None:
             self.virtual_size = virtual_size
-        else:  # within Textual's layout pass (as Widget._size_updated does it)
+        else:  # within Textual's layout pass (see size_changing)
             self.set_reactive(ScrollView.virtual_size, virtual_size)
 
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
+    def size_changing(self, old: Size, new: Size) -> Callable[[], None] | None:
         # Wrap the text for the new width here, inside Textual's layout pass, so the frame
         # painted right after it shows the right wrapping and scrollbar: the Resize event
         # arrives after that frame, and the first frame of the app showed the text wrapped for
         # a guessed width, then laid everything out and painted it all again.
         before = self._layout
         top_offset = None
-        if before is not None and self._size.width > 0:
+        if before is not None and old.width > 0:
             top_offset = before.offset_at(round(self.scroll_offset.y), 0)
-        if size.width > 0 and (before is None or size.width != self._size.width):
-            self._build_layout(size)  # only a new width wraps the text differently
-        changed = super()._size_updated(size, virtual_size, container_size, layout)
-        if self._layout is not None and self._layout is not before:
-            self._after_relayout(top_offset)
-        return changed
+        if new.width > 0 and (before is None or new.width != old.width):
+            self._build_layout(new)  # only a new width wraps the text differently
+        if self._layout is None or self._layout is before:
+            return None
+        return partial(self._after_relayout, top_offset)
 
     def _after_relayout(self, top_offset: int | None) -> None:
         """Keep the top line (if there was one) and the cursor in view after rewrapping."""
@@ -423,10 +639,10 @@ class TranscriptView(TranscriptMotion, ScrollView, can_focus=True, inherit_bindi
         super().notify_style_update()
 
     def on_focus(self, event: events.Focus) -> None:
-        self._refresh_span(self._cursor, self._cursor)
+        self._refresh_span(self.caret.cursor, self.caret.cursor)
 
     def on_blur(self, event: events.Blur) -> None:
-        self._refresh_span(self._cursor, self._cursor)
+        self._refresh_span(self.caret.cursor, self.caret.cursor)
 
     def _get_palette(self) -> Palette:
         if self._palette is None:
@@ -452,7 +668,7 @@ class TranscriptView(TranscriptMotion, ScrollView, can_focus=True, inherit_bindi
         start, end = layout.row_span(line, k)
         last = layout.is_last_row(line, k)
         reach = end + 1 if last else end
-        cursor = self._cursor
+        cursor = self.caret.cursor
         on_row = cursor if start <= cursor < reach else None
         focused = self.has_focus if on_row is not None else None
         cursor_line = k == 0 and layout.line_of(cursor) == line

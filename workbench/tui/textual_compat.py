@@ -1,0 +1,163 @@
+"""Every use of Textual's private parts, in one place.
+
+Workbench needs a few things Textual offers only privately: the footer's key widget, the
+footer's "bindings are ready" flag, the layout pass's size update of a widget (to wrap the
+transcript before the frame is painted, not a frame later), the tree's invalidation (to add
+hundreds of codes with one relayout instead of one each), and, for tests and benchmarks, the
+screen's composed lines, the app's frame writer and its driver. Nothing else in the package
+touches them: :data:`PRIVATE` lists each, and :func:`missing` (run by the test suite) says
+which of them a Textual upgrade moved, so such an upgrade fails in one obvious place.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from textual import events
+from textual.app import App
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Footer, Tree
+from textual.widgets._footer import FooterKey
+
+__all__ = [
+    "PRIVATE",
+    "BatchTree",
+    "FooterKey",
+    "SizedInLayoutScrollView",
+    "mark_bindings_ready",
+    "missing",
+    "on_frame",
+    "screen_lines",
+    "send_event",
+]
+
+NodeType = TypeVar("NodeType")
+
+
+def _footer_module() -> Any:
+    import textual.widgets._footer as module
+
+    return module
+
+
+def _compositor_class() -> Any:
+    from textual._compositor import Compositor
+
+    return Compositor
+
+
+#: Every private part used: (what it is, a way to get what holds it, its name, the parameters
+#: it must take; None for a class or an attribute).
+PRIVATE: tuple[tuple[str, Callable[[], Any], str, tuple[str, ...] | None], ...] = (
+    ("the footer's key widget", _footer_module, "FooterKey", None),
+    ("the footer's ready flag", lambda: Footer, "_bindings_ready", None),
+    ("the footer's bindings hook", lambda: Footer, "bindings_changed", ("self", "screen")),
+    ("a widget's size update in the layout pass", lambda: Widget, "_size_updated",
+     ("self", "size", "virtual_size", "container_size", "layout")),
+    ("a widget's outer size", Widget, "_size", None),
+    ("the tree's invalidation", lambda: Tree, "_invalidate", ("self",)),
+    ("a screen's compositor", Screen, "_compositor", None),
+    ("the compositor's lines", _compositor_class, "render_strips", ("self",)),
+    ("the app's frame writer", lambda: App, "_display", ("self", "screen", "renderable")),
+    ("the app's driver", App, "_driver", None),
+)
+
+
+def missing() -> list[str]:
+    """The private parts of :data:`PRIVATE` this Textual lacks, or whose parameters changed."""
+    gone: list[str] = []
+    for what, holder, name, parameters in PRIVATE:
+        owner = holder()
+        if not hasattr(owner, name):
+            gone.append(f"{what} ({name})")
+        elif parameters is not None:
+            found = tuple(inspect.signature(getattr(owner, name)).parameters)
+            if found[: len(parameters)] != parameters:
+                gone.append(f"{what} ({name}{found}, expected {parameters})")
+    return gone
+
+
+# --------------------------------------------------------------------------- footer
+def mark_bindings_ready(footer: Footer) -> None:
+    """Tell the stock footer that the screen's bindings are known (its compose shows no keys
+    before), without the recompose its own ``bindings_changed`` schedules."""
+    footer._bindings_ready = True
+
+
+# --------------------------------------------------------------------------- layout
+class SizedInLayoutScrollView(ScrollView):
+    """A ScrollView told of its new size inside Textual's layout pass.
+
+    Textual sends ``Resize`` after the frame the layout pass paints, so content that depends
+    on the width (wrapped text) would show one frame at the old width. Override
+    :meth:`size_changing`: it runs before the new size is taken, and what it returns (if
+    anything) is called right after.
+    """
+
+    def size_changing(self, old: Size, new: Size) -> Callable[[], None] | None:
+        """The size goes from ``old`` (the outer size; 0x0 before the first layout) to
+        ``new``; return a callable to run once it is taken, or ``None``."""
+        return None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        after = self.size_changing(self._size, size)
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if after is not None:
+            after()
+        return changed
+
+
+class BatchTree(Tree[NodeType]):
+    """A Tree that can be filled with many nodes at once and laid out once at the end.
+
+    The stock tree drops its line cache and asks for a new layout for every node added: 540
+    codes took 540 layout requests.
+    """
+
+    _batching = False
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Add nodes in the block; the tree is invalidated once, when it ends."""
+        self._batching = True
+        try:
+            yield
+        finally:
+            self._batching = False
+            self._invalidate()
+
+    def _invalidate(self) -> None:
+        if not self._batching:
+            super()._invalidate()
+
+
+# --------------------------------------------------------------------------- tests and benchmarks
+def screen_lines(screen: Screen) -> list[Strip]:
+    """The lines of a screen as its last frame composed them (for tests)."""
+    return screen._compositor.render_strips()
+
+
+def on_frame(app: App, callback: Callable[[], None]) -> None:
+    """Call ``callback`` after each frame the app composes and writes (for benchmarks)."""
+    original = app._display
+
+    def display(screen: Screen, renderable: Any) -> None:
+        original(screen, renderable)
+        if renderable is not None:
+            callback()
+
+    app._display = display  # type: ignore[method-assign]
+
+
+def send_event(app: App, event: events.Event) -> None:
+    """Post an event as the terminal driver does (for benchmarks timing a key)."""
+    app._driver.send_message(event)
