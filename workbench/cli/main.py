@@ -68,6 +68,8 @@ def build_parser() -> Parser:
     p.add_argument("--case", metavar="NAME", help="attach the documents to this case")
     p.add_argument("--attr", action="append", metavar="KEY=VALUE", help="case attribute (repeat)")
     p.add_argument("--encoding", metavar="NAME", help="encoding of files not in UTF-8/UTF-16")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="import files that are links to another folder (refused by default)")
 
     command("docs", "list the documents", commands.cmd_docs, json=True)
     p = command("text", "print a document's normalised text", commands.cmd_text)

@@ -87,8 +87,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "git-setup", "make git merge project files with `workbench merge`", cmd_git_setup,
         project=False,
         description="Write `project.json merge=workbench` to DIR/.gitattributes (and ignore "
-        "the lock and backups in .gitignore) and define the merge driver in the repository's "
-        "git config. Run it once in every clone; running it again adds nothing twice.",
+        "the lock, backups, temporary files and export files in .gitignore), define the merge "
+        "driver in the repository's git config and make git keep .git readable only by you "
+        "(core.sharedRepository). Run it once in every clone; running it again adds nothing "
+        "twice.",
     )
     p.add_argument("dir", metavar="DIR", nargs="?",
                    help="folder for .gitattributes (default: the top of the current git repo)")
@@ -270,7 +272,14 @@ def cmd_git_setup(args: Args) -> int:
         out.say(f"added to {line}")
     for key in report.config:
         out.say(f"set git config {key}")
-    if not report.added and not report.config:
+    if "core.sharedRepository" in report.config:
+        out.say("git now writes everything under .git readable only by you "
+                "(core.sharedRepository = 0600)")
+    if report.made_private:
+        out.say(f"made {report.made_private} files and folders under .git readable only by you")
+    for warning in report.warnings:
+        out.note(warning)
+    if not report.added and not report.config and not report.made_private:
         out.say(f"{report.folder} is already set up for merging Workbench projects")
     else:
         out.say("commit .gitattributes and .gitignore; every coder runs `workbench git-setup` "
