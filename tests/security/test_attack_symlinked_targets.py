@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import pty
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -103,9 +102,9 @@ def test_binary_exports_refuse_a_terminal_as_standard_output(project_file, tmp_p
     main, terminal = pty.openpty()
     try:
         done = run_workbench("export", project_file, "--format", "docx", "-o", "-",
-                             stdout=terminal)
+                             stdout=terminal, cwd=tmp_path)
         text = run_workbench("export", project_file, "--format", "md", "-o", "-",
-                             stdout=terminal)
+                             stdout=terminal, cwd=tmp_path)
     finally:
         os.close(terminal)
         os.close(main)
@@ -114,8 +113,8 @@ def test_binary_exports_refuse_a_terminal_as_standard_output(project_file, tmp_p
     assert text.returncode == 0, text.stderr
 
 
-def test_dash_o_dash_and_json_cannot_share_standard_output(project_file):
+def test_dash_o_dash_and_json_cannot_share_standard_output(project_file, tmp_path):
     done = run_workbench("export", project_file, "--format", "md", "-o", "-", "--json",
-                         stdout=subprocess.PIPE)
+                         cwd=tmp_path)
     assert done.returncode == 2 and done.stdout == b""
     assert done.stderr.decode().startswith("error: ") and b"--json" in done.stderr
