@@ -87,7 +87,7 @@ def test_encrypt_on_an_encrypted_project_seals_the_plain_backups_left(study, cli
     assert status == 0, err
     assert "1 plain backup" in out
     assert all(sealed(p) for p in copies(study))
-    assert Project.open(backup_path(study, 3)).memos()  # sealed with the project's passphrase
+    assert Project.open(backup_path(study, 3)).memos.all()  # sealed with the project's passphrase
     assert cli("encrypt", study)[2].startswith("error: ")  # nothing left to do: as before
 
 
@@ -106,7 +106,7 @@ def test_restore_never_turns_an_encrypted_project_plain(study, cli):
     assert status == 0, err
     assert "encrypted again" in out
     assert sealed(study)
-    assert {m.text for m in Project.open(study).memos()} == {"memo 0", "memo 1", "memo 2"}
+    assert {m.text for m in Project.open(study).memos.all()} == {"memo 0", "memo 1", "memo 2"}
     assert all(sealed(p) for p in copies(study))  # the plain backup too, and the broken copy
 
 

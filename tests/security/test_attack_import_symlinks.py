@@ -27,7 +27,7 @@ def received(tmp_path):
 
 
 def texts(project_file):
-    return [d.text for d in Project.open(project_file).documents()]
+    return [d.text for d in Project.open(project_file).documents.all()]
 
 
 def test_a_link_out_of_its_folder_is_refused_naming_its_target(project_file, cli, received):

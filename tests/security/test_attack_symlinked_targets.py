@@ -39,7 +39,7 @@ def test_a_symlinked_project_is_written_through_to_its_target(linked, cli, monke
         status, _, err = cli("memo", link.parent, "--on", "project", "--text", f"memo {n}")
         assert status == 0, err
     assert link.is_symlink() and Path(os.readlink(link)) == real
-    assert {m.text for m in Project.open(real).memos()} == {"memo 0", "memo 1"}
+    assert {m.text for m in Project.open(real).memos.all()} == {"memo 0", "memo 1"}
     # backups, lock and temporary files live beside the real file, none on the plain disk
     assert names(link.parent) == {"project.json"}
     assert "project.json.bak-1" in names(real.parent)

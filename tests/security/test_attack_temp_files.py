@@ -30,11 +30,11 @@ def test_a_link_planted_at_the_writers_temp_name_is_never_followed(project_file,
     thesis.write_bytes(THESIS)
     project = Project.open(project_file, write=True)  # the lock is taken: the plant comes after
     project_file.with_name(f".project.json.{os.getpid()}.tmp").symlink_to(thesis)
-    project.add_memo("project", None, "after the plant", "ann")
+    project.memos.add("project", None, "after the plant", "ann")
     project.close()
     assert thesis.read_bytes() == THESIS
     assert not project_file.is_symlink() and stat.S_ISREG(project_file.lstat().st_mode)
-    assert [m.text for m in Project.open(project_file).memos()] == ["after the plant"]
+    assert [m.text for m in Project.open(project_file).memos.all()] == ["after the plant"]
 
 
 def test_an_export_never_writes_through_a_planted_temp_name(project_file, cli, tmp_path):
@@ -70,7 +70,7 @@ def test_temp_files_are_made_new_never_followed_and_named_unpredictably(project_
     monkeypatch.setattr(atomic, "os", SpyOS())
     project = Project.open(project_file, write=True)
     for n in range(3):
-        project.add_memo("project", None, f"memo {n}", "ann")
+        project.memos.add("project", None, f"memo {n}", "ann")
         project.save()
     project.close()
     temps = [(Path(p).name, f) for p, f in opened if p.endswith(".tmp")]

@@ -55,7 +55,7 @@ SCRIPT = textwrap.dedent(
 
     path = sys.argv[1]
     project = Project.create(path, name="portable")
-    project.add_document("r1", "Respondent 1: anger, and a calling.")
+    project.documents.add("r1", "Respondent 1: anger, and a calling.")
     project.save()
     try:
         Project.open(path, write=True)
@@ -64,15 +64,15 @@ SCRIPT = textwrap.dedent(
         assert f"process {os.getpid()}" in str(exc), exc  # the holder stays readable
     else:
         raise AssertionError("a second writer got the lock")
-    project.add_memo("project", None, "saved on the portable path", "ann")
+    project.memos.add("project", None, "saved on the portable path", "ann")
     project.close()
     assert not held, held  # released
 
     again = Project.open(path, write=True)
-    assert [m.text for m in again.memos()] == ["saved on the portable path"]
-    again.add_memo("project", None, "saved again", "ann")
+    assert [m.text for m in again.memos.all()] == ["saved on the portable path"]
+    again.memos.add("project", None, "saved again", "ann")
     again.close()
-    assert len(Project.open(path).memos()) == 2
+    assert len(Project.open(path).memos.all()) == 2
 
     from workbench.cli.main import main
     assert main(["memo", path, "--on", "project", "--text", "from the command line"]) == 0

@@ -42,8 +42,7 @@ class Posix:
         import fcntl
 
         self._fcntl = fcntl
-        self.nofollow = os.O_NOFOLLOW
-        self.extra = os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+        self.extra = os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)  # on every open we make
         self.nonblock = os.O_NONBLOCK
 
     def try_lock(self, fd: int) -> bool:
@@ -93,7 +92,7 @@ class Windows:
         import msvcrt
 
         self._msvcrt = msvcrt
-        self.nofollow = 0  # no O_NOFOLLOW: O_EXCL (CREATE_NEW) still refuses a planted link
+        # no O_NOFOLLOW on Windows: O_EXCL (CREATE_NEW) still refuses a planted link
         self.extra = getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
         self.nonblock = 0
 
