@@ -288,7 +288,9 @@ def _matches(n: int) -> str:
     PROJECT,
     Arg("--format", required=True, choices=EXPORT_FORMATS, metavar="FMT",
         help=", ".join(EXPORT_FORMATS)),
-    Arg("-o", "--output", required=True, metavar="OUT", help="the file to write"),
+    Arg("-o", "--output", required=True, metavar="OUT",
+        help="the file to write (`-`: standard output; docx and qdpx only when it "
+        "is not a terminal)"),
     Arg("--attrs", metavar="A,B",
         help="write-ups: case attributes shown with each quote, e.g. pronouns,city"),
     Arg("--theme", action="append", metavar="PATH",
@@ -305,14 +307,42 @@ def cmd_export(args: Args) -> int:
     from workbench.io.export import export
 
     attrs = [a.strip() for a in (args.attrs or "").split(",") if a.strip()]
+    target = _export_target(args)
     project = reading(args)
     exported = export(
-        project, args.format, args.output, attrs=attrs, themes=args.theme, codes=args.code
+        project, args.format, target, attrs=attrs, themes=args.theme, codes=args.code
     )
     for warning in exported.warnings:
         out.note(f"warning: {warning}")
     if args.json:
         out.print_json(exported.to_json())
     else:
-        out.say(exported.headline)
+        _report(args)(exported.headline)
     return 0
+
+
+#: Formats whose bytes would garble a terminal.
+BINARY_FORMATS = ("docx", "qdpx")
+
+
+def _export_target(args: Args) -> Any:
+    """Where an export goes: the file ``-o`` names, or standard output for ``-o -``."""
+    if args.output != "-":
+        return args.output
+    if args.json:
+        raise WorkbenchError(
+            "-o - writes the export to standard output, so --json cannot print there too; "
+            "name a file with -o"
+        )
+    if args.format in BINARY_FORMATS and sys.stdout.isatty():
+        raise WorkbenchError(
+            f"a {args.format} file is binary and standard output is a terminal: redirect it "
+            f"(`-o - > FILE.{args.format}`) or name a file with -o"
+        )
+    sys.stdout.flush()
+    return sys.stdout.buffer
+
+
+def _report(args: Args):
+    """Where the lines about an export go: stderr when the export itself is on stdout."""
+    return out.note if args.output == "-" else out.say

@@ -29,13 +29,22 @@ REFI_SUFFIXES = (".qdpx", ".qdc")
 def writing(args: Args) -> Iterator[Project]:
     """The project open for writing; saved when the block ends without an error."""
     with Project.open(args.project, write=True) as project:
-        held = project.lock.took_over_from if project.lock else None
-        if held:
-            out.note(
-                f"note: took over the lock left by process {held.get('pid')} on "
-                f"{held.get('host')}, which is no longer running"
-            )
+        say_lock_notes(project)
         yield project
+
+
+def say_lock_notes(project: Project) -> None:
+    """What taking the write lock found: a dead holder taken over, a folder open to others."""
+    if project.lock is None:
+        return
+    held = project.lock.took_over_from
+    if held:
+        out.note(
+            f"note: took over the lock left by process {held.get('pid')} on "
+            f"{held.get('host')}, which is no longer running"
+        )
+    for warning in project.lock.warnings:
+        out.note(warning)
 
 
 def reading(args: Args) -> Project:
@@ -74,6 +83,7 @@ def plural(n: int, word: str) -> str:
          Arg("--name", help="the project's name (default: the folder or file name)"))
 def cmd_init(args: Args) -> int:
     with Project.create(args.project, name=args.name) as project:
+        say_lock_notes(project)
         out.say(f"created {project.path} ({project.name!r})")
     return 0
 
@@ -86,9 +96,11 @@ def cmd_init(args: Args) -> int:
     Arg("--case", metavar="NAME", help="attach the documents to this case"),
     Arg("--attr", action="append", metavar="KEY=VALUE", help="case attribute (repeat)"),
     Arg("--encoding", metavar="NAME", help="encoding of files not in UTF-8/UTF-16"),
+    Arg("--follow-symlinks", action="store_true",
+        help="import files that are links to another folder (refused by default)"),
 )
 def cmd_import(args: Args) -> int:
-    from workbench.io.importers import read_transcript
+    from workbench.io.importers import check_link, read_transcript
     from workbench.io.refi import import_refi
 
     attrs = parse_attrs(args.attr)
@@ -103,12 +115,13 @@ def cmd_import(args: Args) -> int:
         )
     for name in args.files:
         path = Path(name)
+        check_link(path, follow=args.follow_symlinks)
         if path.suffix.lower() in REFI_SUFFIXES:
             if not path.is_file():
                 raise WorkbenchError(f"{path} does not exist")
             continue
         try:
-            imported = read_transcript(path, args.encoding)
+            imported = read_transcript(path, args.encoding, follow_symlinks=args.follow_symlinks)
         except OSError as exc:
             raise WorkbenchError(f"cannot read {path}: {exc.strerror or exc}") from None
         if not imported.text.strip():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shlex
 import subprocess
 import tempfile
@@ -18,6 +17,9 @@ from workbench.core.model import Document
 from workbench.core.project import resolve_path
 from workbench.core.text import normalise
 from workbench.errors import ProjectUnreadable, WorkbenchError
+from workbench.privacy.purge import seal_leftovers
+from workbench.store import crypto
+from workbench.store.tempfiles import edit_prefix
 
 Args = argparse.Namespace
 
@@ -33,7 +35,7 @@ def cmd_edit(args: Args) -> int:
                 "touch the disk unencrypted. Decrypt, edit and encrypt again on a machine you "
                 "trust, or redact with `workbench redact`"
             )
-        new_text = edit_in_editor(project.path.parent, doc)
+        new_text = edit_in_editor(project.path, doc)
         if new_text == doc.text:
             out.say(f"no changes to {doc.name}")
             return 0
@@ -54,12 +56,14 @@ def cmd_edit(args: Args) -> int:
     return 0
 
 
-def edit_in_editor(folder: Path, doc: Document) -> str:
+def edit_in_editor(project_path: Path, doc: Document) -> str:
     """The text after the user edited it in ``$VISUAL``/``$EDITOR`` (else ``vi``).
 
-    The temporary file sits in the project's own folder (mode 0600), never in a shared /tmp, and
-    is removed afterwards whatever happens.
+    The temporary file sits in the project's own folder (mode 0600, an unpredictable name made
+    with O_EXCL), never in a shared /tmp, and is removed afterwards whatever happens; one left
+    by a crash is removed by the next writer of the project.
     """
+
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     try:
         command = shlex.split(editor)
@@ -67,8 +71,9 @@ def edit_in_editor(folder: Path, doc: Document) -> str:
         raise WorkbenchError(f"cannot read the editor command {editor!r} ($EDITOR)") from None
     if not command:
         raise WorkbenchError("$VISUAL/$EDITOR is empty; set it to your editor")
-    safe = re.sub(r"[^\w.-]+", "_", doc.name)[:60] or "document"
-    fd, name = tempfile.mkstemp(prefix=f".{safe}.", suffix=".txt", dir=folder)
+    fd, name = tempfile.mkstemp(
+        prefix=edit_prefix(project_path, doc.name), suffix=".txt", dir=project_path.parent
+    )
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -113,6 +118,8 @@ def cmd_restore(args: Args) -> int:
     except OSError as exc:
         raise WorkbenchError(f"cannot lock {path}: {exc.strerror or exc}") from None
     try:
+        for warning in lock.warnings:
+            out.note(warning)
         problem = _unreadable_reason(path) if path.exists() else "missing"
         chosen, refused = None, []
         for candidate in backups(path):
@@ -126,28 +133,72 @@ def cmd_restore(args: Args) -> int:
             raise WorkbenchError(f"no readable backup of {path} was found: {tried}")
         stamp = datetime.fromtimestamp(chosen.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
         state = "is missing" if problem == "missing" else (problem or "reads fine")
+        data = chosen.read_bytes()
+        # an encrypted project never turns plain by a restore: a plain backup is sealed first
+        sealer = _project_sealer(path, chosen, data) if _encrypted(path) else None
+        reseal = sealer is not None and not crypto.is_sealed(data)
+        how = ", encrypted again with the project's passphrase" if reseal else ""
         if not out.agreed(
-            f"{path} {state}. Replace it with {chosen.name} (saved {stamp})?",
+            f"{path} {state}. Replace it with {chosen.name} (saved {stamp}){how}?",
             yes=args.yes,
             off_terminal=f"{path} {state}; add --yes to replace it with {chosen.name} "
-            f"(saved {stamp})",
+            f"(saved {stamp}){how}",
         ):
             return 1
         aside = None
         try:
             aside = _keep_aside(path) if path.exists() else None
-            AtomicJSONStorage(path).write_bytes(chosen.read_bytes(), backup="never")
+            payload = sealer.seal(data) if reseal else data
+            AtomicJSONStorage(path).write_bytes(payload, backup="never")
         except OSError as exc:  # a full disk, a read-only folder: the file is as it was
             if aside is not None:
                 aside.unlink(missing_ok=True)
             raise WorkbenchError(
                 f"could not restore {path}: {exc.strerror or exc}; nothing was changed"
             ) from None
+        sealed = seal_leftovers(path, sealer) if sealer is not None else []
     finally:
         lock.release()
     kept = f"; the previous file is kept as {aside.name}" if aside else ""
-    out.say(f"restored {path} from {chosen.name} (saved {stamp}){kept}")
+    out.say(f"restored {path} from {chosen.name} (saved {stamp}){how}{kept}")
+    if sealed:
+        out.say(f"{plural(len(sealed), 'plain backup')} beside it encrypted too")
     return 0
+
+
+def _encrypted(path: Path) -> bool:
+    """True when the project at ``path`` is encrypted: its file is (even a damaged one), or,
+    when it is missing, one of its backups is."""
+    from workbench.store.storage import backups
+
+    for candidate in [path] if path.exists() else backups(path):
+        try:
+            with candidate.open("rb") as handle:
+                sealed = crypto.is_sealed(handle.read(len(crypto.MAGIC)))
+        except OSError:
+            continue
+        if sealed or candidate == path:
+            return sealed
+    return False
+
+
+def _project_sealer(path: Path, chosen: Path, data: bytes) -> crypto.Sealer:
+    """The sealer of an encrypted project, from the first intact encryption header among the
+    chosen backup, the project file and its other backups (the passphrase is asked)."""
+    from workbench.store.storage import backups
+
+    for candidate in [chosen, path, *backups(path)]:
+        try:
+            raw = data if candidate == chosen else candidate.read_bytes()
+            if crypto.is_sealed(raw):
+                return crypto.sealer_of(raw, path)
+        except (OSError, crypto.SealDamaged):
+            continue
+    raise WorkbenchError(
+        f"{path} is encrypted but {chosen.name} is plain text, and no encryption header is "
+        "left to encrypt it again with; nothing was changed: decrypt knowingly with "
+        f"`cp {chosen} {path}`, then `workbench encrypt {path}`"
+    )
 
 
 def _unreadable_reason(path: Path) -> str | None:

@@ -33,7 +33,7 @@ PURGE_QUESTION = "purge history and backups so the originals are gone?"
 )
 def cmd_pseudonymize(args: Args) -> int:
     from workbench.privacy.pseudonymise import pseudonymise, read_map
-    from workbench.privacy.purge import purge_history
+    from workbench.privacy.purge import purge_history, remove_stale_temps
 
     names = read_map(args.map)  # a bad map stops everything before the project is opened
     if args.dry_run:
@@ -47,6 +47,7 @@ def cmd_pseudonymize(args: Args) -> int:
         return 0
     purged = None
     with writing(args) as project:
+        _say_removed(remove_stale_temps(project))  # while they still carry the original names
         report = pseudonymise(project, names)
         codes = project.codebook
         lost = [
@@ -89,6 +90,12 @@ def cmd_pseudonymize(args: Args) -> int:
     elif purged is not None:
         _print_purge(purged, Path(project.path))
     return 0
+
+
+def _say_removed(removed: list[Path]) -> None:
+    if removed:
+        names = ", ".join(p.name for p in removed)
+        out.note(f"removed {plural(len(removed), 'temporary file')} left by a crash ({names})")
 
 
 def _print_counts(report, *, dry_run: bool) -> None:
@@ -199,7 +206,7 @@ def cmd_purge_history(args: Args) -> int:
 
     with writing(args) as project:
         steps = len(project.history.entries)
-        files = leftovers(project.path) + stale_temps(project.path)
+        files = leftovers(project.path) + stale_temps(project)
         what = f"{plural(steps, 'undo step')} and {plural(len(files), 'file')} beside it"
         if not out.agreed(
             f"Forget {what}? Undo cannot bring anything back afterwards.",
@@ -235,15 +242,27 @@ def _print_purge(result, path: Path) -> None:
     "cannot be opened by anyone, you included.",
 )
 def cmd_encrypt(args: Args) -> int:
-    from workbench.privacy.purge import in_git, seal_leftovers
+    from workbench.privacy.purge import in_git, remove_stale_temps, seal_leftovers
     from workbench.store import crypto
 
     with writing(args) as project:
+        _say_removed(remove_stale_temps(project))
         if project.encrypted:
-            raise WorkbenchError(f"{project.path} is already encrypted")
+            # an encrypt that was interrupted, or backups restored from elsewhere: seal them
+            sealer = crypto.sealer_of(project.path.read_bytes(), project.path)
+            sealed = seal_leftovers(project.path, sealer)
+            if not sealed:
+                raise WorkbenchError(f"{project.path} is already encrypted, and so are its backups")
+            out.say(
+                f"{project.path} was already encrypted; {plural(len(sealed), 'plain backup')} "
+                "beside it encrypted now"
+            )
+            return 0
         sealer = crypto.Sealer.create(crypto.new_passphrase(project.path))
-        project.reseal(sealer)  # no backup: encrypting must not leave a plain copy
+        # the backups first: an interruption never leaves an encrypted project beside plain
+        # copies of it (running encrypt again finishes the work)
         sealed = seal_leftovers(project.path, sealer)
+        project.reseal(sealer)  # no backup: encrypting must not leave a plain copy
     out.say(
         f"encrypted {project.path} (AES-256-GCM, key from the passphrase by scrypt)"
         + (f"; {plural(len(sealed), 'backup')} encrypted too" if sealed else "")

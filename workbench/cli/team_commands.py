@@ -231,9 +231,10 @@ def cmd_conflicts(args: Args) -> int:
     "git-setup",
     Arg("dir", metavar="DIR", nargs="?",
         help="folder for .gitattributes (default: the top of the current git repo)"),
-    description="Write `project.json merge=workbench` to DIR/.gitattributes (and ignore the lock "
-    "and backups in .gitignore) and define the merge driver in the repository's git config. Run "
-    "it once in every clone; running it again adds nothing twice.",
+    description="Write `project.json merge=workbench` to DIR/.gitattributes (and ignore the lock, "
+    "backups, temporary files and export files in .gitignore), define the merge driver in the "
+    "repository's git config and make git keep .git readable only by you "
+    "(core.sharedRepository). Run it once in every clone; running it again adds nothing twice.",
 )
 def cmd_git_setup(args: Args) -> int:
     from workbench.team.gitsetup import setup
@@ -243,7 +244,14 @@ def cmd_git_setup(args: Args) -> int:
         out.say(f"added to {line}")
     for key in report.config:
         out.say(f"set git config {key}")
-    if not report.added and not report.config:
+    if "core.sharedRepository" in report.config:
+        out.say("git now writes everything under .git readable only by you "
+                "(core.sharedRepository = 0600)")
+    if report.made_private:
+        out.say(f"made {report.made_private} files and folders under .git readable only by you")
+    for warning in report.warnings:
+        out.note(warning)
+    if not report.added and not report.config and not report.made_private:
         out.say(f"{report.folder} is already set up for merging Workbench projects")
     else:
         out.say("commit .gitattributes and .gitignore; every coder runs `workbench git-setup` "

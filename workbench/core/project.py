@@ -29,7 +29,8 @@ from workbench.core.recorder import ChangeRecorder, Step
 from workbench.core.records import RecordTable
 from workbench.core.state import ProjectState
 from workbench.errors import ProjectUnreadable, WorkbenchError
-from workbench.store import fileformat, migrations, reader
+from workbench.store import fileformat, migrations, platform, reader
+from workbench.store.atomic import through_link
 from workbench.store.lock import ProjectLock
 from workbench.store.migrations import migrate
 from workbench.store.storage import (
@@ -46,13 +47,15 @@ def resolve_path(arg: str | Path, *, for_create: bool = False) -> Path:
     """The project file an argument names: a folder means ``folder/project.json``.
 
     For ``init``, a path that does not exist and does not end in ``.json`` is a folder to make.
+    A project file that is a symbolic link of the user's means the file it points to: it is
+    written there, with its lock and backups beside it.
     """
     path = Path(arg).expanduser()
     if path.is_dir():
-        return path / PROJECT_FILE
+        return through_link(path / PROJECT_FILE)
     if for_create and not path.exists() and path.suffix.lower() != ".json":
         return path / PROJECT_FILE
-    return path
+    return through_link(path)
 
 
 class Conflicts(RecordTable[Conflict]):
@@ -115,7 +118,7 @@ class Project:
         if path.exists():
             raise WorkbenchError(f"{path} already exists")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            platform.make_private_folder(path.parent)  # 0700 whatever the umask
         except OSError as exc:
             raise WorkbenchError(f"cannot create {path.parent}: {exc.strerror}") from None
         lock = ProjectLock(path)

@@ -7,13 +7,13 @@ warnings (an encrypted project exported as plain text says so) and the counts sc
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import WorkbenchError
+from workbench.store.atomic import Target, is_stream
 
 if TYPE_CHECKING:
     from workbench.core.project import Project
@@ -43,19 +43,23 @@ class Exported:
 def export(
     project: Project,
     fmt: str,
-    path: str | os.PathLike[str],
+    path: Target,
     *,
     attrs: Iterable[str] = (),
     themes: Iterable[str] | None = None,
     codes: Iterable[str] | None = None,
 ) -> Exported:
-    """Write ``project`` as ``fmt`` to ``path`` (mode 0600, atomically).
+    """Write ``project`` as ``fmt`` to ``path`` (mode 0600, atomically), or to the binary
+    stream given (standard output, for ``-o -``; not for a copy of the project).
 
     ``attrs``, ``themes`` and ``codes`` shape a write-up (see :func:`export_writeup`); a
     REFI-QDA file or a copy always holds everything, so they are an error there.
     """
     fmt = fmt.lower().lstrip(".")
-    path = Path(path)
+    if not is_stream(path):
+        path = Path(path)  # type: ignore[arg-type]
+    elif fmt == COPY_FORMAT:
+        raise WorkbenchError("a copy of the project is written to a file, not to a stream")
     if fmt in REFI_FORMATS or fmt == COPY_FORMAT:
         if attrs or themes or codes:
             whole = "project" if fmt != "qdc" else "codebook"
@@ -80,22 +84,22 @@ def export(
     return exported
 
 
-def _writeup(project: Project, fmt: str, path: Path, **shape: Any) -> Exported:
+def _writeup(project: Project, fmt: str, path: Target, **shape: Any) -> Exported:
     from workbench.io.writeup import export_writeup
 
     result = export_writeup(project, fmt, path, **shape)
     rows = "rows" if result.format == "csv" else "quotes"
     codes = f"{result.codes} code{'s' if result.codes != 1 else ''}"
+    private = "" if is_stream(path) else "; readable only by you"
     return Exported(
         result.path,
         result.format,
-        f"wrote {result.path} ({result.format}: {result.quotes} {rows} from {codes}; "
-        "readable only by you)",
+        f"wrote {result.path} ({result.format}: {result.quotes} {rows} from {codes}{private})",
         counts={"codes": result.codes, "segments": result.quotes},
     )
 
 
-def _refi(project: Project, fmt: str, path: Path) -> Exported:
+def _refi(project: Project, fmt: str, path: Target) -> Exported:
     from workbench.io import refi
 
     writer = refi.export_qdpx if fmt == "qdpx" else refi.export_qdc

@@ -12,6 +12,7 @@ unreadable, empty, binary, corrupt or oversized file, an unknown kind, bytes tha
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -28,16 +29,19 @@ MAX_BYTES = 50 * 1024 * 1024
 _PROJECT_SUFFIXES = (".qdpx", ".qdc")
 
 
-def read_transcript(path: Path | str, encoding: str | None = None) -> ImportedText:
+def read_transcript(
+    path: Path | str, encoding: str | None = None, *, follow_symlinks: bool = False
+) -> ImportedText:
     """Read ``path`` as a transcript; ``encoding`` names the codec of text files without a BOM.
 
     ``encoding`` applies to .txt, .md, .vtt and .srt; Word and OpenDocument files carry their
-    own. Raises :class:`WorkbenchError` for anything the user has to fix.
+    own. A symbolic link to a file outside its own folder is refused unless ``follow_symlinks``
+    (see :func:`check_link`). Raises :class:`WorkbenchError` for anything the user has to fix.
     """
     path = Path(path)
     source = str(path)
-    data = _read_bytes(path, source)
     suffix = path.suffix.lower()
+    data = _read_bytes(check_link(path, follow=follow_symlinks), source, suffix)
     if suffix in (".docx", ".odt"):
         from workbench.io.formats import office
 
@@ -55,8 +59,32 @@ def read_transcript(path: Path | str, encoding: str | None = None) -> ImportedTe
     return ImportedText(name=path.stem, text=text, paragraphs=paragraphs, source=path.name)
 
 
-def _read_bytes(path: Path, source: str) -> bytes:
-    """The file's bytes, after checking it exists, is a file of a known kind and not too big."""
+def check_link(path: Path, *, follow: bool = False) -> Path:
+    """The file to read for ``path``: itself, or the file it links to.
+
+    A folder received from someone may hold ``interview-07.txt -> ~/.ssh/id_ed25519``: a link
+    to a file outside the link's own folder (and the folders below it) is refused, naming its
+    target, unless ``follow`` (``--follow-symlinks``).
+    """
+    try:
+        info = os.lstat(path)
+    except (OSError, ValueError):
+        return path  # the read says what is wrong
+    if not stat.S_ISLNK(info.st_mode):
+        return path
+    real = Path(os.path.realpath(path))
+    home = Path(os.path.realpath(path.parent))
+    if follow or home in real.parents:
+        return real
+    raise WorkbenchError(
+        f"{path} is a symbolic link to {real}, outside its folder; nothing was imported "
+        "(give --follow-symlinks to import it)"
+    )
+
+
+def _read_bytes(path: Path, source: str, suffix: str) -> bytes:
+    """The file's bytes, after checking it exists, is a file of a known kind (by ``suffix``, the
+    name the user gave) and not too big."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -67,7 +95,6 @@ def _read_bytes(path: Path, source: str) -> bytes:
         raise WorkbenchError(f"cannot read {source}: {_why(exc)}") from None
     if stat.S_ISDIR(info.st_mode):
         raise WorkbenchError(f"{source} is a folder, not a transcript file")
-    suffix = path.suffix.lower()
     if suffix in _PROJECT_SUFFIXES:
         raise WorkbenchError(
             f"{source} is a REFI-QDA project, which is not read as a transcript; "
@@ -85,6 +112,9 @@ def _read_bytes(path: Path, source: str) -> bytes:
         )
     try:
         with path.open("rb") as handle:
+            opened = os.fstat(handle.fileno())
+            if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
+                raise WorkbenchError(f"{source} changed while it was read; nothing was imported")
             data = handle.read(MAX_BYTES + 1)
     except PermissionError:
         raise WorkbenchError(f"cannot read {source}: permission denied") from None
@@ -121,4 +151,4 @@ def _why(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "read_transcript"]
+__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "check_link", "read_transcript"]

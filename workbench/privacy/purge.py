@@ -1,6 +1,6 @@
 """Removing the copies that keep what a project no longer says: undo history, backups,
-broken files kept aside by ``restore``, temporary files of killed writers; and sealing those
-copies when a project is encrypted.
+broken files kept aside by ``restore``, temporary files of killed writers and editors; and
+sealing those copies when a project is encrypted.
 
 Deleting a file frees its blocks; it does not overwrite them. On journalling file systems and
 SSDs no program can promise more, so full-disk encryption is what protects the disk itself.
@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.project import Project
-from workbench.store.atomic import atomic_write, fsync_folder
+from workbench.errors import WorkbenchError
+from workbench.store import tempfiles
+from workbench.store.atomic import atomic_write
 from workbench.store.crypto import Sealer, is_sealed
-from workbench.store.storage import remove_stale_temps
+from workbench.store.platform import fsync_folder
 
 
 def leftovers(path: Path) -> list[Path]:
@@ -27,14 +29,18 @@ def leftovers(path: Path) -> list[Path]:
     return sorted(p for p in found if p.is_file() and not p.is_symlink())
 
 
-def stale_temps(path: Path) -> list[Path]:
-    """Temporary files of writers killed mid-save beside ``path``."""
-    prefix = f".{path.name}."
-    return sorted(
-        p
-        for p in path.parent.glob(f"{glob.escape(prefix)}*.tmp")
-        if p.name[len(prefix) : -len(".tmp")].isdigit()
-    )
+def stale_temps(project: Project) -> list[Path]:
+    """Temporary files beside the project left by killed writers, editors and exports."""
+    return tempfiles.stale(project.path, _document_names(project))
+
+
+def remove_stale_temps(project: Project) -> list[Path]:
+    """Delete :func:`stale_temps` (needs the write lock); returns those removed."""
+    return tempfiles.remove(project.path, _document_names(project))
+
+
+def _document_names(project: Project) -> list[str]:
+    return [doc.name for doc in project.documents.all()]
 
 
 @dataclass
@@ -60,7 +66,7 @@ def purge_history(project: Project) -> PurgeResult:
     for path in leftovers(project.path):
         path.unlink(missing_ok=True)
         result.files.append(path)
-    result.files.extend(remove_stale_temps(project.path))
+    result.files.extend(remove_stale_temps(project))
     fsync_folder(project.path.parent)
     return result
 
@@ -68,16 +74,23 @@ def purge_history(project: Project) -> PurgeResult:
 def seal_leftovers(path: Path, sealer: Sealer) -> list[Path]:
     """Encrypt in place every backup and broken copy of ``path`` that is still plain text.
 
-    Each keeps its modification time (the backup rotation reads it).
+    Each keeps its modification time (the backup rotation reads it). A copy that cannot be
+    sealed raises WorkbenchError naming it; those sealed before it stay sealed.
     """
     sealed = []
     for copy in leftovers(path):
-        raw = copy.read_bytes()
-        if is_sealed(raw):
-            continue
-        stat = copy.stat()
-        atomic_write(copy, sealer.seal(raw))
-        os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        try:
+            raw = copy.read_bytes()
+            if is_sealed(raw):
+                continue
+            stat = copy.stat()
+            atomic_write(copy, sealer.seal(raw))
+            os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        except OSError as exc:
+            raise WorkbenchError(
+                f"could not encrypt {copy}: {exc.strerror or exc}; it is still plain text "
+                f"(run the command again, or delete it)"
+            ) from None
         sealed.append(copy)
     return sealed
 

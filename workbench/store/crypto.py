@@ -120,14 +120,37 @@ def unseal(raw: bytes, path: Path) -> tuple[bytes, Sealer]:
     :class:`SealDamaged` when the file was cut short or altered.
     """
     head, header, body = _split(raw)
-    salt, nonce, check = header["salt"], header["nonce"], header["check"]
+    sealer = _sealer_of(header, path)
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        plaintext = AESGCM(sealer.key).decrypt(header["nonce"], body, head)
+    except InvalidTag:
+        raise SealDamaged(
+            "damaged or altered (the encrypted data fails its authentication check)"
+        ) from None
+    return plaintext, sealer
+
+
+def sealer_of(raw: bytes, path: Path) -> Sealer:
+    """The sealer an encrypted file was written with (the passphrase is asked and checked),
+    without decrypting it: enough to seal a copy for a file whose data is damaged.
+
+    Raises :class:`WrongPassphrase` or :class:`SealDamaged` (an unreadable header).
+    """
+    return _sealer_of(_split(raw)[1], path)
+
+
+def _sealer_of(header: dict[str, Any], path: Path) -> Sealer:
+    salt, check = header["salt"], header["check"]
     n, r, p = header["n"], header["r"], header["p"]
     attempt = 0
     while True:
         passphrase = _provider(path, new=False, attempt=attempt)
         key, got = derive(passphrase, salt, n, r, p)
         if hmac.compare_digest(got, check):
-            break
+            return Sealer(key, salt, n, r, p, check)
         attempt += 1
         if attempt >= TERMINAL_TRIES or not _can_retry():
             raise WrongPassphrase(
@@ -135,16 +158,6 @@ def unseal(raw: bytes, path: Path) -> tuple[bytes, Sealer]:
                 "nothing was changed"
             )
         sys.stderr.write("wrong passphrase, try again\n")
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    try:
-        plaintext = AESGCM(key).decrypt(nonce, body, head)
-    except InvalidTag:
-        raise SealDamaged(
-            "damaged or altered (the encrypted data fails its authentication check)"
-        ) from None
-    return plaintext, Sealer(key, salt, n, r, p, check)
 
 
 def _split(raw: bytes) -> tuple[bytes, dict[str, Any], bytes]:

@@ -2,13 +2,14 @@
 
 Each write goes to a temporary file in the project's own folder (mode 0600), is flushed and
 fsynced, replaces the project with ``os.replace`` and then fsyncs the folder, so a reader or a
-process killed at any moment sees either the old file or the new one. Before replacing, the old
-file is kept as a rotating backup (``PROJECT.bak-1`` is the newest).
+process killed at any moment sees either the old file or the new one (see :mod:`atomic`). Before
+replacing, the old file is kept as a rotating backup (``PROJECT.bak-1`` is the newest). A
+project file that is a symbolic link of the user's is written through: the file it points to
+is replaced, and its backups are kept beside it.
 """
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 from collections.abc import Mapping
@@ -20,8 +21,8 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from workbench.errors import ProjectUnreadable, WorkbenchError
-from workbench.store import crypto, fileformat, reader
-from workbench.store.atomic import atomic_write
+from workbench.store import crypto, fileformat, platform, reader, tempfiles
+from workbench.store.atomic import atomic_write, write_target
 
 #: How many backups to keep beside the project.
 BACKUP_COUNT = 3
@@ -35,8 +36,16 @@ def backup_path(path: Path, n: int) -> Path:
 
 
 def backups(path: Path) -> list[Path]:
-    """The backups of ``path`` that exist, newest first."""
-    return [p for n in range(1, BACKUP_COUNT + 1) if (p := backup_path(path, n)).exists()]
+    """The backups of ``path`` that exist, newest first (regular files only: a link in a
+    backup's place is never followed)."""
+    return [p for n in range(1, BACKUP_COUNT + 1) if _is_file(p := backup_path(path, n))]
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return platform.is_regular(os.lstat(path))
+    except OSError:
+        return False
 
 
 class AtomicJSONStorage(Storage):
@@ -90,46 +99,54 @@ class AtomicJSONStorage(Storage):
         """
         if self.sealer is not None:  # sealed in memory: no plaintext reaches the disk
             payload = self.sealer.seal(payload if isinstance(payload, bytes) else b"".join(payload))
-        rotate = self.path.exists() and (
-            backup == "always" or (backup == "when due" and self._backup_due())
+        path = write_target(self.path)
+        rotate = path.exists() and (
+            backup == "always" or (backup == "when due" and self._backup_due(path))
         )
-        atomic_write(self.path, payload, before_replace=self._rotate_backups if rotate else None)
+        rotation = (lambda: _rotate_backups(path)) if rotate else None
+        atomic_write(path, payload, before_replace=rotation)
 
-    def _backup_due(self) -> bool:
+    def _backup_due(self, path: Path) -> bool:
         """A backup is due when the file on disk is BACKUP_INTERVAL newer than the newest backup.
 
         So backups keep states at least that far apart, however many processes save in between
         (every CLI command is a process of its own).
         """
         try:
-            current = self.path.stat().st_mtime
+            current = path.stat().st_mtime
         except FileNotFoundError:
             return False
         try:
-            newest = backup_path(self.path, 1).stat().st_mtime
+            newest = backup_path(path, 1).stat().st_mtime
         except FileNotFoundError:
             return True
         return current - newest >= BACKUP_INTERVAL
 
-    def _rotate_backups(self) -> None:
-        for n in range(BACKUP_COUNT - 1, 0, -1):
-            older = backup_path(self.path, n)
-            if older.exists():
-                os.replace(older, backup_path(self.path, n + 1))
-        newest = backup_path(self.path, 1)
+
+def _rotate_backups(path: Path) -> None:
+    """Shift the backups of ``path`` one place older and keep the file as the newest.
+
+    Names are renamed, never followed: a link planted in a backup's place moves along as a
+    link, and the new backup is made with O_EXCL, so it is never written through one.
+    """
+    for n in range(BACKUP_COUNT - 1, 0, -1):
+        older = backup_path(path, n)
+        if os.path.lexists(older):
+            os.replace(older, backup_path(path, n + 1))
+    newest = backup_path(path, 1)
+    try:
+        os.link(path, newest)  # the old inode survives the replace: no copy needed
+    except OSError:  # no hard links here: copy, keeping the time the copy was saved
+        data = path.read_bytes()
+        fd = os.open(newest, platform.new_file_flags(), 0o600)
         try:
-            os.link(self.path, newest)  # the old inode survives the replace: no copy needed
-        except OSError:  # no hard links here: copy, keeping the time the copy was saved
-            data = self.path.read_bytes()
-            fd = os.open(newest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-            except BaseException:  # the disk filled up: no partial copy among the backups
-                newest.unlink(missing_ok=True)
-                raise
-            saved = self.path.stat()
-            os.utime(newest, ns=(saved.st_atime_ns, saved.st_mtime_ns))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+        except BaseException:  # the disk filled up: no partial copy among the backups
+            newest.unlink(missing_ok=True)
+            raise
+        saved = path.stat()
+        os.utime(newest, ns=(saved.st_atime_ns, saved.st_mtime_ns))
 
 
 def parse(raw: bytes, path: Path) -> dict[str, Any]:
@@ -178,22 +195,13 @@ def unreadable_message(path: Path, why: str) -> str:
 
 
 def remove_stale_temps(path: Path) -> list[Path]:
-    """Delete the temporary files of writers that were killed mid-save beside ``path``.
+    """Delete what writers killed mid-save (and editors, exports) left beside ``path``.
 
     Only the holder of the write lock may call this: no other writer can be using them then.
     They would otherwise pile up, each a copy of confidential data (perhaps from before a
-    pseudonymisation).
+    pseudonymisation). See :mod:`tempfiles` for what counts.
     """
-    removed = []
-    prefix = f".{path.name}."
-    for tmp in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
-        if tmp.name[len(prefix) : -len(".tmp")].isdigit():
-            try:
-                tmp.unlink(missing_ok=True)
-            except OSError:  # a read-only folder: saving will say so; reading still works
-                continue
-            removed.append(tmp)
-    return removed
+    return tempfiles.remove(path)
 
 
 def _short(exc: Exception) -> str:

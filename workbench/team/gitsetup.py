@@ -8,23 +8,49 @@ once in their clone). Running it again adds nothing twice.
 The pattern is ``project.json``, which matches a project file of that name in any folder. A
 project saved under another name needs its own line in ``.gitattributes``, for example
 ``fieldwork.json merge=workbench``.
+
+It also keeps the clone private: ``core.sharedRepository = 0600`` makes git write everything
+under ``.git`` readable by its owner only (what is there already is made so too), and
+``.gitignore`` keeps the lock, backups, broken copies, temporary files, editor copies and the
+usual export files out of commits. Files git checks out in the work tree follow the user's umask,
+so the folder itself must be private: it is named in a warning when it is not.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.store import platform
 
 ATTRIBUTES_LINE = "project.json merge=workbench"
 DRIVER_NAME = "Workbench project merge"
 DRIVER_COMMAND = "workbench merge %O %A %B"
-#: Files beside the project that must never be committed: the lock, backups, temporary files
-#: (backups hold confidential text, perhaps from before a pseudonymisation).
-IGNORE_LINES = ("project.json.lock", "project.json.bak-*", ".project.json.*.tmp")
+#: Files beside the project that must never be committed: the lock, backups, copies kept aside
+#: by ``restore``, temporary files, a document's text while ``workbench edit`` has it (all hold
+#: confidential text, perhaps from before a pseudonymisation), and the files exports write by
+#: default (plain text even when the project is encrypted; a pseudonym map is a .csv too).
+IGNORE_LINES = (
+    "project.json.lock",
+    "project.json.bak-*",
+    "project.json.broken-*",
+    ".project.json.*.tmp",
+    ".*.tmp",
+    ".project.json.edit.*.txt",
+    "*.qdpx",
+    "*.qdc",
+    "*.docx",
+    "*.html",
+    "*.csv",
+    "* copy.json",
+)
+#: Git writes every file under .git with this mode (directories get the x bits too).
+SHARED_REPOSITORY = "0600"
 
 
 @dataclass(slots=True)
@@ -34,6 +60,8 @@ class SetupReport:
     folder: Path
     added: list[str] = field(default_factory=list)  # "FILE: line" for each line written
     config: list[str] = field(default_factory=list)  # git config keys that were set or changed
+    made_private: int = 0  # files and folders under .git that others could read before
+    warnings: list[str] = field(default_factory=list)  # "warning: ..." lines
 
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -92,6 +120,7 @@ def setup(folder: str | Path | None = None) -> SetupReport:
     for key, value in (
         ("merge.workbench.name", DRIVER_NAME),
         ("merge.workbench.driver", DRIVER_COMMAND),
+        ("core.sharedRepository", SHARED_REPOSITORY),
     ):
         current = _git(target, "config", "--local", "--get", key)
         if current.returncode == 0 and current.stdout.rstrip("\n") == value:
@@ -101,4 +130,53 @@ def setup(folder: str | Path | None = None) -> SetupReport:
             why = done.stderr.strip() or "git config failed"
             raise WorkbenchError(f"cannot set {key} in {target}: {why}")
         report.config.append(key)
+    report.made_private = _make_private(_git_dir(target))
+    warning = _folder_warning(target)
+    if warning:
+        report.warnings.append(warning)
     return report
+
+
+def _git_dir(folder: Path) -> Path:
+    done = _git(folder, "rev-parse", "--absolute-git-dir")
+    if done.returncode != 0 or not done.stdout.strip():
+        raise WorkbenchError(f"cannot find the .git folder of {folder}")
+    return Path(done.stdout.strip())
+
+
+def _make_private(git_dir: Path) -> int:
+    """Take every permission of group and others off what the user owns under ``git_dir``
+    (objects written before ``core.sharedRepository`` was set); returns how many changed.
+
+    Links are never followed or changed."""
+    changed = 0
+    for root, dirs, files in os.walk(git_dir):
+        for name in [*dirs, *files, ""]:
+            path = os.path.join(root, name) if name else root
+            try:
+                info = os.lstat(path)
+                if stat.S_ISLNK(info.st_mode) or not platform.owned_by_me(info):
+                    continue
+                mode = stat.S_IMODE(info.st_mode)
+                if mode & 0o077:
+                    os.chmod(path, mode & 0o700)
+                    changed += 1
+            except OSError:
+                continue
+    return changed
+
+
+def _folder_warning(folder: Path) -> str | None:
+    """A warning when others can read the work tree: git writes checked-out files (a pulled
+    project.json) with the user's umask, usually readable by everyone."""
+    try:
+        mode = stat.S_IMODE(os.stat(folder).st_mode)
+    except OSError:
+        return None
+    if not platform.has_modes() or not mode & 0o077:
+        return None
+    return (
+        f"warning: {folder} can be opened by other users (mode {mode:o}); git writes the files "
+        f"it checks out (project.json after a pull) as your umask allows, often readable by "
+        f"all: `chmod 700 {folder}` keeps them private"
+    )

@@ -139,7 +139,8 @@ class WorkbenchApp(App[int]):
         return self.main_screen
 
     def on_mount(self) -> None:
-        for problem in self.keymap_problems:
+        lock_warnings = self.project.lock.warnings if self.project.lock is not None else []
+        for problem in [*self.keymap_problems, *lock_warnings]:  # a folder open to others
             self.notify(problem, severity="warning", timeout=8, markup=False)
         if self.project.read_only:
             self.notify(self.read_only_reason, severity="warning", timeout=8, markup=False)

@@ -22,7 +22,6 @@ import functools
 import zipfile
 from collections import defaultdict
 from datetime import UTC, datetime
-from pathlib import Path
 
 from workbench.core.model import Code, Coding, Document, Memo
 from workbench.core.project import Project
@@ -50,26 +49,24 @@ from workbench.io.refi.names import (
 )
 from workbench.io.refi.summary import ExportSummary
 from workbench.io.refi.xmlout import XmlOut, attr_value, attributes, made_attributes
-from workbench.store.atomic import write_private
+from workbench.store.atomic import Target, shown, write_private
 
 #: deflate level of the archive. On a 60 MB study (mostly transcripts) level 2 packs to 12.7 MB
 #: in 0.6 s; zlib's default 6 to 10.6 MB in 2.2 s; level 1 is as fast for 13.2 MB
 COMPRESS_LEVEL = 2
 
 
-def export_qdpx(project: Project, out: Path) -> ExportSummary:
-    """Write ``project`` as a REFI-QDA project archive at ``out``."""
-    out = Path(out)
-    summary = ExportSummary(path=out, format="qdpx")
+def export_qdpx(project: Project, out: Target) -> ExportSummary:
+    """Write ``project`` as a REFI-QDA project archive at ``out`` (a path, or a binary stream)."""
+    summary = ExportSummary(path=shown(out), format="qdpx")
     qde, texts = _Writer(project, PROJECT_NS, summary).project()
     write_private(out, lambda handle: _zip(handle, qde, texts))
     return summary
 
 
-def export_qdc(project: Project, out: Path) -> ExportSummary:
-    """Write ``project``'s codebook as a REFI-QDA codebook at ``out``."""
-    out = Path(out)
-    summary = ExportSummary(path=out, format="qdc")
+def export_qdc(project: Project, out: Target) -> ExportSummary:
+    """Write ``project``'s codebook as a REFI-QDA codebook at ``out`` (a path, or a stream)."""
+    summary = ExportSummary(path=shown(out), format="qdc")
     if not project.codebook.all():
         raise WorkbenchError("the codebook is empty: a .qdc needs at least one code")
     write_private(out, _Writer(project, CODEBOOK_NS, summary).codebook())

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.io.writeup import content
-from workbench.store.atomic import write_private
+from workbench.store.atomic import Target, write_private
 
 if TYPE_CHECKING:
     from workbench.core.project import Project
@@ -89,13 +88,14 @@ def _render(project, fmt, *, attrs, themes, codes) -> tuple[bytes, content.Selec
 def export_writeup(
     project: Project,
     fmt: str,
-    out_path: str | os.PathLike,
+    out_path: Target,
     *,
     attrs: Iterable[str] = (),
     themes: Iterable[str] | None = None,
     codes: Iterable[str] | None = None,
 ) -> ExportResult:
-    """Write the write-up of ``project`` as ``fmt`` to ``out_path`` (mode 0600, atomically).
+    """Write the write-up of ``project`` as ``fmt`` to ``out_path`` (mode 0600, atomically), or
+    to the binary stream given.
 
     ``attrs``: case attributes shown with each quote's case label (and the CSV's attribute
     columns; all attributes when empty). ``themes`` / ``codes``: paths that limit the content
