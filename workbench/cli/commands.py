@@ -6,7 +6,6 @@ status; user errors are raised as :class:`WorkbenchError`.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -97,6 +96,7 @@ def cmd_open(args: Args) -> int:
 def cmd_import(args: Args) -> int:
     from workbench.io.importers import read_transcript
     from workbench.io.refi import import_refi
+    from workbench.io.transcript import ImportBudget
 
     attrs = parse_attrs(args.attr)
     if attrs and not args.case:
@@ -108,6 +108,7 @@ def cmd_import(args: Args) -> int:
         raise WorkbenchError(
             "--case, --attr and --encoding apply to transcripts, not to .qdpx/.qdc files"
         )
+    budget = ImportBudget()
     for name in args.files:
         path = Path(name)
         if path.suffix.lower() in REFI_SUFFIXES:
@@ -120,6 +121,7 @@ def cmd_import(args: Args) -> int:
             raise WorkbenchError(f"cannot read {path}: {exc.strerror or exc}") from None
         if not imported.text.strip():
             raise WorkbenchError(f"{path} contains no text")
+        budget.take(len(imported.text), str(path))
         texts.append((path, imported))
     with writing(args) as project:
         seen: dict[str, Path] = {}
@@ -154,10 +156,12 @@ def cmd_import(args: Args) -> int:
     for summary in summaries:
         for line in summary.lines():
             out.say(line)
-    for doc in docs:
+    for doc, (_, imported) in zip(docs, texts, strict=True):
         where = f" for {args.case.strip()}" if args.case else ""
         paragraphs = plural(len(doc.paragraphs), "paragraph")
-        out.say(f"imported {doc.name}: {len(doc.text)} chars, {paragraphs}{where}")
+        dropped = f" ({plural(imported.controls, 'control character')} removed)" if (
+            imported.controls) else ""
+        out.say(f"imported {doc.name}: {len(doc.text)} chars, {paragraphs}{where}{dropped}")
     return 0
 
 
@@ -173,13 +177,7 @@ def cmd_docs(args: Args) -> int:
 def cmd_text(args: Args) -> int:
     project = reading(args)
     doc = project.documents.named(args.doc)
-    sys.stdout.flush()
-    stream = sys.stdout.buffer
-    data = memoryview(doc.text.encode("utf-8"))
-    while data:  # a pipe may take part of a large write and then close
-        written = stream.write(data)
-        data = data[written if written else len(data):]
-    stream.flush()
+    out.write_text(doc.text)
     return 0
 
 
@@ -277,7 +275,7 @@ def cmd_quotes(args: Args) -> int:
 
 # --------------------------------------------------------------------------- memos
 def cmd_memo(args: Args) -> int:
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = out.read_stdin() if args.text == "-" else args.text
     author = coder_of(args)
     with writing(args) as project:
         kind, target_id = project.memos.resolve_target(args.on)

@@ -47,6 +47,10 @@ class ProjectState:
         self.codings_by_document: dict[str, dict[str, Coding]] = defaultdict(dict)
         self.codings_by_code: dict[str, dict[str, Coding]] = defaultdict(dict)
         self.children: dict[str | None, dict[str, Code]] = defaultdict(dict)
+        #: codes by (parent id, name): a sibling found by name in one step
+        self.code_by_name: dict[tuple[str | None, str], dict[str, Code]] = defaultdict(dict)
+        #: the highest ``order`` among each parent's children (dropped when it may be stale)
+        self._top_order: dict[str | None, int] = {}
         self.memos_by_target: dict[tuple[str, str | None], dict[str, Memo]] = defaultdict(dict)
         self.documents_by_case: dict[str | None, dict[str, Document]] = defaultdict(dict)
         self.document_by_name: dict[str, Document] = {}
@@ -135,6 +139,19 @@ class ProjectState:
                 return coding
         return None
 
+    def child_named(self, parent: str | None, name: str) -> Code | None:
+        """The code named ``name`` under the code ``parent`` (``None``: the top level)."""
+        found = self.code_by_name.get((parent, name))
+        return next(iter(found.values())) if found else None
+
+    def next_order(self, parent: str | None) -> int:
+        """An ``order`` after every child of ``parent`` (``None``: the top level)."""
+        top = self._top_order.get(parent)
+        if top is None:
+            siblings = self.children.get(parent, {}).values()
+            top = self._top_order[parent] = max((c.order for c in siblings), default=0)
+        return top + 1
+
     def take_touched_codes(self) -> set[str]:
         """The ids of codes changed, or whose codings changed, since the last call.
 
@@ -208,6 +225,10 @@ class ProjectState:
             self.touched_codes.add(obj.code)
         elif table == "codes":
             self.children[obj.parent][obj.id] = obj
+            self.code_by_name[(obj.parent, obj.name)][obj.id] = obj
+            top = self._top_order.get(obj.parent)
+            if top is not None and obj.order > top:
+                self._top_order[obj.parent] = obj.order
             self.touched_codes.add(obj.id)
         elif table == "memos":
             self.memos_by_target[(obj.target_kind, obj.target_id)][obj.id] = obj
@@ -226,6 +247,9 @@ class ProjectState:
             self.touched_codes.add(obj.code)
         elif table == "codes":
             _discard(self.children, obj.parent, obj.id)
+            _discard(self.code_by_name, (obj.parent, obj.name), obj.id)
+            if self._top_order.get(obj.parent, obj.order) <= obj.order:
+                self._top_order.pop(obj.parent, None)
         elif table == "memos":
             _discard(self.memos_by_target, (obj.target_kind, obj.target_id), obj.id)
         elif table == "documents":

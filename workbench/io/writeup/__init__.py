@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
+from workbench.io.cells import spreadsheet_row
 from workbench.io.writeup import content
 from workbench.store.atomic import write_private
 
@@ -42,12 +43,16 @@ class ExportResult:
 
 
 def render_csv(project: Project, selection: content.Selection) -> tuple[bytes, int]:
-    """One row per coding (UTF-8, no BOM, RFC 4180 line ends); returns (bytes, rows)."""
+    """One row per coding (UTF-8, no BOM, RFC 4180 line ends); returns (bytes, rows).
+
+    Every cell, the header's attribute names too, goes through :func:`spreadsheet_cell`, so
+    no name or quote is read as a formula.
+    """
     columns, rows = content.coding_rows(project, selection)
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(spreadsheet_row(columns))
+    writer.writerows(spreadsheet_row(row.get(c, "") for c in columns) for row in rows)
     return buffer.getvalue().encode("utf-8"), len(rows)
 
 
