@@ -1,4 +1,5 @@
-"""The study every attack test in this folder starts from."""
+"""The studies the attack tests in this folder start from; each test builds its hostile
+file (small on disk) itself."""
 
 from __future__ import annotations
 
@@ -18,3 +19,14 @@ def project_file(tmp_path: Path, cli) -> Path:
     assert cli("import", study, transcript, "--case", "Respondent 3")[0] == 0
     assert cli("code", study, "r1", 0, 11, "Intro")[0] == 0
     return study / "project.json"
+
+
+@pytest.fixture
+def study(tmp_path: Path, cli):
+    """A project with one imported interview, and the CLI runner."""
+    project = tmp_path / "study"
+    assert cli("init", project)[0] == 0
+    source = tmp_path / "interview.txt"
+    source.write_text("Interviewer: How did it start?\nDana: With a letter.\n", encoding="utf-8")
+    assert cli("import", project, source)[0] == 0
+    return project

@@ -62,11 +62,13 @@ def cmd_report(args: Args) -> int:
 
 
 def _print_csv(kind: str, data: Any) -> None:
+    from workbench.io.cells import spreadsheet_row
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     if kind == "matrix":
-        writer.writerow(["code", *data["columns"]])
+        writer.writerow(spreadsheet_row(["code", *data["columns"]]))
         for path, row in zip(data["rows"], data["cells"], strict=True):
-            writer.writerow([path, *row])
+            writer.writerow(spreadsheet_row([path, *row]))
         return
     columns = {
         "frequencies": ["code", "segments", "documents", "cases", "chars"],
@@ -75,7 +77,7 @@ def _print_csv(kind: str, data: Any) -> None:
     }[kind]
     writer.writerow(columns)
     for row in data:
-        writer.writerow([row[c] for c in columns])
+        writer.writerow(spreadsheet_row(row[c] for c in columns))
 
 
 def _console():
@@ -102,7 +104,6 @@ def _safe_colour(value: str) -> str:
 
 
 def _print_frequencies(project: Project, rows: list[dict[str, Any]]) -> None:
-    from rich.text import Text
 
     from workbench.cli.grid import GAP, column_widths, print_grid
 
@@ -114,7 +115,7 @@ def _print_frequencies(project: Project, rows: list[dict[str, Any]]) -> None:
     numbers = ("segments", "docs", "cases", "chars")
     lines = [
         [
-            Text("  " * r["code"].count("/") + r["code"].rsplit("/", 1)[-1]),
+            out.text_cell("  " * r["code"].count("/") + r["code"].rsplit("/", 1)[-1]),
             r["segments"],
             r["documents"],
             r["cases"],
@@ -153,19 +154,18 @@ def _print_matrix(data: dict[str, Any], by: str) -> None:
         return
     top = max((v for row in data["cells"] for v in row), default=0)
     grid = Table(box=None, header_style="bold", pad_edge=False,
-                 title=f"coded segments: code x {by}", title_justify="left")
+                 title=out.clean(f"coded segments: code x {by}"), title_justify="left")
     grid.add_column("code", overflow="fold")
     for column in data["columns"]:
-        grid.add_column(Text(str(column)), justify="right")
+        grid.add_column(out.text_cell(column), justify="right")
     for path, row in zip(data["rows"], data["cells"], strict=True):
         cells = [Text(f" {v} " if v else " · ", style=_heat_style(v, top)) for v in row]
-        grid.add_row(Text(path), *cells)
+        grid.add_row(out.text_cell(path), *cells)
     _console().print(grid)
 
 
 def _print_cooccurrence(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
-    from rich.text import Text
 
     if not rows:
         out.say("no two codes overlap anywhere yet")
@@ -177,13 +177,13 @@ def _print_cooccurrence(rows: list[dict[str, Any]]) -> None:
     grid.add_column("overlaps", justify="right")
     grid.add_column("")
     for r in rows:
-        grid.add_row(Text(r["a"]), Text(r["b"]), str(r["count"]), _bar(r["count"], top, "cyan"))
+        grid.add_row(out.text_cell(r["a"]), out.text_cell(r["b"]), str(r["count"]),
+                     _bar(r["count"], top, "cyan"))
     _console().print(grid)
 
 
 def _print_saturation(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
-    from rich.text import Text
 
     if not rows:
         out.say("no documents yet")
@@ -195,7 +195,7 @@ def _print_saturation(rows: list[dict[str, Any]]) -> None:
     grid.add_column("cumulative", justify="right")
     grid.add_column("")
     for r in rows:
-        grid.add_row(Text(r["document"]), str(r["new_codes"]), str(r["cumulative"]),
+        grid.add_row(out.text_cell(r["document"]), str(r["new_codes"]), str(r["cumulative"]),
                      _bar(r["new_codes"], top, "green"))
     _console().print(grid)
 
@@ -255,7 +255,6 @@ def _print_hits(hits: list[Hit], limit: int = SHOW_HITS) -> None:
     """One line per hit, grep-like: ``document:line (case)``, then the hit in its context
     (the words before right-aligned so the hits line up, the hit highlighted).
     """
-    from rich.text import Text
 
     if not hits:
         out.say("no matches")
@@ -266,11 +265,11 @@ def _print_hits(hits: list[Hit], limit: int = SHOW_HITS) -> None:
     width = min(max(len(w) for w in wheres), 36)
     side = max(12, min(40, (console.width - width - 4 - 20) // 2))
     for hit, where in zip(shown, wheres, strict=True):
-        line = Text(out.clip(where, width).ljust(width), style="cyan")
+        line = out.text_cell(out.clip(where, width).ljust(width), "cyan")
         line.append("  ")
-        line.append(hit.before[-side:].rjust(side), style="dim")
-        line.append(out.clip(hit.text, 60), style="bold reverse")
-        line.append(hit.after[:side], style="dim")
+        line.append(out.clean(hit.before[-side:].rjust(side)), style="dim")
+        line.append(out.clean(out.clip(hit.text, 60)), style="bold reverse")
+        line.append(out.clean(hit.after[:side]), style="dim")
         console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
     documents = len({h.document_id for h in hits})
     more = len(hits) - len(shown)

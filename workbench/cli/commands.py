@@ -9,7 +9,6 @@ as :class:`WorkbenchError`.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -102,6 +101,7 @@ def cmd_init(args: Args) -> int:
 def cmd_import(args: Args) -> int:
     from workbench.io.importers import check_link, read_transcript
     from workbench.io.refi import import_refi
+    from workbench.io.transcript import ImportBudget
 
     attrs = parse_attrs(args.attr)
     if attrs and not args.case:
@@ -113,6 +113,7 @@ def cmd_import(args: Args) -> int:
         raise WorkbenchError(
             "--case, --attr and --encoding apply to transcripts, not to .qdpx/.qdc files"
         )
+    budget = ImportBudget()
     for name in args.files:
         path = Path(name)
         check_link(path, follow=args.follow_symlinks)
@@ -126,6 +127,7 @@ def cmd_import(args: Args) -> int:
             raise WorkbenchError(f"cannot read {path}: {exc.strerror or exc}") from None
         if not imported.text.strip():
             raise WorkbenchError(f"{path} contains no text")
+        budget.take(len(imported.text), str(path))
         texts.append((path, imported))
     with writing(args) as project:
         seen: dict[str, Path] = {}
@@ -160,10 +162,12 @@ def cmd_import(args: Args) -> int:
     for summary in summaries:
         for line in summary.lines():
             out.say(line)
-    for doc in docs:
+    for doc, (_, imported) in zip(docs, texts, strict=True):
         where = f" for {args.case.strip()}" if args.case else ""
         paragraphs = plural(len(doc.paragraphs), "paragraph")
-        out.say(f"imported {doc.name}: {len(doc.text)} chars, {paragraphs}{where}")
+        dropped = f" ({plural(imported.controls, 'control character')} removed)" if (
+            imported.controls) else ""
+        out.say(f"imported {doc.name}: {len(doc.text)} chars, {paragraphs}{where}{dropped}")
     return 0
 
 
@@ -181,13 +185,7 @@ def cmd_docs(args: Args) -> int:
 def cmd_text(args: Args) -> int:
     project = reading(args)
     doc = project.documents.named(args.doc)
-    sys.stdout.flush()
-    stream = sys.stdout.buffer
-    data = memoryview(doc.text.encode("utf-8"))
-    while data:  # a pipe may take part of a large write and then close
-        written = stream.write(data)
-        data = data[written if written else len(data):]
-    stream.flush()
+    out.write_text(doc.text)
     return 0
 
 
@@ -322,7 +320,7 @@ def cmd_quotes(args: Args) -> int:
     Arg("--author", metavar="NAME", help="author (default: the coder name)"),
 )
 def cmd_memo(args: Args) -> int:
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = out.read_stdin() if args.text == "-" else args.text
     author = coder_of(args)
     with writing(args) as project:
         kind, target_id = project.memos.resolve_target(args.on)

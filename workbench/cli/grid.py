@@ -16,6 +16,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from workbench.cli.output import text_cell
+
 GAP = "  "
 #: A narrowed column keeps at least this many cells.
 MIN_WIDTH = 12
@@ -32,13 +34,13 @@ def print_grid(
     """Print a table: ``columns`` are the headings, cells are values or ``rich`` Texts;
     ``right`` columns are aligned right."""
     console = console or Console(highlight=False)
-    cells = [[c if isinstance(c, Text) else Text(str(c)) for c in row] for row in rows]
+    cells = [[c if isinstance(c, Text) else text_cell(c) for c in row] for row in rows]
     widths = column_widths(columns, cells)
     aligned_right = [name in right for name in columns]
     narrow(widths, aligned_right, console.width)
     lines: list[Text] = []
     if title:
-        lines.append(Text(title, style="italic"))
+        lines.append(text_cell(title, "italic"))
     header = [Text(name, style="bold") for name in columns]
     for row in [header, *cells]:
         lines.extend(_row_lines(console, row, widths, aligned_right))

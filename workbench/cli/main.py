@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
+from workbench.cli import output as out
 from workbench.cli.registrar import COMMANDS, PROG, UsageError, build_parser, defined
 from workbench.errors import WorkbenchError
 
@@ -45,9 +46,19 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        out.check_arguments(argv)
         return run(argv)
     except (WorkbenchError, UsageError) as exc:
         _error(str(exc))
+        return 2
+    except MemoryError:
+        _error("out of memory: the input is too large to handle here (nothing was saved)")
+        return 2
+    except UnicodeError as exc:
+        if "surrogate" not in str(exc):
+            return _internal(exc)
+        _error("a name or text is not valid UTF-8 (bytes in another encoding); nothing was "
+               "saved")
         return 2
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
@@ -57,21 +68,20 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return 141
     except Exception as exc:  # the last line of defence
-        if os.environ.get("WORKBENCH_DEBUG") == "1":
-            import traceback
+        return _internal(exc)
 
-            traceback.print_exc()
-        _error(f"internal error: {type(exc).__name__}: {exc}")
-        return 1
+
+def _internal(exc: Exception) -> int:
+    if os.environ.get("WORKBENCH_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exc()
+    _error(f"internal error: {type(exc).__name__}: {exc}")
+    return 1
 
 
 def _error(message: str) -> None:
-    one_line = " ".join(message.split()) or "unknown error"
-    try:
-        sys.stderr.write(f"error: {one_line}\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
+    out.error(message)
 
 
 def _silence_stdout() -> None:

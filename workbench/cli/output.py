@@ -3,17 +3,23 @@ prompts.
 
 Every object a command prints as JSON has a ``to_json()`` method giving the JSON value (here
 the rows of ``docs``, ``cases``, ``codes``, ``quotes`` and ``memos``; elsewhere the results of
-searches, reports and exports). ``rich`` is imported only when a readable table is printed,
-so ``--json`` runs stay lean.
+searches, reports and exports).
+
+Everything printed for a person goes through :func:`clean`, which shows control characters
+(ESC, CR, C1, ...) as U+FFFD: a transcript, a name or a file name can then never send a
+terminal a command (retitle it, move the cursor, write the clipboard). JSON escapes them.
+``rich`` is imported only when a readable table is printed, so ``--json`` runs stay lean.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from workbench.core.text import undecodable, visible
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -127,19 +133,73 @@ class MemoRow(NamedTuple):
 
 
 def print_json(value: Any) -> None:
-    """Exactly one JSON value on stdout."""
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    """Exactly one JSON value on stdout (control characters escaped, DEL and C1 too)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+#: What json.dumps leaves unescaped but a terminal may obey: DEL and C1 controls (in JSON
+#: text they stand only inside strings, where ``\u0085`` means the same character).
+_C1 = re.compile("[\x7f-\x9f]")
 
 
 # --------------------------------------------------------------------------- readable output
+def clean(text: str) -> str:
+    """``text`` safe to print on a terminal: every control character but newline and tab
+    shown as U+FFFD. Every line this module prints goes through it."""
+    return visible(text)
+
+
 def say(message: str) -> None:
     """One line for a person on stdout."""
-    sys.stdout.write(message + "\n")
+    sys.stdout.write(clean(message) + "\n")
 
 
 def note(message: str) -> None:
     """A remark on stderr that is not an error."""
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(clean(message) + "\n")
+
+
+def error(message: str) -> None:
+    """The one ``error: ...`` line on stderr (on one line, cleaned); never raises."""
+    one_line = " ".join(clean(message).split()) or "unknown error"
+    try:
+        sys.stderr.write(f"error: {one_line}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def text_cell(value: Any, style: str | None = None) -> Any:
+    """A ``rich`` Text of a value for a table or chart, cleaned like every printed line."""
+    from rich.text import Text
+
+    return Text(clean(str(value)), style=style or "")
+
+
+def write_text(text: str) -> None:
+    """A document's text on stdout, byte for byte as stored; on a terminal cleaned first.
+
+    Imported text holds no control characters (import drops them), so for it the two are the
+    same. Text from an older or hand-edited file may hold some: a terminal gets them shown as
+    U+FFFD, while a pipe or a file gets the text exactly as stored (offsets stay right there).
+    """
+    sys.stdout.flush()
+    stream = sys.stdout.buffer
+    if _is_terminal(sys.stdout):
+        text = clean(text)
+    data = memoryview(text.encode("utf-8"))
+    while data:  # a pipe may take part of a large write and then close
+        written = stream.write(data)
+        data = data[written if written else len(data):]
+    stream.flush()
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def clip(text: str, limit: int = 70) -> str:
@@ -164,7 +224,7 @@ def swatch(color: str) -> Any:
     try:
         Color.parse(color)
     except ColorParseError:
-        return Text(color)  # a colour rich cannot show is still printed as text
+        return Text(clean(color))  # a colour rich cannot show is still printed as text
     return Text("■ ", style=color) + Text(color)
 
 
@@ -240,6 +300,36 @@ def print_memos(project: Project) -> None:
             say(f"   {line}")
 
 
+# --------------------------------------------------------------------------- input
+def check_arguments(argv: Sequence[str]) -> None:
+    """Refuse a command-line argument that is not UTF-8 text (a name typed or a file named
+    in another encoding): it could be neither stored nor printed."""
+    for arg in argv:
+        if undecodable(arg):
+            raise WorkbenchError(
+                f"the argument {clean(arg)!r} is not valid UTF-8 text (shown with \ufffd where "
+                "its bytes are not); type it again in UTF-8, or rename the file, and try again "
+                "(nothing was changed)"
+            )
+
+
+def read_stdin() -> str:
+    """Standard input as UTF-8 text (a BOM dropped); anything else is a WorkbenchError."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # already text (a test's or an embedding program's stream)
+        text = sys.stdin.read()
+        if undecodable(text):
+            raise WorkbenchError("standard input is not UTF-8 text; nothing was changed")
+        return text
+    data = buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise WorkbenchError(
+            f"standard input is not UTF-8 text (bad byte at {exc.start}); nothing was changed"
+        ) from None
+
+
 # --------------------------------------------------------------------------- prompts
 def interactive() -> bool:
     """True when a person can answer a question on the terminal."""
@@ -251,7 +341,7 @@ def interactive() -> bool:
 
 def confirm(question: str) -> bool:
     """Ask a yes/no question on the terminal; anything but y/yes is no."""
-    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.write(f"{clean(question)} [y/N] ")
     sys.stderr.flush()
     try:
         answer = input()

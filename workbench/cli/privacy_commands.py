@@ -67,6 +67,11 @@ def cmd_pseudonymize(args: Args) -> int:
                     "`workbench undo` brings the originals and every lost coding back "
                     "(until the history is purged)"
                 )
+        for place in report.leftovers:
+            out.note(f"warning: an original is still in {place}")
+        if report.leftovers:
+            out.note(f"not clean: {plural(len(report.leftovers), 'place')} still hold an "
+                     "original (change them by hand, or add rows to the map and run again)")
         if report.total:
             if args.yes or (out.interactive() and out.confirm(PURGE_QUESTION)):
                 purged = purge_history(project)
@@ -89,7 +94,7 @@ def cmd_pseudonymize(args: Args) -> int:
         )
     elif purged is not None:
         _print_purge(purged, Path(project.path))
-    return 0
+    return 1 if report.leftovers else 0
 
 
 def _say_removed(removed: list[Path]) -> None:

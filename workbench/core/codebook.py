@@ -123,11 +123,12 @@ class Codebook(RecordTable[Code]):
         return self.path(code).count(SEPARATOR)
 
     def child_named(self, parent: Code | None, name: str) -> Code | None:
-        """The child of ``parent`` with this exact name."""
-        for child in self._state.children.get(parent.id if parent else None, {}).values():
-            if child.name == name:
-                return child
-        return None
+        """The child of ``parent`` with this exact name (one dictionary look-up)."""
+        return self._state.child_named(parent.id if parent else None, name)
+
+    def next_order(self, parent: Code | None) -> int:
+        """The ``order`` that puts a new child of ``parent`` after its siblings."""
+        return self._state.next_order(parent.id if parent else None)
 
     def find(self, ref: str) -> Code:
         """A code by path, id, or a name that is unique in the codebook (case-insensitive last)."""
@@ -201,13 +202,12 @@ class Codebook(RecordTable[Code]):
         if SEPARATOR in name:
             raise WorkbenchError(f"a code name cannot contain {SEPARATOR!r}")
         total = len(self._records)
-        siblings = self._state.children.get(parent.id if parent else None, {})
         code = Code(
             id=new_id(),
             name=name,
             parent=parent.id if parent else None,
             color=PALETTE[total % len(PALETTE)],
-            order=max((c.order for c in siblings.values()), default=0) + 1,
+            order=self.next_order(parent),
             created=now(),
         )
         self._state.put("codes", code)
@@ -246,8 +246,7 @@ class Codebook(RecordTable[Code]):
             )
         target = self.path(new_parent) if new_parent else "the top level"
         with self.change(f"move {self.path(code)} under {target}"):
-            siblings = self._state.children.get(new_parent.id if new_parent else None, {})
-            order = max((c.order for c in siblings.values()), default=0) + 1
+            order = self.next_order(new_parent)
             code = dataclasses.replace(
                 code, parent=new_parent.id if new_parent else None, order=order
             )

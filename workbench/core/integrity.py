@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from workbench.core.model import RECORD_TYPES, TARGET_KINDS, TARGET_TABLES, from_record
+from workbench.core.model import (
+    RECORD_TYPES,
+    TARGET_KINDS,
+    TARGET_TABLES,
+    from_record,
+    record_problem,
+)
 from workbench.store.fileformat import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -25,11 +31,26 @@ def check_project(project: Project) -> list[str]:
 
 
 def check_data(data: Data) -> list[str]:
-    """The problems of a project file's parsed tables (``{table: {id: record}}``)."""
+    """The problems of a project file's parsed tables (``{table: {id: record}}``).
+
+    Total: whatever the file holds, this returns (a check that cannot go on says so as its
+    last problem) and never raises.
+    """
+    if not isinstance(data, dict):
+        return ["the project file is not a JSON object of tables"]
     problems: list[str] = []
+    try:
+        _check_all(data, problems)
+    except Exception as exc:  # a shape no check foresaw: report it, never crash
+        problems.append(f"the check could not go on ({type(exc).__name__}: {exc})")
+    return problems
+
+
+def _check_all(data: Data, problems: list[str]) -> None:
     schema_problem = _check_schema(data)
     if schema_problem:
-        return [schema_problem]  # the rest of a file we cannot read is not ours to judge
+        problems.append(schema_problem)  # the rest of a file we cannot read is not ours to judge
+        return
     tables = {table: _well_formed(data, table, problems) for table in RECORD_TYPES}
     docs, cases, codes = tables["documents"], tables["cases"], tables["codes"]
 
@@ -65,7 +86,6 @@ def check_data(data: Data) -> list[str]:
         elif target not in tables[TARGET_TABLES[kind]]:
             problems.append(f"memo {memo['id']} is on a {kind} that does not exist ({target})")
     _check_history(data.get("history"), problems)
-    return problems
 
 
 def summary(data: Data) -> str:
@@ -112,36 +132,17 @@ def _well_formed(data: Data, table: str, problems: list[str]) -> dict[str, dict[
             continue
         if rec.get("id") != key:
             problems.append(f"{what} is stored under a key that is not its id ({rec.get('id')!r})")
+        problem = record_problem(table, rec)
+        if problem:
+            problems.append(f"{what} has a malformed field: {problem}")
+            continue
         try:
-            obj = from_record(table, rec)
+            from_record(table, rec)
         except (TypeError, ValueError, KeyError) as exc:
             problems.append(f"{what} is missing fields or malformed ({exc})")
             continue
-        bad = _bad_types(table, obj)
-        if bad:
-            problems.append(f"{what} has a malformed field: {bad}")
-            continue
         good[key] = rec
     return good
-
-
-_TEXT_FIELDS = {
-    "documents": ("name", "text"),
-    "cases": ("name",),
-    "codes": ("name",),
-    "codings": ("document", "code", "text"),
-    "memos": ("text",),
-    "conflicts": ("kind", "message"),
-}
-
-
-def _bad_types(table: str, obj: Any) -> str | None:
-    for name in _TEXT_FIELDS[table]:
-        if not isinstance(getattr(obj, name), str):
-            return name
-    if table == "codings" and not (_is_int(obj.start) and _is_int(obj.end)):
-        return "start/end"
-    return None
 
 
 def _unique_names(records: dict[str, dict[str, Any]], kind: str, problems: list[str]) -> None:
@@ -219,6 +220,17 @@ def _check_history(history: Any, problems: list[str]) -> None:
             problems.append(f"history entry {key} is malformed")
             continue
         seqs[entry["seq"]] += 1
+        for r in entry.get("records", []):
+            table = r.get("table") if isinstance(r, dict) else None
+            rec = r.get("record") if isinstance(r, dict) else None
+            problem = (
+                "a change of an unknown table" if table not in RECORD_TYPES
+                else None if rec is None else record_problem(table, rec)
+            )
+            if problem:
+                problems.append(f"history entry {key} ({entry.get('label')!r}) holds a damaged "
+                                f"record: {problem}")
+                break
     for seq, n in sorted(seqs.items()):
         if n > 1:
             problems.append(f"{n} history entries share the number {seq}")

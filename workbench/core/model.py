@@ -7,6 +7,7 @@ into plain JSON dictionaries with :func:`to_record` and back with :func:`from_re
 from __future__ import annotations
 
 import dataclasses
+import operator
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -271,6 +272,15 @@ def from_record(table: str, rec: dict[str, Any]) -> Any:
     return _build(cls, rec)
 
 
+def unknown_fields(table: str, rec: dict[str, Any]) -> dict[str, Any] | None:
+    """The fields of a stored record that ``table``'s records do not have (a newer
+    Workbench's), or ``None``: they are kept and written back, never dropped."""
+    names = _FIELD_NAMES[RECORD_TYPES[table]]
+    if rec.keys() <= names:
+        return None
+    return {k: v for k, v in rec.items() if k not in names}
+
+
 def _build(cls: type, rec: dict[str, Any]) -> Any:
     """``cls(**rec)``, dropping keys a newer file may carry that ``cls`` has no field for."""
     try:
@@ -283,3 +293,125 @@ def _known(cls: type, rec: dict[str, Any]) -> dict[str, Any]:
     """The keys of ``rec`` that ``cls`` has fields for."""
     names = _FIELD_NAMES[cls]
     return {k: v for k, v in rec.items() if k in names}
+
+
+# --------------------------------------------------------------------------- validation
+class RecordProblem(ValueError):
+    """A stored record whose fields do not have the types its table needs."""
+
+
+def _is_str(v: Any) -> bool:
+    return type(v) is str
+
+
+def _is_opt_str(v: Any) -> bool:
+    return v is None or type(v) is str
+
+
+def _is_int(v: Any) -> bool:
+    return type(v) is int
+
+
+def _is_bool(v: Any) -> bool:
+    return type(v) is bool
+
+
+def _is_paragraphs(v: Any) -> bool:
+    return type(v) is list and all(
+        type(p) is dict
+        and type(p.get("start")) is int
+        and type(p.get("end")) is int
+        and all(_is_opt_str(p.get(k)) for k in ("speaker", "begin_time", "end_time"))
+        for p in v
+    )
+
+
+def _is_attributes(v: Any) -> bool:
+    return type(v) is dict and all(type(k) is str and type(x) is str for k, x in v.items())
+
+
+def _is_opt_str_list(v: Any) -> bool:
+    return v is None or (type(v) is list and all(type(x) is str for x in v))
+
+
+#: What each stored field must be, by the type written on the record class.
+_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "str": (_is_str, "text"),
+    "str | None": (_is_opt_str, "text or null"),
+    "int": (_is_int, "a whole number"),
+    "bool": (_is_bool, "true or false"),
+    "list[Paragraph]": (_is_paragraphs, "a list of paragraphs with whole-number offsets"),
+    "dict[str, str]": (_is_attributes, "an object of text values"),
+    "list[str] | None": (_is_opt_str_list, "a list of text or null"),
+}
+#: Per table: (field, check, what it must be, required) for every field that has a check.
+_SCHEMA: dict[str, list[tuple[str, Callable[[Any], bool], str, bool]]] = {
+    table: [
+        (f.name, *_CHECKS[str(f.type)],
+         f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+        for f in dataclasses.fields(cls)
+        if str(f.type) in _CHECKS
+    ]
+    for table, cls in RECORD_TYPES.items()
+}
+
+
+def record_problem(table: str, rec: Any, *, partial: bool = False) -> str | None:
+    """What is wrong with the types of a stored record of ``table`` (``None``: nothing).
+
+    Only the fields Workbench knows are checked; unknown fields are kept as they are.
+    ``partial``: ``rec`` is part of a record (a document's head), missing fields are fine.
+    """
+    if type(rec) is not dict:
+        return "it is not an object"
+    for name, check, want, required in _SCHEMA[table]:
+        if name not in rec:
+            if required and not partial:
+                return f"it has no {name!r}"
+            continue
+        if not check(rec[name]):
+            return f"its {name!r} is {_shown(rec[name])}, not {want}"
+    return None
+
+
+def table_problem(table: str, objs: list[Any]) -> tuple[Any, str] | None:
+    """The first record object of ``objs`` (all of ``table``) whose fields have the wrong
+    types, with the problem; one pass per field, so a large table is checked quickly."""
+    for name, check, _want, _required in _SCHEMA[table]:
+        if name == "paragraphs":
+            continue  # records built from objects hold Paragraphs; the file's are checked
+        allowed = _FAST_TYPES.get(check)
+        get = operator.attrgetter(name)
+        if allowed is not None and set(map(type, map(get, objs))) <= allowed:
+            continue
+        for obj in objs:
+            value = get(obj)
+            if not check(value):
+                rec = to_record(obj)
+                return obj, record_problem(table, rec) or f"its {name!r} is {_shown(value)}"
+    return None
+
+
+_FAST_TYPES: dict[Callable[[Any], bool], set[type]] = {
+    _is_str: {str},
+    _is_opt_str: {str, type(None)},
+    _is_int: {int},
+    _is_bool: {bool},
+}
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def record_label(table: str, rec: Any) -> str:
+    """``the coding 1f2e…`` / ``the document 'Interview 3'``: a record named for a message."""
+    kind = table[:-1]
+    if isinstance(rec, dict):
+        name, rid = rec.get("name"), rec.get("id")
+    else:
+        name, rid = getattr(rec, "name", None), getattr(rec, "id", None)
+    if isinstance(name, str) and name:
+        return f"the {kind} {name!r}"
+    return f"the {kind} {rid if isinstance(rid, str) else _shown(rid)}"

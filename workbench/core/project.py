@@ -24,7 +24,7 @@ from workbench.core.collector import collector_paused
 from workbench.core.documents import Documents
 from workbench.core.history import History, HistoryEntry
 from workbench.core.memos import Memos
-from workbench.core.model import Conflict, new_id
+from workbench.core.model import Conflict, RecordProblem, new_id
 from workbench.core.recorder import ChangeRecorder, Step
 from workbench.core.records import RecordTable
 from workbench.core.state import ProjectState
@@ -187,6 +187,8 @@ class Project:
             self.recorder.history = History(
                 [HistoryEntry.from_record(r) for r in data.get("history", {}).values()]
             )
+        except RecordProblem as exc:
+            raise ProjectUnreadable(unreadable_message(self.path, f"damaged: {exc}")) from None
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             why = f"damaged (a record cannot be read: {type(exc).__name__} {exc})"
             raise ProjectUnreadable(unreadable_message(self.path, why)) from None
@@ -214,6 +216,8 @@ class Project:
         """
         tables = self.state.lines()
         tables["meta"] = {"project": fileformat.dump_entry("project", self.state.meta)}
+        for key, value in self.state.other_meta.items():  # a newer version's: kept
+            tables["meta"][key] = fileformat.dump_entry(key, value)
         history = self.history
         for entry in history.entries:
             if entry.id in history.dirty_ids or entry.id not in self._history_lines:

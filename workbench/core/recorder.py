@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.history import History, HistoryEntry, RecordState
+from workbench.core.model import RECORD_TYPES, record_problem
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -105,6 +106,14 @@ class ChangeRecorder:
             raise WorkbenchError(why)
         if self._pending is not None:
             raise RuntimeError("undo and redo cannot run inside a step")
+        for table, _rid, rec in entry.records:  # a hand-edited history must not get in
+            problem = (f"it names the unknown table {table!r}" if table not in RECORD_TYPES
+                       else None if rec is None else record_problem(table, rec))
+            if problem:
+                raise WorkbenchError(
+                    f"the history step {entry.label!r} is damaged ({problem}); nothing was "
+                    "changed (`workbench purge-history` clears the history)"
+                )
         reverse: list[RecordState] = []
         self.state.listener = lambda table, rid, before: reverse.append((table, rid, before))
         try:

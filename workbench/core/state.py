@@ -23,8 +23,13 @@ from workbench.core.model import (
     DeferredDocument,
     Document,
     Memo,
+    RecordProblem,
     from_record,
+    record_label,
+    record_problem,
+    table_problem,
     to_record,
+    unknown_fields,
 )
 from workbench.errors import ProjectUnreadable
 from workbench.store import reader
@@ -32,6 +37,8 @@ from workbench.store.fileformat import dump_entry
 from workbench.store.reader import FileLines
 
 Record = Document | Case | Code | Coding | Memo
+#: Tables of a project file that are Workbench's own but hold no records of RECORD_TYPES.
+OWN_TABLES = frozenset({"meta", "history"})
 #: A coding record's fields in the order of Coding's constructor.
 _CODING_FIELDS = operator.itemgetter(*(f.name for f in dataclasses.fields(Coding)))
 #: Called with (table, record_id, record_before_or_None) before each change.
@@ -47,6 +54,10 @@ class ProjectState:
         self.codings_by_document: dict[str, dict[str, Coding]] = defaultdict(dict)
         self.codings_by_code: dict[str, dict[str, Coding]] = defaultdict(dict)
         self.children: dict[str | None, dict[str, Code]] = defaultdict(dict)
+        #: codes by (parent id, name): a sibling found by name in one step
+        self.code_by_name: dict[tuple[str | None, str], dict[str, Code]] = defaultdict(dict)
+        #: the highest ``order`` among each parent's children (dropped when it may be stale)
+        self._top_order: dict[str | None, int] = {}
         self.memos_by_target: dict[tuple[str, str | None], dict[str, Memo]] = defaultdict(dict)
         self.documents_by_case: dict[str | None, dict[str, Document]] = defaultdict(dict)
         self.document_by_name: dict[str, Document] = {}
@@ -55,16 +66,40 @@ class ProjectState:
         #: codes whose codings (or which themselves) changed since take_touched_codes()
         self.touched_codes: set[str] = set()
         self.listener: ChangeListener | None = None
+        #: what a newer Workbench (or another tool) wrote that this one does not know: whole
+        #: tables, other entries of ``meta``, and fields of known records (table -> id ->
+        #: fields). All are written back on save, never dropped.
+        self.other_tables: dict[str, dict[str, Any]] = {}
+        self.other_meta: dict[str, Any] = {}
+        self.other_fields: dict[str, dict[str, dict[str, Any]]] = {n: {} for n in RECORD_TYPES}
 
     # -- loading ----------------------------------------------------------------------------
     def load(self, data: dict[str, dict[str, dict[str, Any]]]) -> None:
-        """Fill the state from a file's tables (no history is recorded)."""
-        self.meta = dict(data.get("meta", {}).get("project", {}))
+        """Fill the state from a file's tables (no history is recorded).
+
+        Raises :class:`RecordProblem` naming the first record whose fields have the wrong
+        types. Tables, meta entries and fields this version does not know are kept aside.
+        """
+        meta = data.get("meta", {})
+        self.meta = dict(meta.get("project", {}))
+        self.other_meta = {k: v for k, v in meta.items() if k != "project"}
+        self.other_tables = {
+            name: dict(records) for name, records in data.items()
+            if name not in RECORD_TYPES and name not in OWN_TABLES and isinstance(records, dict)
+        }
         for table in RECORD_TYPES:
+            records = data.get(table, {})
+            if not isinstance(records, dict):
+                raise RecordProblem(f"the table {table!r} is not an object of records")
+            for rec in records.values():
+                _check(table, rec)
+                extra = unknown_fields(table, rec)
+                if extra:
+                    self.other_fields[table][rec["id"]] = extra
             if table == "codings":
-                self._load_codings(data.get(table, {}).values())
+                self._load_codings(records.values())
                 continue
-            for rec in data.get(table, {}).values():
+            for rec in records.values():
                 self._add(table, from_record(table, rec))
 
     def load_lines(self, file: FileLines) -> bool:
@@ -76,7 +111,14 @@ class ProjectState:
         from a fresh state and reads the file whole, which also explains what is wrong.
         """
         self.meta = dict(file.meta.get("project", {}))
+        self.other_meta = {k: v for k, v in file.meta.items() if k != "project"}
         try:
+            for name, lines in file.tables.items():
+                if name not in RECORD_TYPES and name not in OWN_TABLES:
+                    parsed = lines.parse()
+                    if parsed is None:
+                        return False
+                    self.other_tables[name] = dict(zip(*parsed, strict=True))
             for table in RECORD_TYPES:
                 lines = file.tables.get(table)
                 if lines is None:
@@ -85,7 +127,7 @@ class ProjectState:
                     ids = lines.ids()
                     if ids is None:
                         return False
-                    for doc in _deferred_documents(ids, lines.lines):
+                    for doc in self._deferred_documents(ids, lines.lines):
                         self._add(table, doc)
                 else:
                     parsed = lines.parse()
@@ -94,9 +136,16 @@ class ProjectState:
                     ids, records = parsed
                     if table == "codings":
                         self._load_codings(records)
+                        if table_problem(table, list(self.tables[table].values())):
+                            return False  # the whole read names the record
+                        self._keep_other_fields(table, records, 8)
                     else:
-                        for rec in records:
-                            self._add(table, from_record(table, rec))
+                        objs = [from_record(table, rec) for rec in records]
+                        if table_problem(table, objs):
+                            return False  # the whole read names the record
+                        for obj in objs:
+                            self._add(table, obj)
+                        self._keep_other_fields(table, records, 0)
                 loaded = self.tables[table]
                 if len(loaded) != len(ids) or loaded.keys() != set(ids):
                     return False  # a record filed under another id than its own
@@ -105,6 +154,16 @@ class ProjectState:
         except (KeyError, TypeError, ValueError, AttributeError):
             return False
         return True
+
+    def _keep_other_fields(self, table: str, records: list[Any], size: int) -> None:
+        """Keep the fields records carry that this version does not know; ``size``: records of
+        exactly that many fields have none (0: look at each)."""
+        for rec in records:
+            if size and len(rec) == size:
+                continue
+            extra = unknown_fields(table, rec)
+            if extra:
+                self.other_fields[table][rec["id"]] = extra
 
     def _load_codings(self, records: Collection[dict[str, Any]]) -> None:
         """:meth:`_add` for every coding, unrolled: codings are most of a large project."""
@@ -135,6 +194,19 @@ class ProjectState:
                 return coding
         return None
 
+    def child_named(self, parent: str | None, name: str) -> Code | None:
+        """The code named ``name`` under the code ``parent`` (``None``: the top level)."""
+        found = self.code_by_name.get((parent, name))
+        return next(iter(found.values())) if found else None
+
+    def next_order(self, parent: str | None) -> int:
+        """An ``order`` after every child of ``parent`` (``None``: the top level)."""
+        top = self._top_order.get(parent)
+        if top is None:
+            siblings = self.children.get(parent, {}).values()
+            top = self._top_order[parent] = max((c.order for c in siblings), default=0)
+        return top + 1
+
     def take_touched_codes(self) -> set[str]:
         """The ids of codes changed, or whose codings changed, since the last call.
 
@@ -156,10 +228,16 @@ class ProjectState:
                 continue
             cache = self._lines[table]
             if len(cache) != len(records):
+                other = self.other_fields[table]
                 for rid, obj in records.items():
                     if rid not in cache:
-                        cache[rid] = dump_entry(rid, to_record(obj))
+                        rec = to_record(obj)
+                        if rid in other:
+                            rec = {**other[rid], **rec}
+                        cache[rid] = dump_entry(rid, rec)
             out[table] = dict(cache)
+        for name, records in self.other_tables.items():
+            out[name] = {rid: dump_entry(rid, rec) for rid, rec in records.items()}
         return out
 
     # -- changing ---------------------------------------------------------------------------
@@ -208,6 +286,10 @@ class ProjectState:
             self.touched_codes.add(obj.code)
         elif table == "codes":
             self.children[obj.parent][obj.id] = obj
+            self.code_by_name[(obj.parent, obj.name)][obj.id] = obj
+            top = self._top_order.get(obj.parent)
+            if top is not None and obj.order > top:
+                self._top_order[obj.parent] = obj.order
             self.touched_codes.add(obj.id)
         elif table == "memos":
             self.memos_by_target[(obj.target_kind, obj.target_id)][obj.id] = obj
@@ -226,6 +308,9 @@ class ProjectState:
             self.touched_codes.add(obj.code)
         elif table == "codes":
             _discard(self.children, obj.parent, obj.id)
+            _discard(self.code_by_name, (obj.parent, obj.name), obj.id)
+            if self._top_order.get(obj.parent, obj.order) <= obj.order:
+                self._top_order.pop(obj.parent, None)
         elif table == "memos":
             _discard(self.memos_by_target, (obj.target_kind, obj.target_id), obj.id)
         elif table == "documents":
@@ -237,26 +322,47 @@ class ProjectState:
                 del self.case_by_name[obj.name]
 
 
-def _deferred_documents(ids: list[str], lines: list[bytes]) -> Iterator[Document]:
-    """The documents of a table's lines, each reading its text only when first used."""
-    for rid, line in zip(ids, lines, strict=True):
-        head = reader.document_head(line)
-        if head is None or head.get("id") != rid or "name" not in head:
-            yield from_record("documents", reader.document_body(line))
-        else:
-            yield DeferredDocument.from_head(head, functools.partial(_read_document, line))
+    def _deferred_documents(self, ids: list[str], lines: list[bytes]) -> Iterator[Document]:
+        """The documents of a table's lines, each reading its text only when first used.
+
+        A head whose fields have the wrong types raises ValueError (the whole read then names
+        the record); the rest of a record is checked when it is read.
+        """
+        for rid, line in zip(ids, lines, strict=True):
+            head = reader.document_head(line)
+            if head is None or head.get("id") != rid or "name" not in head:
+                rec = reader.document_body(line)
+                _check("documents", rec)
+                self._keep_other_fields("documents", [rec], 0)
+                yield from_record("documents", rec)
+            else:
+                if record_problem("documents", head, partial=True) is not None:
+                    raise ValueError("a document's fields have the wrong types")
+                yield DeferredDocument.from_head(head, functools.partial(self._read_document, line))
+
+    def _read_document(self, line: bytes) -> dict[str, Any]:
+        """The record of a document's line, read (and checked) when its text is first used."""
+        try:
+            rec = reader.document_body(line)
+            _check("documents", rec)
+        except ValueError as exc:
+            name = (reader.document_head(line) or {}).get("name", "?")
+            raise ProjectUnreadable(
+                f"the document {name!r} in the project file is damaged ({exc}); fix it by hand "
+                "or `workbench restore` brings back the newest backup"
+            ) from None
+        self._keep_other_fields("documents", [rec], 0)
+        return rec
 
 
-def _read_document(line: bytes) -> dict[str, Any]:
-    """The record of a document's line, read when its text is first used."""
-    try:
-        return reader.document_body(line)
-    except ValueError as exc:
-        name = (reader.document_head(line) or {}).get("name", "?")
-        raise ProjectUnreadable(
-            f"the document {name!r} in the project file is damaged ({exc}); "
-            "`workbench restore` brings back the newest backup"
-        ) from None
+def _check(table: str, rec: Any) -> None:
+    """Raise :class:`RecordProblem` naming ``rec`` when its fields have the wrong types."""
+    problem = record_problem(table, rec)
+    if problem is not None:
+        raise RecordProblem(
+            f"{record_label(table, rec)} (table {table!r}) has a field of the wrong type: "
+            f"{problem}"
+        )
 
 
 def coding_key(coding: Coding) -> tuple[str, str, int, int, str]:

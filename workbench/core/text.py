@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,15 +22,49 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def normalise(text: str) -> str:
-    """Drop a leading BOM, turn CRLF and CR into LF, and compose to Unicode NFC.
+#: Control characters no transcript keeps: C0 but tab, line feed and carriage return (line
+#: breaks are handled apart), DEL and C1. A terminal obeys them (ESC starts a command).
+CONTROLS = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+#: Of those, the ones that break a line (vertical tab, form feed, NEL): they become LF.
+_LINE_CONTROLS = frozenset("\x0b\x0c\x85")
+#: Every control but tab and line feed, and lone surrogates (bytes that were not UTF-8):
+#: what :func:`visible` shows as U+FFFD.
+_SHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
-    Every leading BOM goes (a file saved twice by BOM-adding tools has two), so the result
-    never starts with one and normalising again changes nothing.
+
+def normalise(text: str) -> str:
+    """Drop control characters and a leading BOM, turn CRLF and CR into LF, compose to NFC.
+
+    Control characters (:data:`CONTROLS`) are dropped, except vertical tab, form feed and NEL,
+    which break a line and become LF; tab and line feed stay. Every leading BOM goes (a file
+    saved twice by BOM-adding tools has two), so the result never starts with one and
+    normalising again changes nothing. Text without controls normalises exactly as it always
+    did, so no stored offset moves.
     """
     text = text.lstrip("\ufeff")
+    if CONTROLS.search(text) is not None:
+        text = drop_controls(text).lstrip("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
+
+
+def drop_controls(text: str) -> str:
+    """``text`` without :data:`CONTROLS`; those that break a line become LF."""
+    return CONTROLS.sub(lambda m: "\n" if m.group() in _LINE_CONTROLS else "", text)
+
+
+def count_controls(text: str) -> int:
+    """How many control characters :func:`normalise` drops or turns into line breaks."""
+    return sum(1 for _ in CONTROLS.finditer(text))
+
+
+def visible(text: str) -> str:
+    """``text`` safe for a terminal: every control character but tab and line feed (ESC, CR,
+    C1 ...) shown as U+FFFD, so nothing in it can move the cursor, retitle the window or write
+    the clipboard; a lone surrogate (an undecodable byte) is shown so too."""
+    if _SHOWN.search(text) is None:
+        return text
+    return _SHOWN.sub("\ufffd", text)
 
 
 def decode(data: bytes, encoding: str | None = None, *, source: str = "input") -> str:
@@ -67,6 +102,15 @@ def decode(data: bytes, encoding: str | None = None, *, source: str = "input") -
             f"{source} is not UTF-8 or UTF-16 text (bad byte at {exc.start}); name its "
             "encoding with --encoding, e.g. --encoding cp1251"
         ) from None
+
+
+def undecodable(text: str) -> bool:
+    """True when ``text`` holds lone surrogates: bytes that were not UTF-8 (a command-line
+    argument or file name in another encoding), which no file can store as text."""
+    return _SURROGATE.search(text) is not None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def looks_binary(data: bytes) -> bool:

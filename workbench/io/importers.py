@@ -16,10 +16,10 @@ import os
 import stat
 from pathlib import Path
 
-from workbench.core.text import decode, looks_binary, normalise
+from workbench.core.text import count_controls, decode, looks_binary, normalise
 from workbench.core.turns import paragraphs_of
 from workbench.errors import WorkbenchError
-from workbench.io.transcript import ImportedText
+from workbench.io.transcript import ImportedText, check_document
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt")
 
@@ -36,7 +36,9 @@ def read_transcript(
 
     ``encoding`` applies to .txt, .md, .vtt and .srt; Word and OpenDocument files carry their
     own. A symbolic link to a file outside its own folder is refused unless ``follow_symlinks``
-    (see :func:`check_link`). Raises :class:`WorkbenchError` for anything the user has to fix.
+    (see :func:`check_link`). Raises :class:`WorkbenchError` for anything the user has to fix,
+    a document over the caps of :mod:`workbench.io.transcript` among them. Control characters
+    are dropped (:func:`workbench.core.text.normalise`); ``controls`` on the result says how many.
     """
     path = Path(path)
     source = str(path)
@@ -46,17 +48,20 @@ def read_transcript(
         from workbench.io.formats import office
 
         reader = office.read_docx if suffix == ".docx" else office.read_odt
-        text, paragraphs = reader(data, source)
+        text, paragraphs, controls = reader(data, source)
     else:
-        decoded = _decode_text(data, encoding, source)
+        decoded, controls = _decode_text(data, encoding, source)
         if suffix in (".vtt", ".srt"):
             from workbench.io.formats import captions
 
             reader = captions.read_vtt if suffix == ".vtt" else captions.read_srt
             text, paragraphs = reader(decoded, source)
         else:
+            check_document(decoded, source)
             text, paragraphs = decoded, paragraphs_of(decoded)
-    return ImportedText(name=path.stem, text=text, paragraphs=paragraphs, source=path.name)
+    check_document(text, source)
+    return ImportedText(name=path.stem, text=text, paragraphs=paragraphs, source=path.name,
+                        controls=controls)
 
 
 def check_link(path: Path, *, follow: bool = False) -> Path:
@@ -129,16 +134,18 @@ def _read_bytes(path: Path, source: str, suffix: str) -> bytes:
     return data
 
 
-def _decode_text(data: bytes, encoding: str | None, source: str) -> str:
-    """Decoded and normalised text of a text-based file; refuses binary and blank content."""
+def _decode_text(data: bytes, encoding: str | None, source: str) -> tuple[str, int]:
+    """Decoded and normalised text of a text-based file, and how many control characters
+    normalising dropped; refuses binary and blank content."""
     if encoding is None and looks_binary(data):
         raise WorkbenchError(f"{source} looks like a binary file, not text")
-    text = normalise(decode(data, encoding, source=source))
-    if "\x00" in text:
+    decoded = decode(data, encoding, source=source)
+    if "\x00" in decoded:
         raise WorkbenchError(f"{source} looks like a binary file, not text")
+    text = normalise(decoded)
     if not text.strip():
         raise WorkbenchError(f"{source} is empty (it holds only blank space)")
-    return text
+    return text, count_controls(decoded)
 
 
 def _kinds() -> str:

@@ -1,10 +1,16 @@
 """Pseudonymisation: every original name replaced by its pseudonym, everywhere in a project.
 
 A map is a CSV file with the header ``original,replacement``. Originals match as whole words,
-case-insensitively, in Latin and Cyrillic alike; a longer original wins over a shorter one it
+case-insensitively, in Latin and Cyrillic alike, also when a word holds the other script's
+look-alike letters or is split by a soft hyphen or zero-width character, and with ``_``, ``-``
+or ``.`` between the words (``dana_sultanova.docx``); a longer original wins over a shorter one it
 starts with ("Aigerim Sadykova" before "Aigerim"); inflected forms ("Айгерим", "Айгерим",
 "Айгерима") are rows of their own. Spaces inside an original match any run of spaces or tabs
 (never a line break: that would merge speaker turns).
+
+Case attribute names are pseudonymised as their values are. After the run every record as it
+would be saved, and the write-up an export would make, is searched again for each original
+(:func:`find_leftovers`); what is found is reported, never passed over.
 
 Document texts change through the shared span routine (:meth:`Project.edit_document_spans`), so
 every coding moves with its words; the whole run is one undoable step. The map itself is never
@@ -16,6 +22,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,19 +47,58 @@ _AFTER = rf"(?!{_LETTER}|{_MARK})"
 CODE_FIELDS = ("name", "description", "inclusion", "exclusion", "example")
 
 
+#: Invisible characters a name may be split by (soft hyphen from Word, zero-width ones).
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = f"[{INVISIBLE}]*"
+#: What may stand between the words of a name: spaces or tabs (never a line break, which would
+#: merge speaker turns) and, as in file and document names, ``_``, ``-`` and ``.``.
+_JOIN = rf"(?:[^\S\n]|[_.\-]|[{INVISIBLE}])+"
+#: Latin and Cyrillic (and Greek) letters that look alike: a name typed with one of the other
+#: script's letters in it is still the name.
+_LOOKALIKES = (
+    "aаα", "bЬ", "cсϲ", "eеε", "hһ", "iіι", "jј", "kκ", "oоο", "pрρ", "sѕ", "xхχ", "yуγ",
+    "AАΑ", "BВΒ", "CСϹ", "EЕΕ", "HНΗ", "IІΙ", "JЈ", "KКΚ", "MМΜ", "NΝ", "OОΟ", "PРΡ", "SЅ",
+    "TТΤ", "XХΧ", "YΥ", "ZΖ",
+)
+_ALIKE = {ch: group for group in _LOOKALIKES for ch in group}
+#: Each look-alike as its Latin letter, invisible characters gone: how leftovers are found.
+_SKELETON = str.maketrans(
+    {**{ch: group[0] for group in _LOOKALIKES for ch in group[1:]},
+     **{ch: None for ch in INVISIBLE}}
+)
+
+
 def word_pattern(originals: list[str]) -> re.Pattern[str]:
-    """One regular expression matching any of ``originals`` as a whole word (longest first)."""
+    """One regular expression matching any of ``originals`` as a whole word (longest first),
+    also when written with ``_``, ``-`` or ``.`` between its words, split by a soft hyphen or
+    a zero-width character, or with letters of the other script that look the same."""
     ordered = sorted(originals, key=lambda o: (-len(o), o))
     alternatives = "|".join(_phrase(o) for o in ordered)
     return re.compile(rf"{_BEFORE}(?:{alternatives}){_AFTER}", re.IGNORECASE)
 
 
 def _phrase(original: str) -> str:
-    return r"[^\S\n]+".join(re.escape(part) for part in original.split())
+    return _JOIN.join(_word(part) for part in original.split())
+
+
+def _word(word: str) -> str:
+    """A word, any of its letters as a look-alike, invisible characters between letters."""
+    letters = []
+    for ch in word:
+        alike = _ALIKE.get(ch) or _ALIKE.get(ch.lower()) or _ALIKE.get(ch.upper())
+        letters.append(f"[{re.escape(''.join(sorted(set(alike + ch))))}]" if alike
+                       else re.escape(ch))
+    return _INVISIBLE.join(letters)
 
 
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+def skeleton(text: str) -> str:
+    """``text`` as leftovers are looked for in: look-alikes as Latin letters, invisible
+    characters gone, runs of spaces, ``_``, ``-`` and ``.`` as one space, case folded."""
+    return re.sub(r"[\s_.\-]+", " ", text.translate(_SKELETON)).casefold()
 
 
 @dataclass
@@ -177,6 +223,9 @@ class PseudonymReport:
     project: int = 0
     other: int = 0  # records of other tables (merge conflicts keep old values, for one)
     codings: dict[str, EditReport] = field(default_factory=dict)  # document name -> report
+    #: where an original still stands after the run ("memos 1a2b3c4d: 'Dana'"): the run
+    #: is then not clean, and says so
+    leftovers: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -204,6 +253,7 @@ class PseudonymReport:
             "project": self.project,
             "other": self.other,
             "total": self.total,
+            "leftovers": list(self.leftovers),
             "codings": {
                 doc: {
                     "kept": len(rep.kept),
@@ -256,9 +306,16 @@ def pseudonymise(project: Project, names: NameMap, *, dry_run: bool = False) -> 
     for group in siblings.values():
         _no_clash("code", group)
     case_new = {
-        c.id: (rep(c.name, "cases"), {k: rep(v, "cases") for k, v in c.attributes.items()})
+        c.id: (rep(c.name, "cases"),
+               {rep(k, "cases"): rep(v, "cases") for k, v in c.attributes.items()})
         for c in project.cases.values()
     }
+    for case in project.cases.values():
+        if len(case_new[case.id][1]) != len(case.attributes):
+            raise WorkbenchError(
+                f"two attributes of the case {case.name!r} would get one name; change the map "
+                "(nothing was changed)"
+            )
     _no_clash("case", [(case_new[c.id][0], c.name) for c in project.cases.values()])
     other_new: dict[tuple[str, str], dict[str, Any]] = {}
     for table in RECORD_TYPES:
@@ -305,7 +362,55 @@ def pseudonymise(project: Project, names: NameMap, *, dry_run: bool = False) -> 
         # the project's name is not a record: it changes outside the undoable step, which is
         # right here since undo must not bring an original back into it
         project.rename(new_project_name)
+    report.leftovers = find_leftovers(project, names)
     return report
+
+
+def find_leftovers(project: Project, names: NameMap) -> list[str]:
+    """Every place an original still stands: each record as it would be saved (fields and
+    tables this version does not know included; the undo history aside, which holds the
+    originals until it is purged) and the write-up an export would make. Looked for in
+    :func:`skeleton` form, so look-alikes, split and joined names count too."""
+    folded = re.compile(
+        rf"(?<![^\W_])(?:{'|'.join(_skeleton_phrase(o) for o, _ in names.pairs)})(?![^\W_])"
+    )
+    found: list[str] = []
+
+    def scan(place: str, value: Any) -> None:
+        for text in _strings(value):
+            hit = folded.search(skeleton(text))
+            if hit:
+                found.append(f"{place}: {hit.group()!r}")
+                return
+
+    for table, lines in project.snapshot().items():
+        if table == "history":
+            continue
+        for rid, line in lines.items():
+            body = line.decode("utf-8").split(": ", 1)[1]
+            scan(f"{table} {rid[:8]}", [rid, json.loads(body)])
+    try:
+        from workbench.io.writeup import render
+
+        scan("the write-up an export makes", render(project, "md").decode("utf-8"))
+    except WorkbenchError:
+        pass  # nothing to write up
+    return found
+
+
+def _skeleton_phrase(original: str) -> str:
+    return r"\s+".join(re.escape(skeleton(part)) for part in original.split())
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in a JSON value, dictionary keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 _KNOWN_TABLES = frozenset({"documents", "cases", "codes", "codings", "memos"})

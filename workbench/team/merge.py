@@ -33,11 +33,12 @@ history of THEIRS is left out.
 from __future__ import annotations
 
 import copy
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.model import RECORD_TYPES, Conflict, to_record
+from workbench.core.model import RECORD_TYPES, Conflict, record_label, record_problem, to_record
 from workbench.errors import WorkbenchError
 from workbench.store import fileformat
 from workbench.team.conflicts import ATTR, new_conflict, short
@@ -64,22 +65,71 @@ def read_data(path: Path, *, allow_empty: bool = False) -> Data:
 
 
 def _read(path: Path, *, allow_empty: bool = False) -> tuple[Data, Any]:
-    """The tables and the storage that read them (which knows whether the file was sealed)."""
+    """The tables and the storage that read them (which knows whether the file was sealed).
+
+    Only a regular file of at most :data:`MAX_MERGE_BYTES` is read (a FIFO or a device would
+    hang or flood the merge), and its records are checked as strictly as a load: a record
+    with fields of the wrong types is refused, never merged into OURS.
+    """
     from workbench.store.migrations import migrate
     from workbench.store.storage import AtomicJSONStorage
 
     storage = AtomicJSONStorage(path)
-    if not path.exists():
+    try:
+        info = path.stat()
+    except FileNotFoundError:
         if allow_empty:
             return {}, storage
-        raise WorkbenchError(f"no project at {path}")
-    if allow_empty and path.is_file() and path.stat().st_size == 0:
+        raise WorkbenchError(f"no project at {path}") from None
+    except OSError as exc:
+        raise WorkbenchError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise WorkbenchError(f"{path} is not a regular file; nothing was merged")
+    if info.st_size > MAX_MERGE_BYTES:
+        raise WorkbenchError(
+            f"{path} is {info.st_size // 2**20} MB, over the {MAX_MERGE_BYTES // 2**20} MB a "
+            "merged project file may have; nothing was merged"
+        )
+    if allow_empty and info.st_size == 0:
         return {}, storage  # git passes an empty base when the sides have no common ancestor
     data = storage.read()
     if data is None:
         raise WorkbenchError(f"no project at {path}")
     data, _ = migrate(data, path)
+    _check_records(data, path)
     return data, storage
+
+
+#: The largest project file a merge reads (a large study's is some 60 MB).
+MAX_MERGE_BYTES = 1024 * 1024 * 1024
+
+
+def _check_records(data: Data, path: Path) -> None:
+    """Refuse a side whose records are not what a load accepts (see :func:`record_problem`)."""
+    for table in RECORD_TYPES:
+        records = data.get(table, {})
+        if not isinstance(records, dict):
+            raise WorkbenchError(f"{path}: the table {table!r} is damaged; nothing was merged")
+        for rid, rec in records.items():
+            problem = record_problem(table, rec)
+            if problem is None and rec.get("id") != rid:
+                problem = "it is filed under another id than its own"
+            if problem is not None:
+                raise WorkbenchError(
+                    f"{path}: {record_label(table, rec)} is damaged ({problem}); nothing was "
+                    "merged"
+                )
+
+
+def same_project(ours: Data, theirs: Data, where: Path) -> None:
+    """Refuse to merge another project's file: both must carry the same project id."""
+    mine, other = (str((d.get("meta") or {}).get("project", {}).get("id") or "")
+                   for d in (ours, theirs))
+    if mine and other and mine != other:
+        raise WorkbenchError(
+            f"{where} is another project's file (project id {other[:8]}, this one is "
+            f"{mine[:8]}); nothing was merged"
+        )
 
 
 def merge_files(base: Path, ours: Path, theirs: Path) -> MergeResult:
@@ -92,9 +142,12 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> MergeResult:
     from workbench.store.atomic import atomic_write
 
     ours_data, storage = _read(ours)
-    result = merge_data(
-        read_data(base, allow_empty=True), ours_data, read_data(theirs), origin="merge"
-    )
+    theirs_data = read_data(theirs)
+    base_data = read_data(base, allow_empty=True)
+    same_project(ours_data, theirs_data, theirs)
+    if base_data:
+        same_project(ours_data, base_data, base)
+    result = merge_data(base_data, ours_data, theirs_data, origin="merge")
     payload = fileformat.render_data(result.data)
     sealer = getattr(storage, "sealer", None)
     if sealer is not None:  # an encrypted project stays encrypted
@@ -338,6 +391,7 @@ def merge_in(project: Any, other: Path) -> MergeInReport:
         raise WorkbenchError("that is the project itself; give a colleague's copy")
     theirs = read_data(other)
     ours: Data = project.to_data()
+    same_project(ours, theirs, other)
     result = merge_data({}, ours, theirs, origin="merge-in")
     added: dict[str, int] = {}
     with project.change(f"merge in {other.name}"):

@@ -3,6 +3,10 @@
 Body paragraphs and headings come in document order; a table row becomes one line with its
 cells joined by `` | ``. Comments, footnotes, deleted tracked changes, field codes and drawings
 are left out. Runs of blank lines collapse to one blank line.
+
+The caps of :mod:`workbench.io.transcript` hold while reading: a Word file's paragraphs are
+counted in one streaming pass before the document is parsed, and an OpenDocument's runs of
+spaces count against the character cap as they are expanded.
 """
 
 from __future__ import annotations
@@ -13,17 +17,24 @@ from collections.abc import Iterable
 from typing import Any
 
 from workbench.core.model import Paragraph
-from workbench.core.text import normalise
+from workbench.core.text import count_controls, normalise
 from workbench.core.turns import paragraphs_of
 from workbench.errors import WorkbenchError
+from workbench.io.transcript import (
+    MAX_DOCUMENT_CHARS,
+    MAX_PARAGRAPHS,
+    check_document,
+    too_many_paragraphs,
+)
 
 #: refuse archives that would unpack to more than this (a "zip bomb")
 MAX_UNPACKED = 512 * 1024 * 1024
 
 
-def read_docx(data: bytes, source: str) -> tuple[str, list[Paragraph]]:
-    """Text and paragraphs of a Word document."""
+def read_docx(data: bytes, source: str) -> tuple[str, list[Paragraph], int]:
+    """Text and paragraphs of a Word document, and how many control characters were dropped."""
     _check_zip(data, source, ".docx")
+    _count_docx_paragraphs(data, source)
     try:
         import docx
 
@@ -34,8 +45,9 @@ def read_docx(data: bytes, source: str) -> tuple[str, list[Paragraph]]:
     return _finish(lines, source)
 
 
-def read_odt(data: bytes, source: str) -> tuple[str, list[Paragraph]]:
-    """Text and paragraphs of an OpenDocument text."""
+def read_odt(data: bytes, source: str) -> tuple[str, list[Paragraph], int]:
+    """Text and paragraphs of an OpenDocument text, and how many control characters were
+    dropped."""
     _check_zip(data, source, ".odt")
     try:
         from odf.opendocument import load
@@ -49,7 +61,9 @@ def read_odt(data: bytes, source: str) -> tuple[str, list[Paragraph]]:
             f"{source} is not a readable .odt file (it is an OpenDocument of another kind)"
         )
     try:
-        lines = _odt_blocks(body)
+        lines = _odt_blocks(body, _Room(source))
+    except WorkbenchError:
+        raise
     except Exception:
         raise WorkbenchError(f"{source} is not a readable .odt file") from None
     return _finish(lines, source)
@@ -71,10 +85,53 @@ def _check_zip(data: bytes, source: str, kind: str) -> None:
         )
 
 
-def _finish(lines: Iterable[str], source: str) -> tuple[str, list[Paragraph]]:
+def _count_docx_paragraphs(data: bytes, source: str) -> None:
+    """Refuse a Word file of more than MAX_PARAGRAPHS paragraphs, counted while streaming its
+    main part (before python-docx builds the whole tree, which such a file would not fit)."""
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(_DOCX_MAIN) as part:
+            count = 0
+            events = etree.iterparse(part, events=("end",), tag=_W_P, resolve_entities=False,
+                                     no_network=True, load_dtd=False)
+            for _, element in events:
+                count += 1
+                if count > MAX_PARAGRAPHS:
+                    too_many_paragraphs(source)
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+    except WorkbenchError:
+        raise
+    except Exception:  # no such part (python-docx then says what is wrong), bad XML, ...
+        return
+
+
+class _Room:
+    """The characters a document may still take while its text is gathered."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.left = MAX_DOCUMENT_CHARS
+
+    def take(self, chars: int) -> None:
+        self.left -= chars
+        if self.left < 0:
+            raise WorkbenchError(
+                f"{self.source} holds more than {MAX_DOCUMENT_CHARS:,} characters, the "
+                "per-document cap: not imported"
+            )
+
+
+def _finish(lines: Iterable[str], source: str) -> tuple[str, list[Paragraph], int]:
     """Join lines, collapse runs of blank lines, drop blank lines at both ends, normalise."""
     kept: list[str] = []
+    controls = 0
+    room = _Room(source)
     for line in lines:
+        room.take(len(line) + 1)
+        controls += count_controls(line)
         line = normalise(line)
         if line.strip():
             kept.append(line)
@@ -85,7 +142,8 @@ def _finish(lines: Iterable[str], source: str) -> tuple[str, list[Paragraph]]:
     if not kept:
         raise WorkbenchError(f"{source} has no text")
     text = normalise("\n".join(kept) + "\n")
-    return text, paragraphs_of(text)
+    check_document(text, source)
+    return text, paragraphs_of(text), controls
 
 
 def _row_line(cells: Iterable[list[str]]) -> str:
@@ -98,6 +156,8 @@ def _row_line(cells: Iterable[list[str]]) -> str:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _W_P, _W_TBL, _W_TR, _W_TC = _W + "p", _W + "tbl", _W + "tr", _W + "tc"
+#: The main part of a Word file, where its paragraphs are.
+_DOCX_MAIN = "word/document.xml"
 _W_WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "smartTag"}
 _W_TEXT = {_W + "t": None, _W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n",
            _W + "cr": "\n", _W + "noBreakHyphen": "-"}
@@ -168,18 +228,18 @@ def _odt_elements(element: Any) -> list[Any]:
     return [c for c in element.childNodes if c.nodeType == c.ELEMENT_NODE]
 
 
-def _odt_blocks(element: Any) -> list[str]:
+def _odt_blocks(element: Any, room: _Room) -> list[str]:
     lines: list[str] = []
     for child in _odt_elements(element):
         qname = child.qname
         if qname in _O_PARA:
-            lines.extend(_odt_text(child).split("\n"))
+            lines.extend(_odt_text(child, room).split("\n"))
         elif qname == _O_TABLE:
             for row in _odt_find(child, _O_ROW):
                 cells = _odt_find(row, _O_CELL)
-                lines.append(_row_line(_odt_blocks(cell) for cell in cells))
+                lines.append(_row_line(_odt_blocks(cell, room) for cell in cells))
         elif qname not in _O_SKIP:
-            lines.extend(_odt_blocks(child))  # lists, sections, ...
+            lines.extend(_odt_blocks(child, room))  # lists, sections, ...
     return lines
 
 
@@ -194,11 +254,13 @@ def _odt_find(element: Any, qname: tuple[str, str]) -> list[Any]:
     return found
 
 
-def _odt_text(element: Any) -> str:
-    """The text of a paragraph, with ``text:s``, ``text:tab`` and ``text:line-break`` expanded."""
+def _odt_text(element: Any, room: _Room) -> str:
+    """The text of a paragraph, with ``text:s``, ``text:tab`` and ``text:line-break`` expanded
+    (each counted against the room the document has left)."""
     out: list[str] = []
     for child in element.childNodes:
         if child.nodeType == child.TEXT_NODE:
+            room.take(len(child.data))
             out.append(child.data)
         elif child.nodeType == child.ELEMENT_NODE and child.qname not in _O_SKIP:
             namespace, local = child.qname
@@ -207,9 +269,11 @@ def _odt_text(element: Any) -> str:
             elif namespace == _TEXT_NS and local == "tab":
                 out.append("\t")
             elif namespace == _TEXT_NS and local == "s":
-                out.append(" " * _space_count(child))
+                spaces = _space_count(child)
+                room.take(spaces)
+                out.append(" " * spaces)
             else:
-                out.append(_odt_text(child))
+                out.append(_odt_text(child, room))
     return "".join(out)
 
 

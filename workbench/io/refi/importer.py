@@ -24,6 +24,7 @@ from workbench.core.codebook import PALETTE
 from workbench.core.collector import collector_paused
 from workbench.core.model import RECORD_TYPES, Case, Code, Coding, Document, Memo, new_id
 from workbench.core.project import Project
+from workbench.core.text import count_controls
 from workbench.core.turns import paragraphs_of
 from workbench.io.refi.names import (
     CASE_MEMO_LINK,
@@ -46,6 +47,7 @@ from workbench.io.refi.positions import (
 from workbench.io.refi.reader import is_qda_namespace, read_refi
 from workbench.io.refi.records import RCode, RCoding, RFile, RNote, RText
 from workbench.io.refi.summary import ImportSummary
+from workbench.io.transcript import check_document
 
 Target = tuple[str, str | None]
 
@@ -190,11 +192,10 @@ class _Import:
         folder = not rc.codable and bool(rc.children)
         if folder:
             self.s.changed.append(f"code folder {where!r} became a theme")
-        siblings = self.p.codebook.children(parent)
         code = Code(
             id=self.fresh(rc.guid), name=name, parent=parent.id if parent else None,
             is_theme=folder or rc.guid in self.themes, color=color,
-            order=max((c.order for c in siblings), default=0) + 1, created=self.stamp,
+            order=self.p.codebook.next_order(parent), created=self.stamp,
             **fields,
         )
         self.p.codebook.put(code)
@@ -212,6 +213,7 @@ class _Import:
                                   + f": {rt.problem}")
             return
         tmap = TextMap(rt.raw)
+        check_document(tmap.text, f"{self.f.label}: {label!r}")
         name = self.unique_name(clean_name(rt.name) or "Imported document")
         made = our_datetime(rt.created) or self.stamp
         doc = Document(
@@ -224,6 +226,10 @@ class _Import:
         self.doc_names.add(name)
         self.s.documents += 1
         self.doc_ids[rt.guid] = doc.id
+        controls = count_controls(rt.raw)
+        if controls:
+            self.s.changed.append(f"document {name!r}: {_count(controls, 'control character')} "
+                                  "removed from its text (positions follow)")
         if rt.docx:
             self.s.changed.append(f"document {name!r}: text read from its .docx (no plain text "
                                   "in the file); check where its codings landed")

@@ -35,6 +35,7 @@ from workbench.io.refi.records import (
     RText,
 )
 from workbench.io.refi.xmlin import Kids, attr, children, elements, local, ref_key, to_int
+from workbench.io.transcript import ImportBudget
 
 #: the largest .qde read, and the largest text file read from an archive
 MAX_QDE = 256 * 1024 * 1024
@@ -111,11 +112,13 @@ def _parse_xml(data: bytes, label: str) -> etree._Element:
 
 
 class _Members:
-    """The files of an archive, found by name in any case."""
+    """The files of an archive, found by name in any case; each is unpacked once, however
+    many entries refer to it."""
 
     def __init__(self, archive: zipfile.ZipFile, label: str) -> None:
         self.archive = archive
         self.label = label
+        self.unpacked: dict[str, bytes] = {}
         self.by_name = {
             i.filename.replace("\\", "/").lower(): i for i in archive.infolist() if not i.is_dir()
         }
@@ -129,6 +132,12 @@ class _Members:
         return None
 
     def read(self, info: zipfile.ZipInfo, limit: int) -> bytes:
+        data = self.unpacked.get(info.filename)
+        if data is None:
+            data = self.unpacked[info.filename] = self._unpack(info, limit)
+        return data
+
+    def _unpack(self, info: zipfile.ZipInfo, limit: int) -> bytes:
         too_big = f"{self.label}: {info.filename} is larger than {limit // 2**20} MB"
         if info.file_size > limit:
             raise WorkbenchError(too_big)
@@ -153,6 +162,8 @@ class _Parser:
         self.label = label
         self.root = root
         self.members = members
+        self.budget = ImportBudget()  # every text and note counts, however often it is shared
+        self.decoded: dict[str, tuple[str | None, str, bool]] = {}
 
     def run(self) -> RFile:
         root = self.root
@@ -288,10 +299,23 @@ class _Parser:
 
     # -- texts ---------------------------------------------------------------------------
     def _content(self, el: etree._Element, kids: Kids) -> tuple[str | None, str, bool]:
-        """(text, problem, from_docx) of a TextSource-like element."""
+        """(text, problem, from_docx) of a TextSource-like element, counted against the
+        import's budget of decoded text."""
         inline = kids.first("PlainTextContent")
         if inline is not None:
-            return "".join(inline.itertext()), "", False
+            found: tuple[str | None, str, bool] = ("".join(inline.itertext()), "", False)
+        else:
+            key = f"{attr(el, 'plainTextPath').strip()}\n{attr(el, 'richTextPath').strip()}"
+            if key not in self.decoded:
+                self.decoded[key] = self._file_content(el)
+            found = self.decoded[key]
+        if found[0] is not None:
+            name = clean_name(attr(el, "name")) or local(el)
+            self.budget.take(len(found[0]), f"{self.label}: {name}")
+        return found
+
+    def _file_content(self, el: etree._Element) -> tuple[str | None, str, bool]:
+        """(text, problem, from_docx) of an element whose text is in a file of the archive."""
         plain = attr(el, "plainTextPath").strip()
         rich = attr(el, "richTextPath").strip()
         if plain:

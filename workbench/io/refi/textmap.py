@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from workbench.core.text import normalise
+from workbench.core.text import CONTROLS, drop_controls, normalise
 from workbench.io.refi.names import ASTRAL, has_astral
 
 
@@ -198,16 +198,50 @@ class _Scaled:
     ceil = floor
 
 
-def _normalisation_map(raw: str, text: str) -> _Stretches | _Scaled | None:
+def _normalisation_map(raw: str, text: str) -> _Stretches | _Scaled | _Then | None:
     """How offsets of ``raw`` move in ``text`` (= ``normalise(raw)``); ``None``: they do not."""
     if raw == text:
         return None
+    if CONTROLS.search(raw) is not None:
+        dropped, kept = _dropped_controls(raw)
+        rest = _normalisation_map(kept, text)
+        return dropped if rest is None else _Then(dropped, rest)
     stretches = _changed_stretches(raw, text)
     if stretches is not None:
         found = _Stretches(stretches)
         if len(raw) + found.shift == len(text):
             return found
     return _Scaled(len(raw), len(text))
+
+
+def _dropped_controls(raw: str) -> tuple[_Stretches, str]:
+    """The first step of normalising ``raw``: control characters dropped (those that break a
+    line become LF, keeping their length), with BOMs that this leaves at the start."""
+    kept = drop_controls(raw)
+    lead = _DROPPED_LEAD.match(raw)
+    start = lead.end() if lead else 0
+    stretches = [(0, start, 0)] if start else []
+    stretches += [(m.start(), m.end(), len(drop_controls(m.group())))
+                  for m in CONTROLS.finditer(raw, start)]
+    stretches = [s for s in stretches if s[2] != s[1] - s[0]]
+    return _Stretches(stretches), kept.lstrip("\ufeff")
+
+
+#: What normalising drops from the start of a text: BOMs and controls that break no line.
+_DROPPED_LEAD = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff]*")
+
+
+class _Then:
+    """One map of offsets after another."""
+
+    def __init__(self, first: _Stretches, second: _Stretches | _Scaled | _Then) -> None:
+        self.first, self.second = first, second
+
+    def floor(self, index: int) -> int:
+        return self.second.floor(self.first.floor(index))
+
+    def ceil(self, index: int) -> int:
+        return self.second.ceil(self.first.ceil(index))
 
 
 def _changed_stretches(raw: str, text: str) -> list[tuple[int, int, int]] | None:

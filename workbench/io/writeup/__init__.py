@@ -7,7 +7,9 @@ coded segments as a table (csv).
 Every format comes from the same content (:mod:`workbench.io.writeup.content`). Files are
 written with mode 0600 through a temporary file beside the target and ``os.replace``; they hold
 no file paths of the user's machine and no names beyond the case labels (and, in the CSV, the
-coder names already in the codings).
+coder names already in the codings). Markdown and HTML show control characters as U+FFFD (a
+write-up printed with ``cat`` sends the terminal nothing); CSV cells never start a formula
+(:mod:`workbench.io.cells`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.core.text import visible
 from workbench.errors import WorkbenchError
+from workbench.io.cells import spreadsheet_row
 from workbench.io.writeup import content
 from workbench.store.atomic import Target, write_private
 
@@ -41,12 +45,16 @@ class ExportResult:
 
 
 def render_csv(project: Project, selection: content.Selection) -> tuple[bytes, int]:
-    """One row per coding (UTF-8, no BOM, RFC 4180 line ends); returns (bytes, rows)."""
+    """One row per coding (UTF-8, no BOM, RFC 4180 line ends); returns (bytes, rows).
+
+    Every cell, the header's attribute names too, goes through :func:`spreadsheet_cell`, so
+    no name or quote is read as a formula.
+    """
     columns, rows = content.coding_rows(project, selection)
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(spreadsheet_row(columns))
+    writer.writerows(spreadsheet_row(row.get(c, "") for c in columns) for row in rows)
     return buffer.getvalue().encode("utf-8"), len(rows)
 
 
@@ -75,11 +83,12 @@ def _render(project, fmt, *, attrs, themes, codes) -> tuple[bytes, content.Selec
     if fmt == "md":
         from workbench.io.writeup import render_md
 
-        return render_md.render(blocks).encode("utf-8"), selection, quotes
+        return visible(render_md.render(blocks)).encode("utf-8"), selection, quotes
     if fmt == "html":
         from workbench.io.writeup import render_html
 
-        return render_html.render(blocks, project.name).encode("utf-8"), selection, quotes
+        page = visible(render_html.render(blocks, project.name))
+        return page.encode("utf-8"), selection, quotes
     from workbench.io.writeup import render_docx
 
     return render_docx.render(blocks, project.name), selection, quotes
