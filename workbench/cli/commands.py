@@ -1,6 +1,6 @@
-"""The project commands: init, open, import, docs, text, cases, case, code, uncode, codes,
-quotes, memo, memos, check, undo, redo. Each takes the parsed arguments and returns the exit
-status; user errors are raised as :class:`WorkbenchError`.
+"""The project commands: init, open, import, docs, text, speakers, remove, cases, case, code,
+recode, uncode, codes, quotes, memo, memos, check, undo, redo. Each takes the parsed arguments
+and returns the exit status; user errors are raised as :class:`WorkbenchError`.
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ def cmd_import(args: Args) -> int:
     attrs = parse_attrs(args.attr)
     if attrs and not args.case:
         raise WorkbenchError("--attr sets attributes of a case: give the case with --case NAME")
+    interviewers = [label.strip() for label in args.interviewer or [] if label.strip()]
     # every file is read before the project is opened: one bad file and nothing changes
     texts = []
     exchange_files = [Path(n) for n in args.files if Path(n).suffix.lower() in REFI_SUFFIXES]
@@ -121,6 +122,7 @@ def cmd_import(args: Args) -> int:
         if not imported.text.strip():
             raise WorkbenchError(f"{path} contains no text")
         texts.append((path, imported))
+    check_interviewers(interviewers, [imported for _, imported in texts])
     with writing(args) as project:
         seen: dict[str, Path] = {}
         for path, imported in texts:
@@ -148,9 +150,11 @@ def cmd_import(args: Args) -> int:
                     source=imported.source or path.name,
                     paragraphs=imported.paragraphs or None,
                     case=args.case,
+                    interviewers=interviewers,
                 )
                 for path, imported in texts
             ]
+        speakers = {doc.id: project.documents.speakers(doc) for doc in docs}
     for summary in summaries:
         for line in summary.lines():
             out.say(line)
@@ -158,6 +162,89 @@ def cmd_import(args: Args) -> int:
         where = f" for {args.case.strip()}" if args.case else ""
         paragraphs = plural(len(doc.paragraphs), "paragraph")
         out.say(f"imported {doc.name}: {len(doc.text)} chars, {paragraphs}{where}")
+        if speakers[doc.id]:
+            roles = ", ".join(f"{label} ({role})" for label, role, _ in speakers[doc.id])
+            out.say(f"  speakers: {roles}")
+    if any(speakers.values()):
+        out.say("(`workbench speakers PROJECT DOC --set LABEL=ROLE` changes a role)")
+    return 0
+
+
+def check_interviewers(labels: list[str], imported: list) -> None:
+    """Every ``--interviewer`` label must start turns in at least one of the files."""
+    from workbench.core.turns import relabel
+
+    if not labels:
+        return
+    found: set[str] = set()
+    for item in imported:
+        paragraphs = relabel(item.text, item.paragraphs, labels)
+        found.update(p.speaker for p in paragraphs if p.speaker)
+    missing = [label for label in labels if label not in found]
+    if missing:
+        shown = ", ".join(sorted(found)) or "none"
+        raise WorkbenchError(
+            f"--interviewer {missing[0]!r}: no turn in the files starts with that label "
+            f"(their labels: {shown}); nothing was imported"
+        )
+
+
+def parse_roles(pairs: list[str] | None) -> dict[str, str]:
+    """``LABEL=ROLE`` strings as a dictionary (a label may hold ``=``; a role never does)."""
+    from workbench.core.turns import ROLES
+
+    roles: dict[str, str] = {}
+    for pair in pairs or []:
+        label, sep, role = pair.rpartition("=")
+        role = role.strip().casefold()
+        if not sep or not label.strip():
+            raise WorkbenchError(f"--set expects LABEL=ROLE, got {pair!r}")
+        if role not in ROLES:
+            raise WorkbenchError(f"--set {pair!r}: the role must be {', '.join(ROLES)}")
+        roles[label.strip()] = role
+    return roles
+
+
+def cmd_speakers(args: Args) -> int:
+    """A document's speaker labels and their roles; ``--set LABEL=ROLE`` changes roles."""
+    roles = parse_roles(args.set)
+    if roles:
+        with writing(args) as project:
+            doc = project.documents.named(args.doc)
+            before = dict(doc.roles)
+            doc = project.documents.set_roles(doc, roles)
+            rows = out.speakers_json(project, doc)
+    else:
+        project = reading(args)
+        doc = project.documents.named(args.doc)
+        before, rows = dict(doc.roles), out.speakers_json(project, doc)
+    if args.json:
+        out.print_json(rows)
+        return 0
+    out.print_speakers(doc.name, rows)
+    changed = [label for label, role in roles.items() if before.get(label) != role]
+    if changed:
+        out.say(f"set {', '.join(f'{label} = {roles[label]}' for label in changed)}; "
+                "`workbench undo` takes it back")
+    elif roles:
+        out.say("nothing changed: the roles were already so")
+    return 0
+
+
+def cmd_remove(args: Args) -> int:
+    """Remove a document with its codings and memos (undoable)."""
+    with writing(args) as project:
+        removed = project.documents.remove(project.documents.named(args.doc))
+    if args.json:
+        out.print_json(
+            {"document": removed.document.name, "codings": removed.codings,
+             "memos": removed.memos}
+        )
+        return 0
+    out.say(
+        f"removed {removed.document.name} with {plural(removed.codings, 'coding')} and "
+        f"{plural(removed.memos, 'memo')}; `workbench undo` brings it back"
+    )
     return 0
 
 
@@ -215,18 +302,52 @@ def cmd_code(args: Args) -> int:
     coder = coder_of(args)
     with writing(args) as project:
         doc = project.documents.named(args.doc)
-        before = project.revision
-        coding = project.codings.add(doc, args.start, args.end, args.code, coder)
+        applied = project.codings.apply(doc, args.start, args.end, args.code, coder)
+        coding = applied.coding
         quote = out.quote_json(project, coding)
-        fresh = project.revision != before
     if args.json:
-        out.print_json(quote)
+        out.print_json({**quote, "outcome": applied.outcome})
+        return 0
+    verb = {"added": "coded", "extended": "extended", "unchanged": "already coded"}
+    what = (
+        f"{quote['document']} [{coding.start}:{coding.end}] with {quote['code']}: "
+        f"“{out.clip(quote['text'])}” (coding {coding.id})"
+    )
+    if applied.extended:
+        merged = f", merging {plural(len(applied.absorbed), 'other coding')}" \
+            if applied.absorbed else ""
+        out.say(f"extended the coding of the same code by {coding.coder}{merged}: it is one "
+                f"segment now, {what}")
     else:
-        verb = "coded" if fresh else "already coded"
-        out.say(
-            f"{verb} {quote['document']} [{quote['start']}:{quote['end']}] with {quote['code']}: "
-            f"“{out.clip(quote['text'])}” (coding {coding.id})"
+        out.say(f"{verb[applied.outcome]} {what}")
+    return 0
+
+
+def cmd_recode(args: Args) -> int:
+    """Move a coding's bounds or change its code (undoable)."""
+    if args.start is None and args.end is None and args.code is None:
+        raise WorkbenchError("nothing to change: give --start N, --end N or --code PATH")
+    with writing(args) as project:
+        coding = project.codings.find(args.coding_id)
+        was = f"{out.quote_json(project, coding)['code']} [{coding.start}:{coding.end}]"
+        result = project.codings.recode(coding, start=args.start, end=args.end, code=args.code)
+        quote = out.quote_json(project, result.coding)
+    if args.json:
+        out.print_json(
+            {**quote, "outcome": result.outcome, "merged": [c.id for c in result.absorbed]}
         )
+        return 0
+    if result.outcome == "unchanged":
+        out.say(f"nothing changed: coding {result.coding.id} already is that")
+        return 0
+    coding = result.coding
+    out.say(
+        f"recoded {coding.id}: {quote['code']} on {quote['document']} "
+        f"[{coding.start}:{coding.end}] “{out.clip(quote['text'])}” (was {was})"
+    )
+    if result.absorbed:
+        out.say(f"  merged {plural(len(result.absorbed), 'touching coding')} of that code into it")
+    out.say("`workbench undo` takes it back")
     return 0
 
 

@@ -68,9 +68,20 @@ def build_parser() -> Parser:
     p.add_argument("--case", metavar="NAME", help="attach the documents to this case")
     p.add_argument("--attr", action="append", metavar="KEY=VALUE", help="case attribute (repeat)")
     p.add_argument("--encoding", metavar="NAME", help="encoding of files not in UTF-8/UTF-16")
+    p.add_argument("--interviewer", action="append", metavar="LABEL",
+                   help="this speaker label is the interviewer's (repeat); roles are detected "
+                   "otherwise")
 
     command("docs", "list the documents", commands.cmd_docs, json=True)
     p = command("text", "print a document's normalised text", commands.cmd_text)
+    p.add_argument("doc", metavar="DOC", help="document name or id")
+    p = command("speakers", "a document's speaker labels and roles; --set changes a role",
+                commands.cmd_speakers, json=True)
+    p.add_argument("doc", metavar="DOC", help="document name or id")
+    p.add_argument("--set", action="append", metavar="LABEL=ROLE",
+                   help="role of a label: interviewer, respondent or other (repeat; undoable)")
+    p = command("remove", "remove a document with its codings and memos (undoable)",
+                commands.cmd_remove, json=True)
     p.add_argument("doc", metavar="DOC", help="document name or id")
     command("cases", "list the cases with their attributes", commands.cmd_cases, json=True)
     p = command("case", "create a case, set its attributes, attach documents", commands.cmd_case)
@@ -88,6 +99,12 @@ def build_parser() -> Parser:
     p.add_argument("--coder", metavar="NAME", help="coder name (default: from the config)")
     p = command("uncode", "remove a coding", commands.cmd_uncode)
     p.add_argument("coding_id", metavar="CODING_ID")
+    p = command("recode", "move a coding's bounds or change its code (undoable)",
+                commands.cmd_recode, json=True)
+    p.add_argument("coding_id", metavar="CODING", help="coding id (or its first 6+ characters)")
+    p.add_argument("--start", type=int, metavar="N", help="new first code point")
+    p.add_argument("--end", type=int, metavar="N", help="new end (the code point after the last)")
+    p.add_argument("--code", metavar="PATH", help="new code (created if new)")
     command("codes", "list the codebook with counts", commands.cmd_codes, json=True)
     p = command("quotes", "list coded segments", commands.cmd_quotes, json=True)
     p.add_argument("--code", metavar="PATH", help="only this code and the codes below it")

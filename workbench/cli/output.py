@@ -58,20 +58,34 @@ def code_json(project: Project, code: Code) -> dict[str, Any]:
 
 
 def quote_json(project: Project, coding: Coding) -> dict[str, Any]:
-    """``{"id","document","case","code","coder","start","end","text"}``."""
+    """``{"id","document","case","code","coder","start","end","text","speaker","role","time"}``:
+    the coded segment as quoted (never with a speaker label: ``start``/``end`` are where its
+    ``text`` is), with the speaker, role and time of its turn."""
     doc = project.documents[coding.document]
     case = project.cases.of(doc)
     code = project.codebook[coding.code]
+    segment = project.codings.segment(coding)
     return {
         "id": coding.id,
         "document": doc.name,
         "case": case.name if case else None,
         "code": project.codebook.path(code),
         "coder": coding.coder,
-        "start": coding.start,
-        "end": coding.end,
-        "text": coding.text,  # kept equal to the document's text there (`check` says if not)
+        "start": segment.start,
+        "end": segment.end,
+        "text": segment.text,
+        "speaker": segment.speaker,
+        "role": segment.role,
+        "time": segment.time,
     }
+
+
+def speakers_json(project: Project, doc: Document) -> list[dict[str, Any]]:
+    """``[{"label","role","turns"}]``: a document's speaker labels in order of appearance."""
+    return [
+        {"label": label, "role": role, "turns": turns}
+        for label, role, turns in project.documents.speakers(doc)
+    ]
 
 
 def memo_json(project: Project, memo: Memo) -> dict[str, Any]:
@@ -169,6 +183,14 @@ def print_codes(project: Project) -> None:
           right=("codings", "docs", "cases"))
 
 
+def print_speakers(document: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        say(f"{document} has no speaker labels (no line starts with one such as `Interviewer:`)")
+        return
+    table(f"speakers of {document}", ("label", "role", "turns"),
+          [(r["label"], r["role"], r["turns"]) for r in rows], right=("turns",))
+
+
 def print_quotes(project: Project, codings: Sequence[Coding]) -> None:
     if not codings:
         say("no coded segments match")
@@ -176,6 +198,8 @@ def print_quotes(project: Project, codings: Sequence[Coding]) -> None:
     for coding in codings:
         q = quote_json(project, coding)
         who = f"{q['case']} · " if q["case"] else ""
+        if q["speaker"] and q["role"] != "respondent":
+            who += f"{q['speaker']} ({q['role'] or 'speaker'}) · "
         span = f"[{q['start']}:{q['end']}]"
         say(f"{who}{q['document']} {span} {q['code']} ({q['coder']}) {q['id'][:8]}")
         say(f"  “{clip(q['text'], 300)}”")

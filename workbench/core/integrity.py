@@ -11,6 +11,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.model import RECORD_TYPES, TARGET_KINDS, TARGET_TABLES, from_record
+from workbench.core.turns import check_roles
 from workbench.store.fileformat import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -41,6 +42,10 @@ def check_data(data: Data) -> list[str]:
             problems.append(f"document {doc['id']} has an empty name")
         if doc.get("case") is not None and doc["case"] not in cases:
             problems.append(f"{label} belongs to a case that does not exist ({doc['case']})")
+        roles = doc.get("roles", {})
+        problem = check_roles(roles) if isinstance(roles, dict) else "they are not a table"
+        if problem:
+            problems.append(f"{label} has speaker roles that are not valid: {problem}")
         size = len(doc["text"])
         for n, para in enumerate(doc.get("paragraphs") or []):
             start, end = para.get("start"), para.get("end")
