@@ -188,6 +188,10 @@ def test_code_json_and_quotes_with_emoji_and_cyrillic(proj: Path, cli, jcli) -> 
         "start": s,
         "end": e,
         "text": "Я злюсь",
+        "speaker": "Respondent",  # the second round added these fields
+        "role": "respondent",
+        "time": None,
+        "outcome": "added",
     }
     s2, e2 = span_of("int1", "👋 there")
     jcli("code", proj, "int1", s2, e2, "Greeting", "--coder", "bob")
@@ -198,7 +202,8 @@ def test_code_json_and_quotes_with_emoji_and_cyrillic(proj: Path, cli, jcli) -> 
     assert order == [("int1", s2), ("int1", s), ("int2", s3)]
     for q in quotes:
         assert q["text"] == text_of(q["document"])[q["start"]:q["end"]]
-        assert set(q) == {"id", "document", "case", "code", "coder", "start", "end", "text"}
+        assert set(q) == {"id", "document", "case", "code", "coder", "start", "end", "text",
+                          "speaker", "role", "time"}
     assert quotes[0]["text"] == "👋 there" and quotes[2]["text"] == "Алматы 😀"
     assert [q["code"] for q in jcli("quotes", proj, "--code", "Emotions")] == [
         "Emotions/Anger",

@@ -23,10 +23,13 @@ def book(tmp_path: Path, cli) -> Path:
     path = tmp_path / "p"
     cli("init", path)
     cli("import", path, source)
-    for words, code in [("Anger", "Motivations/Anger"), ("privilege", "Motivations/Privilege"),
-                        ("afford", "Networks"), ("Anger, mostly", "Motivations/Anger")]:
+    for words, code, coder in [
+        ("Anger", "Motivations/Anger", "ann"), ("privilege", "Motivations/Privilege", "ann"),
+        ("afford", "Networks", "ann"),
+        ("Anger, mostly", "Motivations/Anger", "ben"),  # by "ann" it would extend her coding
+    ]:
         start = TEXT.index(words)
-        assert cli("code", path, "r1", start, start + len(words), code)[0] == 0
+        assert cli("code", path, "r1", start, start + len(words), code, "--coder", coder)[0] == 0
     cli("memo", path, "--on", "code:Networks", "--text", "a note")
     return path
 

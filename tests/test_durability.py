@@ -76,10 +76,18 @@ ZYGOTE = textwrap.dedent(
             start = rng.randrange(len(doc.text) - 1)
             end = rng.randint(start + 1, min(len(doc.text), start + 40))
             code = rng.choice(["Anger", "Motivation/Calling", "Networks", "Networks/Friends"])
-            coding = project.codings.add(doc, start, end, code, "ann")
+            applied = project.codings.apply(doc, start, end, code, "ann")
+            coding = applied.coding
+            merged = [c.id for c in applied.absorbed]  # extended over: gone as if uncoded
+            for gone in merged:
+                say("uncoding", gone)
+                if gone in live:
+                    live.remove(gone)
             if roll > 0.85:
                 project.memos.add("coding", coding.id, "why this matters", "ann")
             project.save()
+            for gone in merged:
+                say("uncoded", gone)
             if coding.id not in live:
                 live.append(coding.id)
             say("ack", coding.id)

@@ -135,7 +135,7 @@ def test_code_memo_quit_in_tmux(e2e_study, size):
         code_memo_quit(tmux, narrow=size[0] < 100)
     finally:
         tmux.kill()
-    start = INTERVIEW_1.index("Respondent 1: Through")
+    start = INTERVIEW_1.index("Through friends")  # quoted without the speaker label
     end = INTERVIEW_1.index("\n", start)
     quotes = read_json("quotes", str(project), "--code", "Belonging")
     assert [(q["document"], q["case"], q["coder"], q["start"], q["end"], q["text"])

@@ -201,7 +201,7 @@ def test_html_svg_is_well_formed_and_capped(tmp_path: Path) -> None:
         doc = project.documents.add("D", "x" * 200, case="R1")
         for i in range(MAX_BARS + 10):
             for j in range(1 if i < 10 else 2):  # codes 00-09 are the least used
-                project.codings.add(doc, j, j + 1 + i, f"Code {i:02d} <&>", "ann")
+                project.codings.add(doc, j, j + 1 + i, f"Code {i:02d} <&>", f"coder {j}")
         text = render(project, "html").decode("utf-8")
     svg = re.search(r"<svg.*?</svg>", text, re.S).group(0)
     root = ET.fromstring(svg)
@@ -240,7 +240,7 @@ def test_csv_one_row_per_coding(study: Project, tmp_path: Path) -> None:
     assert by_text["the meeting was tense 🙂"]["case"] == ""
     assert {r["coder"] for r in rows} == {"ann", "ben"}
     assert set(rows[0]) == {"id", "document", "case", "code", "coder", "start", "end", "text",
-                            "age", "city", "pronouns"}
+                            "speaker", "role", "time", "age", "city", "pronouns"}
 
 
 # --------------------------------------------------------------------------- every format

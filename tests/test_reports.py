@@ -57,7 +57,9 @@ def build_study(path: Path) -> Project:
         (d3, 2, 6, "Networks"),
         (d3, 0, 20, "Motivations"),
     ]:
-        project.codings.add(doc, start, end, code, "ann")
+        # the second Anger coding overlaps the first: another coder's, or the two would be one
+        coder = "ben" if (doc, start) == (d1, 5) else "ann"
+        project.codings.add(doc, start, end, code, coder)
     return project
 
 

@@ -62,8 +62,10 @@ def test_regex_search(project: Project) -> None:
     assert [h.text for h in hits] == ["Злость", "злость", "ЗЛОСТЬ", "злость"]
     hits = search(project, r"^Респондент", regex=True)
     assert hits == []  # without re.MULTILINE, ^ is the start of the text only
-    hits = search(project, r"(?m)^Респондент", regex=True)
+    hits = search(project, r"(?m)^Респондент: \w+", regex=True)
     assert [h.line for h in hits] == [2, 4]
+    assert [h.text for h in hits] == ["Злость", "Ұят"]  # never the label
+    assert search(project, r"(?m)^Респондент", regex=True) == []  # a label is not a match
 
 
 def test_empty_matches_are_skipped(project: Project) -> None:
@@ -123,8 +125,8 @@ def test_code_hits_by_paragraph_once_per_paragraph(project: Project) -> None:
     spans = sorted(
         (c.start, c.end) for c in project.codings.of_code(project.codebook.find("Anger"))
     )
-    line2 = "Респондент: Злость. Большая злость, ЗЛОСТЬ на всех."
-    line4 = "Респондент: Ұят деген сөз... ұят. Große Straße, злость again."
+    line2 = "Злость. Большая злость, ЗЛОСТЬ на всех."  # the utterances, without labels
+    line4 = "Ұят деген сөз... ұят. Große Straße, злость again."
     assert [doc.text[s:e] for s, e in spans] == [line2, line4]
     project.undo()
     assert project.codings == {}

@@ -282,8 +282,9 @@ def test_a_folder_or_an_unreadable_file(tmp_path):
 # ----------------------------------------------------------------------------- migrations
 
 
-def _v1_to_v2(data):
-    """The pretend schema 2 renamed the memos' "author" to "writer"... and back, for the test."""
+def _to_next(data):
+    """The pretend next schema renamed the memos' "author" to "writer"... and back, for the
+    test."""
     for memo in data.get("memos", {}).values():
         memo["author"] = memo.pop("old_author", memo.get("author", ""))
     data["meta"]["project"]["migrated_by_test"] = True
@@ -299,28 +300,29 @@ def test_an_older_file_is_migrated(tmp_path, monkeypatch):
     path.write_bytes(fileformat.render_data(data))
     old_bytes = path.read_bytes()
 
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(fileformat, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.MIGRATIONS, 1, _v1_to_v2)
+    now, then = fileformat.SCHEMA_VERSION + 1, fileformat.SCHEMA_VERSION
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", now)
+    monkeypatch.setattr(fileformat, "SCHEMA_VERSION", now)
+    monkeypatch.setitem(migrations.MIGRATIONS, then, _to_next)
 
     reader = Project.open(path)  # read-only: migrated in memory, the file is not touched
     assert {m.author for m in reader.memos.all()} == {"ann"}
-    assert reader.state.meta["schema"] == 2
+    assert reader.state.meta["schema"] == now
     assert path.read_bytes() == old_bytes
 
     project = Project.open(path, write=True)  # a writer saves the migrated file at once
     assert {m.author for m in project.memos.all()} == {"ann"}
     saved = json.loads(path.read_bytes())
-    assert saved["meta"]["project"]["schema"] == 2
+    assert saved["meta"]["project"]["schema"] == now
     assert saved["meta"]["project"]["migrated_by_test"] is True
     assert all(m["author"] == "ann" for m in saved["memos"].values())
     assert backup_path(path, 1).read_bytes() == old_bytes  # the old file is kept as a backup
     project.close()
 
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 3)  # no step from 2 to 3
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", now + 1)  # no step beyond
     with pytest.raises(ProjectUnreadable, match="cannot be migrated"):
         Project.open(path, write=True)
-    assert json.loads(path.read_bytes())["meta"]["project"]["schema"] == 2
+    assert json.loads(path.read_bytes())["meta"]["project"]["schema"] == now
     assert not lock_path(path).exists()
 
 

@@ -31,7 +31,7 @@ def _config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def tiny(tmp_path: Path, cli) -> Path:
-    """ann: X on d1 [0,4) and [2,6) (union [0,6)), Y on d2 [0,5).
+    """ann: X on d1 [0,4) then [2,6) (one coding, extended to [0,6)), Y on d2 [0,5).
     bob: X on d1 [4,8), Y on d2 [0,5). carl: Z on d1. Unused: a code nobody applied."""
     for name in ("d1", "d2"):
         (tmp_path / f"{name}.txt").write_text(TEXT, encoding="utf-8")
@@ -118,7 +118,7 @@ def test_coders_lists_coding_counts(tiny: Path, cli) -> None:
     status, out, _ = cli("coders", tiny, "--json")
     assert status == 0
     assert json.loads(out) == [
-        {"coder": "ann", "codings": 3, "codes": 2, "documents": 2},
+        {"coder": "ann", "codings": 2, "codes": 2, "documents": 2},  # [2,6) extended [0,4)
         {"coder": "bob", "codings": 2, "codes": 2, "documents": 2},
         {"coder": "carl", "codings": 1, "codes": 1, "documents": 1},
     ]

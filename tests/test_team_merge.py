@@ -15,6 +15,7 @@ import pytest
 from workbench.core.integrity import check_data, check_project
 from workbench.core.model import to_record
 from workbench.core.project import Project
+from workbench.store.fileformat import SCHEMA_VERSION
 from workbench.team.merge import merge_data, merge_in, read_data
 
 TEXT = (
@@ -285,7 +286,7 @@ def test_merge_in_a_colleagues_copy_is_one_undoable_step(
 def test_read_data_accepts_any_file_name(base: Path, tmp_path: Path) -> None:
     odd = tmp_path / "odd name"
     shutil.copyfile(base, odd)
-    assert read_data(odd)["meta"]["project"]["schema"] == 1
+    assert read_data(odd)["meta"]["project"]["schema"] == SCHEMA_VERSION
 
 
 # --------------------------------------------------------------------------- random work

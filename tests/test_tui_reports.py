@@ -396,7 +396,8 @@ def test_search_all_documents_jump_code_all_and_undo(rich_study, drive):
         await pilot.press("ctrl+g", "c")
         await until(pilot, lambda: isinstance(app.screen, CodePicker))
         await pilot.press(*"Networks", "enter")
-        line = "Respondent 1: Anger, honestly. Anger at how we are treated keeps me going."
+        # the paragraph's words, without its speaker label
+        line = "Anger, honestly. Anger at how we are treated keeps me going."
         await until(pilot, lambda: len(project.codings) == before + 1)
         start = INTERVIEW_1.index(line)
         networks = project.codebook.find("Networks")

@@ -11,9 +11,11 @@ import csv
 import sys
 from typing import TYPE_CHECKING, Any
 
+from workbench.analysis.search import WIDEN
 from workbench.cli import output as out
 from workbench.cli.commands import coder_of, plural, reading, writing
 from workbench.cli.registrar import CODER, JSON, PROJECT, Arg, OneOf, command
+from workbench.core.turns import ROLES
 from workbench.errors import WorkbenchError
 from workbench.io.export import FORMATS as EXPORT_FORMATS
 
@@ -210,19 +212,32 @@ def _print_saturation(rows: list[dict[str, Any]]) -> None:
     JSON.but(help="print JSON (every hit)"),
     Arg("--limit", type=int, default=SHOW_HITS, metavar="N",
         help=f"show at most N hits on screen (default {SHOW_HITS}; 0: all)"),
+    Arg("--role", choices=ROLES, metavar="ROLE",
+        help="only hits in turns of this role: respondent, interviewer or other"),
     Arg("--code", metavar="PATH", help="code every hit with this code (created if new)"),
+    Arg("--widen", choices=WIDEN, metavar="UNIT",
+        help="with --code: code each hit's word, sentence, turn or paragraph"),
     Arg("--paragraph", action="store_true",
-        help="with --code: code the paragraph around each hit"),
+        help="with --code: code the paragraph around each hit (--widen paragraph)"),
     CODER.but(help="with --code: coder name (default: from the config)"),
     description="Search every document for a word, phrase or regular expression and show each "
-    "hit in context. With --code, code every hit (or its paragraph) in one undoable step.",
+    "hit in context, with its speaker and their role (a speaker label itself is never a hit). "
+    "With --code, code every hit (or its word, sentence, turn or paragraph) in one undoable "
+    "step; a hit inside a coding of that code adds nothing, one touching it extends it.",
 )
 def cmd_search(args: Args) -> int:
-    from workbench.analysis.search import code_hits, search
+    from workbench.analysis.search import code_every_hit, search
 
-    if not args.code and (args.paragraph or args.coder):
-        raise WorkbenchError("--paragraph and --coder go with --code PATH")
-    options = {"regex": args.regex, "case_sensitive": args.case_sensitive}
+    if not args.code and (args.paragraph or args.coder or args.widen):
+        raise WorkbenchError("--widen, --paragraph and --coder go with --code PATH")
+    if args.paragraph and args.widen not in (None, "paragraph"):
+        raise WorkbenchError("--paragraph is --widen paragraph: give one of them")
+    widen = "paragraph" if args.paragraph else args.widen
+    options = {
+        "regex": args.regex,
+        "case_sensitive": args.case_sensitive,
+        "roles": None if args.role is None else {args.role},
+    }
     if not args.code:
         project = reading(args)
         hits = search(project, args.pattern, **options)
@@ -234,18 +249,22 @@ def cmd_search(args: Args) -> int:
     coder = coder_of(args)
     with writing(args) as project:
         hits = search(project, args.pattern, **options)
-        added = code_hits(project, hits, args.code, coder, paragraph=args.paragraph)
-        path = project.codebook.path(project.codebook.find(args.code)) if hits else args.code
+        coded = code_every_hit(project, hits, args.code, coder, widen=widen)
     if args.json:
-        out.print_json({"code": path, "added": added, "hits": [h.to_json() for h in hits]})
+        out.print_json({**coded.to_json(), "hits": [h.to_json() for h in hits]})
         return 0
     if not hits:
         out.say(f"no matches for {args.pattern!r}; nothing was coded")
         return 0
-    what = ("paragraph" if args.paragraph else "segment") + ("" if added == 1 else "s")
-    skipped = " (the rest were already coded)" if added < len(hits) and not args.paragraph else ""
+    what = (widen or "segment") + ("" if coded.added == 1 else "s")
+    rest = []
+    if coded.extended:
+        rest.append(f"{plural(coded.extended, 'coding')} of that code extended to take hits in")
+    if coded.unchanged:
+        rest.append(f"{coded.unchanged} already coded")
+    more = f" ({'; '.join(rest)})" if rest else ""
     out.say(
-        f"coded {added} new {what} with {path} from {_matches(len(hits))}{skipped}; "
+        f"coded {coded.added} new {what} with {coded.code} from {_matches(len(hits))}{more}; "
         "`workbench undo` takes them all back"
     )
     return 0
@@ -261,7 +280,8 @@ def _print_hits(hits: list[Hit], limit: int = SHOW_HITS) -> None:
         return
     console = _console()
     shown = hits[:limit] if limit and limit > 0 else hits
-    wheres = [f"{h.document}:{h.line}" + (f" ({h.case})" if h.case else "") for h in shown]
+    wheres = [f"{h.document}:{h.line}" + (f" ({h.case})" if h.case else "")
+              + (f" {h.speaker}" if h.speaker and h.role != "respondent" else "") for h in shown]
     width = min(max(len(w) for w in wheres), 36)
     side = max(12, min(40, (console.width - width - 4 - 20) // 2))
     for hit, where in zip(shown, wheres, strict=True):

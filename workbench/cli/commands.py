@@ -1,6 +1,7 @@
-"""The project commands: init, import, docs, text, cases, case, code, uncode, codes, quotes,
-memo, memos, check, undo, redo; and the helpers the command modules share (the project open
-for reading or writing, the coder's name, ``KEY=VALUE`` attributes).
+"""The project commands: init, import, docs, text, speakers, remove, cases, case, code,
+recode, uncode, codes, quotes, memo, memos, check, undo, redo; and the helpers the command
+modules share (the project open for reading or writing, the coder's name, ``KEY=VALUE``
+attributes).
 
 Each command takes the parsed arguments and returns the exit status; user errors are raised
 as :class:`WorkbenchError`.
@@ -97,6 +98,8 @@ def cmd_init(args: Args) -> int:
     Arg("--encoding", metavar="NAME", help="encoding of files not in UTF-8/UTF-16"),
     Arg("--follow-symlinks", action="store_true",
         help="import files that are links to another folder (refused by default)"),
+    Arg("--interviewer", action="append", metavar="LABEL",
+        help="this speaker label is the interviewer's (repeat); roles are detected otherwise"),
 )
 def cmd_import(args: Args) -> int:
     from workbench.io.importers import check_link, read_transcript
@@ -106,6 +109,7 @@ def cmd_import(args: Args) -> int:
     attrs = parse_attrs(args.attr)
     if attrs and not args.case:
         raise WorkbenchError("--attr sets attributes of a case: give the case with --case NAME")
+    interviewers = [label.strip() for label in args.interviewer or [] if label.strip()]
     # every file is read before the project is opened: one bad file and nothing changes
     texts = []
     exchange_files = [Path(n) for n in args.files if Path(n).suffix.lower() in REFI_SUFFIXES]
@@ -129,6 +133,7 @@ def cmd_import(args: Args) -> int:
             raise WorkbenchError(f"{path} contains no text")
         budget.take(len(imported.text), str(path))
         texts.append((path, imported))
+    check_interviewers(interviewers, [imported for _, imported in texts])
     with writing(args) as project:
         seen: dict[str, Path] = {}
         for path, imported in texts:
@@ -156,9 +161,11 @@ def cmd_import(args: Args) -> int:
                     source=imported.source or path.name,
                     paragraphs=imported.paragraphs or None,
                     case=args.case,
+                    interviewers=interviewers,
                 )
                 for path, imported in texts
             ]
+        speakers = {doc.id: project.documents.speakers(doc) for doc in docs}
     for summary in summaries:
         for line in summary.lines():
             out.say(line)
@@ -168,6 +175,98 @@ def cmd_import(args: Args) -> int:
         dropped = f" ({plural(imported.controls, 'control character')} removed)" if (
             imported.controls) else ""
         out.say(f"imported {doc.name}: {len(doc.text)} chars, {paragraphs}{where}{dropped}")
+        if speakers[doc.id]:
+            roles = ", ".join(f"{label} ({role})" for label, role, _ in speakers[doc.id])
+            out.say(f"  speakers: {roles}")
+    if any(speakers.values()):
+        out.say("(`workbench speakers PROJECT DOC --set LABEL=ROLE` changes a role)")
+    return 0
+
+
+def check_interviewers(labels: list[str], imported: list) -> None:
+    """Every ``--interviewer`` label must start turns in at least one of the files."""
+    from workbench.core.turns import relabel
+
+    if not labels:
+        return
+    found: set[str] = set()
+    for item in imported:
+        paragraphs = relabel(item.text, item.paragraphs, labels)
+        found.update(p.speaker for p in paragraphs if p.speaker)
+    missing = [label for label in labels if label not in found]
+    if missing:
+        shown = ", ".join(sorted(found)) or "none"
+        raise WorkbenchError(
+            f"--interviewer {missing[0]!r}: no turn in the files starts with that label "
+            f"(their labels: {shown}); nothing was imported"
+        )
+
+
+def parse_roles(pairs: list[str] | None) -> dict[str, str]:
+    """``LABEL=ROLE`` strings as a dictionary (a label may hold ``=``; a role never does)."""
+    from workbench.core.turns import ROLES
+
+    roles: dict[str, str] = {}
+    for pair in pairs or []:
+        label, sep, role = pair.rpartition("=")
+        role = role.strip().casefold()
+        if not sep or not label.strip():
+            raise WorkbenchError(f"--set expects LABEL=ROLE, got {pair!r}")
+        if role not in ROLES:
+            raise WorkbenchError(f"--set {pair!r}: the role must be {', '.join(ROLES)}")
+        roles[label.strip()] = role
+    return roles
+
+
+@command(
+    "speakers",
+    PROJECT,
+    DOC,
+    Arg("--set", action="append", metavar="LABEL=ROLE",
+        help="role of a label: interviewer, respondent or other (repeat; undoable)"),
+    JSON,
+)
+def cmd_speakers(args: Args) -> int:
+    """A document's speaker labels and their roles; ``--set LABEL=ROLE`` changes roles."""
+    roles = parse_roles(args.set)
+    if roles:
+        with writing(args) as project:
+            doc = project.documents.named(args.doc)
+            before = dict(doc.roles)
+            doc = project.documents.set_roles(doc, roles)
+            rows = out.SpeakerRow.all(project, doc)
+    else:
+        project = reading(args)
+        doc = project.documents.named(args.doc)
+        before, rows = dict(doc.roles), out.SpeakerRow.all(project, doc)
+    if args.json:
+        out.print_json([row.to_json() for row in rows])
+        return 0
+    out.print_speakers(doc.name, rows)
+    changed = [label for label, role in roles.items() if before.get(label) != role]
+    if changed:
+        out.say(f"set {', '.join(f'{label} = {roles[label]}' for label in changed)}; "
+                "`workbench undo` takes it back")
+    elif roles:
+        out.say("nothing changed: the roles were already so")
+    return 0
+
+
+@command("remove", PROJECT, DOC, JSON)
+def cmd_remove(args: Args) -> int:
+    """Remove a document with its codings and memos (undoable)."""
+    with writing(args) as project:
+        removed = project.documents.remove(project.documents.named(args.doc))
+    if args.json:
+        out.print_json(
+            {"document": removed.document.name, "codings": removed.codings,
+             "memos": removed.memos}
+        )
+        return 0
+    out.say(
+        f"removed {removed.document.name} with {plural(removed.codings, 'coding')} and "
+        f"{plural(removed.memos, 'memo')}; `workbench undo` brings it back"
+    )
     return 0
 
 
@@ -240,18 +339,62 @@ def cmd_code(args: Args) -> int:
     coder = coder_of(args)
     with writing(args) as project:
         doc = project.documents.named(args.doc)
-        before = project.revision
-        coding = project.codings.add(doc, args.start, args.end, args.code, coder)
+        applied = project.codings.apply(doc, args.start, args.end, args.code, coder)
+        coding = applied.coding
         quote = out.QuoteRow.of(project, coding)
-        fresh = project.revision != before
     if args.json:
-        out.print_json(quote.to_json())
+        out.print_json({**quote.to_json(), "outcome": applied.outcome})
+        return 0
+    verb = {"added": "coded", "extended": "extended", "unchanged": "already coded"}
+    what = (
+        f"{quote.document} [{coding.start}:{coding.end}] with {quote.code}: "
+        f"“{out.clip(quote.text)}” (coding {coding.id})"
+    )
+    if applied.extended:
+        merged = f", merging {plural(len(applied.absorbed), 'other coding')}" \
+            if applied.absorbed else ""
+        out.say(f"extended the coding of the same code by {coding.coder}{merged}: it is one "
+                f"segment now, {what}")
     else:
-        verb = "coded" if fresh else "already coded"
-        out.say(
-            f"{verb} {quote.document} [{quote.start}:{quote.end}] with {quote.code}: "
-            f"“{out.clip(quote.text)}” (coding {coding.id})"
+        out.say(f"{verb[applied.outcome]} {what}")
+    return 0
+
+
+@command(
+    "recode",
+    PROJECT,
+    Arg("coding_id", metavar="CODING", help="coding id (or its first 6+ characters)"),
+    Arg("--start", type=int, metavar="N", help="new first code point"),
+    Arg("--end", type=int, metavar="N", help="new end (the code point after the last)"),
+    Arg("--code", metavar="PATH", help="new code (created if new)"),
+    JSON,
+)
+def cmd_recode(args: Args) -> int:
+    """Move a coding's bounds or change its code (undoable)."""
+    if args.start is None and args.end is None and args.code is None:
+        raise WorkbenchError("nothing to change: give --start N, --end N or --code PATH")
+    with writing(args) as project:
+        coding = project.codings.find(args.coding_id)
+        was = f"{out.QuoteRow.of(project, coding).code} [{coding.start}:{coding.end}]"
+        result = project.codings.recode(coding, start=args.start, end=args.end, code=args.code)
+        quote = out.QuoteRow.of(project, result.coding)
+    if args.json:
+        out.print_json(
+            {**quote.to_json(), "outcome": result.outcome,
+             "merged": [c.id for c in result.absorbed]}
         )
+        return 0
+    if result.outcome == "unchanged":
+        out.say(f"nothing changed: coding {result.coding.id} already is that")
+        return 0
+    coding = result.coding
+    out.say(
+        f"recoded {coding.id}: {quote.code} on {quote.document} "
+        f"[{coding.start}:{coding.end}] “{out.clip(quote.text)}” (was {was})"
+    )
+    if result.absorbed:
+        out.say(f"  merged {plural(len(result.absorbed), 'touching coding')} of that code into it")
+    out.say("`workbench undo` takes it back")
     return 0
 
 

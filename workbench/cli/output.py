@@ -97,17 +97,38 @@ class QuoteRow(NamedTuple):
     case: str | None
     code: str  # the code's path
     coder: str
-    start: int
+    start: int  # where ``text`` is: a coding's span without any speaker label in it
     end: int
-    text: str  # kept equal to the document's text there (`check` says if not)
+    text: str
+    speaker: str | None  # the label of the turn it is in, as written
+    role: str | None  # interviewer, respondent or other
+    time: str | None  # the turn's timestamp (from VTT/SRT or a [00:12:31] mark)
 
     @classmethod
     def of(cls, project: Project, coding: Coding) -> QuoteRow:
         doc = project.documents[coding.document]
         case = project.cases.of(doc)
         code = project.codebook[coding.code]
+        segment = project.codings.segment(coding)
         return cls(coding.id, doc.name, case.name if case else None, project.codebook.path(code),
-                   coding.coder, coding.start, coding.end, coding.text)
+                   coding.coder, segment.start, segment.end, segment.text, segment.speaker,
+                   segment.role, segment.time)
+
+    def to_json(self) -> dict[str, Any]:
+        return self._asdict()
+
+
+class SpeakerRow(NamedTuple):
+    """A speaker label of a document as ``speakers`` lists it: its role and how many turns."""
+
+    label: str
+    role: str
+    turns: int
+
+    @classmethod
+    def all(cls, project: Project, doc: Document) -> list[SpeakerRow]:
+        """The document's speaker labels in order of appearance."""
+        return [cls(*found) for found in project.documents.speakers(doc)]
 
     def to_json(self) -> dict[str, Any]:
         return self._asdict()
@@ -269,6 +290,14 @@ def print_codes(project: Project) -> None:
           right=("codings", "docs", "cases"))
 
 
+def print_speakers(document: str, rows: list[SpeakerRow]) -> None:
+    if not rows:
+        say(f"{document} has no speaker labels (no line starts with one such as `Interviewer:`)")
+        return
+    table(f"speakers of {document}", ("label", "role", "turns"),
+          [tuple(row) for row in rows], right=("turns",))
+
+
 def print_quotes(project: Project, codings: Sequence[Coding]) -> None:
     if not codings:
         say("no coded segments match")
@@ -276,6 +305,8 @@ def print_quotes(project: Project, codings: Sequence[Coding]) -> None:
     for coding in codings:
         q = QuoteRow.of(project, coding)
         who = f"{q.case} · " if q.case else ""
+        if q.speaker and q.role != "respondent":
+            who += f"{q.speaker} ({q.role or 'speaker'}) · "
         span = f"[{q.start}:{q.end}]"
         say(f"{who}{q.document} {span} {q.code} ({q.coder}) {q.id[:8]}")
         say(f"  “{clip(q.text, 300)}”")

@@ -1,5 +1,5 @@
 """Confidentiality on the command line: ``pseudonymize``, ``names``, ``redact``,
-``purge-history``, ``encrypt`` and ``decrypt``."""
+``purge-history``, ``withdraw``, ``encrypt`` and ``decrypt``."""
 
 from __future__ import annotations
 
@@ -235,6 +235,64 @@ def _print_purge(result, path: Path) -> None:
     repo = in_git(path)
     if repo is not None:
         out.note(f"warning: {repo} is a git work tree: its history may still hold old versions")
+
+
+# --------------------------------------------------------------------------- withdraw
+@command(
+    "withdraw",
+    PROJECT,
+    Arg("case", metavar="CASE", help="the case's name"),
+    YES,
+    JSON,
+    description="Remove a participant who withdrew consent: the case and its attributes, its "
+    "documents, their codings, the memos on any of these; then forget the undo history and "
+    "delete the backups, so none of it stays in the project's files. Cannot be undone. Asks on a "
+    "terminal; elsewhere needs --yes. Lists what you wrote elsewhere that still names the case "
+    "or quotes it, to review by hand.",
+)
+def cmd_withdraw(args: Args) -> int:
+    from workbench.privacy.withdraw import plan, withdraw
+
+    with writing(args) as project:
+        case = project.cases.named(args.case)
+        what = _withdrawal_words(plan(project, case))
+        if not out.agreed(
+            f"Withdraw {case.name}: remove {what}, and forget the undo history and backups? "
+            "This cannot be undone.",
+            yes=args.yes,
+            off_terminal=f"withdrawing {case.name} removes {what} for good, with the undo "
+            "history and backups; add --yes to do it",
+        ):
+            return 1
+        done = withdraw(project, case)
+    if args.json:
+        out.print_json(done.to_json())
+        return 0
+    out.say(f"withdrew {done.case}: removed {_withdrawal_words(done)}")
+    if done.documents:
+        out.say(f"  documents: {', '.join(done.documents)}")
+    if done.purged is not None:
+        _print_purge(done.purged, project.path)
+    if done.codes_left_empty:
+        out.say(f"codes now without codings: {', '.join(done.codes_left_empty)}")
+    if done.still_mentioned:
+        out.say(f"still naming {done.case} or quoting them (review by hand):")
+        for place in done.still_mentioned:
+            out.say(f"  {place}")
+    return 0
+
+
+def _withdrawal_words(found) -> str:
+    parts = [
+        "the case",
+        plural(found.attributes, "attribute"),
+        plural(len(found.documents), "document"),
+        plural(found.codings, "coding"),
+        plural(found.memos, "memo"),
+    ]
+    if found.conflicts:
+        parts.append(plural(found.conflicts, "kept merge conflict"))
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 # --------------------------------------------------------------------------- encrypt, decrypt

@@ -55,6 +55,19 @@ class Cases(RecordTable[Case]):
                 self._state.put("cases", dataclasses.replace(case, attributes=merged))
         return self._state.case_by_name[name]
 
+    def remove(self, case: Case) -> None:
+        """Take a case out with its attributes and the memos on it (one undoable step). Its
+        documents must have been removed or moved to another case first."""
+        case = self.current(case)
+        held = list(self._state.documents_by_case.get(case.id, {}).values())
+        if held:
+            names = ", ".join(sorted(d.name for d in held))
+            raise WorkbenchError(f"the case {case.name!r} still has documents ({names})")
+        with self.change(f"remove case {case.name}"):
+            for memo in list(self._state.memos_by_target.get(("case", case.id), {}).values()):
+                self._state.remove("memos", memo.id)
+            self.drop(case.id)
+
 
 def split_attribute(text: str, separators: str = ":=") -> tuple[str, str] | None:
     """``key: value`` (or ``key = value``) as ``(key, value)``, both stripped, cut at the first

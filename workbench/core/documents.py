@@ -1,25 +1,48 @@
-"""Documents of a project: import, renames and text edits.
+"""Documents of a project: import, removal, renames, text edits, and their speakers.
 
 Every change is one undoable step. Text edits, pseudonymisation and redaction all move codings
-through one routine, :meth:`Documents._apply_text_edits`.
+through one routine, :meth:`Documents._apply_text_edits`, which also carries the speaker turns
+and the role of each label over to the new text. A document's turns (labels, utterances, times)
+and spans as quoted come from :mod:`workbench.core.turns`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from workbench.clock import now
 from workbench.core.model import Case, Coding, Document, Memo, Paragraph, new_id
 from workbench.core.records import RecordTable
 from workbench.core.text import Edit, apply_edits, diff_edits, map_offset, move_span
-from workbench.core.turns import paragraphs_of
+from workbench.core.turns import (
+    Segment,
+    Turns,
+    check_roles,
+    detect_roles,
+    label_of,
+    paragraphs_of,
+    relabel,
+    segment_of,
+    speakers_of,
+    turns_of,
+)
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.core.cases import Cases
     from workbench.core.recorder import ChangeRecorder
     from workbench.core.state import ProjectState
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Removed:
+    """A document taken out of the project, with how many codings and memos went with it."""
+
+    document: Document
+    codings: int
+    memos: int
 
 
 @dataclasses.dataclass(slots=True)
@@ -69,12 +92,23 @@ class Documents(RecordTable[Document]):
         paragraphs: list[Paragraph] | None = None,
         case: str | None = None,
         attributes: dict[str, str] | None = None,
+        interviewers: Collection[str] = (),
     ) -> Document:
-        """Add an imported, normalised text as a new document (optionally of a case)."""
+        """Add an imported, normalised text as a new document (optionally of a case).
+
+        The role of each speaker label is detected; the labels in ``interviewers`` are the
+        interviewer's (a label named there is taken as one even where the text rules would
+        not, say for a name that starts only one line).
+        """
         if not name.strip():
             raise WorkbenchError("a document needs a name")
         if name in self._state.document_by_name:
             raise WorkbenchError(f"a document named {name!r} is already in the project")
+        paragraphs = list(paragraphs) if paragraphs is not None else paragraphs_of(text)
+        given = [label.strip() for label in interviewers if label.strip()]
+        if any(label not in {p.speaker for p in paragraphs} for label in given):
+            paragraphs = relabel(text, paragraphs, given)
+        roles = detect_roles(text, paragraphs, given)
         with self.change(f"import {name}"):
             case_id = self._cases.set(case, attributes or {}).id if case else None
             order = max((d.order for d in self._records.values()), default=0) + 1
@@ -86,9 +120,10 @@ class Documents(RecordTable[Document]):
                 case=case_id,
                 source=source,
                 order=order,
-                paragraphs=paragraphs if paragraphs is not None else paragraphs_of(text),
+                paragraphs=paragraphs,
                 created=stamp,
                 modified=stamp,
+                roles=roles,
             )
             self._state.put("documents", doc)
         return doc
@@ -157,6 +192,67 @@ class Documents(RecordTable[Document]):
             if case_id != document.case:
                 self.put(dataclasses.replace(document, case=case_id))
 
+    def remove(self, document: Document) -> Removed:
+        """Take a document out of the project with its codings and the memos on it and on its
+        codings (one undoable step; its case stays)."""
+        document = self.current(document)
+        memos = self._state.memos_by_target
+        with self.change(f"remove document {document.name}"):
+            codings = list(self._state.codings_by_document.get(document.id, {}).values())
+            gone = 0
+            for coding in codings:
+                for memo in list(memos.get(("coding", coding.id), {}).values()):
+                    self._state.remove("memos", memo.id)
+                    gone += 1
+                self._state.remove("codings", coding.id)
+            for memo in list(memos.get(("document", document.id), {}).values()):
+                self._state.remove("memos", memo.id)
+                gone += 1
+            self.drop(document.id)
+        return Removed(document, len(codings), gone)
+
+    # ------------------------------------------------------------------ speakers
+    def turns(self, document: Document) -> Turns:
+        """The speaker turns of a document (labels, utterances, times), built once per text."""
+        return turns_of(document)
+
+    def segment(self, document: Document, start: int, end: int) -> Segment:
+        """``text[start:end]`` as it is quoted: without a speaker label at its edges, with the
+        speaker, role and time of the turn it begins in."""
+        return segment_of(document, start, end)
+
+    def speakers(self, document: Document) -> list[tuple[str, str, int]]:
+        """``(label, role, turns)`` for each speaker label, in order of first appearance."""
+        roles = document.roles
+        return [(label, roles.get(label, "other"), n) for label, n in speakers_of(document)]
+
+    def set_roles(self, document: Document, roles: Mapping[str, str]) -> Document:
+        """Set the role (interviewer, respondent, other) of speaker labels of a document, as
+        one undoable step. A label the text rules did not take (a name starting one line) is
+        taken as a label when its lines begin with it."""
+        document = self.current(document)
+        problem = check_roles(roles)
+        if problem:
+            raise WorkbenchError(problem)
+        paragraphs = document.paragraphs
+        present = {p.speaker for p in paragraphs if p.speaker}
+        if any(label not in present for label in roles):
+            paragraphs = relabel(document.text, paragraphs, {*present, *roles})
+            present = {p.speaker for p in paragraphs if p.speaker}
+        missing = [label for label in roles if label not in present]
+        if missing:
+            known = ", ".join(label for label, _ in speakers_of(document)) or "none"
+            raise WorkbenchError(
+                f"{document.name!r} has no speaker label {missing[0]!r} (its labels: {known})"
+            )
+        merged = {**document.roles, **roles}
+        if merged == document.roles and paragraphs is document.paragraphs:
+            return document
+        with self.change(f"speaker roles of {document.name}"):
+            document = dataclasses.replace(document, paragraphs=paragraphs, roles=merged)
+            self.put(document)
+        return document
+
     def by_name(self, name: str) -> Document | None:
         """The document with exactly this name, or ``None``."""
         return self._state.document_by_name.get(name)
@@ -208,33 +304,41 @@ class Documents(RecordTable[Document]):
                 getattr(report, moved.status).append(updated)
                 if updated != coding:
                     self._state.put("codings", updated)
+            paragraphs, roles = _carry_turns(document, new_text, edits)
             self._state.put(
                 "documents",
                 dataclasses.replace(
                     document,
                     text=new_text,
-                    paragraphs=_carry_paragraphs(document.paragraphs, new_text, edits),
+                    paragraphs=paragraphs,
+                    roles=roles,
                     modified=now(),
                 ),
             )
         return report
 
 
-def _carry_paragraphs(old: list[Paragraph], new_text: str, edits: list) -> list[Paragraph]:
-    """Paragraphs of an edited text, keeping cue times (and speakers) of turns that survived.
+def _carry_turns(
+    document: Document, new_text: str, edits: list[Edit]
+) -> tuple[list[Paragraph], dict[str, str]]:
+    """Paragraphs and speaker roles of an edited text, keeping what the turns that survived had:
+    cue times, speakers and roles.
 
     An old turn lives on in the new paragraph that holds where its start moved to, so words
     typed at the start of a turn do not cut it from its cue; a new paragraph that begins exactly
-    there wins over one the moved start merely falls inside (a deleted turn before it).
+    there wins over one the moved start merely falls inside (a deleted turn before it). A label
+    that was renamed (pseudonymised) keeps its role; labels no longer in the text lose theirs.
     """
     import bisect
 
+    old = document.paragraphs
     moved = sorted(
         ((map_offset(p.start, edits, side="start"), n) for n, p in enumerate(old)),
         key=lambda item: item[0],
     )
     starts = [m for m, _ in moved]
-    fresh = paragraphs_of(new_text)
+    fresh = paragraphs_of(new_text, {p.speaker for p in old if p.speaker})
+    renamed: dict[str, str] = {}
     for p in fresh:
         lo, hi = bisect.bisect_left(starts, p.start), bisect.bisect_left(starts, p.end)
         if lo == hi:
@@ -242,6 +346,19 @@ def _carry_paragraphs(old: list[Paragraph], new_text: str, edits: list) -> list[
         exact = [n for m, n in moved[lo:hi] if m == p.start]
         source = old[exact[-1] if exact else moved[lo][1]]
         p.begin_time, p.end_time = source.begin_time, source.end_time
-        if p.speaker is None and source.speaker and new_text.startswith(source.speaker, p.start):
-            p.speaker = source.speaker  # a label the importer knew but the text rules miss
-    return fresh
+        if p.speaker is None and source.speaker and exact:
+            label = label_of(new_text[p.start:p.end])
+            p.speaker = label.name if label is not None else None  # a renamed label
+        if p.speaker and source.speaker and p.speaker != source.speaker:
+            renamed.setdefault(p.speaker, source.speaker)
+    roles: dict[str, str] = {}
+    for label in dict.fromkeys(p.speaker for p in fresh if p.speaker):
+        role = document.roles.get(label) or document.roles.get(renamed.get(label, ""))
+        if role:
+            roles[label] = role
+    missing = {p.speaker for p in fresh if p.speaker and p.speaker not in roles}
+    if missing:
+        asked = [label for label, role in roles.items() if role == "interviewer"]
+        detected = detect_roles(new_text, fresh, asked)
+        roles.update((label, detected[label]) for label in missing if label in detected)
+    return fresh, roles

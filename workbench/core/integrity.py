@@ -17,6 +17,7 @@ from workbench.core.model import (
     from_record,
     record_problem,
 )
+from workbench.core.turns import check_roles
 from workbench.store.fileformat import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -62,6 +63,10 @@ def _check_all(data: Data, problems: list[str]) -> None:
             problems.append(f"document {doc['id']} has an empty name")
         if doc.get("case") is not None and doc["case"] not in cases:
             problems.append(f"{label} belongs to a case that does not exist ({doc['case']})")
+        roles = doc.get("roles", {})
+        problem = check_roles(roles) if isinstance(roles, dict) else "they are not a table"
+        if problem:
+            problems.append(f"{label} has speaker roles that are not valid: {problem}")
         size = len(doc["text"])
         for n, para in enumerate(doc.get("paragraphs") or []):
             start, end = para.get("start"), para.get("end")

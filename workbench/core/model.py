@@ -43,6 +43,8 @@ class Document:
     paragraphs: list[Paragraph] = field(default_factory=list)
     created: str = ""
     modified: str = ""
+    #: speaker label -> "interviewer" | "respondent" | "other"
+    roles: dict[str, str] = field(default_factory=dict)
 
     def __eq__(self, other: object) -> bool:  # a DeferredDocument equals its loaded Document
         if not isinstance(other, Document):
@@ -54,13 +56,13 @@ class Document:
 
 _DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
 #: The fields a DeferredDocument reads from its line only when first used.
-DEFERRED_FIELDS = ("text", "paragraphs", "source")
+DEFERRED_FIELDS = ("text", "paragraphs", "source", "roles")
 _SLOTS = {name: getattr(Document, name) for name in DEFERRED_FIELDS}
 
 
 class DeferredDocument(Document):
-    """A document read from the project file whose text, paragraphs and source file name are
-    parsed only when first used (see :mod:`workbench.store.reader`).
+    """A document read from the project file whose text, paragraphs, source file name and
+    speaker roles are parsed only when first used (see :mod:`workbench.store.reader`).
 
     It behaves as a :class:`Document` in every way: reading one of those fields parses the
     record then; ``dataclasses.replace`` gives a fully loaded copy.
@@ -91,6 +93,7 @@ class DeferredDocument(Document):
             self, [_build(Paragraph, p) for p in rec.get("paragraphs", [])]
         )
         _SLOTS["source"].__set__(self, rec.get("source", ""))
+        _SLOTS["roles"].__set__(self, dict(rec.get("roles") or {}))
         self._body = None
 
     @property
@@ -225,6 +228,7 @@ def to_record(obj: Any) -> dict[str, Any]:
     if isinstance(obj, Document):
         rec = {name: getattr(obj, name) for name in _FIELD_ORDER[Document]}
         rec["paragraphs"] = [paragraph_record(p) for p in obj.paragraphs]
+        rec["roles"] = dict(obj.roles)
         return rec
     if isinstance(obj, Case):
         return {
@@ -264,6 +268,7 @@ def from_record(table: str, rec: dict[str, Any]) -> Any:
     if cls is Document:
         kwargs = _known(cls, rec)
         kwargs["paragraphs"] = [_build(Paragraph, p) for p in rec.get("paragraphs", [])]
+        kwargs["roles"] = dict(rec.get("roles") or {})
         return cls(**kwargs)
     if cls is Case:
         kwargs = _known(cls, rec)

@@ -184,16 +184,6 @@ class ProjectState:
         """The record ``record_id`` of ``table``, or ``None``."""
         return self.tables[table].get(record_id)
 
-    def same_coding(self, key: tuple[str, str, int, int, str]) -> Coding | None:
-        """A coding with this (document, code, start, end, coder), if there is one."""
-        document, code = key[0], key[1]
-        by_document = self.codings_by_document.get(document, {})
-        by_code = self.codings_by_code.get(code, {})
-        for coding in (by_code if len(by_code) <= len(by_document) else by_document).values():
-            if coding_key(coding) == key:
-                return coding
-        return None
-
     def child_named(self, parent: str | None, name: str) -> Code | None:
         """The code named ``name`` under the code ``parent`` (``None``: the top level)."""
         found = self.code_by_name.get((parent, name))

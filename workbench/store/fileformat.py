@@ -13,7 +13,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 #: The current schema version, stored in ``meta.project.schema``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def dump_entry(record_id: str, record: Mapping[str, Any]) -> bytes:

@@ -14,6 +14,33 @@ Data = dict[str, Any]
 #: MIGRATIONS[n] turns a schema-n file into a schema-(n+1) file, in memory.
 MIGRATIONS: dict[int, Callable[[Data], Data]] = {}
 
+#: How a schema-1 document record gains its speaker turns and roles. Reading turns is the
+#: domain's work (``workbench.core.turns``, which sets this when imported): the store only
+#: walks the records.
+_document_reader: Callable[[Data], Data] | None = None
+
+
+def read_turns_with(reader: Callable[[Data], Data]) -> None:
+    """Set how schema 2 reads an older document record's speaker turns and roles."""
+    global _document_reader
+    _document_reader = reader
+
+
+def _speaker_roles(data: Data) -> Data:
+    """Schema 2: every document has the role of each speaker label (``roles``), and its
+    paragraphs read by the rules that tell a speaker label from a header line."""
+    if _document_reader is None:
+        raise ProjectUnreadable("this Workbench cannot read the speaker turns of a schema-1 file")
+    documents = data.get("documents")
+    if isinstance(documents, dict):
+        for key, record in documents.items():
+            if isinstance(record, dict):
+                documents[key] = _document_reader(record)
+    return data
+
+
+MIGRATIONS[1] = _speaker_roles
+
 
 def schema_of(data: Data) -> int:
     """The schema version a project file says it has."""

@@ -1,7 +1,7 @@
 """Zoom, Otter and Teams captions (.vtt, .srt) as speaker turns.
 
 Every cue yields pieces of speech: a Teams voice tag ``<v Name>`` names the speaker, else a
-``Name:`` or ``[Name]`` label at the start of a cue line does (see ``core.turns.speaker_of``).
+``Name:`` or ``[Name]`` label at the start of a cue line does (see ``core.turns.label_of``).
 Consecutive pieces by one speaker become one turn, written on one line as ``Speaker: text``;
 a piece without a speaker continues the turn before it, or stands alone when there is none.
 Every turn's :class:`Paragraph` carries the start of its first cue and the end of its last.
@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from workbench.core.model import Paragraph
 from workbench.core.text import normalise
-from workbench.core.turns import speaker_of
+from workbench.core.turns import label_of
 from workbench.errors import WorkbenchError
 
 # WebVTT cue text: every <...> is a tag (a literal "<" must be written &lt;).
@@ -26,7 +26,6 @@ _SRT_TAG = re.compile(
     r"<(/?(?:[ibusc]|v|font|span|ruby|rt|lang)(?:[\s.][^>\n]*)?)>|\{\\[^}\n]*\}", re.IGNORECASE
 )
 _VOICE = re.compile(r"v(?:\.[^\s.>]+)*\s+(\S.*)", re.DOTALL | re.IGNORECASE)
-_AFTER_LABEL = re.compile(r"\s*\]?\s*:?\s*")
 
 
 @dataclass(slots=True)
@@ -159,14 +158,12 @@ def _label_pieces(voice: str | None, body: str, begin: int, end: int) -> list[_P
     pieces = [_Piece(voice, [], begin, end)]
     for line in body.split("\n"):
         if voice is None:
-            name = speaker_of(line)
-            if name is not None:
-                at = line.find(name) + len(name)
-                label_end = _AFTER_LABEL.match(line, at)
-                line = line[label_end.end() if label_end else at:]
+            label = label_of(line)
+            if label is not None:
+                line = line[label.end:]
                 if pieces[-1].speaker is None and not pieces[-1].words:
                     pieces.pop()
-                pieces.append(_Piece(" ".join(name.split()), [], begin, end))
+                pieces.append(_Piece(" ".join(label.name.split()), [], begin, end))
         pieces[-1].words.extend(line.split())
     return [p for p in pieces if p.speaker or p.words]
 

@@ -25,7 +25,7 @@ from workbench.core.collector import collector_paused
 from workbench.core.model import RECORD_TYPES, Case, Code, Coding, Document, Memo, new_id
 from workbench.core.project import Project
 from workbench.core.text import count_controls
-from workbench.core.turns import paragraphs_of
+from workbench.core.turns import detect_roles, paragraphs_of
 from workbench.io.refi.names import (
     CASE_MEMO_LINK,
     THEMES_SET,
@@ -216,10 +216,12 @@ class _Import:
         check_document(tmap.text, f"{self.f.label}: {label!r}")
         name = self.unique_name(clean_name(rt.name) or "Imported document")
         made = our_datetime(rt.created) or self.stamp
+        paragraphs = paragraphs_of(tmap.text)
         doc = Document(
             id=self.fresh(rt.guid), name=name, text=tmap.text, source=self.f.label,
-            order=self.next_order, paragraphs=paragraphs_of(tmap.text), created=made,
+            order=self.next_order, paragraphs=paragraphs, created=made,
             modified=our_datetime(rt.modified) or made,
+            roles=detect_roles(tmap.text, paragraphs),
         )
         self.next_order += 1
         self.docs[doc.id] = doc

@@ -5,21 +5,24 @@ tables, a bar chart); each format (Markdown, Word, HTML) only renders blocks. Th
 uses :func:`coding_rows` instead.
 
 Confidentiality: nothing here reads file paths (project path, source file names) or memo
-authors; a quote is labelled with its case name and the attributes the user chose.
+authors; a quote is labelled with its case name and the attributes the user chose, and an
+interviewer's words are never labelled as the respondent's (see
+:mod:`workbench.analysis.attribution`). Quotes never include a speaker label.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from workbench.analysis import reports
+from workbench.analysis.attribution import attribution
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
-    from workbench.core.model import Code, Coding, Document
+    from workbench.core.model import Code, Coding
     from workbench.core.project import Project
 
 TITLE = "Thematic analysis write-up"
@@ -118,15 +121,6 @@ def select(
 
 
 # --------------------------------------------------------------------------- helpers
-def case_label(project: Project, doc: Document, attrs: Sequence[str]) -> str:
-    """``Respondent 5 (she/her, Almaty)``; a document without a case is named by itself."""
-    case = project.cases.of(doc)
-    if case is None:
-        return doc.name
-    values = [case.attributes[a] for a in attrs if case.attributes.get(a)]
-    return f"{case.name} ({', '.join(values)})" if values else case.name
-
-
 def counts_text(segments: int, documents: int, cases: int) -> str:
     """``5 segments · 3 documents · 2 cases``."""
     return " · ".join(
@@ -333,9 +327,8 @@ def _quote_blocks(project: Project, codings: list[Coding], selection: Selection)
     out: list[Block] = []
     for coding in codings:
         doc = documents[coding.document]
-        out.append(
-            Quote(doc.text[coding.start:coding.end], case_label(project, doc, selection.attrs))
-        )
+        segment = project.codings.segment(coding)  # never the speaker label
+        out.append(Quote(segment.text, attribution(project, doc, segment, attrs=selection.attrs)))
     return out
 
 
@@ -381,10 +374,12 @@ def summary(project: Project, selection: Selection) -> list[Block]:
 def coding_rows(project: Project, selection: Selection) -> tuple[list[str], list[dict[str, Any]]]:
     """The CSV columns and one row per coding of the chosen codes, in reading order.
 
-    Columns: id, document, case, code (path), coder, start, end, text, then one per case
-    attribute (the chosen ones, else all).
+    Columns: id, document, case, code (path), coder, start, end, text (as quoted: without a
+    speaker label, ``start``/``end`` being where that text is), speaker, role, time, then one per
+    case attribute (the chosen ones, else all).
     """
-    base = ["id", "document", "case", "code", "coder", "start", "end", "text"]
+    base = ["id", "document", "case", "code", "coder", "start", "end", "text", "speaker", "role",
+            "time"]
     attrs = selection.attrs or reports.attribute_names(project)
     attr_columns = [a if a not in base else f"attribute:{a}" for a in attrs]
     documents = project.documents
@@ -397,15 +392,19 @@ def coding_rows(project: Project, selection: Selection) -> tuple[list[str], list
             code = codes.get(coding.code)
             if code is None or not selection.has(code) or coding.document not in documents:
                 continue
+            segment = project.codings.segment(coding)
             row = {
                 "id": coding.id,
                 "document": doc.name,
                 "case": case.name if case else "",
                 "code": paths[code.id],
                 "coder": coding.coder,
-                "start": coding.start,
-                "end": coding.end,
-                "text": doc.text[coding.start:coding.end],
+                "start": segment.start,
+                "end": segment.end,
+                "text": segment.text,
+                "speaker": segment.speaker or "",
+                "role": segment.role or "",
+                "time": segment.time or "",
             }
             for attr, column in zip(attrs, attr_columns, strict=True):
                 row[column] = case.attributes.get(attr, "") if case else ""
