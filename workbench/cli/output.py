@@ -19,8 +19,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from workbench.core.text import undecodable, visible
 from workbench.errors import WorkbenchError
+from workbench.printable import undecodable, visible
 
 if TYPE_CHECKING:
     from workbench.core.model import Case, Code, Coding, Document, Memo

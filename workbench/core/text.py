@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from workbench.errors import WorkbenchError
+from workbench.printable import undecodable, visible  # noqa: F401  (part of this API)
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -27,9 +28,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 CONTROLS = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
 #: Of those, the ones that break a line (vertical tab, form feed, NEL): they become LF.
 _LINE_CONTROLS = frozenset("\x0b\x0c\x85")
-#: Every control but tab and line feed, and lone surrogates (bytes that were not UTF-8):
-#: what :func:`visible` shows as U+FFFD.
-_SHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def normalise(text: str) -> str:
@@ -56,15 +54,6 @@ def drop_controls(text: str) -> str:
 def count_controls(text: str) -> int:
     """How many control characters :func:`normalise` drops or turns into line breaks."""
     return sum(1 for _ in CONTROLS.finditer(text))
-
-
-def visible(text: str) -> str:
-    """``text`` safe for a terminal: every control character but tab and line feed (ESC, CR,
-    C1 ...) shown as U+FFFD, so nothing in it can move the cursor, retitle the window or write
-    the clipboard; a lone surrogate (an undecodable byte) is shown so too."""
-    if _SHOWN.search(text) is None:
-        return text
-    return _SHOWN.sub("\ufffd", text)
 
 
 def decode(data: bytes, encoding: str | None = None, *, source: str = "input") -> str:
@@ -102,15 +91,6 @@ def decode(data: bytes, encoding: str | None = None, *, source: str = "input") -
             f"{source} is not UTF-8 or UTF-16 text (bad byte at {exc.start}); name its "
             "encoding with --encoding, e.g. --encoding cp1251"
         ) from None
-
-
-def undecodable(text: str) -> bool:
-    """True when ``text`` holds lone surrogates: bytes that were not UTF-8 (a command-line
-    argument or file name in another encoding), which no file can store as text."""
-    return _SURROGATE.search(text) is not None
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def looks_binary(data: bytes) -> bool:
