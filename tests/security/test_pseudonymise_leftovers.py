@@ -40,15 +40,15 @@ def test_names_keys_and_sources_are_covered_and_leftovers_reported(project):
     assert find_leftovers(project, MAP) == []
 
 
-def test_a_leftover_in_a_field_no_pass_replaces_is_reported(study, cli, tmp_path):
-    path = study / "project.json"
+def test_a_leftover_in_a_field_no_pass_replaces_is_reported(interview, cli, tmp_path):
+    path = interview / "project.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     next(iter(data["documents"].values()))["interviewer_notes"] = "met Dana at home"
     path.write_text(json.dumps(data), encoding="utf-8")
     names = tmp_path / "map.csv"
     names.write_text("original,replacement\nDana,R5\n", encoding="utf-8")
-    status, out, err = cli("pseudonymize", study, "--map", names, "--yes")
+    status, out, err = cli("pseudonymize", interview, "--map", names, "--yes")
     assert status == 1
     assert "still in documents" in err and "not clean" in err
-    with Project.open(study) as project:
+    with Project.open(interview) as project:
         assert find_leftovers(project, parse_map(names.read_bytes()))

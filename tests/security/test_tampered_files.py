@@ -29,20 +29,20 @@ def _first(data, table):
     lambda d: _first(d, "codes").update(parent=["x"]),
     lambda d: _first(d, "cases").update(attributes={"age": 30}),
 ])
-def test_wrong_types_are_one_error_naming_the_record(study, cli, damage):
-    assert cli("code", study, "interview", "0", "5", "Start")[0] == 0
-    assert cli("case", study, "Dana", "--attr", "age=30", "--doc", "interview")[0] == 0
-    _edit(study, damage)
+def test_wrong_types_are_one_error_naming_the_record(interview, cli, damage):
+    assert cli("code", interview, "interview", "0", "5", "Start")[0] == 0
+    assert cli("case", interview, "Dana", "--attr", "age=30", "--doc", "interview")[0] == 0
+    _edit(interview, damage)
     for command in ("docs", "codes", "quotes", "coders", "undo", "cases"):
-        status, out, err = cli(command, study)
+        status, out, err = cli(command, interview)
         assert status == 2, (command, out, err)
         assert err.startswith("error: ") and err.count("\n") == 1
         assert "internal error" not in err and "wrong type" in err
-    status, out, err = cli("check", study)
+    status, out, err = cli("check", interview)
     assert status == 1 and "malformed field" in out and "internal error" not in err
 
 
-def test_check_is_total_on_any_shape(study, cli):
+def test_check_is_total_on_any_shape(interview, cli):
     shapes = [
         lambda d: d.update(codings=[1, 2]),
         lambda d: _first(d, "documents").update(name=["a"]),
@@ -51,61 +51,61 @@ def test_check_is_total_on_any_shape(study, cli):
         lambda d: d.update(meta={"project": {"schema": "1"}}),
     ]
     for shape in shapes:
-        backup = (study / "project.json").read_bytes()
-        _edit(study, shape)
-        status, out, err = cli("check", study)
+        backup = (interview / "project.json").read_bytes()
+        _edit(interview, shape)
+        status, out, err = cli("check", interview)
         # each problem on its own line (exit 1), or one error for a file that is no project
         assert (status == 1 and out.strip()) or (status == 2 and err.startswith("error: "))
         assert "internal error" not in err
-        (study / "project.json").write_bytes(backup)
+        (interview / "project.json").write_bytes(backup)
 
 
-def test_a_damaged_history_step_is_refused_by_undo(study, cli):
+def test_a_damaged_history_step_is_refused_by_undo(interview, cli):
     def damage(data):
         entry = max(data["history"].values(), key=lambda e: e["seq"])
         entry["records"][0]["record"] = {"id": entry["records"][0]["id"], "name": 5}
         entry["records"][0]["table"] = "documents"
-    _edit(study, damage)
-    status, _, err = cli("undo", study)
+    _edit(interview, damage)
+    status, _, err = cli("undo", interview)
     assert status == 2 and "history step" in err and "internal error" not in err
 
 
-def test_unknown_tables_and_fields_are_kept_on_save(study, cli):
+def test_unknown_tables_and_fields_are_kept_on_save(interview, cli):
     def newer(data):
         data["annotations"] = {"a1": {"id": "a1", "shape": "circle"}}
         data["meta"]["layout"] = {"theme": "dark"}
         _first(data, "documents")["language"] = "ru"
-    _edit(study, newer)
-    assert cli("code", study, "interview", "0", "5", "Start")[0] == 0
-    assert cli("case", study, "Dana", "--doc", "interview")[0] == 0  # the document changes
-    data = json.loads((study / "project.json").read_text(encoding="utf-8"))
+    _edit(interview, newer)
+    assert cli("code", interview, "interview", "0", "5", "Start")[0] == 0
+    assert cli("case", interview, "Dana", "--doc", "interview")[0] == 0  # the document changes
+    data = json.loads((interview / "project.json").read_text(encoding="utf-8"))
     assert data["annotations"] == {"a1": {"id": "a1", "shape": "circle"}}
     assert data["meta"]["layout"] == {"theme": "dark"}
     assert _first(data, "documents")["language"] == "ru"
 
 
 # --------------------------------------------------------------------------- merge driver
-def _copies(tmp_path, cli, study):
-    base = (study / "project.json").read_bytes()
+def _copies(tmp_path, cli, interview):
+    base = (interview / "project.json").read_bytes()
     ours, theirs, base_file = (tmp_path / n for n in ("ours.json", "theirs.json", "base.json"))
     for f in (ours, theirs, base_file):
         f.write_bytes(base)
     return base_file, ours, theirs
 
 
-def test_merge_refuses_another_projects_file(study, cli, tmp_path):
+def test_merge_refuses_another_projects_file(interview, cli, tmp_path):
     other = tmp_path / "other"
     assert cli("init", other)[0] == 0
-    base, ours, _ = _copies(tmp_path, cli, study)
+    base, ours, _ = _copies(tmp_path, cli, interview)
     before = ours.read_bytes()
     status, _, err = cli("merge", base, ours, other / "project.json")
     assert status == 2 and "another project" in err
     assert ours.read_bytes() == before
 
 
-def test_merge_refuses_a_malformed_theirs_record(study, cli, tmp_path):
-    assert cli("code", study, "interview", "0", "5", "Start")[0] == 0
-    base, ours, theirs = _copies(tmp_path, cli, study)
+def test_merge_refuses_a_malformed_theirs_record(interview, cli, tmp_path):
+    assert cli("code", interview, "interview", "0", "5", "Start")[0] == 0
+    base, ours, theirs = _copies(tmp_path, cli, interview)
     data = json.loads(theirs.read_text(encoding="utf-8"))
     _first(data, "codes")["name"] = 12345
     theirs.write_text(json.dumps(data), encoding="utf-8")
@@ -116,8 +116,8 @@ def test_merge_refuses_a_malformed_theirs_record(study, cli, tmp_path):
 
 
 @pytest.mark.timeout(30)
-def test_merge_does_not_hang_on_a_fifo(study, cli, tmp_path):
-    base, ours, _ = _copies(tmp_path, cli, study)
+def test_merge_does_not_hang_on_a_fifo(interview, cli, tmp_path):
+    base, ours, _ = _copies(tmp_path, cli, interview)
     fifo = tmp_path / "theirs.fifo"
     os.mkfifo(fifo)
     opener = threading.Timer(10, lambda: os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)))
