@@ -228,12 +228,15 @@ def test_codes_json_counts_and_parents(proj: Path, jcli) -> None:
     top, anger = codes["Motivations"], codes["Motivations/Anger"]
     assert set(top) == {
         "id", "name", "path", "parent", "is_theme", "color", "description",
-        "codings", "documents", "cases",
+        "codings", "documents", "cases", "with_children",
     }
     assert top["parent"] is None and anger["parent"] == top["id"]
     counts = (anger["name"], anger["codings"], anger["documents"], anger["cases"])
     assert counts == ("Anger", 2, 2, 1)
     assert (top["codings"], top["documents"]) == (1, 1)
+    # the theme with its code: three codings in both documents of the one case
+    assert top["with_children"] == {"codings": 3, "documents": 2, "cases": 1}
+    assert anger["with_children"] == {"codings": 2, "documents": 2, "cases": 1}
     assert anger["is_theme"] is False and anger["color"].startswith("#")
     docs = jcli("docs", proj)
     assert [d["codings"] for d in docs] == [1, 2]

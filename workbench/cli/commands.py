@@ -245,7 +245,10 @@ def cmd_uncode(args: Args) -> int:
 def cmd_codes(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.code_json(project, c) for c in project.codebook.all()])
+        from workbench.analysis.reports import with_children
+
+        totals = with_children(project)
+        out.print_json([out.code_json(project, c, totals) for c in project.codebook.all()])
     else:
         out.print_codes(project)
     return 0

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from workbench.core.model import Case, Code, Coding, Document, Memo
     from workbench.core.project import Project
 
+#: The heading of a count that includes the codes below a code.
+ALL = "(all)"
+#: A description column narrower than this is left out of the codes table.
+DESCRIPTION_MIN = 16
+
 
 # --------------------------------------------------------------------------- JSON shapes
 def doc_json(project: Project, doc: Document) -> dict[str, Any]:
@@ -40,9 +45,19 @@ def case_json(project: Project, case: Case) -> dict[str, Any]:
     }
 
 
-def code_json(project: Project, code: Code) -> dict[str, Any]:
-    """``{"id","name","path","parent","is_theme","color","description","codings",...}``."""
+def code_json(
+    project: Project, code: Code, totals: dict[str, dict[str, int]] | None = None
+) -> dict[str, Any]:
+    """``{"id","name","path","parent","is_theme","color","description","codings",
+    "documents","cases","with_children"}``; ``with_children`` counts the code with every code
+    below it (``totals``: :func:`workbench.analysis.reports.with_children`, computed once for
+    a whole codebook)."""
     segments, documents, cases = project.codebook.counts(code)
+    if totals is None:
+        from workbench.analysis.reports import with_children
+
+        totals = with_children(project)
+    below = totals[code.id]
     return {
         "id": code.id,
         "name": code.name,
@@ -54,6 +69,11 @@ def code_json(project: Project, code: Code) -> dict[str, Any]:
         "codings": segments,
         "documents": documents,
         "cases": cases,
+        "with_children": {
+            "codings": below["segments"],
+            "documents": below["documents"],
+            "cases": below["cases"],
+        },
     }
 
 
@@ -116,8 +136,8 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     print_grid(columns, rows, right=right, title=title)
 
 
-def swatch(color: str) -> Any:
-    """A coloured block for a code's colour in a table."""
+def swatch(color: str, *, with_hex: bool = True) -> Any:
+    """A coloured block for a code's colour in a table (with its ``#rrggbb``)."""
     from rich.color import Color, ColorParseError
     from rich.text import Text
 
@@ -125,7 +145,7 @@ def swatch(color: str) -> Any:
         Color.parse(color)
     except ColorParseError:
         return Text(color)  # a colour rich cannot show is still printed as text
-    return Text("■ ", style=color) + Text(color)
+    return Text("■ ", style=color) + Text(color) if with_hex else Text("■", style=color)
 
 
 def print_docs(project: Project) -> None:
@@ -154,19 +174,47 @@ def print_cases(project: Project) -> None:
 
 
 def print_codes(project: Project) -> None:
+    """The codebook as a tree with each code's counts and, when some code has codes below it,
+    the counts with them ("(all)"); the colour and the description get the room that is left
+    (the names and numbers come first)."""
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from workbench.analysis.reports import with_children
+    from workbench.cli.grid import GAP, column_widths, print_grid
+
     codes = project.codebook.all()
     if not codes:
         say("the codebook is empty (codes are made by `workbench code` or `codebook add`)")
         return
-    rows = []
+    totals = with_children(project)
+    nested = any(code.parent is not None for code in codes)
+    names, figures = [], []
     for code in codes:
         segments, documents, cases = project.codebook.counts(code)
+        below = totals[code.id]
         theme = "  [theme]" if code.is_theme else ""
-        name = "  " * project.codebook.depth(code) + code.name + theme
-        description = clip(code.description, 40)
-        rows.append((name, segments, documents, cases, swatch(code.color), description))
-    table(None, ("code", "codings", "docs", "cases", "colour", "description"), rows,
-          right=("codings", "docs", "cases"))
+        names.append("  " * project.codebook.depth(code) + code.name + theme)
+        figures.append((segments, below["segments"], documents, below["documents"], cases,
+                        below["cases"]) if nested else (segments, documents, cases))
+    numbers = ("codings", ALL, "docs", ALL, "cases", ALL) if nested else (
+        "codings", "docs", "cases")
+    console = Console(highlight=False)
+    used = max(cell_len(n) for n in [*names, "code"]) + sum(
+        w + len(GAP) for w in column_widths(numbers, figures))
+    room = console.width - used - len(GAP) * 2 - len("■ #rrggbb")
+    with_hex = room >= DESCRIPTION_MIN
+    if not with_hex:
+        room += len("■ #rrggbb") - len("colour")
+    columns = ("code", *numbers, "colour", *(["description"] if room >= DESCRIPTION_MIN else []))
+    rows = []
+    for code, name, counts in zip(codes, names, figures, strict=True):
+        colour = swatch(code.color, with_hex=with_hex)
+        description = [clip(code.description, min(40, room))] if room >= DESCRIPTION_MIN else []
+        rows.append((name, *counts, colour, *description))
+    print_grid(columns, rows, right=numbers, console=console)
+    if nested:
+        say(f"{ALL}: the code with every code below it (each document and case once)")
 
 
 def print_quotes(project: Project, codings: Sequence[Coding]) -> None:
