@@ -294,12 +294,21 @@ def test_memos_on_every_target(proj: Path, cli, jcli) -> None:
     cli("memo", proj, "--on", "project", "--text", "by bob", "--author", "bob")
     memos = jcli("memos", proj)
     assert {m["target"] for m in memos} == set(targets)
-    assert all(set(m) == {"id", "target", "text", "author", "created", "modified"} for m in memos)
+    assert all(set(m) == {"id", "target", "text", "author", "created", "modified", "about",
+                          "coding"} for m in memos)
     assert {m["author"] for m in memos} == {"aigerim", "bob"}
+    on_coding = next(m for m in memos if m["target"].startswith("coding:"))
+    assert on_coding["about"] == "coding Theme/Code in int1: “Inter”"
+    assert on_coding["coding"] == coding
+    assert all(m["coding"] is None and m["about"] == m["target"] for m in memos
+               if m is not on_coding)
     status, out, _ = cli("memos", proj)
     assert status == 0
-    for target in targets:
+    for target in targets[:-1]:
         assert target in out
+    # a memo on a coding is named by its code, document and text, not by the coding's id
+    assert "── coding Theme/Code in int1: “Inter” · aigerim" in out
+    assert coding["id"] not in out and coding["id"][:8] not in out
     assert "memo 3 — тест" in out
     for bad in ("doc:nope", "code:Nope", "nothing", "coding:zzz", "weird:x"):
         assert_user_error(cli("memo", proj, "--on", bad, "--text", "x"))

@@ -85,11 +85,13 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser(
         "export",
-        help="write the project out: qdpx, qdc (REFI-QDA), md, docx, html (a write-up), csv",
+        help="write the project out: qdpx, qdc (REFI-QDA), md, docx, html (a write-up), csv, "
+        "xlsx",
         description="Write the project for another QDA tool (qdpx: the whole project, qdc: the "
-        "codebook; REFI-QDA), a write-up to paste into a thesis (md, docx, html: codebook, "
-        "themes with memos and quotes, summary tables) or every coding as a table (csv). The "
-        "file is readable only by you (mode 0600).",
+        "codebook; REFI-QDA), a write-up to paste into a thesis (md, docx, html: themes with "
+        "their codes, memos and quotes, the codebook, summary tables), every coding as a table "
+        "(csv) or a workbook of the coded segments, frequencies and matrix (xlsx). The file is "
+        "readable only by you (mode 0600).",
     )
     p.add_argument("project", metavar="PROJECT", help="project file or folder")
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS, metavar="FMT",
@@ -101,6 +103,17 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
                    help="only this theme and its codes (repeat for more)")
     p.add_argument("--code", action="append", metavar="PATH",
                    help="only this code and the codes below it (repeat for more)")
+    p.add_argument("--title", metavar="TEXT",
+                   help="md, docx, html, xlsx: the title (default: the project's name)")
+    p.add_argument("--paper", choices=("a4", "letter"), type=str.lower, metavar="SIZE",
+                   help="docx, html: a4 (the default) or letter")
+    p.add_argument("--memos", metavar="KINDS",
+                   help="md, docx, html: the memos to include, from code, theme, coding, "
+                   "document, case, project (or all, none; default: code,theme)")
+    p.add_argument("--empty", action="store_true",
+                   help="md, docx, html: show codes with nothing coded too")
+    p.add_argument("--excel", action="store_true",
+                   help="csv: UTF-8 with a byte order mark, as Excel reads it")
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
     p.set_defaults(run=cmd_export, handler=cmd_export)
 
@@ -396,7 +409,9 @@ def cmd_export(args: Args) -> int:
     attrs = [a.strip() for a in (args.attrs or "").split(",") if a.strip()]
     project = reading(args)
     exported = export(
-        project, args.format, args.output, attrs=attrs, themes=args.theme, codes=args.code
+        project, args.format, args.output, attrs=attrs, themes=args.theme, codes=args.code,
+        title=args.title, paper=args.paper, memos=args.memos, empty=args.empty,
+        excel=args.excel,
     )
     for warning in exported.warnings:
         out.note(f"warning: {warning}")

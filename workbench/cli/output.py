@@ -95,7 +95,10 @@ def quote_json(project: Project, coding: Coding) -> dict[str, Any]:
 
 
 def memo_json(project: Project, memo: Memo) -> dict[str, Any]:
-    """``{"id","target","text","author","created","modified"}``."""
+    """``{"id","target","text","author","created","modified","about","coding"}``: ``about``
+    names the target in words (a coding by its code, document and text); ``coding`` is the
+    coded segment of a memo on a coding (else ``null``)."""
+    coding = project.codings.get(memo.target_id) if memo.target_kind == "coding" else None
     return {
         "id": memo.id,
         "target": project.memos.describe_target(memo.target_kind, memo.target_id),
@@ -103,7 +106,28 @@ def memo_json(project: Project, memo: Memo) -> dict[str, Any]:
         "author": memo.author,
         "created": memo.created,
         "modified": memo.modified,
+        "about": memo_about(project, memo),
+        "coding": quote_json(project, coding) if coding is not None and _whole(project, coding)
+        else None,
     }
+
+
+def memo_about(project: Project, memo: Memo) -> str:
+    """What a memo is written on, in words: ``doc:NAME``, ``code:PATH``, ... as ``memo --on``
+    takes them, and a coding as ``coding Motivations/Anger in Interview 5: “Мне было…”``."""
+    if memo.target_kind != "coding":
+        return project.memos.describe_target(memo.target_kind, memo.target_id)
+    coding = project.codings.get(memo.target_id)
+    if coding is None or not _whole(project, coding):
+        return "coding (no longer in the project)"
+    code = project.codebook.path(project.codebook[coding.code])
+    doc = project.documents[coding.document].name
+    return f"coding {code} in {doc}: “{clip(coding.text, 50)}”"
+
+
+def _whole(project: Project, coding: Coding) -> bool:
+    """True when a coding's document and code are both in the project."""
+    return coding.document in project.documents and coding.code in project.codebook
 
 
 def print_json(value: Any) -> None:
@@ -238,7 +262,7 @@ def print_memos(project: Project) -> None:
     for n, memo in enumerate(memos):
         if n:
             say("")
-        target = project.memos.describe_target(memo.target_kind, memo.target_id)
+        target = memo_about(project, memo)
         stamp = memo.modified or memo.created
         edited = ""
         if memo.modified and memo.modified != memo.created:
