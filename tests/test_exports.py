@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.cli import analysis_commands
 from workbench.core.project import Project
@@ -654,3 +656,38 @@ def test_export_command_hands_refi_formats_on(study: Project, tmp_path: Path, ca
                     "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["format"] == "qdpx"
     assert zipfile.is_zipfile(out) and stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+# --------------------------------------------------------------------------- in-vivo context
+@given(
+    st.text(alphabet="ab .!?\n:R", min_size=1, max_size=400),
+    st.integers(0, 399), st.integers(1, 30),
+)
+@settings(max_examples=300, deadline=None)
+def test_sentence_around_holds_the_segment_within_its_line(text: str, at: int, size: int) -> None:
+    from workbench.io.writeup.quotes import CONTEXT_CHARS, sentence_around
+
+    start = min(at, len(text) - 1)
+    end = min(len(text), start + size)
+    begin, finish, _, _ = sentence_around(text, start, end)
+    assert begin <= start and end <= finish
+    assert "\n" not in text[begin:start] and "\n" not in text[end:finish]
+    assert start - begin <= CONTEXT_CHARS and finish - end <= CONTEXT_CHARS
+    assert begin == start or not text[begin].isspace()
+
+
+def test_in_vivo_quotes_of_a_huge_line_stay_fast(tmp_path: Path) -> None:
+    """Two thousand one-word codings in a 1 MB transcript without line breaks."""
+    import time
+
+    words = "слово word " * 100_000
+    with Project.create(tmp_path / "huge.json") as project:
+        doc = project.documents.add("Huge", words, case="R")
+        with project.change("bulk"):
+            for i in range(2000):
+                start = i * 550  # each at a "слово"
+                project.codings.add(doc, start, start + 5, "Word", "ann")
+        began = time.perf_counter()
+        md = render(project, "md").decode("utf-8")
+        assert time.perf_counter() - began < 10
+    assert md.count("**слово**") == 2000

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 IN_VIVO_WORDS = 4
 #: The sentence around an in-vivo segment shows at most this many characters on each side.
 CONTEXT_CHARS = 160
+#: A speaker label is looked for in this many characters at the start of a line.
+LABEL_CHARS = 80
 # a sentence ends at . ! ? or … (with any closing marks after it) before a space
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 _LABEL = re.compile(r"[ \t]*(?:\[[^\]\n]{1,40}\][ \t]*:?|[^:\n]{1,60}:)[ \t]*")
@@ -94,40 +96,44 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int, bool, bo
     It runs from the end of the sentence before (or the start of the words of the line, after
     a speaker label) to the next sentence end (or the line's end); at most
     :data:`CONTEXT_CHARS` characters on each side are kept, cut at a space (``cut_before`` /
-    ``cut_after`` say so).
+    ``cut_after`` say so). Only those characters are read, however long the line.
     """
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    begin = _utterance_start(text, start)
-    last_end = None
-    for match in _SENTENCE_END.finditer(text, begin, start):
-        last_end = match.end()
-    if last_end is not None:
-        begin = last_end
+    floor = _utterance_start(text, start)
+    window = max(floor, start - CONTEXT_CHARS)
+    begin = None
+    for match in _SENTENCE_END.finditer(text, window, start):
+        begin = match.end()
+    cut_before = begin is None and window > floor
+    if begin is None:
+        space = text.find(" ", window, start) if cut_before else -1
+        begin = space + 1 if space >= 0 else window
     while begin < start and text[begin].isspace():
         begin += 1
-    cut_before = start - begin > CONTEXT_CHARS
-    if cut_before:
-        space = text.find(" ", start - CONTEXT_CHARS, start)
-        begin = space + 1 if space >= 0 else start - CONTEXT_CHARS
-    found = _SENTENCE_END.search(text + " ", end, line_end + 1)
-    finish = found.end() if found else line_end
+    line_end = text.find("\n", end, end + CONTEXT_CHARS + 1)
+    ceiling = end + CONTEXT_CHARS if line_end < 0 else line_end
+    ceiling = min(ceiling, len(text))
+    found = _SENTENCE_END.search(text[end:ceiling] + " ")
+    finish = end + found.end() if found else ceiling
     while finish > end and text[finish - 1].isspace():
         finish -= 1
-    cut_after = finish - end > CONTEXT_CHARS
+    cut_after = found is None and ceiling < len(text) and text[ceiling] != "\n"
     if cut_after:
-        space = text.rfind(" ", end, end + CONTEXT_CHARS)
-        finish = space if space >= 0 else end + CONTEXT_CHARS
+        space = text.rfind(" ", end, ceiling)
+        finish = space if space >= end else ceiling
     return begin, finish, cut_before, cut_after
 
 
 def _utterance_start(text: str, offset: int) -> int:
-    """Where the words of the line holding ``offset`` begin (after a speaker label)."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    line_end = text.find("\n", line_start)
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
-    if speaker_of(line) is not None:
-        match = _LABEL.match(line)
+    """Where the words of the line holding ``offset`` begin (after a speaker label); a line
+    that starts further back than a quote's context reaches counts from there."""
+    reach = max(0, offset - CONTEXT_CHARS - LABEL_CHARS)
+    newline = text.rfind("\n", reach, offset)
+    if newline < 0 and reach > 0:
+        return reach
+    line_start = newline + 1
+    head = text[line_start:line_start + LABEL_CHARS].split("\n", 1)[0]
+    if speaker_of(head) is not None:
+        match = _LABEL.match(head)
         if match and line_start + match.end() <= offset:
             return line_start + match.end()
     return line_start
