@@ -230,7 +230,8 @@ def test_short_in_vivo_quotes_come_with_their_sentence(tmp_path: Path) -> None:
                 "Respondent 2: I was tired. They called me a troublemaker, so I left! Later.\n"
                 "Respondent 2: Меня называли белой вороной всю жизнь.\n")
         doc = project.documents.add("I2", text, case="Respondent 2")
-        for words in ("troublemaker", "белой вороной", "I was tired. They called me"):
+        for words in ("troublemaker", "белой вороной", "I was tired. They called me",
+                      "I was tired."):
             start = text.index(words)
             project.codings.add(doc, start, start + len(words), "In vivo", "ann")
         md = render(project, "md").decode("utf-8")
@@ -240,6 +241,8 @@ def test_short_in_vivo_quotes_come_with_their_sentence(tmp_path: Path) -> None:
     assert "“They called me a **troublemaker**, so I left!” (Respondent 2)" in md
     assert "«Меня называли **белой вороной** всю жизнь.» (Respondent 2)" in md
     assert "“I was tired. They called me” (Respondent 2)" in md  # four words: as coded
+    assert "“**I was tired.** They called" not in md  # a whole sentence needs no other
+    assert "“I was tired.” (Respondent 2)" in md
     assert "a <strong>troublemaker</strong>, so" in html
     import docx
 

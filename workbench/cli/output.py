@@ -226,10 +226,12 @@ def print_codes(project: Project) -> None:
     console = Console(highlight=False)
     used = max(cell_len(n) for n in [*names, "code"]) + sum(
         w + len(GAP) for w in column_widths(numbers, figures))
-    room = console.width - used - len(GAP) * 2 - len("■ #rrggbb")
-    with_hex = room >= DESCRIPTION_MIN
-    if not with_hex:
-        room += len("■ #rrggbb") - len("colour")
+    after_hex = console.width - used - len(GAP) - len("■ #rrggbb")  # left by a full colour
+    if any(code.description.strip() for code in codes):
+        with_hex = after_hex - len(GAP) >= DESCRIPTION_MIN
+        room = after_hex - len(GAP) + (0 if with_hex else len("■ #rrggbb") - len("colour"))
+    else:
+        with_hex, room = after_hex >= 0, 0
     columns = ("code", *numbers, "colour", *(["description"] if room >= DESCRIPTION_MIN else []))
     rows = []
     for code, name, counts in zip(codes, names, figures, strict=True):

@@ -27,6 +27,7 @@ CONTEXT_CHARS = 160
 LABEL_CHARS = 80
 # a sentence ends at . ! ? or … (with any closing marks after it) before a space
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _LABEL = re.compile(r"[ \t]*(?:\[[^\]\n]{1,40}\][ \t]*:?|[^:\n]{1,60}:)[ \t]*")
 
 
@@ -112,6 +113,8 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int, bool, bo
     line_end = text.find("\n", end, end + CONTEXT_CHARS + 1)
     ceiling = end + CONTEXT_CHARS if line_end < 0 else line_end
     ceiling = min(ceiling, len(text))
+    if _ENDS_SENTENCE.search(text, start, end):
+        return begin, end, cut_before, False  # the segment ends its sentence itself
     found = _SENTENCE_END.search(text[end:ceiling] + " ")
     finish = end + found.end() if found else ceiling
     while finish > end and text[finish - 1].isspace():
