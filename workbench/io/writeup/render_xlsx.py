@@ -35,6 +35,7 @@ class _Book:
 
     def __init__(self, title: str) -> None:
         from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font
 
         self.book = Workbook(write_only=True)
         props = self.book.properties
@@ -42,6 +43,8 @@ class _Book:
         props.lastModifiedBy = ""
         props.title = title
         self.cut = 0  # texts cut to fit a cell
+        self._bold = Font(bold=True)
+        self._wrap = Alignment(wrap_text=True, vertical="top")
         self._names: set[str] = set()
 
     def sheet(self, name: str, widths: Sequence[float], freeze: str = "B2"):
@@ -63,24 +66,27 @@ class _Book:
     def row(self, ws, values: Sequence[Any], *, bold: bool = False, wrap: int | None = None):
         """Append a row: text as text (never a formula), numbers as numbers."""
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Font
 
-        cells = []
+        cells: list[Any] = []
         for i, value in enumerate(values):
-            text = isinstance(value, str)
-            if text:
+            styled = bold or i == wrap
+            if isinstance(value, str):
                 value = _NOT_XML.sub("", value)
                 if len(value) > CELL_MAX:
                     value = value[: CELL_MAX - 1] + "…"
                     self.cut += 1
-            cell = WriteOnlyCell(ws, value=value)
-            if text:
-                cell.data_type = "s"
-            if bold:
-                cell.font = Font(bold=True)
-            if wrap is not None and i == wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cells.append(cell)
+                if value.startswith("=") or styled:
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell.data_type = "s"  # openpyxl would take "=..." for a formula
+                    value = cell
+            elif styled:
+                value = WriteOnlyCell(ws, value=value)
+            if styled:
+                if bold:
+                    value.font = self._bold
+                else:
+                    value.alignment = self._wrap
+            cells.append(value)
         ws.append(cells)
 
     def save(self) -> bytes:
