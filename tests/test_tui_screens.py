@@ -282,7 +282,7 @@ def test_ui_state_file_is_private_and_survives_garbage(tmp_path, tui_env):
     state.save()
     assert oct(os.stat(state.path).st_mode & 0o777) == "0o600"
     again = UIState.load("abc")
-    assert (again.documents.named, again.cursors, again.recent, again.theme) == (
+    assert (again.document, again.cursors, again.recent, again.theme) == (
         "d1", {"d1": 5}, ["c", "a", "b"], "textual-light"
     )
     state.path.write_text("{not json")
