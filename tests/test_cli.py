@@ -233,12 +233,15 @@ def test_codes_json_counts_and_parents(proj: Path, jcli) -> None:
     top, anger = codes["Motivations"], codes["Motivations/Anger"]
     assert set(top) == {
         "id", "name", "path", "parent", "is_theme", "color", "description",
-        "codings", "documents", "cases",
+        "codings", "documents", "cases", "with_children",
     }
     assert top["parent"] is None and anger["parent"] == top["id"]
     counts = (anger["name"], anger["codings"], anger["documents"], anger["cases"])
     assert counts == ("Anger", 2, 2, 1)
     assert (top["codings"], top["documents"]) == (1, 1)
+    # the theme with its code: three codings in both documents of the one case
+    assert top["with_children"] == {"codings": 3, "documents": 2, "cases": 1}
+    assert anger["with_children"] == {"codings": 2, "documents": 2, "cases": 1}
     assert anger["is_theme"] is False and anger["color"].startswith("#")
     docs = jcli("docs", proj)
     assert [d["codings"] for d in docs] == [1, 2]
@@ -296,12 +299,21 @@ def test_memos_on_every_target(proj: Path, cli, jcli) -> None:
     cli("memo", proj, "--on", "project", "--text", "by bob", "--author", "bob")
     memos = jcli("memos", proj)
     assert {m["target"] for m in memos} == set(targets)
-    assert all(set(m) == {"id", "target", "text", "author", "created", "modified"} for m in memos)
+    assert all(set(m) == {"id", "target", "text", "author", "created", "modified", "about",
+                          "coding"} for m in memos)
     assert {m["author"] for m in memos} == {"aigerim", "bob"}
+    on_coding = next(m for m in memos if m["target"].startswith("coding:"))
+    assert on_coding["about"] == "coding Theme/Code in int1: “Inter”"
+    assert on_coding["coding"] == coding
+    assert all(m["coding"] is None and m["about"] == m["target"] for m in memos
+               if m is not on_coding)
     status, out, _ = cli("memos", proj)
     assert status == 0
-    for target in targets:
+    for target in targets[:-1]:
         assert target in out
+    # a memo on a coding is named by its code, document and text, not by the coding's id
+    assert "── coding Theme/Code in int1: “Inter” · aigerim" in out
+    assert coding["id"] not in out and coding["id"][:8] not in out
     assert "memo 3 — тест" in out
     for bad in ("doc:nope", "code:Nope", "nothing", "coding:zzz", "weird:x"):
         assert_user_error(cli("memo", proj, "--on", bad, "--text", "x"))

@@ -72,7 +72,7 @@ def study(tmp_path: Path):
 
 # --------------------------------------------------------------------------- by hand
 def test_frequencies_by_hand(study: Project) -> None:
-    assert reports.frequencies(study) == [
+    own = [
         # the theme itself: one segment in the caseless field notes, 20 chars
         {"code": "Motivations", "segments": 1, "documents": 1, "cases": 0, "chars": 20},
         # D1 [0,10) u [5,15) = 15 distinct chars (not 20), D2 [0,5) = 5
@@ -80,6 +80,15 @@ def test_frequencies_by_hand(study: Project) -> None:
         {"code": "Motivations/Privilege", "segments": 2, "documents": 2, "cases": 1, "chars": 8},
         {"code": "Networks", "segments": 4, "documents": 3, "cases": 2, "chars": 19},
     ]
+    rows = reports.frequencies(study)
+    assert [{k: v for k, v in r.items() if k != "with_children"} for r in rows] == own
+    # the theme with its codes: 1 + 3 + 2 segments in D1, D2 and D3 (each counted once), two
+    # cases; D1 [0,15) + D2 [0,5) + D3 [0,20) (Privilege [0,4) lies inside the theme's span)
+    assert rows[0]["with_children"] == {"segments": 6, "documents": 3, "cases": 2, "chars": 40}
+    # a code without children counts the same with them
+    for row in rows[1:]:
+        assert row["with_children"] == {k: row[k] for k in ("segments", "documents", "cases",
+                                                              "chars")}
 
 
 def test_matrix_by_case_sorts_naturally_and_adds_none(study: Project) -> None:
@@ -87,6 +96,7 @@ def test_matrix_by_case_sorts_naturally_and_adds_none(study: Project) -> None:
         "rows": ["Motivations", "Motivations/Anger", "Motivations/Privilege", "Networks"],
         "columns": ["Respondent 2", "Respondent 10", "(none)"],
         "cells": [[0, 0, 1], [2, 1, 0], [1, 0, 1], [1, 2, 1]],
+        "column_cases": [1, 1, 0],
     }
 
 
@@ -96,27 +106,31 @@ def test_matrix_by_attribute(study: Project) -> None:
         "rows": ["Motivations", "Motivations/Anger", "Motivations/Privilege", "Networks"],
         "columns": ["Almaty", "(none)"],
         "cells": [[0, 1], [2, 1], [1, 1], [1, 3]],
+        "column_cases": [1, 1],  # Respondent 10 has no city
     }
     assert reports.matrix(study, by="pronouns") == {
         "rows": ["Motivations", "Motivations/Anger", "Motivations/Privilege", "Networks"],
         "columns": ["he/him", "she/her", "(none)"],
         "cells": [[0, 0, 1], [1, 2, 0], [0, 1, 1], [2, 1, 1]],
+        "column_cases": [1, 1, 0],
     }
 
 
-def test_matrix_without_caseless_segments_has_no_none_column(study: Project) -> None:
-    d3 = study.documents.named("Field notes")
-    study.documents.set_case(d3, "Respondent 3")
-    grid = reports.matrix(study)
-    assert grid["columns"] == ["Respondent 2", "Respondent 3", "Respondent 10"]
-    assert grid["cells"][0] == [0, 1, 0]
-
-
-def test_matrix_unknown_attribute_names_the_known_ones(study: Project) -> None:
-    with pytest.raises(WorkbenchError) as err:
-        reports.matrix(study, by="gender")
-    assert "gender" in str(err.value)
-    assert "city" in str(err.value) and "pronouns" in str(err.value)
+def test_matrix_counts_cases_and_rolls_up(study: Project) -> None:
+    study.cases.set("Respondent 4", {"pronouns": "she/her"})  # a case with no documents yet
+    grid = reports.matrix(study, by="pronouns", count="cases")
+    assert grid["columns"] == ["he/him", "she/her", "(none)"]
+    assert grid["column_cases"] == [1, 2, 0]
+    # Anger: two segments of Respondent 2 are one case; the field notes have no case at all
+    assert grid["cells"] == [[0, 0, 0], [1, 1, 0], [0, 1, 0], [1, 1, 0]]
+    rolled = reports.matrix(study, by="pronouns", rollup=True)
+    # Motivations with Anger and Privilege: 0+1+0, 0+2+1, 1+0+1
+    assert rolled["cells"][0] == [1, 3, 2]
+    assert rolled["cells"][1:] == reports.matrix(study, by="pronouns")["cells"][1:]
+    both = reports.matrix(study, by="pronouns", count="cases", rollup=True)
+    assert both["cells"][0] == [1, 1, 0]
+    with pytest.raises(WorkbenchError, match="segments or cases"):
+        reports.matrix(study, count="words")
 
 
 def test_cooccurrence_by_hand(study: Project) -> None:
@@ -185,7 +199,9 @@ def test_saturation_by_hand(study: Project) -> None:
 def test_reports_of_an_empty_project(tmp_path: Path) -> None:
     with Project.create(tmp_path / "empty.json") as project:
         assert reports.frequencies(project) == []
-        assert reports.matrix(project) == {"rows": [], "columns": [], "cells": []}
+        assert reports.matrix(project) == {
+            "rows": [], "columns": [], "cells": [], "column_cases": []
+        }
         assert reports.cooccurrence(project) == []
         assert reports.saturation(project) == []
 
@@ -313,6 +329,84 @@ def test_project_reports_against_brute_force(codings: list[tuple]) -> None:
             assert {c.id for c in reports.overlapping_codings(p, a, b)} == expected
 
 
+tree_codings = st.lists(
+    st.tuples(
+        st.integers(0, 3),  # document
+        st.integers(0, 25),  # start
+        st.integers(1, 10),  # length
+        st.sampled_from(["A", "A/x", "A/x/y", "A/w", "B", "B/z"]),
+        st.sampled_from(["ann", "ben"]),
+    ),
+    max_size=30,
+)
+
+
+@given(tree_codings, st.sampled_from(["case", "g"]))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_with_children_and_rollup_against_brute_force(codings: list[tuple], by: str) -> None:
+    """Counts of a code with its descendants equal counting every coding under its path."""
+    with tempfile.TemporaryDirectory() as folder, Project.create(Path(folder) / "p.json") as p:
+        # D0 has no case; D1 and D3 belong to one case (counted once); R3 has no attribute g
+        docs = [
+            p.documents.add("D0", "x" * 40),
+            p.documents.add("D1", "x" * 40, case="R1", attributes={"g": "a"}),
+            p.documents.add("D2", "x" * 40, case="R2", attributes={"g": "b"}),
+            p.documents.add("D3", "x" * 40, case="R1"),
+        ]
+        p.cases.set("R3", {})
+        p.documents.set_case(docs[0], None)
+        for doc_i, start, length, code, coder in codings:
+            p.codings.add(docs[doc_i], start, start + length, code, coder)
+        everything = list(p.codings.values())
+        path = {c.id: p.codebook.path(c) for c in p.codebook.all()}
+        case_of = {d.id: d.case for d in p.documents.values()}
+
+        def under(prefix: str) -> list:
+            return [c for c in everything
+                    if path[c.code] == prefix or path[c.code].startswith(prefix + "/")]
+
+        for row in reports.frequencies(p):
+            mine = under(row["code"])
+            covered = {(c.document, i) for c in mine for i in range(c.start, c.end)}
+            assert row["with_children"] == {
+                "segments": len(mine),
+                "documents": len({c.document for c in mine}),
+                "cases": len({case_of[c.document] for c in mine} - {None}),
+                "chars": len(covered),
+            }
+
+        def column(doc_id: str) -> str:
+            case = p.cases.get(case_of[doc_id])
+            if case is None:
+                return reports.NONE_COLUMN
+            value = case.name if by == "case" else case.attributes.get(by)
+            return reports.NONE_COLUMN if value is None else value
+
+        for count in reports.MATRIX_COUNTS:
+            for rollup in (False, True):
+                grid = reports.matrix(p, by=by, count=count, rollup=rollup)
+                for code_path, cells in zip(grid["rows"], grid["cells"], strict=True):
+                    mine = under(code_path) if rollup else [
+                        c for c in everything if path[c.code] == code_path
+                    ]
+                    for name, n in zip(grid["columns"], cells, strict=True):
+                        here = [c for c in mine if column(c.document) == name]
+                        expected = len(here) if count == "segments" else len(
+                            {case_of[c.document] for c in here} - {None}
+                        )
+                        assert n == expected, (code_path, name, count, rollup)
+                for name, n in zip(grid["columns"], grid["column_cases"], strict=True):
+                    holders = [c for c in p.cases.values() if (
+                        c.name if by == "case" else c.attributes.get(by, reports.NONE_COLUMN)
+                    ) == name]
+                    assert n == len(holders)
+                used = {column(c.document) for c in everything}
+                assert set(grid["columns"]) == (
+                    {c.name if by == "case" else c.attributes[by] for c in p.cases.values()
+                     if by == "case" or by in c.attributes} | (used & {reports.NONE_COLUMN})
+                )
+
+
 # --------------------------------------------------------------------------- speed
 def test_reports_scale_with_codings_not_codes_times_codings(tmp_path: Path) -> None:
     """2,000 codings over 100 codes: each report stays far from quadratic time."""
@@ -397,3 +491,110 @@ def test_report_reads_while_another_process_writes(saved_study: Path, capsys) ->
     with Project.open(saved_study, write=True):
         assert run_cli(["report", str(saved_study), "saturation", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[-1]["cumulative"] == 4
+
+
+def test_report_options_belong_to_the_matrix(saved_study: Path) -> None:
+    for flags in (["--count", "cases"], ["--rollup"]):
+        with pytest.raises(WorkbenchError, match="matrix"):
+            run_cli(["report", str(saved_study), "frequencies", *flags])
+    with pytest.raises(SystemExit):
+        run_cli(["report", str(saved_study), "matrix", "--count", "words"])
+
+
+def test_report_matrix_count_and_rollup_on_the_command_line(
+    saved_study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli(["report", str(saved_study), "matrix", "--by", "pronouns", "--count", "cases",
+                    "--rollup", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == reports.matrix(Project.open(saved_study), by="pronouns", count="cases",
+                                     rollup=True)
+    assert run_cli(["report", str(saved_study), "matrix", "--by", "pronouns"]) == 0
+    text = capsys.readouterr().out
+    assert "he/him (n=1)" in text and "she/her (n=1)" in text and "(none) (n=0)" in text
+    assert run_cli(["report", str(saved_study), "matrix", "--count", "cases", "--rollup"]) == 0
+    text = capsys.readouterr().out
+    assert "cases: code x case, with the codes below" in text
+    assert "(n=" not in text  # a column per case: each is one case
+
+
+# --------------------------------------------------------------------------- 80 columns
+def test_shorten_in_the_middle() -> None:
+    from rich.cells import cell_len
+
+    from workbench.cli.grid import shorten, shorten_path
+
+    assert shorten_path("Social networks and family/Friends", 24) == "Social networks…/Friends"
+    assert shorten_path("Motivations/Anger", 40) == "Motivations/Anger"
+    assert shorten_path("A very long theme name/Short", 9) == "…/Short"
+    assert shorten_path("Theme/An extraordinarily long code name", 16) == "…/An extr…e name"
+    assert shorten_path("Theme/An extraordinarily long code name", 8) == "An e…ame"
+    assert shorten("Respondent 10", 9) == "Resp…t 10"
+    for text in ("Социальные сети/Друзья и знакомые", "社会网络/朋友和熟人", "a/b/c"):
+        for width in range(1, 40):
+            assert cell_len(shorten_path(text, width)) <= width
+
+
+def long_study(path: Path) -> Project:
+    """Long code paths and twelve cases: more than an 80-column terminal holds at once."""
+    project = Project.create(path, name="wide")
+    for i in range(12):
+        doc = project.documents.add(
+            f"Interview {i}", TEXT, case=f"Respondent {i + 1}",
+            attributes={"gender identity": "woman" if i % 3 else "man"},
+        )
+        for code in ("Social networks as an entryway/Friends and acquaintances",
+                     "Social networks as an entryway/Online communities and chats",
+                     "Social networks as an entryway"):
+            project.codings.add(doc, i, i + 5, code, "ann")
+    project.save()
+    return project
+
+
+def test_frequencies_and_matrix_fit_80_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", "80")
+    path = tmp_path / "wide.json"
+    long_study(path).close()
+    assert run_cli(["report", str(path), "frequencies"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines), lines
+    assert "(all)" in lines[0]
+    # the code's own name is kept whole; the theme above it is shortened in the middle
+    friends = next(line for line in lines if "/Friends and acquaintances" in line)
+    assert "…/Friends and acquaintances" in friends
+    assert friends.split()[-7:] == ["12", "12", "12", "12", "12", "12", "60"]
+    theme = lines[1].split()
+    assert theme[-7:-3] == ["12", "36", "12", "12"]  # own and with its two codes
+    assert run_cli(["report", str(path), "matrix"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines), lines
+    headers = [line for line in lines if line.startswith("code ")]
+    assert len(headers) > 1  # the columns come in bands, each with the code column
+    shown = " ".join(headers)
+    assert all(f"Respondent {i}" in shown for i in range(1, 13))
+    assert lines[0].endswith(f"(columns 1-{headers[0].count('Respondent')} of 12)")
+    assert run_cli(["report", str(path), "matrix", "--by", "gender identity"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len([line for line in lines if line.startswith("code ")]) == 1  # it fits: one band
+    assert "man (n=4)" in lines[1] and "woman (n=8)" in lines[1]
+    assert all(cell_len(line) <= 80 for line in lines), lines
+
+
+def test_codes_table_shows_own_and_all_counts(
+    saved_study: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.cli import output
+
+    monkeypatch.setenv("COLUMNS", "100")
+    output.print_codes(Project.open(saved_study))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:7] == ["code", "codings", "(all)", "docs", "(all)", "cases",
+                                    "(all)"]
+    theme = lines[1].split()
+    assert theme[:2] == ["Motivations", "[theme]"] and theme[2:8] == ["1", "6", "1", "3", "0",
+                                                                       "2"]
+    assert lines[-1].startswith("(all): the code with every code below it")

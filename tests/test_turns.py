@@ -276,7 +276,7 @@ def test_codings_segments_and_attribution(project: Project) -> None:
     assert seg.text == "Anger, mostly" and said.start == label  # the coding stays as coded
     assert attribution(project, doc, seg) == "Respondent 3"
     assert attribution(project, doc, seg, attrs=["city"], with_time=True) == (
-        "Respondent 3 (Almaty), 00:01:05"
+        "Respondent 3, Almaty, 00:01:05"
     )
     seg = project.codings.segment(asked)
     assert attribution(project, doc, seg) == "Interviewer, interview with Respondent 3"

@@ -91,7 +91,9 @@ def _qdpx(tmp_path: Path, references: int, size: int) -> Path:
 
 
 @pytest.mark.timeout(120)
-def test_one_source_referenced_many_times_hits_the_import_cap(interview, cli, tmp_path, monkeypatch):
+def test_one_source_referenced_many_times_hits_the_import_cap(
+    interview, cli, tmp_path, monkeypatch
+):
     from workbench.io.refi import reader
 
     read = []

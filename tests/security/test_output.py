@@ -58,8 +58,10 @@ def test_text_on_a_terminal_is_cleaned_and_piped_is_exact(interview, tmp_path):
     on_tty = subprocess.run([sys.executable, "-c", code], capture_output=True)
     assert on_tty.returncode == 0
     assert b"\x1b" not in on_tty.stdout and b"\xc2\x9b" not in on_tty.stdout
-    piped = subprocess.run([sys.executable, "-m", "workbench", "text", str(interview), f"doc{OSC52}"],
-                           capture_output=True)
+    piped = subprocess.run(
+        [sys.executable, "-m", "workbench", "text", str(interview), f"doc{OSC52}"],
+        capture_output=True,
+    )
     assert piped.stdout.decode() == Project.open(interview).documents.all()[0].text
 
 
@@ -127,7 +129,8 @@ def test_csv_cells_never_start_a_formula(interview, cli, tmp_path):
 def test_undecodable_arguments_and_stdin_are_clean_errors(interview, tmp_path):
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     bad = os.fsdecode(b"caf\xe9")  # a Latin-1 name: a lone surrogate in argv
-    for args in (["case", str(interview), bad], ["code", str(interview), "interview", "0", "5", bad],
+    for args in (["case", str(interview), bad],
+                 ["code", str(interview), "interview", "0", "5", bad],
                  ["import", str(interview), str(tmp_path / bad)]):
         done = subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True,
                               env=env)

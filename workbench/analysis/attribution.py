@@ -1,7 +1,7 @@
 """Whose words a quote is: the label a write-up, a copied quote or a list of segments gives it.
 
 Attribution follows the role of the speaker. A respondent's words are theirs: ``Respondent 3``,
-with the case attributes asked for (``Respondent 3 (she/her, Almaty)``) and, on request, the
+with the case attributes asked for (``Respondent 3, she/her, Almaty``) and, on request, the
 time (``Respondent 3, 00:12:31``). An interviewer's words are never the respondent's:
 ``Interviewer, interview with Respondent 3``; another speaker (a translator) is named by their
 label. In a document with several respondents (a focus group) each is named by their label
@@ -20,13 +20,14 @@ if TYPE_CHECKING:
 
 
 def case_label(project: Project, document: Document, attrs: Sequence[str] = ()) -> str:
-    """``Respondent 5 (she/her, Almaty)``: the document's case with the chosen attributes that
-    it has; a document without a case is named by itself."""
+    """``Respondent 5, she/her, Almaty``: the document's case with the chosen attributes that
+    it has (a quote's label is in brackets already); a document without a case is named by
+    itself."""
     case = project.cases.of(document)
     if case is None:
         return document.name
     values = [case.attributes[a] for a in attrs if case.attributes.get(a)]
-    return f"{case.name} ({', '.join(values)})" if values else case.name
+    return ", ".join([case.name, *values])
 
 
 def attribution(

@@ -1,8 +1,9 @@
 """The reports as plain data: frequencies, code x case matrix, co-occurrence, saturation.
 
 Every report reads the state indexes (codings by code, codings by document), so its cost grows
-with the number of codings, never with codes x codings. Counts are for each code itself, not
-its children, the same as ``workbench codes``.
+with the number of codings, never with codes x codings. Each frequency row counts the code
+itself (the same as ``workbench codes``) and, under ``with_children``, the code together with every
+code below it (a theme with its codes); the matrix counts either, with ``rollup``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ T = TypeVar("T")
 #: The matrix column for segments whose document has no case, or whose case lacks the attribute.
 NONE_COLUMN = "(none)"
 KINDS = ("frequencies", "matrix", "cooccurrence", "saturation")
+#: What a matrix cell counts: coded segments, or the cases (respondents) they come from.
+MATRIX_COUNTS = ("segments", "cases")
 
 
 def natural_key(text: str) -> tuple:
@@ -38,27 +41,55 @@ def natural_key(text: str) -> tuple:
 
 # --------------------------------------------------------------------------- frequencies
 def frequencies(project: Project) -> list[dict[str, Any]]:
-    """``[{"code", "segments", "documents", "cases", "chars"}]`` for every code, codebook order.
+    """``[{"code", "segments", "documents", "cases", "chars", "with_children"}]`` for every
+    code, codebook order.
 
     ``chars`` counts the distinct characters the code's segments cover (overlapping segments
-    in one document count once).
+    in one document count once). ``with_children`` holds the same four counts for the code
+    together with every code below it, each document, case and character counted once.
     """
     case_of = {doc_id: doc.case for doc_id, doc in project.documents.items()}
+    totals = with_children(project)
     out: list[dict[str, Any]] = []
     for code in project.codebook.all():
         codings = project.codings.with_code(code.id)
-        documents, chars = coverage(sorted((c.document, c.start, c.end) for c in codings))
-        cases = {case_of.get(doc_id) for doc_id in documents} - {None}
         out.append(
             {
                 "code": project.codebook.path(code),
-                "segments": len(codings),
-                "documents": len(documents),
-                "cases": len(cases),
-                "chars": chars,
+                **_counts(((c.document, c.start, c.end) for c in codings), case_of),
+                "with_children": totals[code.id],
             }
         )
     return out
+
+
+def with_children(project: Project) -> dict[str, dict[str, int]]:
+    """Code id -> ``{"segments", "documents", "cases", "chars"}`` of the code together with
+    every code below it (a document, case or character counted once).
+
+    The codebook is walked once from the leaves up: each code's spans join its parent's, so
+    the cost is the codings times the depth of the tree, never codes x codings.
+    """
+    case_of = {doc_id: doc.case for doc_id, doc in project.documents.items()}
+    codes = project.codebook.all()  # parents before their children
+    pending: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    out: dict[str, dict[str, int]] = {}
+    for code in reversed(codes):  # children before their parents
+        spans = pending.pop(code.id, [])
+        spans.extend((c.document, c.start, c.end) for c in project.codings.with_code(code.id))
+        out[code.id] = _counts(spans, case_of)
+        if code.parent is not None:
+            pending[code.parent].extend(spans)
+    return {code.id: out[code.id] for code in codes}
+
+
+def _counts(spans: Iterable[tuple[str, int, int]], case_of: dict[str, str | None]) -> dict:
+    """``{"segments", "documents", "cases", "chars"}`` of ``(document, start, end)`` spans."""
+    spans = sorted(spans)
+    documents, chars = coverage(spans)
+    cases = {case_of.get(doc_id) for doc_id in documents} - {None}
+    return {"segments": len(spans), "documents": len(documents), "cases": len(cases),
+            "chars": chars}
 
 
 def coverage(spans: list[tuple[str, int, int]]) -> tuple[set[str], int]:
@@ -92,11 +123,13 @@ class MatrixColumns:
 
     ``values`` are the column headings without ``(none)``; ``of_document`` maps every document
     id to its column index, ``len(values)`` (the ``(none)`` column) for a document without a
-    case or whose case lacks the attribute.
+    case or whose case lacks the attribute; ``cases`` says how many cases hold each column's
+    value (the last: the cases without the attribute).
     """
 
     values: list[str]
     of_document: dict[str, int]
+    cases: list[int]
 
     @property
     def none_index(self) -> int:
@@ -120,44 +153,72 @@ def matrix_columns(project: Project, by: str = "case") -> MatrixColumns:
     values = sorted(set(value_of.values()), key=natural_key)
     index = {value: i for i, value in enumerate(values)}
     none_index = len(values)
+    column_cases = [0] * (len(values) + 1)
+    for case_id in cases:
+        column_cases[index[value_of[case_id]] if case_id in value_of else none_index] += 1
     return MatrixColumns(
         values,
         {
             doc.id: index[value_of[doc.case]] if doc.case in value_of else none_index
             for doc in project.documents.values()
         },
+        column_cases,
     )
 
 
-def matrix(project: Project, by: str = "case") -> dict[str, Any]:
-    """``{"rows": [PATH], "columns": [value], "cells": [[n]]}``: code x case (or attribute value).
+def matrix(
+    project: Project, by: str = "case", *, count: str = "segments", rollup: bool = False
+) -> dict[str, Any]:
+    """``{"rows": [PATH], "columns": [value], "cells": [[n]], "column_cases": [n]}``: code x
+    case (or attribute value).
 
     A cell counts the coded segments of the row's code in documents whose case has the column's
-    value. ``by="case"`` uses case names (natural order); any other ``by`` names a case
-    attribute (its values sorted). Segments without a case, or whose case lacks the attribute,
-    go to a last column ``(none)`` when there are any. :func:`matrix_cell` lists the codings
-    a cell counts.
+    value; ``count="cases"`` counts the cases (respondents) those segments come from instead.
+    ``rollup`` counts each row's code together with every code below it. ``by="case"`` uses
+    case names (natural order); any other ``by`` names a case attribute (its values sorted).
+    Segments without a case, or whose case lacks the attribute, go to a last column ``(none)``
+    when there are any. ``column_cases`` says how many cases hold each column's value (for
+    ``(none)``: the cases without the attribute). :func:`matrix_cell` lists the codings a cell
+    counts.
     """
+    if count not in MATRIX_COUNTS:
+        raise WorkbenchError(f"a matrix counts {' or '.join(MATRIX_COUNTS)}, not {count!r}")
     found = matrix_columns(project, by)
     columns, column_of_doc, none_index = found.values, found.of_document, found.none_index
-    rows: list[str] = []
-    cells: list[list[int]] = []
-    any_none = False
-    for code in project.codebook.all():
-        row = [0] * (len(columns) + 1)
+    column_cases = list(found.cases)
+    case_of = {doc.id: doc.case for doc in project.documents.values()}
+    codes = project.codebook.all()
+    # each code's (column, case) pairs, one per coded segment; with a rollup a code's pairs
+    # join its parent's, walking the tree from the leaves up
+    pending: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
+    rows_of: dict[str, list[int]] = {}
+    any_none = False  # the (none) column is there when segments fall in it
+    for code in reversed(codes):
+        pairs = pending.pop(code.id, []) if rollup else []
         for coding in project.codings.with_code(code.id):
             col = column_of_doc.get(coding.document)
-            if col is None:
-                continue  # a coding of a missing document: `workbench check` reports it
-            row[col] += 1
-        any_none = any_none or row[none_index] > 0
-        rows.append(project.codebook.path(code))
-        cells.append(row)
+            if col is not None:  # a coding of a missing document: `workbench check` says so
+                pairs.append((col, case_of[coding.document]))
+                any_none = any_none or col == none_index
+        row = [0] * (len(columns) + 1)
+        if count == "segments":
+            for col, _ in pairs:
+                row[col] += 1
+        else:
+            for col, case_id in set(pairs):
+                if case_id is not None:
+                    row[col] += 1
+        rows_of[code.id] = row
+        if rollup and code.parent is not None:
+            pending[code.parent].extend(pairs)
+    rows = [project.codebook.path(code) for code in codes]
+    cells = [rows_of[code.id] for code in codes]
     if any_none:
         columns = [*columns, NONE_COLUMN]
     else:
         cells = [row[:-1] for row in cells]
-    return {"rows": rows, "columns": columns, "cells": cells}
+        column_cases = column_cases[:-1]
+    return {"rows": rows, "columns": columns, "cells": cells, "column_cases": column_cases}
 
 
 def matrix_cell(project: Project, code: Code, by: str, column: int | None) -> list[Coding]:
@@ -277,12 +338,16 @@ def saturation(project: Project) -> list[dict[str, Any]]:
     return out
 
 
-def run(project: Project, kind: str, *, by: str = "case") -> Any:
-    """The report ``kind`` (one of :data:`KINDS`)."""
+def run(
+    project: Project, kind: str, *, by: str = "case", count: str = "segments",
+    rollup: bool = False,
+) -> Any:
+    """The report ``kind`` (one of :data:`KINDS`); ``by``, ``count`` and ``rollup`` shape the
+    matrix."""
     if kind == "frequencies":
         return frequencies(project)
     if kind == "matrix":
-        return matrix(project, by=by)
+        return matrix(project, by=by, count=count, rollup=rollup)
     if kind == "cooccurrence":
         return cooccurrence(project)
     if kind == "saturation":

@@ -25,9 +25,18 @@ if TYPE_CHECKING:
 
 Args = argparse.Namespace
 REPORT_KINDS = ("frequencies", "matrix", "cooccurrence", "saturation")
+MATRIX_COUNTS = ("segments", "cases")
 
 BAR_WIDTH = 30
+BAR_MIN = 4
+#: A code column narrower than this is not worth having: the table is let wrap instead.
+CODE_MIN = 16
+#: The matrix shortens code paths to this many cells to fit all its columns on one screen.
+CODE_READABLE = 24
+ALL = out.ALL
 SHOW_HITS = 500
+#: A matrix column heading shows at most this many cells of the value.
+HEADER_MAX = 18
 
 
 # --------------------------------------------------------------------------- report
@@ -36,18 +45,28 @@ SHOW_HITS = 500
     PROJECT,
     Arg("kind", metavar="KIND", choices=REPORT_KINDS, help=" | ".join(REPORT_KINDS)),
     Arg("--by", metavar="ATTR", help="matrix columns: `case` (the default) or a case attribute"),
+    Arg("--count", choices=MATRIX_COUNTS, metavar="WHAT",
+        help="matrix cells count coded segments (the default) or cases (respondents)"),
+    Arg("--rollup", action="store_true", help="matrix: count each code with the codes below it"),
     OneOf(JSON, Arg("--csv", action="store_true", help="print CSV")),
-    description="Reports over the whole project. Counts are for each code itself, not the "
-    "codes below it.",
+    description="Reports over the whole project. Frequencies count each code itself and, under "
+    "(all), with the codes below it; the matrix counts each code itself unless --rollup.",
 )
 def cmd_report(args: Args) -> int:
     from workbench.analysis import reports
 
-    if args.by is not None and args.kind != "matrix":
-        raise WorkbenchError("--by goes with the matrix report (`report PROJECT matrix --by ATTR`)")
+    if args.kind != "matrix":
+        given = [flag for flag, value in (("--by", args.by), ("--count", args.count),
+                                          ("--rollup", args.rollup)) if value]
+        if given:
+            raise WorkbenchError(
+                f"{', '.join(given)} go{'es' if len(given) == 1 else ''} with the matrix report "
+                "(`report PROJECT matrix --by ATTR --count cases --rollup`)"
+            )
     project = reading(args)
     by = (args.by or "case").strip() or "case"
-    data = reports.run(project, args.kind, by=by)
+    count = args.count or "segments"
+    data = reports.run(project, args.kind, by=by, count=count, rollup=args.rollup)
     if args.json:
         out.print_json(data)
     elif args.csv:
@@ -55,7 +74,7 @@ def cmd_report(args: Args) -> int:
     elif args.kind == "frequencies":
         _print_frequencies(project, data)
     elif args.kind == "matrix":
-        _print_matrix(data, by)
+        _print_matrix(data, by, count, args.rollup)
     elif args.kind == "cooccurrence":
         _print_cooccurrence(data)
     else:
@@ -106,32 +125,46 @@ def _safe_colour(value: str) -> str:
 
 
 def _print_frequencies(project: Project, rows: list[dict[str, Any]]) -> None:
+    """Code paths (shortened in the middle to fit), own counts and, when some code has codes
+    below it, the counts with them ("(all)"), then a bar of the own segments."""
+    from rich.cells import cell_len
 
-    from workbench.cli.grid import GAP, column_widths, print_grid
+    from workbench.cli.grid import GAP, column_widths, print_grid, shorten_path
 
     if not rows:
         out.say("the codebook is empty: no frequencies to show")
         return
     colours = {project.codebook.path(c): c.color for c in project.codebook.all()}
     top = max(r["segments"] for r in rows)
-    numbers = ("segments", "docs", "cases", "chars")
-    lines = [
-        [
-            out.text_cell("  " * r["code"].count("/") + r["code"].rsplit("/", 1)[-1]),
-            r["segments"],
-            r["documents"],
-            r["cases"],
-            r["chars"],
-        ]
-        for r in rows
-    ]
+    nested = any(r["with_children"] != {k: r[k] for k in r["with_children"]} for r in rows)
+    if nested:
+        numbers = ("segments", ALL, "docs", ALL, "cases", ALL, "chars")
+        keys = ("segments", "all:segments", "documents", "all:documents", "cases",
+                "all:cases", "chars")
+    else:
+        numbers = ("segments", "docs", "cases", "chars")
+        keys = ("segments", "documents", "cases", "chars")
+
+    def value(row: dict[str, Any], key: str) -> int:
+        return row["with_children"][key[4:]] if key.startswith("all:") else row[key]
+
+    figures = [[value(r, k) for k in keys] for r in rows]
     console = _console()
+    used = sum(column_widths(numbers, figures)) + len(GAP) * len(numbers)
+    natural = max(cell_len(r["code"]) for r in rows)
+    code_width = max(len("code"), min(natural, max(CODE_MIN, console.width - used)))
     # the bars get the room the numbers leave, so they keep their proportions
-    used = sum(column_widths(("code", *numbers), lines)) + len(GAP) * len(numbers)
-    room = max(0, min(BAR_WIDTH, console.width - used - len(GAP)))
-    for line, r in zip(lines, rows, strict=True):
-        line.append(_bar(r["segments"], top, _safe_colour(colours.get(r["code"], "")), room))
-    print_grid(("code", *numbers, ""), lines, right=numbers, console=console)
+    room = min(BAR_WIDTH, console.width - used - code_width - len(GAP))
+    lines = []
+    for r, numbers_of_row in zip(rows, figures, strict=True):
+        line = [out.text_cell(shorten_path(r["code"], code_width)), *numbers_of_row]
+        if room >= BAR_MIN:
+            line.append(_bar(r["segments"], top, _safe_colour(colours.get(r["code"], "")), room))
+        lines.append(line)
+    columns = ("code", *numbers, *([""] if room >= BAR_MIN else []))
+    print_grid(columns, lines, right=numbers, console=console)
+    if nested:
+        out.say(f"{ALL}: the code with every code below it (each document and case once)")
 
 
 def _heat_style(value: int, top: int) -> str:
@@ -144,9 +177,14 @@ def _heat_style(value: int, top: int) -> str:
     return f"{ink} on #{r:02x}{g:02x}{b:02x}"
 
 
-def _print_matrix(data: dict[str, Any], by: str) -> None:
-    from rich.table import Table
+def _print_matrix(data: dict[str, Any], by: str, count: str = "segments",
+                  rollup: bool = False) -> None:
+    """The matrix in bands of columns that fit the terminal, each with the code column;
+    column headings carry how many cases hold the value (``woman (n=4)``)."""
+    from rich.cells import cell_len
     from rich.text import Text
+
+    from workbench.cli.grid import GAP, print_grid, shorten, shorten_path
 
     if not data["rows"]:
         out.say("the codebook is empty: no matrix to show")
@@ -154,16 +192,45 @@ def _print_matrix(data: dict[str, Any], by: str) -> None:
     if not data["columns"]:
         out.say(f"no {'cases' if by == 'case' else by + ' values'} and no coded segments yet")
         return
+    console = _console()
     top = max((v for row in data["cells"] for v in row), default=0)
-    grid = Table(box=None, header_style="bold", pad_edge=False,
-                 title=out.clean(f"coded segments: code x {by}"), title_justify="left")
-    grid.add_column("code", overflow="fold")
-    for column in data["columns"]:
-        grid.add_column(out.text_cell(column), justify="right")
-    for path, row in zip(data["rows"], data["cells"], strict=True):
-        cells = [Text(f" {v} " if v else " · ", style=_heat_style(v, top)) for v in row]
-        grid.add_row(out.text_cell(path), *cells)
-    _console().print(grid)
+    headers = [
+        shorten(str(column), HEADER_MAX) + ("" if by == "case" else f" (n={n})")
+        for column, n in zip(data["columns"], data["column_cases"], strict=True)
+    ]
+    digits = len(str(top)) + 2
+    widths = [max(cell_len(h), digits) for h in headers]
+    natural = max(cell_len(path) for path in data["rows"])
+    left = console.width - sum(w + len(GAP) for w in widths)  # the room for the code column
+    if left >= min(natural, CODE_READABLE):  # one band: the whole table fits
+        code_width = max(len("code"), min(natural, left))
+    else:
+        code_width = max(CODE_MIN, min(natural, console.width * 2 // 5))
+    bands: list[list[int]] = []
+    used = code_width
+    for i, width in enumerate(widths):
+        if not bands or used + len(GAP) + width > console.width:
+            bands.append([])
+            used = code_width
+        bands[-1].append(i)
+        used += len(GAP) + width
+    what = "cases" if count == "cases" else "coded segments"
+    title = f"{what}: code x {by}" + (", with the codes below" if rollup else "")
+    codes = [out.text_cell(shorten_path(path, code_width)) for path in data["rows"]]
+    for n, band in enumerate(bands):
+        rows = [
+            [code, *(Text(f" {row[i]} " if row[i] else " · ", style=_heat_style(row[i], top))
+                     for i in band)]
+            for code, row in zip(codes, data["cells"], strict=True)
+        ]
+        columns = [headers[i] for i in band]
+        if len(bands) > 1:
+            part = f"{title} (columns {band[0] + 1}-{band[-1] + 1} of {len(headers)})"
+        else:
+            part = title
+        if n:
+            console.print()
+        print_grid(["code", *columns], rows, right=columns, title=part, console=console)
 
 
 def _print_cooccurrence(rows: list[dict[str, Any]]) -> None:
@@ -316,11 +383,25 @@ def _matches(n: int) -> str:
         help="only this theme and its codes (repeat for more)"),
     Arg("--code", action="append", metavar="PATH",
         help="only this code and the codes below it (repeat for more)"),
+    Arg("--title", metavar="TEXT",
+        help="md, docx, html, xlsx: the title (default: the project's name)"),
+    Arg("--paper", choices=("a4", "letter"), type=str.lower, metavar="SIZE",
+        help="docx, html: a4 (the default) or letter"),
+    Arg("--memos", metavar="KINDS",
+        help="md, docx, html: the memos to include, from code, theme, coding, document, case, "
+        "project (or all, none; default: code,theme)"),
+    Arg("--empty", action="store_true", help="md, docx, html: show codes with nothing coded too"),
+    Arg("--times", action="store_true",
+        help="md, docx, html: add the time of its turn to each quote (from VTT/SRT captions "
+        "or [00:12:31] marks)"),
+    Arg("--excel", action="store_true",
+        help="csv: UTF-8 with a byte order mark, as Excel reads it"),
     JSON.but(help="print what was written as JSON"),
     description="Write the project for another QDA tool (qdpx: the whole project, qdc: the "
-    "codebook; REFI-QDA), a write-up to paste into a thesis (md, docx, html: codebook, themes "
-    "with memos and quotes, summary tables) or every coding as a table (csv). The file is "
-    "readable only by you (mode 0600).",
+    "codebook; REFI-QDA), a write-up to paste into a thesis (md, docx, html: themes with their "
+    "codes, memos and quotes, the codebook, summary tables), every coding as a table (csv) or a "
+    "workbook of the coded segments, frequencies and matrix (xlsx). The file is readable only "
+    "by you (mode 0600).",
 )
 def cmd_export(args: Args) -> int:
     from workbench.io.export import export
@@ -329,7 +410,9 @@ def cmd_export(args: Args) -> int:
     target = _export_target(args)
     project = reading(args)
     exported = export(
-        project, args.format, target, attrs=attrs, themes=args.theme, codes=args.code
+        project, args.format, target, attrs=attrs, themes=args.theme, codes=args.code,
+        title=args.title, paper=args.paper, memos=args.memos, empty=args.empty,
+        times=args.times, excel=args.excel,
     )
     for warning in exported.warnings:
         out.note(f"warning: {warning}")
@@ -341,7 +424,7 @@ def cmd_export(args: Args) -> int:
 
 
 #: Formats whose bytes would garble a terminal.
-BINARY_FORMATS = ("docx", "qdpx")
+BINARY_FORMATS = ("docx", "qdpx", "xlsx")
 
 
 def _export_target(args: Args) -> Any:

@@ -415,7 +415,12 @@ def cmd_uncode(args: Args) -> int:
 def cmd_codes(args: Args) -> int:
     project = reading(args)
     if args.json:
-        out.print_json([out.CodeRow.of(project, c).to_json() for c in project.codebook.all()])
+        from workbench.analysis.reports import with_children
+
+        totals = with_children(project)
+        out.print_json(
+            [out.CodeRow.of(project, c, totals).to_json() for c in project.codebook.all()]
+        )
     else:
         out.print_codes(project)
     return 0

@@ -41,7 +41,7 @@ def print_grid(
     lines: list[Text] = []
     if title:
         lines.append(text_cell(title, "italic"))
-    header = [Text(name, style="bold") for name in columns]
+    header = [text_cell(name, "bold") for name in columns]
     for row in [header, *cells]:
         lines.extend(_row_lines(console, row, widths, aligned_right))
     console.print(Text("\n").join(lines), soft_wrap=True)
@@ -107,3 +107,46 @@ def _line(pieces: list[Text], widths: list[int], right: list[bool]) -> Text:
             line.append(GAP)
     line.rstrip()
     return line
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, shortened in the middle (``Respon…ent 10``)."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    front = width // 2
+    return _head(text, front).rstrip() + "…" + _tail(text, width - 1 - front).lstrip()
+
+
+def shorten_path(path: str, width: int) -> str:
+    """A code path in at most ``width`` cells: the codes above it are shortened first
+    (``Social networks…/Friends``), the code's own name last."""
+    if cell_len(path) <= width:
+        return path
+    above, sep, name = path.rpartition("/")
+    if sep:
+        room = width - cell_len(name) - 2  # the "…/"
+        if room >= 3:
+            return _head(above, room).rstrip() + "…/" + name
+        if room >= 0:
+            return "…/" + name
+        if width >= 10:  # still say that the code sits below another
+            return "…/" + shorten(name, width - 2)
+    return shorten(name, width)
+
+
+def _head(text: str, width: int) -> str:
+    """The longest start of ``text`` that fits ``width`` cells."""
+    out, used = [], 0
+    for ch in text:
+        used += cell_len(ch)
+        if used > width:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+def _tail(text: str, width: int) -> str:
+    """The longest end of ``text`` that fits ``width`` cells."""
+    return _head(text[::-1], width)[::-1]

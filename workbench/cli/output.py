@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from workbench.core.model import Case, Code, Coding, Document, Memo
     from workbench.core.project import Project
 
+#: The heading of a count that includes the codes below a code.
+ALL = "(all)"
+#: A description column narrower than this is left out of the codes table.
+DESCRIPTION_MIN = 16
+
 
 # --------------------------------------------------------------------------- listed records
 # Each row's JSON is its fields in order: adding a field adds it to the printed objects.
@@ -66,7 +71,8 @@ class CaseRow(NamedTuple):
 
 
 class CodeRow(NamedTuple):
-    """A code as ``codes`` lists it: its place in the codebook and how much it is used."""
+    """A code as ``codes`` lists it: its place in the codebook and how much it is used, by
+    itself and (``with_children``: codings, documents, cases) with every code below it."""
 
     id: str
     name: str
@@ -78,12 +84,23 @@ class CodeRow(NamedTuple):
     codings: int
     documents: int
     cases: int
+    with_children: dict[str, int]
 
     @classmethod
-    def of(cls, project: Project, code: Code) -> CodeRow:
+    def of(cls, project: Project, code: Code,
+           totals: dict[str, dict[str, int]] | None = None) -> CodeRow:
+        """``totals``: :func:`workbench.analysis.reports.with_children`, computed once for a
+        whole codebook (computed here when not given)."""
         segments, documents, cases = project.codebook.counts(code)
+        if totals is None:
+            from workbench.analysis.reports import with_children
+
+            totals = with_children(project)
+        below = totals[code.id]
         return cls(code.id, code.name, project.codebook.path(code), code.parent, code.is_theme,
-                   code.color, code.description, segments, documents, cases)
+                   code.color, code.description, segments, documents, cases,
+                   {"codings": below["segments"], "documents": below["documents"],
+                    "cases": below["cases"]})
 
     def to_json(self) -> dict[str, Any]:
         return self._asdict()
@@ -135,7 +152,9 @@ class SpeakerRow(NamedTuple):
 
 
 class MemoRow(NamedTuple):
-    """A memo as ``memos`` lists it, its target described for a person."""
+    """A memo as ``memos`` lists it: its target described (``target`` as ``memo --on`` takes
+    it, ``about`` in words: a coding by its code, document and text) and, for a memo on a
+    coding, the coded segment (``coding``, else ``None``)."""
 
     id: str
     target: str
@@ -143,14 +162,40 @@ class MemoRow(NamedTuple):
     author: str
     created: str
     modified: str
+    about: str
+    coding: QuoteRow | None
 
     @classmethod
     def of(cls, project: Project, memo: Memo) -> MemoRow:
         target = project.memos.describe_target(memo.target_kind, memo.target_id)
-        return cls(memo.id, target, memo.text, memo.author, memo.created, memo.modified)
+        coding = project.codings.get(memo.target_id) if memo.target_kind == "coding" else None
+        quoted = QuoteRow.of(project, coding) if coding is not None and _whole(
+            project, coding) else None
+        return cls(memo.id, target, memo.text, memo.author, memo.created, memo.modified,
+                   memo_about(project, memo), quoted)
 
     def to_json(self) -> dict[str, Any]:
-        return self._asdict()
+        row = self._asdict()
+        row["coding"] = self.coding.to_json() if self.coding is not None else None
+        return row
+
+
+def memo_about(project: Project, memo: Memo) -> str:
+    """What a memo is written on, in words: ``doc:NAME``, ``code:PATH``, ... as ``memo --on``
+    takes them, and a coding as ``coding Motivations/Anger in Interview 5: “Мне было…”``."""
+    if memo.target_kind != "coding":
+        return project.memos.describe_target(memo.target_kind, memo.target_id)
+    coding = project.codings.get(memo.target_id)
+    if coding is None or not _whole(project, coding):
+        return "coding (no longer in the project)"
+    code = project.codebook.path(project.codebook[coding.code])
+    doc = project.documents[coding.document].name
+    return f"coding {code} in {doc}: “{clip(project.codings.segment(coding).text, 50)}”"
+
+
+def _whole(project: Project, coding: Coding) -> bool:
+    """True when a coding's document and code are both in the project."""
+    return coding.document in project.documents and coding.code in project.codebook
 
 
 def print_json(value: Any) -> None:
@@ -237,16 +282,16 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     print_grid(columns, rows, right=right, title=title)
 
 
-def swatch(color: str) -> Any:
-    """A coloured block for a code's colour in a table."""
+def swatch(color: str, *, with_hex: bool = True) -> Any:
+    """A coloured block for a code's colour in a table (with its ``#rrggbb``)."""
     from rich.color import Color, ColorParseError
     from rich.text import Text
 
     try:
         Color.parse(color)
     except ColorParseError:
-        return Text(clean(color))  # a colour rich cannot show is still printed as text
-    return Text("■ ", style=color) + Text(color)
+        return text_cell(color)  # a colour rich cannot show is still printed as text
+    return Text("■ ", style=color) + Text(color) if with_hex else Text("■", style=color)
 
 
 def print_docs(project: Project) -> None:
@@ -275,19 +320,49 @@ def print_cases(project: Project) -> None:
 
 
 def print_codes(project: Project) -> None:
+    """The codebook as a tree with each code's counts and, when some code has codes below it,
+    the counts with them ("(all)"); the colour and the description get the room that is left
+    (the names and numbers come first)."""
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from workbench.analysis.reports import with_children
+    from workbench.cli.grid import GAP, column_widths, print_grid
+
     codes = project.codebook.all()
     if not codes:
         say("the codebook is empty (codes are made by `workbench code` or `codebook add`)")
         return
-    rows = []
+    totals = with_children(project)
+    nested = any(code.parent is not None for code in codes)
+    names, figures = [], []
     for code in codes:
         segments, documents, cases = project.codebook.counts(code)
+        below = totals[code.id]
         theme = "  [theme]" if code.is_theme else ""
-        name = "  " * project.codebook.depth(code) + code.name + theme
-        description = clip(code.description, 40)
-        rows.append((name, segments, documents, cases, swatch(code.color), description))
-    table(None, ("code", "codings", "docs", "cases", "colour", "description"), rows,
-          right=("codings", "docs", "cases"))
+        names.append("  " * project.codebook.depth(code) + code.name + theme)
+        figures.append((segments, below["segments"], documents, below["documents"], cases,
+                        below["cases"]) if nested else (segments, documents, cases))
+    numbers = ("codings", ALL, "docs", ALL, "cases", ALL) if nested else (
+        "codings", "docs", "cases")
+    console = Console(highlight=False)
+    used = max(cell_len(n) for n in [*names, "code"]) + sum(
+        w + len(GAP) for w in column_widths(numbers, figures))
+    after_hex = console.width - used - len(GAP) - len("■ #rrggbb")  # left by a full colour
+    if any(code.description.strip() for code in codes):
+        with_hex = after_hex - len(GAP) >= DESCRIPTION_MIN
+        room = after_hex - len(GAP) + (0 if with_hex else len("■ #rrggbb") - len("colour"))
+    else:
+        with_hex, room = after_hex >= 0, 0
+    columns = ("code", *numbers, "colour", *(["description"] if room >= DESCRIPTION_MIN else []))
+    rows = []
+    for code, name, counts in zip(codes, names, figures, strict=True):
+        colour = swatch(code.color, with_hex=with_hex)
+        description = [clip(code.description, min(40, room))] if room >= DESCRIPTION_MIN else []
+        rows.append((name, *counts, colour, *description))
+    print_grid(columns, rows, right=numbers, console=console)
+    if nested:
+        say(f"{ALL}: the code with every code below it (each document and case once)")
 
 
 def print_speakers(document: str, rows: list[SpeakerRow]) -> None:
@@ -321,7 +396,7 @@ def print_memos(project: Project) -> None:
     for n, memo in enumerate(memos):
         if n:
             say("")
-        target = project.memos.describe_target(memo.target_kind, memo.target_id)
+        target = memo_about(project, memo)
         stamp = memo.modified or memo.created
         edited = ""
         if memo.modified and memo.modified != memo.created:

@@ -69,7 +69,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("analysis_commands",
                "search every document (keyword in context); --code codes the hits"),
     "export": ("analysis_commands", "write the project out: qdpx, qdc (REFI-QDA), md, docx, "
-               "html (a write-up), csv"),
+               "html (a write-up), csv, xlsx"),
     "pseudonymize": ("privacy_commands",
                      "replace names by pseudonyms everywhere (one undoable step)"),
     "names": ("privacy_commands", "candidate names to review before pseudonymising"),

@@ -1,8 +1,10 @@
 """The one way out of a project: every export, from the command line and from the workbench.
 
-:func:`export` writes a write-up (md, docx, html, csv), a REFI-QDA file (qdpx, qdc) or a copy
-of the project file, and returns what it wrote as an :class:`Exported`: the file, a headline,
-warnings (an encrypted project exported as plain text says so) and the counts scripts read.
+:func:`export` writes a write-up (md, docx, html), the coded segments as a table (csv) or a
+workbook (xlsx), a REFI-QDA file (qdpx, qdc) or a copy of the project file, and returns what
+it wrote as an :class:`Exported`: the file, a headline, warnings (an encrypted project
+exported as plain text says so, and so does a text cut to fit a spreadsheet cell) and the
+counts scripts read.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from workbench.store.atomic import Target, is_stream
 if TYPE_CHECKING:
     from workbench.core.project import Project
 
-WRITEUP_FORMATS = ("md", "docx", "html", "csv")
+WRITEUP_FORMATS = ("md", "docx", "html", "csv", "xlsx")
 REFI_FORMATS = ("qdpx", "qdc")
 #: A copy of the project file itself (unsaved changes and undo history included).
 COPY_FORMAT = "json"
@@ -48,11 +50,13 @@ def export(
     attrs: Iterable[str] = (),
     themes: Iterable[str] | None = None,
     codes: Iterable[str] | None = None,
+    **shape: Any,
 ) -> Exported:
     """Write ``project`` as ``fmt`` to ``path`` (mode 0600, atomically), or to the binary
     stream given (standard output, for ``-o -``; not for a copy of the project).
 
-    ``attrs``, ``themes`` and ``codes`` shape a write-up (see :func:`export_writeup`); a
+    ``attrs``, ``themes`` and ``codes`` shape a write-up, and so do ``title``, ``paper``,
+    ``memos``, ``empty`` and ``excel`` (see :func:`workbench.io.writeup.export_writeup`); a
     REFI-QDA file or a copy always holds everything, so they are an error there.
     """
     fmt = fmt.lower().lstrip(".")
@@ -61,18 +65,19 @@ def export(
     elif fmt == COPY_FORMAT:
         raise WorkbenchError("a copy of the project is written to a file, not to a stream")
     if fmt in REFI_FORMATS or fmt == COPY_FORMAT:
-        if attrs or themes or codes:
+        if attrs or themes or codes or any(v not in (None, False, "") for v in shape.values()):
             whole = "project" if fmt != "qdc" else "codebook"
             raise WorkbenchError(
-                f"--attrs, --theme and --code shape a write-up (md, docx, html, csv); "
-                f"a {fmt} file always holds the whole {whole}"
+                f"--attrs, --theme, --code and the write-up options shape a write-up "
+                f"({', '.join(WRITEUP_FORMATS)}); a {fmt} file always holds the whole {whole}"
             )
     if fmt == COPY_FORMAT:
         exported = _copy(project, path)
     elif fmt in REFI_FORMATS:
         exported = _refi(project, fmt, path)
     elif fmt in WRITEUP_FORMATS:
-        exported = _writeup(project, fmt, path, attrs=attrs, themes=themes, codes=codes)
+        exported = _writeup(project, fmt, path, attrs=attrs, themes=themes, codes=codes,
+                            **shape)
     else:
         known = ", ".join((*FORMATS, COPY_FORMAT))
         raise WorkbenchError(f"unknown export format {fmt!r} (known: {known})")
@@ -88,13 +93,14 @@ def _writeup(project: Project, fmt: str, path: Target, **shape: Any) -> Exported
     from workbench.io.writeup import export_writeup
 
     result = export_writeup(project, fmt, path, **shape)
-    rows = "rows" if result.format == "csv" else "quotes"
+    rows = "rows" if result.format in ("csv", "xlsx") else "quotes"
     codes = f"{result.codes} code{'s' if result.codes != 1 else ''}"
     private = "" if is_stream(path) else "; readable only by you"
     return Exported(
         result.path,
         result.format,
         f"wrote {result.path} ({result.format}: {result.quotes} {rows} from {codes}{private})",
+        warnings=list(result.notes),
         counts={"codes": result.codes, "segments": result.quotes},
     )
 

@@ -1,4 +1,6 @@
-"""The write-up as a Word document (python-docx): real headings, Quote paragraphs, styled tables.
+"""The write-up as a Word document (python-docx): real headings, Quote paragraphs, styled tables,
+on A4 (or US letter) paper. A quote's words carry their language, so Word checks a Russian
+quote's spelling as Russian.
 
 python-docx spends about a millisecond on each paragraph it adds (style lookups by name and
 a search for the section properties on every insert), which is a minute for a study with tens
@@ -12,7 +14,7 @@ import io
 import re
 from datetime import UTC, datetime
 
-from workbench.io.writeup.content import (
+from workbench.io.writeup.blocks import (
     BarChart,
     Block,
     Heading,
@@ -38,10 +40,14 @@ def clean(text: str) -> str:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_P, _PPR, _PSTYLE, _R, _RPR, _T, _BR, _VAL = (
-    _W + tag for tag in ("p", "pPr", "pStyle", "r", "rPr", "t", "br", "val")
+_P, _PPR, _PSTYLE, _R, _RPR, _T, _BR, _VAL, _LANG = (
+    _W + tag for tag in ("p", "pPr", "pStyle", "r", "rPr", "t", "br", "val", "lang")
 )
 _RUN_STYLE = {"b": _W + "b", "i": _W + "i"}
+#: Word's language tags for the languages a quote is told to be in.
+WORD_LANGUAGES = {"ru": "ru-RU", "kk": "kk-KZ", "en": "en-GB"}
+#: Paper sizes (width, height) in millimetres.
+PAPER = {"a4": (210, 297), "letter": (215.9, 279.4)}
 
 
 class _Writer:
@@ -61,8 +67,10 @@ class _Writer:
                 self._ids[name] = None
         return self._ids[name]
 
-    def paragraph(self, style: str | None, runs: list[tuple[str, str]]) -> None:
-        """A paragraph of runs ``(text, "" | "b" | "i")``; line breaks become Word breaks."""
+    def paragraph(self, style: str | None, runs: list[tuple[str, str]],
+                  languages: list[str | None] | None = None) -> None:
+        """A paragraph of runs ``(text, "" | "b" | "i")``; line breaks become Word breaks.
+        ``languages``: each run's language (``ru``, ``kk``, ``en`` or ``None``)."""
         from lxml.etree import SubElement
 
         p = self.body.makeelement(_P, {})
@@ -73,10 +81,15 @@ class _Writer:
         style_id = self.style_id(style) if style else None
         if style_id:
             SubElement(SubElement(p, _PPR), _PSTYLE).set(_VAL, style_id)
-        for text, kind in runs:
+        for n, (text, kind) in enumerate(runs):
             r = SubElement(p, _R)
-            if kind in _RUN_STYLE:
-                SubElement(SubElement(r, _RPR), _RUN_STYLE[kind])
+            tag = WORD_LANGUAGES.get(languages[n] or "") if languages else None
+            if kind in _RUN_STYLE or tag:
+                props = SubElement(r, _RPR)
+                if kind in _RUN_STYLE:
+                    SubElement(props, _RUN_STYLE[kind])
+                if tag:
+                    SubElement(props, _LANG).set(_VAL, tag)
             for i, line in enumerate(clean(text).split("\n")):
                 if i:
                     SubElement(r, _BR)
@@ -85,6 +98,17 @@ class _Writer:
                     t.text = line
                     if line[0].isspace() or line[-1].isspace():
                         t.set(_XML_SPACE, "preserve")
+
+    def quote(self, quote: Quote) -> None:
+        """``«text» (label)``: the words in their language, the coded words of an in-vivo
+        quote in bold."""
+        pieces = [(piece, "b" if coded else "") for piece, coded in quote.parts()]
+        text, kind = pieces[0]
+        pieces[0] = (quote.opening + text.lstrip("\n"), kind)
+        text, kind = pieces[-1]
+        pieces[-1] = (text.rstrip("\n") + quote.closing, kind)
+        pieces.append((f" ({quote.label})", ""))
+        self.paragraph(QUOTE_STYLE, pieces, [quote.language] * (len(pieces) - 1) + [None])
 
     def table(self, block: Table) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -105,9 +129,10 @@ class _Writer:
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def render(blocks: list[Block], title: str = "") -> bytes:
-    """The .docx file of the blocks, as bytes."""
+def render(blocks: list[Block], title: str = "", paper: str = "a4") -> bytes:
+    """The .docx file of the blocks, as bytes, on ``paper`` (``a4`` or ``letter``)."""
     import docx
+    from docx.shared import Mm
 
     document = docx.Document()
     props = document.core_properties  # the template's author and comments would leak in
@@ -121,6 +146,11 @@ def render(blocks: list[Block], title: str = "") -> bytes:
     stamp = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     props.created = stamp
     props.modified = stamp
+    width, height = PAPER.get(paper, PAPER["a4"])
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(width), Mm(height)
+        section.left_margin = section.right_margin = Mm(25)
+        section.top_margin = section.bottom_margin = Mm(25)
 
     writer = _Writer(document)
     for block in blocks:
@@ -134,18 +164,18 @@ def render(blocks: list[Block], title: str = "") -> bytes:
             writer.paragraph("List Bullet" if block.kind == "bullet" else None, block.runs)
         elif isinstance(block, Memo):
             for i, text in enumerate(block.paragraphs):
-                writer.paragraph(None, ([("Memo: ", "b")] if i == 0 else []) + [(text, "")])
+                writer.paragraph(None, ([(f"{block.title}: ", "b")] if i == 0 else [])
+                                 + [(text, "")])
         elif isinstance(block, Quote):
-            writer.paragraph(
-                QUOTE_STYLE, [("“" + block.text.strip("\n") + "” — " + block.label, "")]
-            )
+            writer.quote(block)
         elif isinstance(block, Table):
             if not block.rows:
                 continue
             if block.heat and len(block.columns) > MAX_MATRIX_COLUMNS:
                 writer.paragraph(None, [(
                     f"{block.caption}: {len(block.columns) - 1} columns are too many for a page; "
-                    "the HTML and CSV exports and `workbench report PROJECT matrix` show it.", "i"
+                    "the HTML, CSV and xlsx exports and `workbench report PROJECT matrix` show "
+                    "it.", "i"
                 )])
                 continue
             writer.table(block)

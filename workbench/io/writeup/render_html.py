@@ -2,6 +2,9 @@
 
 No scripts, no fonts or images from elsewhere, no URLs at all (inline SVG in HTML needs no
 namespace URL), so the file opens offline and sends nothing anywhere.
+
+The page's ``lang`` is the language most of its quotes are in; a quote, heading or paragraph in
+another language says its own (so a screen reader and the hyphenation follow the text).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from workbench.io.writeup.content import (
+from workbench.io.writeup.blocks import (
     BarChart,
     Block,
     Heading,
@@ -19,6 +22,7 @@ from workbench.io.writeup.content import (
     Table,
     Title,
 )
+from workbench.io.writeup.language import language_of, main_language
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_COLOUR = "#4363d8"
@@ -47,8 +51,11 @@ div.wide { overflow-x: auto; }
 figure { margin: 1rem 0; overflow-x: auto; }
 figcaption { font-style: italic; color: #555; }
 svg text { font-family: "Helvetica Neue", Arial, sans-serif; font-size: 12px; fill: #1d1d1d; }
+blockquote strong { font-weight: bold; }
 @media print { body { max-width: none; } h2 { page-break-after: avoid; } }
 """
+#: CSS page sizes for printing.
+PAGES = {"a4": "A4", "letter": "letter"}
 
 
 def colour(value: str) -> str:
@@ -135,8 +142,32 @@ def table(block: Table) -> str:
     )
 
 
-def render(blocks: list[Block], title: str = "") -> str:
-    """The HTML page of the blocks."""
+class _Languages:
+    """The ``lang`` attribute of an element whose text is not in the page's language."""
+
+    def __init__(self, page: str) -> None:
+        self.page = page
+
+    def attr(self, text: str, known: str | None = None) -> str:
+        language = known or language_of(text)
+        return f' lang="{language}"' if language and language != self.page else ""
+
+
+def _quote(quote: Quote, langs: _Languages) -> str:
+    pieces = []
+    for piece, coded in quote.parts():
+        piece = _text(piece)
+        pieces.append(f"<strong>{piece}</strong>" if coded else piece)
+    text = "".join(pieces).strip("\n")
+    lang = langs.attr(quote.text, quote.language)
+    return (f"<blockquote><p><span{lang}>{quote.opening}{text}{quote.closing}</span> "
+            f"({_text(quote.label)})</p></blockquote>")
+
+
+def render(blocks: list[Block], title: str = "", paper: str = "a4") -> str:
+    """The HTML page of the blocks (printed on ``paper``: ``a4`` or ``letter``)."""
+    page = main_language([b.text for b in blocks if isinstance(b, Quote)])
+    langs = _Languages(page)
     out: list[str] = []
     in_list = False
     for block in blocks:
@@ -145,27 +176,32 @@ def render(blocks: list[Block], title: str = "") -> str:
             out.append("</ul>")
             in_list = False
         if isinstance(block, Title):
-            out.append(f'<h1 class="title">{_text(block.text)}</h1>')
+            out.append(f'<h1 class="title"{langs.attr(block.text)}>{_text(block.text)}</h1>')
             if block.subtitle:
-                out.append(f'<p class="subtitle">{_text(block.subtitle)}</p>')
+                out.append(f'<p class="subtitle"{langs.attr(block.subtitle)}>'
+                           f"{_text(block.subtitle)}</p>")
         elif isinstance(block, Heading):
             level = block.level + 1
-            out.append(f"<h{level}>{_text(block.text)}</h{level}>")
+            out.append(f"<h{level}{langs.attr(block.text)}>{_text(block.text)}</h{level}>")
         elif isinstance(block, Paragraph):
+            lang = langs.attr("".join(text for text, _ in block.runs))
             if bullet:
                 if not in_list:
                     out.append('<ul class="criteria">')
                     in_list = True
-                out.append(f"<li>{_runs(block)}</li>")
+                out.append(f"<li{lang}>{_runs(block)}</li>")
             else:
                 cls = ' class="note"' if block.kind == "note" else ""
-                out.append(f"<p{cls}>{_runs(block)}</p>")
+                out.append(f"<p{cls}{lang}>{_runs(block)}</p>")
         elif isinstance(block, Memo):
-            paras = "".join(f"<p>{_text(p).replace(chr(10), '<br>')}</p>" for p in block.paragraphs)
-            out.append(f'<aside class="memo"><p><strong>Memo</strong></p>{paras}</aside>')
+            paras = "".join(
+                f"<p{langs.attr(p)}>{_text(p).replace(chr(10), '<br>')}</p>"
+                for p in block.paragraphs
+            )
+            out.append(f'<aside class="memo"><p{langs.attr(block.title)}><strong>'
+                       f"{_text(block.title)}</strong></p>{paras}</aside>")
         elif isinstance(block, Quote):
-            text = _text(block.text.strip("\n"))
-            out.append(f"<blockquote><p>“{text}” — {_text(block.label)}</p></blockquote>")
+            out.append(_quote(block, langs))
         elif isinstance(block, Table):
             out.append(table(block))
         elif isinstance(block, BarChart):
@@ -173,10 +209,11 @@ def render(blocks: list[Block], title: str = "") -> str:
     if in_list:
         out.append("</ul>")
     body = "\n".join(part for part in out if part)
+    css = CSS + f"@page {{ size: {PAGES.get(paper, PAGES['a4'])}; margin: 2.5cm; }}\n"
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{page}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_text(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{_text(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
         f"{body}\n</body>\n</html>\n"
     )

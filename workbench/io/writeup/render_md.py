@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from workbench.io.writeup.content import (
+from workbench.io.writeup.blocks import (
     BarChart,
     Block,
     Heading,
@@ -53,12 +53,27 @@ def _runs(paragraph: Paragraph) -> str:
 
 
 def _quote(quote: Quote) -> str:
-    lines = escape(quote.text.strip("\n"), first_line=False).split("\n")
-    lines[0] = "“" + lines[0]
-    lines[-1] = lines[-1] + "” — " + escape(quote.label)
-    # a trailing backslash is a hard line break: the quote keeps its lines
+    """``> «text» (label)``; the coded words of an in-vivo quote in bold; a quote over several
+    lines keeps them (a trailing backslash is a hard line break)."""
+    text = ""
+    for piece, coded in quote.parts():
+        piece = escape(piece, first_line=False)
+        if coded and piece.strip():
+            lead, core, trail = _around(piece)
+            piece = f"{lead}**{core}**{trail}"
+        text += piece
+    lines = text.strip("\n").split("\n")
+    lines[0] = quote.opening + lines[0]
+    lines[-1] = lines[-1] + quote.closing + " (" + escape(quote.label) + ")"
     return "\n".join("> " + (line + "\\" if i < len(lines) - 1 else line)
                      for i, line in enumerate(lines))
+
+
+def _around(text: str) -> tuple[str, str, str]:
+    """Leading space, the rest, trailing space (emphasis marks must touch the words)."""
+    core = text.strip()
+    start = text.index(core)
+    return text[:start], core, text[start + len(core):]
 
 
 def _table(table: Table) -> str:
@@ -92,7 +107,7 @@ def render(blocks: list[Block]) -> str:
             out.append(text)
         elif isinstance(block, Memo):
             first, *rest = [escape(p) for p in block.paragraphs]
-            out.append("*Memo:* " + first)
+            out.append(f"*{escape(block.title)}:* " + first)
             out.extend(rest)
         elif isinstance(block, Quote):
             out.append(_quote(block))
