@@ -230,10 +230,10 @@ def test_short_in_vivo_quotes_come_with_their_sentence(tmp_path: Path) -> None:
                 "Respondent 2: I was tired. They called me a troublemaker, so I left! Later.\n"
                 "Respondent 2: Меня называли белой вороной всю жизнь.\n")
         doc = project.documents.add("I2", text, case="Respondent 2")
-        for words in ("troublemaker", "белой вороной", "I was tired. They called me",
-                      "I was tired."):
-            start = text.index(words)
-            project.codings.add(doc, start, start + len(words), "In vivo", "ann")
+        for words, coder in (("troublemaker", "ann"), ("белой вороной", "ann"),
+                             ("I was tired. They called me", "ann"), ("I was tired.", "bob")):
+            start = text.index(words)  # bob's: ann's overlapping coding would be extended
+            project.codings.add(doc, start, start + len(words), "In vivo", coder)
         md = render(project, "md").decode("utf-8")
         html = render(project, "html").decode("utf-8")
         path = tmp_path / "vivo.docx"
@@ -477,11 +477,11 @@ def test_xlsx_sheets_read_back(study: Project, tmp_path: Path) -> None:
                                "Matrix by city"]
     segments = list(book["Coded segments"].values)
     assert segments[0] == ("id", "document", "case", "code", "coder", "start", "end", "text",
-                           "city")
+                           "speaker", "role", "time", "city")
     by_text = {row[7]: row for row in segments[1:]}
     assert len(segments) - 1 == len(study.codings)
     assert by_text[QUOTE_RU][2:4] == ("Respondent 5", "Motivations/Anger")  # Cyrillic intact
-    assert by_text[QUOTE_RU][8] == "Almaty"
+    assert by_text[QUOTE_RU][11] == "Almaty"
     assert by_text[QUOTE_ANGRY][5:7] == (d7_start := study.documents.named(
         "Interview 7").text.index(QUOTE_ANGRY), d7_start + len(QUOTE_ANGRY))
     # text that looks like a formula stays text

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from workbench.analysis import reports
 from workbench.cli import main as cli_main
+from workbench.cli.registrar import UsageError
 from workbench.core.project import Project
 from workbench.errors import WorkbenchError
 
@@ -497,7 +498,7 @@ def test_report_options_belong_to_the_matrix(saved_study: Path) -> None:
     for flags in (["--count", "cases"], ["--rollup"]):
         with pytest.raises(WorkbenchError, match="matrix"):
             run_cli(["report", str(saved_study), "frequencies", *flags])
-    with pytest.raises(SystemExit):
+    with pytest.raises(UsageError, match="--count"):
         run_cli(["report", str(saved_study), "matrix", "--count", "words"])
 
 
