@@ -41,7 +41,8 @@ def case_json(project: Project, case: Case) -> dict[str, Any]:
 
 
 def code_json(project: Project, code: Code) -> dict[str, Any]:
-    """``{"id","name","path","parent","is_theme","color","description","codings",...}``."""
+    """``{"id","name","path","parent","is_theme","color","description","inclusion",
+    "exclusion","example","codings","documents","cases"}``."""
     segments, documents, cases = project.codebook.counts(code)
     return {
         "id": code.id,
@@ -51,6 +52,9 @@ def code_json(project: Project, code: Code) -> dict[str, Any]:
         "is_theme": code.is_theme,
         "color": code.color,
         "description": code.description,
+        "inclusion": code.inclusion,
+        "exclusion": code.exclusion,
+        "example": code.example,
         "codings": segments,
         "documents": documents,
         "cases": cases,
