@@ -70,11 +70,14 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser(
         "export",
-        help="write the project out: qdpx, qdc (REFI-QDA), md, docx, html (a write-up), csv",
+        help="write the project out: qdpx, qdc (REFI-QDA), md, docx, html (a write-up), csv, "
+        "codebook-csv",
         description="Write the project for another QDA tool (qdpx: the whole project, qdc: the "
         "codebook; REFI-QDA), a write-up to paste into a thesis (md, docx, html: codebook, "
-        "themes with memos and quotes, summary tables) or every coding as a table (csv). The "
-        "file is readable only by you (mode 0600).",
+        "themes with memos and quotes, summary tables), every coding as a table (csv) or the "
+        "codebook as a table that Taguette and spreadsheets read (codebook-csv: path, "
+        "description, inclusion, exclusion, example, theme, color). The file is readable only "
+        "by you (mode 0600).",
     )
     p.add_argument("project", metavar="PROJECT", help="project file or folder")
     p.add_argument("--format", required=True, choices=EXPORT_FORMATS, metavar="FMT",

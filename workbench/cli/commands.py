@@ -17,6 +17,7 @@ from workbench.errors import ProjectUnreadable, WorkbenchError
 
 Args = argparse.Namespace
 REFI_SUFFIXES = (".qdpx", ".qdc")
+TAGUETTE_SUFFIXES = (".sqlite3", ".sqlite", ".csv")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -97,20 +98,26 @@ def cmd_open(args: Args) -> int:
 def cmd_import(args: Args) -> int:
     from workbench.io.importers import read_transcript
     from workbench.io.refi import import_refi
+    from workbench.io.taguette import import_taguette
 
     attrs = parse_attrs(args.attr)
     if attrs and not args.case:
         raise WorkbenchError("--attr sets attributes of a case: give the case with --case NAME")
     # every file is read before the project is opened: one bad file and nothing changes
     texts = []
-    exchange_files = [Path(n) for n in args.files if Path(n).suffix.lower() in REFI_SUFFIXES]
+    exchange_files = [Path(n) for n in args.files
+                      if Path(n).suffix.lower() in (*REFI_SUFFIXES, *TAGUETTE_SUFFIXES)]
+    taguette_files = [p for p in exchange_files if p.suffix.lower() in TAGUETTE_SUFFIXES]
     if exchange_files and (args.case or args.encoding) and len(exchange_files) == len(args.files):
         raise WorkbenchError(
-            "--case, --attr and --encoding apply to transcripts, not to .qdpx/.qdc files"
+            "--case, --attr and --encoding apply to transcripts, not to .qdpx/.qdc/.sqlite3/.csv "
+            "files"
         )
+    if (args.tag_separator is not None or args.coder) and not taguette_files:
+        raise WorkbenchError("--tag-separator and --coder apply to Taguette files (.sqlite3, .csv)")
     for name in args.files:
         path = Path(name)
-        if path.suffix.lower() in REFI_SUFFIXES:
+        if path in exchange_files:
             if not path.is_file():
                 raise WorkbenchError(f"{path} does not exist")
             continue
@@ -121,6 +128,9 @@ def cmd_import(args: Args) -> int:
         if not imported.text.strip():
             raise WorkbenchError(f"{path} contains no text")
         texts.append((path, imported))
+    separator = args.tag_separator
+    if separator is not None and separator.strip().casefold() in ("", "none"):
+        separator = ""
     with writing(args) as project:
         seen: dict[str, Path] = {}
         for path, imported in texts:
@@ -140,7 +150,6 @@ def cmd_import(args: Args) -> int:
         with project.change(label):
             if args.case and texts:
                 project.cases.set(args.case, attrs)
-            summaries = [import_refi(project, path) for path in exchange_files]
             docs = [
                 project.documents.add(
                     imported.name,
@@ -151,13 +160,20 @@ def cmd_import(args: Args) -> int:
                 )
                 for path, imported in texts
             ]
-    for summary in summaries:
-        for line in summary.lines():
-            out.say(line)
+            # after the transcripts: a highlights CSV finds its documents among them
+            summaries = [
+                import_taguette(project, path, coder=coder_of(args),
+                                tag_separator="/" if separator is None else separator)
+                if path in taguette_files else import_refi(project, path)
+                for path in exchange_files
+            ]
     for doc in docs:
         where = f" for {args.case.strip()}" if args.case else ""
         paragraphs = plural(len(doc.paragraphs), "paragraph")
         out.say(f"imported {doc.name}: {len(doc.text)} chars, {paragraphs}{where}")
+    for summary in summaries:
+        for line in summary.lines():
+            out.say(line)
     return 0
 
 

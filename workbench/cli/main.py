@@ -62,12 +62,19 @@ def build_parser() -> Parser:
     p = command("init", "create a new empty project", commands.cmd_init)
     p.add_argument("--name", help="the project's name (default: the folder or file name)")
 
-    p = command("import", "import transcripts (.txt .md .docx .odt .vtt .srt) in one step",
-                commands.cmd_import)
+    p = command("import", "import transcripts (.txt .md .docx .odt .vtt .srt), REFI-QDA "
+                "projects and codebooks (.qdpx .qdc) and Taguette files (.sqlite3 project "
+                "export, .csv highlights or codebook) in one step", commands.cmd_import)
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--case", metavar="NAME", help="attach the documents to this case")
     p.add_argument("--attr", action="append", metavar="KEY=VALUE", help="case attribute (repeat)")
     p.add_argument("--encoding", metavar="NAME", help="encoding of files not in UTF-8/UTF-16")
+    p.add_argument("--tag-separator", metavar="SEP",
+                   help="Taguette: what separates the parts of a tag path, e.g. '.' "
+                   "(default '/', as in code paths; 'none' keeps each tag whole)")
+    p.add_argument("--coder", metavar="NAME",
+                   help="Taguette: the coder of the imported highlights (default: from the "
+                   "config; Taguette's files do not say who made them)")
 
     command("docs", "list the documents", commands.cmd_docs, json=True)
     p = command("text", "print a document's normalised text", commands.cmd_text)

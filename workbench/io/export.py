@@ -1,6 +1,7 @@
 """The one way out of a project: every export, from the command line and from the workbench.
 
-:func:`export` writes a write-up (md, docx, html, csv), a REFI-QDA file (qdpx, qdc) or a copy
+:func:`export` writes a write-up (md, docx, html, csv), a REFI-QDA file (qdpx, qdc), the
+codebook as a table (codebook-csv: Taguette's codebook import and spreadsheets read it) or a copy
 of the project file, and returns what it wrote as an :class:`Exported`: the file, a headline,
 warnings (an encrypted project exported as plain text says so) and the counts scripts read.
 """
@@ -22,7 +23,9 @@ WRITEUP_FORMATS = ("md", "docx", "html", "csv")
 REFI_FORMATS = ("qdpx", "qdc")
 #: A copy of the project file itself (unsaved changes and undo history included).
 COPY_FORMAT = "json"
-FORMATS = (*REFI_FORMATS, *WRITEUP_FORMATS)
+#: The codebook as a table (Taguette's codebook import, spreadsheets).
+CODEBOOK_CSV = "codebook-csv"
+FORMATS = (*REFI_FORMATS, *WRITEUP_FORMATS, CODEBOOK_CSV)
 
 
 @dataclass(slots=True)
@@ -56,9 +59,9 @@ def export(
     """
     fmt = fmt.lower().lstrip(".")
     path = Path(path)
-    if fmt in REFI_FORMATS or fmt == COPY_FORMAT:
+    if fmt in REFI_FORMATS or fmt in (COPY_FORMAT, CODEBOOK_CSV):
         if attrs or themes or codes:
-            whole = "project" if fmt != "qdc" else "codebook"
+            whole = "project" if fmt not in ("qdc", CODEBOOK_CSV) else "codebook"
             raise WorkbenchError(
                 f"--attrs, --theme and --code shape a write-up (md, docx, html, csv); "
                 f"a {fmt} file always holds the whole {whole}"
@@ -67,6 +70,8 @@ def export(
         exported = _copy(project, path)
     elif fmt in REFI_FORMATS:
         exported = _refi(project, fmt, path)
+    elif fmt == CODEBOOK_CSV:
+        exported = _codebook_csv(project, path)
     elif fmt in WRITEUP_FORMATS:
         exported = _writeup(project, fmt, path, attrs=attrs, themes=themes, codes=codes)
     else:
@@ -105,6 +110,15 @@ def _refi(project: Project, fmt: str, path: Path) -> Exported:
     counts.pop("format", None)
     warnings = counts.pop("warnings", [])
     return Exported(summary.path, fmt, summary.lines()[0], list(warnings), counts)
+
+
+def _codebook_csv(project: Project, path: Path) -> Exported:
+    from workbench.io.codebook_csv import export_codebook_csv
+
+    written, count = export_codebook_csv(project, path)
+    return Exported(written, CODEBOOK_CSV, f"wrote {written} (codebook-csv: {count} "
+                    f"code{'s' if count != 1 else ''}; readable only by you)",
+                    counts={"codes": count})
 
 
 def _copy(project: Project, path: Path) -> Exported:

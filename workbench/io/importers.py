@@ -21,11 +21,13 @@ from workbench.errors import WorkbenchError
 from workbench.io.transcript import ImportedText
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt")
+#: exchange files ``workbench import`` reads besides transcripts: REFI-QDA (.qdpx, .qdc) and
+#: Taguette (a project export .sqlite3; a highlights or codebook .csv)
+EXCHANGE_SUFFIXES: tuple[str, ...] = (".qdpx", ".qdc", ".sqlite3", ".csv")
 
 #: files larger than this are refused
 MAX_BYTES = 50 * 1024 * 1024
 
-_PROJECT_SUFFIXES = (".qdpx", ".qdc")
 
 
 def read_transcript(path: Path | str, encoding: str | None = None) -> ImportedText:
@@ -68,14 +70,14 @@ def _read_bytes(path: Path, source: str) -> bytes:
     if stat.S_ISDIR(info.st_mode):
         raise WorkbenchError(f"{source} is a folder, not a transcript file")
     suffix = path.suffix.lower()
-    if suffix in _PROJECT_SUFFIXES:
+    if suffix in EXCHANGE_SUFFIXES:
         raise WorkbenchError(
-            f"{source} is a REFI-QDA project, which is not read as a transcript; "
+            f"{source} is an exchange file, which is not read as a transcript; "
             f"transcripts are {_kinds()}"
         )
     if suffix not in SUPPORTED_SUFFIXES:
         shown = f"'{suffix}' files are" if suffix else "files without an extension are"
-        raise WorkbenchError(f"cannot import {source}: {shown} not supported (use {_kinds()})")
+        raise WorkbenchError(f"cannot import {source}: {shown} not supported ({supported()})")
     if not stat.S_ISREG(info.st_mode):
         raise WorkbenchError(f"{source} is not a regular file")
     if info.st_size > MAX_BYTES:
@@ -115,10 +117,17 @@ def _kinds() -> str:
     return ", ".join(SUPPORTED_SUFFIXES)
 
 
+def supported() -> str:
+    """Every kind of file ``workbench import`` reads, for a message."""
+    return (f"transcripts: {_kinds()}; REFI-QDA: .qdpx, .qdc; "
+            "Taguette: .sqlite3 (project export), .csv (highlights or codebook)")
+
+
 def _why(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     return str(exc) or type(exc).__name__
 
 
-__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "read_transcript"]
+__all__ = ["EXCHANGE_SUFFIXES", "MAX_BYTES", "SUPPORTED_SUFFIXES", "read_transcript",
+           "supported"]

@@ -92,7 +92,8 @@ class _Import:
         # memos from the Description of an element, kept until the Notes are in: a Description
         # that repeats the Notes on the same target is not taken again
         self.descriptions: list[tuple[Target, str, str, str]] = []
-        self.noted: dict[Target, list[str]] = {}  # target -> texts of the memos from Notes
+        # target -> the texts of the Notes on it: (the memo made of the Note, the Note's text)
+        self.noted: dict[Target, list[tuple[str, str]]] = {}
         self.themes = {g for st in rfile.sets if st.name.strip().casefold() == THEMES_SET.casefold()
                        for g in st.codes}
 
@@ -158,13 +159,8 @@ class _Import:
         """The memos from Descriptions, but for those that repeat the target's Notes (we write
         a memo both as a Note and in its element's Description, joined by blank lines)."""
         for target, text, author, created in self.descriptions:
-            flat = squash(text)
-            noted = [squash(t) for t in self.noted.get(target, [])]
-            if noted and (flat in noted or (
-                    all(t in flat for t in noted)
-                    and sum(map(len, noted)) + len(noted) - 1 == len(flat))):
-                continue
-            self.memo(None, target, text, author, created, created)
+            if not _repeats(squash(text), self.noted.get(target, [])):
+                self.memo(None, target, text, author, created, created)
 
     def memo(self, guid: str | None, target: Target, text: str, author: str, created: str,
              modified: str) -> None:
@@ -484,7 +480,21 @@ class _Import:
         for n, target in enumerate(targets):
             self.memo(note.guid if n == 0 else None, target, text, author, note.created,
                       note.modified)
-            self.noted.setdefault(target, []).append(text)
+            self.noted.setdefault(target, []).append((text, note.text or ""))
+
+
+def _repeats(flat: str, noted: list[tuple[str, str]]) -> bool:
+    """True when a Description (white space squashed) is the text of one of the Notes on its
+    target, or all of them joined, as we write them."""
+    for variant in range(2):
+        texts = [squash(pair[variant]) for pair in noted]
+        texts = [t for t in texts if t]
+        if not texts:
+            continue
+        if flat in texts or (all(t in flat for t in texts)
+                             and sum(map(len, texts)) + len(texts) - 1 == len(flat)):
+            return True
+    return False
 
 
 def _count(n: int, word: str) -> str:
