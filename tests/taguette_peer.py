@@ -38,6 +38,8 @@ import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 
+from workbench.io.taguette.html import HtmlText
+
 ROOT = Path(__file__).resolve().parent.parent
 PEERS = ROOT / ".peers"
 TAGUETTE_VERSION = "1.5.2"
@@ -200,8 +202,8 @@ class Taguette:
 
     def add_text(self, project: int, name: str, text: str, description: str = "") -> int:
         """Upload ``text`` as a .txt file (through Calibre) where Calibre is installed, else as
-        the HTML Calibre makes of it. The .txt carries a BOM: without one, Calibre may read
-        UTF-8 as Windows-1252."""
+        the HTML Calibre makes of it. Either names its encoding (a BOM, a ``<meta charset>``):
+        without, Taguette may read UTF-8 as Windows-1252."""
         if shutil.which("ebook-convert"):
             return self.add_document(project, name, f"{name}.txt",
                                      b"\xef\xbb\xbf" + text.encode("utf-8"), description)
@@ -210,7 +212,8 @@ class Taguette:
             lines.pop()
         body = "\n".join(f"<p>{html.escape(line, quote=False) if line.strip() else '&nbsp;'}</p>"
                          for line in lines)
-        return self.add_document(project, name, f"{name}.html", body.encode("utf-8"),
+        page = f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'
+        return self.add_document(project, name, f"{name}.html", page.encode("utf-8"),
                                  description)
 
     def contents(self, project: int, document: int) -> str:
@@ -266,14 +269,23 @@ FIXTURE = {
     "project": ("Fixture study", "Made-up texts for the importer's tests.\nSecond line."),
     "documents": [
         ("Interview A", "Interviewer: How did you start?\n"
-         "Respondent: A friend brought me 🙂 to a film night.\n"
+         "Respondent: A friend brought me 🙂 to a film night. We sat on the floor of a flat in "
+         "the microdistricts until two in the morning, and nobody left after the film.\n"
          "\n"
          "Interviewer: And then?\n"
-         "Respondent: Then the chat 🌈🌈, the café, everything.\n",
+         "Respondent: Then the chat 🌈🌈, the café, everything. I did not say anything that "
+         "first night; I listened, and the next week I came back with my sister, who laughed "
+         "at me the whole way there and then stayed longer than I did.\n"
+         "Interviewer: Thank you.\n",
          "First interview; café & chat."),
-        ("Интервью Б", "Интервьюер: Как вы пришли?\n"
-         "Респондент: Через подругу. Қарындас, говорит, приходи 👍.\n"
-         "Респондент: Потом — чат в телеграме.\n",
+        ("Интервью Б", "Интервью Б.\n"
+         "\n"
+         "Интервьюер: Как?\n"
+         "Респондент: Через подругу. Қарындас, говорит, приходи 👍. Я пришла, и там сидели "
+         "человек пятнадцать, пили чай и спорили о том, кого звать на следующую встречу.\n"
+         "Интервьюер: А потом?\n"
+         "Респондент: Потом — чат в телеграме. Там было человек двести со всего Казахстана, "
+         "и я впервые увидела, что нас много.\n",
          ""),
     ],
     "tags": [
@@ -286,8 +298,8 @@ FIXTURE = {
         ("Interview A", "A friend brought me 🙂 to a film night.", 1, ["Networks.Friends"]),
         ("Interview A", "🙂", 1, ["Emotion"]),
         ("Interview A", "the chat 🌈🌈, the café", 1, ["Networks.Online", "Emotion"]),
-        ("Interview A", "film night.\n\nInterviewer: And then?\nRespondent: Then", 1,
-         ["Networks.Friends"]),
+        ("Interview A", "nobody left after the film.\n\nInterviewer: And then?\nRespondent: Then",
+         1, ["Networks.Friends"]),
         ("Интервью Б", "Через подругу. Қарындас", 1, ["Networks.Friends"]),
         ("Интервью Б", "приходи 👍", 1, ["Emotion"]),
         ("Интервью Б", "чат в телеграме", 1, ["Networks.Online"]),
@@ -321,6 +333,10 @@ def make_fixture(client: Taguette, executable: Path, out: Path) -> dict:
     docs = {n: client.add_text(project, n, text, desc) for n, text, desc in FIXTURE["documents"]}
     tags = {path: client.add_tag(project, path, desc) for path, desc in FIXTURE["tags"]}
     contents = {n: client.contents(project, d) for n, d in docs.items()}
+    shown = {n: HtmlText(c).text for n, c in contents.items()}
+    if shown != {n: t for n, t, _ in FIXTURE["documents"]}:
+        # Calibre guesses a text file's paragraphs: it joins the lines of hard-wrapped text
+        raise RuntimeError(f"Taguette changed the texts: {shown!r}")
     wanted = [[contents[n], [[piece, occ] for doc, piece, occ, _ in FIXTURE["highlights"]
                              if doc == n]] for n in docs]
     done = subprocess.run([str(taguette_python(executable)), "-c", _OFFSETS],

@@ -196,6 +196,7 @@ class _Builder(HTMLParser):
             return
         at_line_start = not self.out or self.out[-1].endswith("\n")
         if at_line_start and not force:
+            self.line_visible = False
             return
         self.trim_line_end()
         self.runs.extend(self.line)

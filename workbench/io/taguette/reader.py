@@ -32,8 +32,9 @@ from workbench.errors import WorkbenchError
 MAX_DATABASE = 512 * 1024 * 1024
 MAX_DOCUMENT = 50 * 1024 * 1024
 MAX_CSV = 50 * 1024 * 1024
-#: how long reading a database may take
+#: how long reading a database may take, and how often (in SQLite steps) that is checked
 MAX_SECONDS = 120.0
+CHECK_EVERY = 1000
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: the tables (and their columns) a Taguette project export has
 TABLES = {
@@ -151,7 +152,7 @@ def read_project(path: Path) -> TProject:
     except sqlite3.Error as exc:
         raise WorkbenchError(f"cannot open {label}: {exc}") from None
     deadline = time.monotonic() + MAX_SECONDS
-    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), CHECK_EVERY)
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_DOCUMENT + 1)
     try:
         conn.execute("PRAGMA trusted_schema = OFF")
@@ -276,7 +277,7 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
         raise WorkbenchError(f"{label} is not a CSV file (it looks binary)")
     text = decode(data, source=label)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
         raise WorkbenchError(f"{label} is not a readable CSV file ({exc})") from None
     rows = [row for row in rows if any(cell.strip() for cell in row)]
