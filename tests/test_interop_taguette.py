@@ -75,11 +75,11 @@ def session(taguette: Path, tmp_path: Path):
 
 def _codings(project: Project) -> list[tuple[str, str, int, int, str]]:
     out = []
-    for doc in project.documents():
-        for c in project.codings_of_document(doc):
+    for doc in project.documents.all():
+        for c in project.codings.of_document(doc):
             assert c.text == doc.text[c.start:c.end]
-            code = project.state.tables["codes"][c.code]
-            out.append((doc.name, project.code_path(code), c.start, c.end, c.text))
+            code = project.codebook[c.code]
+            out.append((doc.name, project.codebook.path(code), c.start, c.end, c.text))
     return sorted(out)
 
 
@@ -87,7 +87,7 @@ def _imported(tmp_path: Path, name: str, *files: Path, documents: dict | None = 
               separator: str = ".") -> Project:
     project = Project.create(tmp_path / name)
     for doc, text in (documents or {}).items():
-        project.add_document(doc, text)
+        project.documents.add(doc, text)
     for path in files:
         import_taguette(project, path, coder="ann", tag_separator=separator)
     return project
@@ -99,7 +99,7 @@ def test_taguettes_own_files_arrive_exactly(session: Taguette, taguette: Path,
     fresh = _imported(tmp_path, "fresh", tmp_path / "made" / "project.sqlite3")
     committed = _imported(tmp_path, "committed", FIXTURES / "project.sqlite3")
     try:
-        assert {d.name: d.text for d in fresh.documents()} == expected["documents"]
+        assert {d.name: d.text for d in fresh.documents.all()} == expected["documents"]
         want = sorted((h["document"], tag.replace(".", "/"), h["text"])
                       for h in expected["highlights"] for tag in h["tags"])
         assert sorted((d, c, t) for d, c, _, _, t in _codings(fresh)) == want
@@ -117,21 +117,22 @@ def test_the_sample_study_to_taguette_and_back(session: Taguette, taguette: Path
                                                tmp_path: Path) -> None:
     ours = Project.open(SAMPLE)
     project = session.new_project("Activist trajectories")
-    docs = {d.name: session.add_text(project, d.name, d.text) for d in ours.documents()}
+    docs = {d.name: session.add_text(project, d.name, d.text) for d in ours.documents.all()}
     # the codebook through Taguette's own "Import codebook"
     codebook, _ = export_codebook_csv(ours, tmp_path / "codebook.csv")
     session.import_codebook(project, "codebook.csv", codebook.read_bytes())
     rows = list(csv.DictReader(io.StringIO(session.export(project, "codebook.csv").decode())))
     tags = {row["tag"]: row["description"] for row in rows}
-    assert {ours.code_path(c): c.description for c in ours.codes()}.items() <= tags.items()
+    described = {ours.codebook.path(c): c.description for c in ours.codebook.all()}
+    assert described.items() <= tags.items()
     # our codings as Taguette highlights, one per span with all its codes
     spans: dict[tuple[str, int, int], set[str]] = {}
-    for doc in ours.documents():
-        for c in ours.codings_of_document(doc):
-            code = ours.code_path(ours.state.tables["codes"][c.code])
+    for doc in ours.documents.all():
+        for c in ours.codings.of_document(doc):
+            code = ours.codebook.path(ours.codebook[c.code])
             spans.setdefault((doc.name, c.start, c.end), set()).add(code)
     names = list(docs)
-    request = [[session.contents(project, docs[n]), ours.document(n).text,
+    request = [[session.contents(project, docs[n]), ours.documents.named(n).text,
                 [[a, b] for (d, a, b) in spans if d == n]] for n in names]
     done = subprocess.run([str(taguette_python(taguette)), "-c", _CONTENT_OFFSETS],
                           input=json.dumps(request), capture_output=True, text=True)
@@ -149,13 +150,13 @@ def test_the_sample_study_to_taguette_and_back(session: Taguette, taguette: Path
     # and back: the same texts, codes with their descriptions, and coded spans
     back = _imported(tmp_path, "back", export, separator="/")
     from_csv = _imported(tmp_path, "csv", highlights, separator="/",
-                         documents={d.name: d.text for d in ours.documents()})
+                         documents={d.name: d.text for d in ours.documents.all()})
     try:
-        assert {d.name: d.text for d in back.documents()} == {
-            d.name: d.text for d in ours.documents()}
-        for code in ours.codes():
-            assert back.find_code(ours.code_path(code)).description == code.description
-        want = sorted({(d, c, a, b, ours.document(d).text[a:b])
+        assert {d.name: d.text for d in back.documents.all()} == {
+            d.name: d.text for d in ours.documents.all()}
+        for code in ours.codebook.all():
+            assert back.codebook.find(ours.codebook.path(code)).description == code.description
+        want = sorted({(d, c, a, b, ours.documents.named(d).text[a:b])
                        for (d, a, b), codes in spans.items() for c in codes})
         assert _codings(back) == want
         assert _codings(from_csv) == want

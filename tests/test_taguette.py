@@ -39,11 +39,11 @@ def _config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _codings(project: Project) -> list[tuple[str, str, str, str]]:
     out = []
-    for doc in project.documents():
-        for c in project.codings_of_document(doc):
-            code = project.state.tables["codes"][c.code]
+    for doc in project.documents.all():
+        for c in project.codings.of_document(doc):
+            code = project.codebook[c.code]
             assert c.text == doc.text[c.start:c.end]
-            out.append((doc.name, c.text, project.code_path(code), c.coder))
+            out.append((doc.name, c.text, project.codebook.path(code), c.coder))
     return sorted(out)
 
 
@@ -57,36 +57,36 @@ def test_project_export_arrives_exactly(project: Project, sound) -> None:
     summary = import_taguette(project, FIXTURES / "project.sqlite3", coder="ann",
                               tag_separator=".")
     sound(project)
-    docs = {d.name: d for d in project.documents()}
+    docs = {d.name: d for d in project.documents.all()}
     assert {n: d.text for n, d in docs.items()} == EXPECTED["documents"]
     assert _codings(project) == _expected()
     assert summary.documents == 2 and summary.codings == len(_expected())
     assert [s for s in summary.skipped if "no tag" in s] == [
         "highlight 8 in 'Интервью Б': it has no tag"]
-    friends = project.find_code("Networks/Friends")
+    friends = project.codebook.find("Networks/Friends")
     assert (friends.description, friends.inclusion, friends.exclusion) == (
         "A friend brought them.", "a named friend", "organisations")
-    online = project.find_code("Networks/Online")
+    online = project.codebook.find("Networks/Online")
     assert (online.inclusion, online.example) == ("чаты и группы", "«чат в телеграме»")
-    memos = sorted((m.target_kind, m.text) for m in project.memos())
+    memos = sorted((m.target_kind, m.text) for m in project.memos.all())
     assert memos == [("document", "First interview; café & chat."),
                      ("project", "Made-up texts for the importer's tests.\nSecond line.")]
     assert docs["Interview A"].source == "Interview A.txt"
     # one undo takes it all back
     project.undo()
-    assert project.documents() == [] and project.codes() == []
+    assert project.documents.all() == [] and project.codebook.all() == []
 
 
 def test_tags_stay_whole_without_their_separator(project: Project) -> None:
     summary = import_taguette(project, FIXTURES / "project.sqlite3", coder="ann")
-    assert {project.code_path(c) for c in project.codes()} == {
+    assert {project.codebook.path(c) for c in project.codebook.all()} == {
         "interesting", "Networks.Friends", "Networks.Online", "Emotion"}
     assert summary.codes == 4
 
 
 def test_highlights_csv_finds_each_highlight_in_the_documents(project: Project) -> None:
     for name, text in EXPECTED["documents"].items():
-        project.add_document(name, text)
+        project.documents.add(name, text)
     summary = import_taguette(project, FIXTURES / "highlights.csv", coder="ann",
                               tag_separator=".")
     assert _codings(project) == _expected()
@@ -105,14 +105,14 @@ def test_taguettes_codebook_csv(project: Project) -> None:
     summary = import_taguette(project, FIXTURES / "codebook.csv", coder="ann",
                               tag_separator=".")
     assert summary.kind == "codebook" and summary.codes == 5
-    assert project.find_code("Networks/Friends").exclusion == "organisations"
+    assert project.codebook.find("Networks/Friends").exclusion == "organisations"
 
 
 def test_codebook_csv_round_trip(tmp_path: Path) -> None:
     source = Project.open(SAMPLE / "project.json")
     out = tmp_path / "codebook.csv"
     path, count = export_codebook_csv(source, out)
-    assert count == len(source.codes()) == 30
+    assert count == len(source.codebook.all()) == 30
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     header = out.read_bytes().split(b"\r\n", 1)[0]
     assert header == b"path,description,inclusion,exclusion,example,theme,color"
@@ -123,7 +123,8 @@ def test_codebook_csv_round_trip(tmp_path: Path) -> None:
                   "color")
 
         def view(p: Project) -> list:
-            return [(p.code_path(c), *(getattr(c, f) for f in fields)) for c in p.codes()]
+            return [(p.codebook.path(c), *(getattr(c, f) for f in fields))
+                    for c in p.codebook.all()]
 
         assert view(again) == view(source)
     finally:
@@ -289,7 +290,7 @@ def test_odd_values_in_the_database_are_reported(project: Project, tmp_path: Pat
     notes = "\n".join(summary.changed + summary.skipped)
     assert "reaches outside the text" in notes
     assert "document 'Интервью Б' (4 highlights): its contents are not text" in notes
-    assert [d.name for d in project.documents()] == ["Interview A"]
+    assert [d.name for d in project.documents.all()] == ["Interview A"]
 
 
 @pytest.mark.parametrize(("data", "words"), [
