@@ -71,9 +71,9 @@ def _read_bytes(path: Path, source: str) -> bytes:
         raise WorkbenchError(f"{source} is a folder, not a transcript file")
     suffix = path.suffix.lower()
     if suffix in EXCHANGE_SUFFIXES:
+        kind = "a REFI-QDA file" if suffix in (".qdpx", ".qdc") else "a Taguette file"
         raise WorkbenchError(
-            f"{source} is an exchange file, which is not read as a transcript; "
-            f"transcripts are {_kinds()}"
+            f"{source} is {kind}, which is not read as a transcript; transcripts are {_kinds()}"
         )
     if suffix not in SUPPORTED_SUFFIXES:
         shown = f"'{suffix}' files are" if suffix else "files without an extension are"
