@@ -232,8 +232,8 @@ def test_codes_json_counts_and_parents(proj: Path, jcli) -> None:
     codes = {c["path"]: c for c in jcli("codes", proj)}
     top, anger = codes["Motivations"], codes["Motivations/Anger"]
     assert set(top) == {
-        "id", "name", "path", "parent", "is_theme", "color", "description",
-        "codings", "documents", "cases", "with_children",
+        "id", "name", "path", "parent", "is_theme", "color", "description", "inclusion",
+        "exclusion", "example", "codings", "documents", "cases", "with_children",
     }
     assert top["parent"] is None and anger["parent"] == top["id"]
     counts = (anger["name"], anger["codings"], anger["documents"], anger["cases"])

@@ -70,12 +70,15 @@ def test_positions_are_code_points_and_names_show_the_text(rich: Project, tmp_pa
         seen.append(doc.text[start:end])
         assert sel.get("name") == doc.text[start:end][:60]
     assert "🙏" in seen and "a real question" in seen
-    # two coders on one span share one selection
+    # two coders on one span: a selection each, made by its coder (QualCoder reads the coder
+    # from the selection)
     en = rich.documents.named("Interview 1 (en)")
     source = next(s for s in root.iter(f"{NS}TextSource") if s.get("guid") == en.id)
-    selections = source.iter(f"{NS}PlainTextSelection")
-    sizes = sorted(len(sel.findall(f"{NS}Coding")) for sel in selections)
-    assert sizes == [1, 1, 2]
+    selections = list(source.iter(f"{NS}PlainTextSelection"))
+    assert sorted(len(sel.findall(f"{NS}Coding")) for sel in selections) == [1, 1, 1, 1]
+    for sel in root.iter(f"{NS}PlainTextSelection"):
+        assert {c.get("creatingUser") for c in sel.iter(f"{NS}Coding")} == {
+            sel.get("creatingUser")}
 
 
 def test_codes_themes_descriptions_and_memos(rich: Project, tmp_path: Path) -> None:

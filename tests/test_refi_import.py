@@ -286,7 +286,8 @@ def test_foreign_codebooks(project: Project) -> None:
     assert project.codebook.find("Emotions/Anger").color == "#0a141e"
     assert project.codebook.find("Emotions/Joy").color == "#112233"
     joy = project.codebook.find("Emotions/Joy")
-    assert joy.description == "Inclusion: not parsed for other producers"
+    # criteria lines are read in any producer's description
+    assert joy.description == "" and joy.inclusion == "not parsed for other producers"
     assert not project.codebook.find("Empty folder").is_theme
     assert "colour 'teal'" in "\n".join(summary.changed)
     assert "set 'Feelings' (1 code)" in "\n".join(summary.skipped)

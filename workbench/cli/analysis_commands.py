@@ -399,9 +399,10 @@ def _matches(n: int) -> str:
     JSON.but(help="print what was written as JSON"),
     description="Write the project for another QDA tool (qdpx: the whole project, qdc: the "
     "codebook; REFI-QDA), a write-up to paste into a thesis (md, docx, html: themes with their "
-    "codes, memos and quotes, the codebook, summary tables), every coding as a table (csv) or a "
-    "workbook of the coded segments, frequencies and matrix (xlsx). The file is readable only "
-    "by you (mode 0600).",
+    "codes, memos and quotes, the codebook, summary tables), every coding as a table (csv), a "
+    "workbook of the coded segments, frequencies and matrix (xlsx) or the codebook as a table "
+    "that Taguette and spreadsheets read (codebook-csv: path, description, inclusion, "
+    "exclusion, example, theme, color). The file is readable only by you (mode 0600).",
 )
 def cmd_export(args: Args) -> int:
     from workbench.io.export import export

@@ -22,6 +22,7 @@ from workbench.errors import ProjectUnreadable, WorkbenchError
 
 Args = argparse.Namespace
 REFI_SUFFIXES = (".qdpx", ".qdc")
+TAGUETTE_SUFFIXES = (".sqlite3", ".sqlite", ".csv")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -100,10 +101,16 @@ def cmd_init(args: Args) -> int:
         help="import files that are links to another folder (refused by default)"),
     Arg("--interviewer", action="append", metavar="LABEL",
         help="this speaker label is the interviewer's (repeat); roles are detected otherwise"),
+    Arg("--tag-separator", metavar="SEP",
+        help="Taguette: what separates the parts of a tag path, e.g. '.' (default '/', as in "
+        "code paths; 'none' keeps each tag whole)"),
+    CODER.but(help="Taguette: the coder of the imported highlights (default: from the config; "
+              "Taguette's files do not say who made them)"),
 )
 def cmd_import(args: Args) -> int:
     from workbench.io.importers import check_link, read_transcript
     from workbench.io.refi import import_refi
+    from workbench.io.taguette import import_taguette
     from workbench.io.transcript import ImportBudget
 
     attrs = parse_attrs(args.attr)
@@ -112,16 +119,21 @@ def cmd_import(args: Args) -> int:
     interviewers = [label.strip() for label in args.interviewer or [] if label.strip()]
     # every file is read before the project is opened: one bad file and nothing changes
     texts = []
-    exchange_files = [Path(n) for n in args.files if Path(n).suffix.lower() in REFI_SUFFIXES]
+    exchange_files = [Path(n) for n in args.files
+                      if Path(n).suffix.lower() in (*REFI_SUFFIXES, *TAGUETTE_SUFFIXES)]
+    taguette_files = [p for p in exchange_files if p.suffix.lower() in TAGUETTE_SUFFIXES]
     if exchange_files and (args.case or args.encoding) and len(exchange_files) == len(args.files):
         raise WorkbenchError(
-            "--case, --attr and --encoding apply to transcripts, not to .qdpx/.qdc files"
+            "--case, --attr and --encoding apply to transcripts, not to .qdpx/.qdc/.sqlite3/.csv "
+            "files"
         )
+    if (args.tag_separator is not None or args.coder) and not taguette_files:
+        raise WorkbenchError("--tag-separator and --coder apply to Taguette files (.sqlite3, .csv)")
     budget = ImportBudget()
     for name in args.files:
         path = Path(name)
         check_link(path, follow=args.follow_symlinks)
-        if path.suffix.lower() in REFI_SUFFIXES:
+        if path in exchange_files:
             if not path.is_file():
                 raise WorkbenchError(f"{path} does not exist")
             continue
@@ -134,6 +146,9 @@ def cmd_import(args: Args) -> int:
         budget.take(len(imported.text), str(path))
         texts.append((path, imported))
     check_interviewers(interviewers, [imported for _, imported in texts])
+    separator = args.tag_separator
+    if separator is not None and separator.strip().casefold() in ("", "none"):
+        separator = ""
     with writing(args) as project:
         seen: dict[str, Path] = {}
         for path, imported in texts:
@@ -153,7 +168,6 @@ def cmd_import(args: Args) -> int:
         with project.change(label):
             if args.case and texts:
                 project.cases.set(args.case, attrs)
-            summaries = [import_refi(project, path) for path in exchange_files]
             docs = [
                 project.documents.add(
                     imported.name,
@@ -165,10 +179,14 @@ def cmd_import(args: Args) -> int:
                 )
                 for path, imported in texts
             ]
+            # after the transcripts: a highlights CSV finds its documents among them
+            summaries = [
+                import_taguette(project, path, coder=coder_of(args),
+                                tag_separator="/" if separator is None else separator)
+                if path in taguette_files else import_refi(project, path)
+                for path in exchange_files
+            ]
         speakers = {doc.id: project.documents.speakers(doc) for doc in docs}
-    for summary in summaries:
-        for line in summary.lines():
-            out.say(line)
     for doc, (_, imported) in zip(docs, texts, strict=True):
         where = f" for {args.case.strip()}" if args.case else ""
         paragraphs = plural(len(doc.paragraphs), "paragraph")
@@ -178,6 +196,9 @@ def cmd_import(args: Args) -> int:
         if speakers[doc.id]:
             roles = ", ".join(f"{label} ({role})" for label, role, _ in speakers[doc.id])
             out.say(f"  speakers: {roles}")
+    for summary in summaries:
+        for line in summary.lines():
+            out.say(line)
     if any(speakers.values()):
         out.say("(`workbench speakers PROJECT DOC --set LABEL=ROLE` changes a role)")
     return 0

@@ -81,6 +81,9 @@ class CodeRow(NamedTuple):
     is_theme: bool
     color: str
     description: str
+    inclusion: str
+    exclusion: str
+    example: str
     codings: int
     documents: int
     cases: int
@@ -98,7 +101,8 @@ class CodeRow(NamedTuple):
             totals = with_children(project)
         below = totals[code.id]
         return cls(code.id, code.name, project.codebook.path(code), code.parent, code.is_theme,
-                   code.color, code.description, segments, documents, cases,
+                   code.color, code.description, code.inclusion, code.exclusion, code.example,
+                   segments, documents, cases,
                    {"codings": below["segments"], "documents": below["documents"],
                     "cases": below["cases"]})
 

@@ -46,7 +46,9 @@ PROG = "workbench"
 COMMANDS: dict[str, tuple[str, str]] = {
     "open": ("opening", "open the full-screen interface (asks to create a missing project)"),
     "init": ("commands", "create a new empty project"),
-    "import": ("commands", "import transcripts (.txt .md .docx .odt .vtt .srt) in one step"),
+    "import": ("commands", "import transcripts (.txt .md .docx .odt .vtt .srt), REFI-QDA "
+               "projects and codebooks (.qdpx .qdc) and Taguette files (.sqlite3 project "
+               "export, .csv highlights or codebook) in one step"),
     "docs": ("commands", "list the documents"),
     "text": ("commands", "print a document's normalised text"),
     "speakers": ("commands", "a document's speaker labels and roles; --set changes a role"),
@@ -69,7 +71,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("analysis_commands",
                "search every document (keyword in context); --code codes the hits"),
     "export": ("analysis_commands", "write the project out: qdpx, qdc (REFI-QDA), md, docx, "
-               "html (a write-up), csv, xlsx"),
+               "html (a write-up), csv, xlsx, codebook-csv"),
     "pseudonymize": ("privacy_commands",
                      "replace names by pseudonyms everywhere (one undoable step)"),
     "names": ("privacy_commands", "candidate names to review before pseudonymising"),

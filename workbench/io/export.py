@@ -1,10 +1,11 @@
 """The one way out of a project: every export, from the command line and from the workbench.
 
 :func:`export` writes a write-up (md, docx, html), the coded segments as a table (csv) or a
-workbook (xlsx), a REFI-QDA file (qdpx, qdc) or a copy of the project file, and returns what
-it wrote as an :class:`Exported`: the file, a headline, warnings (an encrypted project
-exported as plain text says so, and so does a text cut to fit a spreadsheet cell) and the
-counts scripts read.
+workbook (xlsx), a REFI-QDA file (qdpx, qdc), the codebook as a table (codebook-csv: Taguette's
+codebook import and spreadsheets read it) or a copy of the project file, and returns what it
+wrote as an :class:`Exported`: the file, a headline, warnings (an encrypted project exported as
+plain text says so, and so does a text cut to fit a spreadsheet cell) and the counts scripts
+read.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ WRITEUP_FORMATS = ("md", "docx", "html", "csv", "xlsx")
 REFI_FORMATS = ("qdpx", "qdc")
 #: A copy of the project file itself (unsaved changes and undo history included).
 COPY_FORMAT = "json"
-FORMATS = (*REFI_FORMATS, *WRITEUP_FORMATS)
+#: The codebook as a table (Taguette's codebook import, spreadsheets).
+CODEBOOK_CSV = "codebook-csv"
+FORMATS = (*REFI_FORMATS, *WRITEUP_FORMATS, CODEBOOK_CSV)
 
 
 @dataclass(slots=True)
@@ -64,9 +67,9 @@ def export(
         path = Path(path)  # type: ignore[arg-type]
     elif fmt == COPY_FORMAT:
         raise WorkbenchError("a copy of the project is written to a file, not to a stream")
-    if fmt in REFI_FORMATS or fmt == COPY_FORMAT:
+    if fmt in REFI_FORMATS or fmt in (COPY_FORMAT, CODEBOOK_CSV):
         if attrs or themes or codes or any(v not in (None, False, "") for v in shape.values()):
-            whole = "project" if fmt != "qdc" else "codebook"
+            whole = "project" if fmt not in ("qdc", CODEBOOK_CSV) else "codebook"
             raise WorkbenchError(
                 f"--attrs, --theme, --code and the write-up options shape a write-up "
                 f"({', '.join(WRITEUP_FORMATS)}); a {fmt} file always holds the whole {whole}"
@@ -75,6 +78,8 @@ def export(
         exported = _copy(project, path)
     elif fmt in REFI_FORMATS:
         exported = _refi(project, fmt, path)
+    elif fmt == CODEBOOK_CSV:
+        exported = _codebook_csv(project, path)
     elif fmt in WRITEUP_FORMATS:
         exported = _writeup(project, fmt, path, attrs=attrs, themes=themes, codes=codes,
                             **shape)
@@ -115,6 +120,15 @@ def _refi(project: Project, fmt: str, path: Target) -> Exported:
     counts.pop("format", None)
     warnings = counts.pop("warnings", [])
     return Exported(summary.path, fmt, summary.lines()[0], list(warnings), counts)
+
+
+def _codebook_csv(project: Project, path: Target) -> Exported:
+    from workbench.io.codebook_csv import export_codebook_csv
+
+    written, count = export_codebook_csv(project, path)
+    private = "" if is_stream(path) else "; readable only by you"
+    return Exported(written, CODEBOOK_CSV, f"wrote {written} (codebook-csv: {count} "
+                    f"code{'s' if count != 1 else ''}{private})", counts={"codes": count})
 
 
 def _copy(project: Project, path: Path) -> Exported:

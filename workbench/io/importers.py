@@ -22,11 +22,13 @@ from workbench.errors import WorkbenchError
 from workbench.io.transcript import ImportedText, check_document
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt")
+#: exchange files ``workbench import`` reads besides transcripts: REFI-QDA (.qdpx, .qdc) and
+#: Taguette (a project export .sqlite3; a highlights or codebook .csv)
+EXCHANGE_SUFFIXES: tuple[str, ...] = (".qdpx", ".qdc", ".sqlite3", ".csv")
 
 #: files larger than this are refused
 MAX_BYTES = 50 * 1024 * 1024
 
-_PROJECT_SUFFIXES = (".qdpx", ".qdc")
 
 
 def read_transcript(
@@ -100,14 +102,14 @@ def _read_bytes(path: Path, source: str, suffix: str) -> bytes:
         raise WorkbenchError(f"cannot read {source}: {_why(exc)}") from None
     if stat.S_ISDIR(info.st_mode):
         raise WorkbenchError(f"{source} is a folder, not a transcript file")
-    if suffix in _PROJECT_SUFFIXES:
+    if suffix in EXCHANGE_SUFFIXES:
+        kind = "a REFI-QDA file" if suffix in (".qdpx", ".qdc") else "a Taguette file"
         raise WorkbenchError(
-            f"{source} is a REFI-QDA project, which is not read as a transcript; "
-            f"transcripts are {_kinds()}"
+            f"{source} is {kind}, which is not read as a transcript; transcripts are {_kinds()}"
         )
     if suffix not in SUPPORTED_SUFFIXES:
         shown = f"'{suffix}' files are" if suffix else "files without an extension are"
-        raise WorkbenchError(f"cannot import {source}: {shown} not supported (use {_kinds()})")
+        raise WorkbenchError(f"cannot import {source}: {shown} not supported ({supported()})")
     if not stat.S_ISREG(info.st_mode):
         raise WorkbenchError(f"{source} is not a regular file")
     if info.st_size > MAX_BYTES:
@@ -152,10 +154,17 @@ def _kinds() -> str:
     return ", ".join(SUPPORTED_SUFFIXES)
 
 
+def supported() -> str:
+    """Every kind of file ``workbench import`` reads, for a message."""
+    return (f"transcripts: {_kinds()}; REFI-QDA: .qdpx, .qdc; "
+            "Taguette: .sqlite3 (project export), .csv (highlights or codebook)")
+
+
 def _why(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     return str(exc) or type(exc).__name__
 
 
-__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "check_link", "read_transcript"]
+__all__ = ["EXCHANGE_SUFFIXES", "MAX_BYTES", "SUPPORTED_SUFFIXES", "check_link",
+           "read_transcript", "supported"]

@@ -8,12 +8,17 @@ What goes where (every file validates against the REFI-QDA 1.0 schemas):
   example as ``Inclusion: ...`` lines, go in ``Description``. Themes stay codable and are the
   members of a project-level Set named "Themes" (in a .qdc: a Set of the CodeBook).
 - Cases carry one ``VariableValue`` (Text) per attribute and a ``SourceRef`` per document.
-- Every coding is a ``Coding`` in a ``PlainTextSelection`` (code points, half-open); codings of
-  the same span share one selection, whose ``name`` shows the text.
+- Every coding is a ``Coding`` in a ``PlainTextSelection`` (code points, half-open). The codings
+  of one span by one coder share a selection, whose ``name`` shows the text and whose
+  ``creatingUser`` is that coder (QualCoder takes the coder from the selection, not the Coding);
+  a coding with a memo has a selection of its own, whose ``Description`` holds the memo (where
+  QualCoder, MAXQDA and ATLAS.ti read a coding's comment).
 - Memos are ``Notes/Note``. The project, a code, a document and a coding take a ``NoteRef``; a
   Case cannot hold one in the schema, so a case memo is a Note with a ``Link`` named
   "Memo on case" from the Note to the Case (our importer reads it back as a case memo; other
-  tools show a free memo linked to the case).
+  tools show a free memo linked to the case). The memos of the project, a document and a case
+  are also the ``Description`` of their element (the place other tools read), joined by a blank
+  line; our importer takes a Description that repeats the element's Notes only once.
 """
 
 from __future__ import annotations
@@ -110,6 +115,13 @@ class _Writer:
                 f"control characters in {text[:30]!r}... were replaced by U+FFFD")
         self.out.text(tag, text)
 
+    def described(self, kind: str, target: str | None) -> None:
+        """The memos on a target as the ``Description`` of its element (when it has any)."""
+        memos = self.memos.get((kind, target), [])
+        text = "\n\n".join(m.text.strip() for m in memos if m.text.strip())
+        if text:
+            self.text_el("Description", text)
+
     def note_refs(self, kind: str, target: str | None) -> None:
         for memo in self.memos.get((kind, target), []):
             self.leaf("NoteRef", targetGUID=record_guid(memo.id))
@@ -195,6 +207,7 @@ class _Writer:
                 self.leaf("MemberCode", targetGUID=record_guid(code.id))
             self.close()
             self.close()
+        self.described("project", None)
         for memo in project_memos:  # the Project's own NoteRefs come last (XSD order)
             self.leaf("NoteRef", targetGUID=record_guid(memo.id))
         self.close()
@@ -228,6 +241,7 @@ class _Writer:
         for case in cases:
             self.summary.cases += 1
             self.open("Case", guid=record_guid(case.id), name=case.name)
+            self.described("case", case.id)
             for key in sorted(case.attributes):
                 self.open("VariableValue")
                 self.leaf("VariableRef", targetGUID=stable_guid("variable", key))
@@ -256,6 +270,7 @@ class _Writer:
                       plainTextPath=f"internal://{guid}.txt",
                       creationDateTime=xsd_datetime(doc.created),
                       modifiedDateTime=xsd_datetime(doc.modified))
+            self.described("document", doc.id)
             self.selections(doc.id, doc.text, by_doc.get(doc.id, []))
             self.note_refs("document", doc.id)
             self.close()
@@ -263,25 +278,30 @@ class _Writer:
         return texts
 
     def selections(self, doc_id: str, text: str, codings: list[Coding]) -> None:
-        """One selection per coded span, holding the codings of that span.
+        """One selection per coded span and coder, holding that coder's codings of the span;
+        a coding with a memo gets a selection of its own, the memo as its ``Description``.
 
         The hot loop of a large export: all attributes but the name are values we made
         (GUIDs, numbers, our timestamps), so they go out without escaping.
         """
-        spans: dict[tuple[int, int], list[Coding]] = defaultdict(list)
+        groups: dict[tuple[int, int, str, str], list[Coding]] = defaultdict(list)
         for coding in codings:
-            spans[(coding.start, coding.end)].append(coding)
+            alone = coding.id if ("coding", coding.id) in self.memos else ""
+            groups[(coding.start, coding.end, coding.coder, alone)].append(coding)
         out = self.out
-        for (start, end), group in spans.items():
+        for (start, end, coder, alone), group in groups.items():
             if len(group) > 1:
-                group.sort(key=lambda c: (c.created, c.coder, c.id))
+                group.sort(key=lambda c: (c.created, c.id))
             first = group[0]
-            guid = stable_guid("selection", doc_id, str(start), str(end))
+            guid = (stable_guid("coding-selection", alone) if alone else
+                    stable_guid("selection", doc_id, str(start), str(end), coder))
             name = selection_name(text[start:end])
             out.start("PlainTextSelection", (
                 f' guid="{guid}"' + (f' name="{attr_value(name)}"' if name else "")
                 + f' startPosition="{start}" endPosition="{end}"'
-                + _made_by(first.coder, first.created)))
+                + _made_by(coder, first.created)))
+            if alone:
+                self.described("coding", alone)
             for coding in group:
                 out.start("Coding", f' guid="{record_guid(coding.id)}"'
                           + _made_by(coding.coder, coding.created))

@@ -36,6 +36,8 @@ from workbench.io.refi.names import (
     parse_color,
     parse_description,
     parse_guid,
+    read_description,
+    squash,
 )
 from workbench.io.refi.positions import (
     CODE_POINTS,
@@ -89,6 +91,11 @@ class _Import:
         self.existing: dict[str, dict[tuple, Coding]] = {}  # doc id -> (code, span, coder) -> it
         self.selections: dict[str, Target] = {}  # selection GUID -> where its notes go
         self.targets: dict[str, list[Target]] = {}  # note GUID -> memo targets
+        # memos from the Description of an element, kept until the Notes are in: a Description
+        # that repeats the Notes on the same target is not taken again
+        self.descriptions: list[tuple[Target, str, str, str]] = []
+        # target -> the texts of the Notes on it: (the memo made of the Note, the Note's text)
+        self.noted: dict[Target, list[tuple[str, str]]] = {}
         self.themes = {g for st in rfile.sets if st.name.strip().casefold() == THEMES_SET.casefold()
                        for g in st.codes}
 
@@ -122,7 +129,8 @@ class _Import:
         for graph in self.f.graphs:
             self.s.skipped.append(f"graph {graph!r}: Workbench has no network views")
         if self.f.description.strip():
-            self.memo(None, ("project", None), self.f.description.strip(), "", "", "")
+            self.describe(("project", None), self.f.description, "", "")
+        self.described()
 
     # ------------------------------------------------------------------ helpers
     def fresh(self, guid: str) -> str:
@@ -144,6 +152,17 @@ class _Import:
         self.targets.setdefault(note, []).append(target)
         if remark:
             self.s.changed.append(remark)
+
+    def describe(self, target: Target, text: str, author: str, created: str) -> None:
+        """A memo from an element's Description (see :meth:`described`)."""
+        self.descriptions.append((target, text.strip(), author, created))
+
+    def described(self) -> None:
+        """The memos from Descriptions, but for those that repeat the target's Notes (we write
+        a memo both as a Note and in its element's Description, joined by blank lines)."""
+        for target, text, author, created in self.descriptions:
+            if not _repeats(squash(text), self.noted.get(target, [])):
+                self.memo(None, target, text, author, created, created)
 
     def memo(self, guid: str | None, target: Target, text: str, author: str, created: str,
              modified: str) -> None:
@@ -181,7 +200,7 @@ class _Import:
         if self.ours:
             fields = parse_description(rc.description)
         else:
-            fields = {"description": rc.description.strip()}
+            fields = read_description(rc.description.strip())
         color = parse_color(rc.color)
         if color is None:
             total = len(self.p.codebook)
@@ -240,7 +259,7 @@ class _Import:
         for ref in rt.note_refs:
             self.attach(ref, ("document", doc.id))
         if rt.description.strip():
-            self.memo(None, ("document", doc.id), rt.description.strip(), "", "", "")
+            self.describe(("document", doc.id), rt.description, "", "")
         self.codings(rt, tmap, doc)
 
     def unique_name(self, name: str) -> str:
@@ -263,7 +282,8 @@ class _Import:
                 if s.start is not None and s.end is not None]
         choice = choose_reading(tmap, sels, self.f.origin)
         if choice.mattered:
-            self.s.changed.append(f"positions in {doc.name!r} read as {choice.reading.label()} "
+            self.s.changed.append(f"positions in {doc.name!r} read as "
+                                  f"{choice.reading.label(crlf=tmap.has_crlf)} "
                                   f"({choice.reason})")
         return choice.reading
 
@@ -302,8 +322,7 @@ class _Import:
             if sel.description.strip():
                 if remark:
                     self.s.changed.append(remark.replace("a note", "the comment"))
-                self.memo(None, target, sel.description.strip(), self.user(sel.user, ""),
-                          sel.created, sel.created)
+                self.describe(target, sel.description, self.user(sel.user, ""), sel.created)
         if rt.codings and tmap.text:
             verb = "covers" if len(rt.codings) == 1 else "cover"
             self.s.changed.append(f"{_count(len(rt.codings), 'coding')} of the whole source "
@@ -367,7 +386,7 @@ class _Import:
                                  if x)
                 self.s.skipped.append(f"case {name!r}: {what} (cases hold documents here)")
             if rc.description.strip():
-                self.memo(None, ("case", case.id), rc.description.strip(), "", "", "")
+                self.describe(("case", case.id), rc.description, "", "")
         for rt in self.f.texts:  # variables on a source (MAXQDA): attributes of its case
             doc_id = self.doc_ids.get(rt.guid)
             if doc_id is None or not rt.values:
@@ -469,6 +488,21 @@ class _Import:
         for n, target in enumerate(targets):
             self.memo(note.guid if n == 0 else None, target, text, author, note.created,
                       note.modified)
+            self.noted.setdefault(target, []).append((text, note.text or ""))
+
+
+def _repeats(flat: str, noted: list[tuple[str, str]]) -> bool:
+    """True when a Description (white space squashed) is the text of one of the Notes on its
+    target, or all of them joined, as we write them."""
+    for variant in range(2):
+        texts = [squash(pair[variant]) for pair in noted]
+        texts = [t for t in texts if t]
+        if not texts:
+            continue
+        if flat in texts or (all(t in flat for t in texts)
+                             and sum(map(len, texts)) + len(texts) - 1 == len(flat)):
+            return True
+    return False
 
 
 def _count(n: int, word: str) -> str:

@@ -16,6 +16,9 @@ import uuid
 from datetime import UTC, datetime
 
 from workbench import __version__
+from workbench.io.criteria import compose_description, parse_description, read_description
+
+__all__ = ["compose_description", "parse_description", "read_description"]  # re-exported
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -213,67 +216,3 @@ def selection_name(text: str) -> str:
 def clean_name(value: str | None) -> str:
     """A name from a file: NFC, one line, stripped."""
     return squash(unicodedata.normalize("NFC", value or ""))
-
-
-# --------------------------------------------------------------------------- code criteria
-
-#: the labels of a code's criteria in its Description, in the order they are written
-CRITERIA = (("inclusion", "Inclusion"), ("exclusion", "Exclusion"), ("example", "Example"))
-_LABELS = {label: field for field, label in CRITERIA}
-_CRITERIA_START = re.compile(r"(?:\A|\n\n)(?=(?:Inclusion|Exclusion|Example): )")
-
-
-def compose_description(
-    description: str, inclusion: str = "", exclusion: str = "", example: str = ""
-) -> str:
-    """A code's description and criteria as one Description text.
-
-    The criteria follow the description after a blank line, one ``Label: value`` line each
-    (``Inclusion:``, ``Exclusion:``, ``Example:``); further lines of a value are indented by two
-    spaces, so :func:`parse_description` gets every field back exactly.
-    """
-    values = {"inclusion": inclusion, "exclusion": exclusion, "example": example}
-    block = [
-        f"{label}: " + values[field].replace("\n", "\n  ")
-        for field, label in CRITERIA
-        if values[field]
-    ]
-    if not block:
-        return description
-    criteria = "\n".join(block)
-    return f"{description}\n\n{criteria}" if description else criteria
-
-
-def parse_description(text: str) -> dict[str, str]:
-    """The fields :func:`compose_description` wrote: description, inclusion, exclusion, example."""
-    for match in _CRITERIA_START.finditer(text):
-        block_start = match.end()
-        fields = _parse_criteria(text[block_start:])
-        if fields is not None:
-            head = text[: match.start()]
-            return {"description": head, **fields}
-    return {"description": text, "inclusion": "", "exclusion": "", "example": ""}
-
-
-def _parse_criteria(block: str) -> dict[str, str] | None:
-    """The criteria of a block, or ``None`` when the block is not exactly what we write."""
-    found: dict[str, list[str]] = {}
-    order = [label for _, label in CRITERIA]
-    last = -1
-    current: list[str] | None = None
-    for line in block.split("\n"):
-        label, sep, rest = line.partition(": ")
-        if sep and label in _LABELS and order.index(label) > last:
-            last = order.index(label)
-            current = found.setdefault(_LABELS[label], [])
-            current.append(rest)
-        elif current is not None and line.startswith("  "):
-            current.append(line[2:])
-        else:
-            return None
-    if not found:
-        return None
-    out = {field: "\n".join(found.get(field, [])) for field, _ in CRITERIA}
-    if any(field in found and not out[field] for field, _ in CRITERIA):
-        return None  # we never write an empty criterion
-    return out

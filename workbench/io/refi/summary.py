@@ -57,7 +57,7 @@ class ImportSummary:
     """
 
     source: str  # the imported file's name
-    kind: str  # "project" | "codebook"
+    kind: str  # "project" | "codebook" (REFI-QDA); "taguette" | "highlights" (Taguette)
     origin: str  # the producer the file names
     documents: int = 0
     codes: int = 0  # new codes
@@ -73,19 +73,19 @@ class ImportSummary:
         """``imported X (from ORIGIN): 3 documents, ...``."""
         origin = f" (from {self.origin})" if self.origin else ""
         parts = []
-        if self.kind == "project":
+        if self.kind in ("project", "taguette"):
             parts.append(_plural(self.documents, "document"))
         codes = _plural(self.codes, "new code")
         if self.codes_merged:
             codes += f" ({self.codes_merged} already there)"
         parts.append(codes)
+        if self.kind != "codebook":
+            parts.append(_plural(self.codings, "coding"))
         if self.kind == "project":
-            parts += [
-                _plural(self.codings, "coding"),
-                _plural(self.cases, "new case"),
-                _plural(self.attributes, "attribute value"),
-                _plural(self.memos, "memo"),
-            ]
+            parts += [_plural(self.cases, "new case"),
+                      _plural(self.attributes, "attribute value")]
+        if self.kind in ("project", "taguette"):
+            parts.append(_plural(self.memos, "memo"))
         return f"imported {self.source}{origin}: " + ", ".join(parts)
 
     def lines(self, limit: int | None = None) -> list[str]:

@@ -27,9 +27,10 @@ class Reading:
     utf16: bool  # UTF-16 code units (characters outside the BMP count two) or code points
     crlf2: bool  # a CRLF line break counts two (as stored) or one
 
-    def label(self) -> str:
+    def label(self, *, crlf: bool = True) -> str:
+        """How this reading counts, for a message (``crlf``: say how it counts CRLF)."""
         unit = "UTF-16 code units" if self.utf16 else "code points"
-        return f"{unit}, CRLF counted as {2 if self.crlf2 else 1}"
+        return f"{unit}, CRLF counted as {2 if self.crlf2 else 1}" if crlf else unit
 
 
 CODE_POINTS = Reading(utf16=False, crlf2=True)  # the standard: code points of the file as stored
