@@ -1,4 +1,4 @@
-"""The kill test (SPEC §3, issue 7): a writer SIGKILLed at any moment never loses acknowledged work.
+"""The kill test: a writer SIGKILLed at any moment never loses acknowledged work.
 
 A writer process codes, memos and uncodes in a loop, saving after each change and acknowledging
 each change once ``save()`` has returned. The test kills it with SIGKILL at a random moment: while

@@ -61,7 +61,7 @@ def fresh(tmp_path: Path) -> Path:
 
 
 def check(result: ImportedText) -> ImportedText:
-    """The invariants every import keeps (SPEC §2), as in tests/test_importers.py."""
+    """The invariants every import keeps, as in tests/test_importers.py."""
     text = result.text
     assert text.strip()
     assert "\r" not in text and not text.startswith("\ufeff")

@@ -30,7 +30,7 @@ EMOJI = "Respondent 2: It was hard 😔 but we laughed too 😂👍🏽\nand the
 
 
 def check(result: ImportedText) -> ImportedText:
-    """The invariants every import must keep (SPEC §2)."""
+    """The invariants every import must keep (normalised text, code-point offsets)."""
     text = result.text
     assert "\r" not in text
     assert not text.startswith("\ufeff")

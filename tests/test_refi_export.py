@@ -1,4 +1,4 @@
-"""REFI-QDA export: files that validate, in the shape NOTES.md asks for, written privately."""
+"""REFI-QDA export: files that validate, in the shape real tools read, written privately."""
 
 from __future__ import annotations
 

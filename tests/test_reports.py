@@ -1,4 +1,4 @@
-"""Reports (SPEC §5) worked out by hand on a small study, plus properties against brute force."""
+"""Reports worked out by hand on a small study, plus properties against brute force."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The project file (SPEC §3): format, TinyDB, modes, backups, damage, migrations, lock, faults."""
+"""The project file: format, TinyDB, modes, backups, damage, migrations, lock, faults."""
 
 from __future__ import annotations
 

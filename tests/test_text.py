@@ -1,4 +1,4 @@
-"""Text normalisation, decoding, offsets and the span-moving routine (SPEC §2)."""
+"""Text normalisation, decoding, offsets and the span-moving routine."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
 """Search the whole study and code what was found.
 
 :func:`search` finds a word, a phrase or a regular expression in every document and returns
-keyword-in-context hits whose offsets follow SPEC §2 (code points, ``text[start:end]`` is the
-match). Hits never include a speaker label and carry the speaker, role and time of their turn.
-:func:`code_every_hit` codes the hits (or their words, sentences, turns or paragraphs) as one
-undoable step, through the one path that extends a coding rather than double counting.
+keyword-in-context hits whose offsets are those of every coding (code points,
+``text[start:end]`` is the match). Hits never include a speaker label and carry the speaker,
+role and time of their turn. :func:`code_every_hit` codes the hits (or their words, sentences,
+turns or paragraphs) as one undoable step, through the one path that extends a coding rather
+than double counting.
 
 Case-insensitive matching relies on ``re.IGNORECASE``, which folds Unicode letters one to one
 (Cyrillic, Greek, Kazakh letters...), so offsets always point into the original text; the text

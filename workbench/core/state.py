@@ -205,11 +205,6 @@ class ProjectState:
         touched, self.touched_codes = self.touched_codes, set()
         return touched
 
-    def record_dict(self, table: str, record_id: str) -> dict[str, Any] | None:
-        """A JSON-ready copy of a record, or ``None`` when it does not exist."""
-        obj = self.tables[table].get(record_id)
-        return None if obj is None else to_record(obj)
-
     def lines(self) -> dict[str, dict[str, bytes]]:
         """Every record serialised as a line, per table (cached; shallow copies)."""
         out: dict[str, dict[str, bytes]] = {}

@@ -1,6 +1,6 @@
 """Text normalisation, offsets and the one routine that moves spans when text changes.
 
-SPEC §2: offsets count Unicode code points over normalised text and are half-open, so the
+Offsets count Unicode code points over normalised text and are half-open, so the
 text of a span is exactly ``text[start:end]``.
 """
 
@@ -57,7 +57,7 @@ def count_controls(text: str) -> int:
 
 
 def decode(data: bytes, encoding: str | None = None, *, source: str = "input") -> str:
-    """Decode bytes as SPEC §2 says: BOM-marked UTF-8/UTF-16, plain UTF-8, or ``encoding``.
+    """Decode bytes: BOM-marked UTF-8/UTF-16, plain UTF-8, or ``encoding``.
 
     Raises :class:`WorkbenchError` naming ``--encoding`` when the bytes are none of these.
     The result is not yet normalised.

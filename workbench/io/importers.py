@@ -4,7 +4,8 @@
 unreadable, empty, binary, corrupt or oversized file, an unknown kind, bytes that need
 ``--encoding``) raises :class:`WorkbenchError` with one sentence naming the file.
 
-- ``.txt`` / ``.md``: decoded (SPEC §2) and kept as written, Markdown markup included;
+- ``.txt`` / ``.md``: decoded (:func:`workbench.core.text.decode`) and kept as written,
+  Markdown markup included;
 - ``.docx`` / ``.odt``: one paragraph per line, table rows as ``cell | cell``;
 - ``.vtt`` / ``.srt``: one line per speaker turn, ``Speaker: text``, with cue times on the
   paragraphs (see :mod:`workbench.io.formats.captions`).

@@ -33,7 +33,7 @@ _PARAGRAPH = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
 
 @dataclass(slots=True)
 class ImportedText:
-    """A transcript read from a file: normalised text (SPEC §2) and its paragraphs (turns)."""
+    """A transcript read from a file: normalised text and its paragraphs (turns)."""
 
     name: str  # the document name: the file's stem
     text: str

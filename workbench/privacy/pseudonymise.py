@@ -134,10 +134,6 @@ class NameMap:
         """``text`` with every original replaced, and how many were."""
         return self.pattern.subn(lambda m: self.replacement_for(m.group()), text)
 
-    def found_in(self, text: str) -> bool:
-        """True when an original stands in ``text``."""
-        return self.pattern.search(text) is not None
-
 
 def parse_map(data: bytes, source: str = "the map") -> NameMap:
     """A :class:`NameMap` from CSV bytes (UTF-8, with or without a BOM); bad input raises."""

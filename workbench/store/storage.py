@@ -51,9 +51,10 @@ def _is_file(path: Path) -> bool:
 class AtomicJSONStorage(Storage):
     """TinyDB storage: JSON read whole, written atomically with rotating backups."""
 
-    def __init__(self, path: str | os.PathLike, create: bool = False, **_: Any) -> None:
+    def __init__(self, path: str | os.PathLike, **_: Any) -> None:
+        """TinyDB's own options (such as ``create``) are ignored: the project decides when a
+        file is made."""
         self.path = Path(path)
-        self._create = create
         #: set when the file read was encrypted: every write is then encrypted with it
         self.sealer: crypto.Sealer | None = None
 

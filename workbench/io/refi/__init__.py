@@ -1,4 +1,4 @@
-"""REFI-QDA exchange (SPEC §6): export to .qdpx / .qdc and import from them.
+"""REFI-QDA exchange: export to .qdpx / .qdc and import from them.
 
 - :func:`export_qdpx` / :func:`export_qdc` write files that validate against the REFI-QDA 1.0
   schemas and return an :class:`ExportSummary` (counts and warnings);

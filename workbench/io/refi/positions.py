@@ -1,11 +1,11 @@
 """Text positions of REFI-QDA selections: which unit a file counts in, and where that lands.
 
 The standard counts Unicode code points in the plain-text file, half-open. Real tools differ
-(NOTES.md §4): NVivo counts UTF-16 code units with CRLF as two, QualCoder UTF-16 units over
-LF text, ATLAS.ti is said to count CRLF as one. So for each source we try four readings,
-{code points, UTF-16 units} × {CRLF as 1, CRLF as 2}, over the text as it is stored in the file
-(the BOM never counts), map every position onto our normalised text (CRLF → LF, NFC) and keep
-the reading under which the selections fit best:
+(measured on their files): NVivo counts UTF-16 code units with CRLF as two, QualCoder UTF-16
+units over LF text, ATLAS.ti is said to count CRLF as one. So for each source we try four
+readings, {code points, UTF-16 units} × {CRLF as 1, CRLF as 2}, over the text as it is stored in
+the file (the BOM never counts), map every position onto our normalised text (CRLF → LF, NFC)
+and keep the reading under which the selections fit best:
 
 1. most selections whose ``name`` shows their text match it;
 2. then fewest positions outside the text;

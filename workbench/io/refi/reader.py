@@ -1,6 +1,6 @@
 """Read a ``.qdpx`` archive, a ``.qdc`` codebook (or a bare ``.qde``) into plain records.
 
-Lenient as real files need (NOTES.md): exactly one ``*.qde`` at the root of the archive, in any
+Lenient as real files need: exactly one ``*.qde`` at the root of the archive, in any
 case; ``sources/`` in any case; any ``urn:QDA-XML:`` namespace (elements matched by local name);
 BOMs; texts inline (``PlainTextContent``) or in files named ``internal://X``, bare ``X`` (qc), or
 ``relative://X`` when X is inside the archive. Everything is read into memory here, before the
