@@ -1,4 +1,11 @@
-"""Shared fixtures: a fresh project, and a brute-force check of a project's state."""
+"""Shared fixtures: an isolated environment for every test, a fresh project, the command line
+run in-process, and a brute-force check of a project's state.
+
+The tests live in folders by layer (core, store, io, analysis, cli, tui, team, privacy,
+faults, e2e, interop, security); the helper modules beside this file (``tui_support``,
+``tui_fixtures``, ``fault_support``, ...) are importable from every folder (``pythonpath`` in
+pyproject.toml).
+"""
 
 from __future__ import annotations
 
@@ -22,6 +29,18 @@ settings.register_profile("explore")
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "explore")
 )
+
+
+pytest_plugins = ("tui_fixtures",)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the user's config or writes their UI state: both point into tmp_path
+    (a test that needs a coder name writes its own config there)."""
+    monkeypatch.setenv("WORKBENCH_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("WORKBENCH_DEBUG", raising=False)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Helpers shared by the fault tests (tests/test_faults_*.py)."""
+"""Helpers shared by the fault tests (tests/faults/)."""
 
 from __future__ import annotations
 

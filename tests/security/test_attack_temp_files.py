@@ -16,7 +16,6 @@ import pytest
 import workbench.store.atomic as atomic
 from workbench.core.project import Project
 
-pytest_plugins = ("tui_fixtures",)
 pytestmark = pytest.mark.timeout(60)
 
 THESIS = b"my thesis, chapter 3: the only copy\n"

@@ -1,0 +1,60 @@
+"""Textual's private parts: each one still exists, and only textual_compat uses them."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from workbench.tui import textual_compat
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPAT = ROOT / "workbench" / "tui" / "textual_compat.py"
+PRIVATE_MODULE = re.compile(r"^textual(\.\w+)*\._\w+")
+
+
+def test_every_private_part_still_exists() -> None:
+    """After a Textual upgrade, this is the test that says what moved."""
+    assert textual_compat.missing() == []
+
+
+def test_a_private_part_that_went_away_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.widgets import Tree
+
+    monkeypatch.setattr(textual_compat, "PRIVATE", (
+        *textual_compat.PRIVATE,
+        ("a hook that never was", lambda: Tree, "_no_such_hook", ("self",)),
+        ("a hook whose parameters changed", lambda: Tree, "_invalidate", ("self", "node")),
+    ))
+    assert textual_compat.missing() == [
+        "a hook that never was (_no_such_hook)",
+        "a hook whose parameters changed (_invalidate('self',), expected ('self', 'node'))",
+    ]
+
+
+def test_nothing_else_touches_textual_private_parts() -> None:
+    names = {name for _, _, name, _ in textual_compat.PRIVATE if name.startswith("_")}
+    offenders = []
+    for folder in ("workbench", "tests", "bench"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if path == COMPAT or ".peer-venv" in path.parts or "data" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    module = node.module
+                elif isinstance(node, ast.Import):
+                    module = next((a.name for a in node.names
+                                   if PRIVATE_MODULE.match(a.name)), "")
+                else:
+                    module = ""
+                private_import = bool(PRIVATE_MODULE.match(module))
+                private_use = (
+                    (isinstance(node, ast.Attribute) and node.attr in names)
+                    or (isinstance(node, ast.FunctionDef) and node.name in names)
+                )
+                if private_import or private_use:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []

@@ -1,0 +1,142 @@
+"""The retrieval list on many segments: entries of two fixed lines, made only when shown."""
+
+from __future__ import annotations
+
+import pytest
+from rich.text import Text
+from textual.content import Content
+from textual.visual import Visual
+from textual.widgets import OptionList
+from tui_support import screen_text, until
+
+from workbench.core.project import Project
+from workbench.tui.screens.retrieval import RetrievalScreen, segment_prompt, segments_of
+from workbench.tui.widgets.retrieval_entries import ENTRY_HEIGHT, SegmentPrompt
+
+DOCUMENTS = 40
+PER_DOCUMENT = 5  # codings of "Networks" in each added document
+SEGMENTS = DOCUMENTS * PER_DOCUMENT + 1  # and the study's own one
+
+
+@pytest.fixture
+def many(study):
+    """The study with 40 more interviews, each with five segments coded "Networks"."""
+    project = Project.open(study, write=True)
+    try:
+        for number in range(1, DOCUMENTS + 1):
+            lines = [f"Respondent {number + 2}: answer {line} about the chat group {number}."
+                     for line in range(1, 11)]
+            text = "\n".join(lines) + "\n"
+            doc = project.documents.add(f"Interview {number + 2:02d}", text,
+                                       case=f"Respondent {number + 2}")
+            for line in range(1, PER_DOCUMENT + 1):
+                start = text.index(f"answer {line} ")
+                project.codings.add(doc, start, start + len(f"answer {line}"), "Networks", "ann")
+        project.save()
+    finally:
+        project.close()
+    return study
+
+
+async def open_retrieval(pilot, app, path: str) -> RetrievalScreen:
+    screen = app.main_screen
+    if not screen.codebook.tree.has_focus:
+        await pilot.press("tab")
+    screen.codebook.highlight(app.project.codebook.find(path).id)
+    await pilot.pause()
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, RetrievalScreen))
+    await pilot.pause()
+    return app.screen
+
+
+def built(screen: RetrievalScreen) -> int:
+    """How many entries have made their text so far."""
+    option_list = screen.query_one("#segments", OptionList)
+    return sum(option.prompt.made for option in option_list.options)
+
+
+def test_many_segments_draw_only_the_entries_shown(drive, many, monkeypatch):
+    copied: list[str] = []
+
+    async def scenario(pilot, app):
+        monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+        screen = await open_retrieval(pilot, app, "Networks")
+        option_list = screen.query_one("#segments", OptionList)
+        assert option_list.option_count == SEGMENTS
+        assert f"{SEGMENTS} segments · {DOCUMENTS + 1} respondents" in screen_text(app)
+        height = option_list.scrollable_content_region.height
+        shown = -(-height // ENTRY_HEIGHT)
+        assert 0 < built(screen) <= shown  # only what is on screen was made
+        assert sum(s.known_line > 0 for s in screen.segments) <= shown  # and lines counted
+        rows = screen_text(app).splitlines()
+        heads = [i for i, row in enumerate(rows) if " · line " in row]
+        assert len(heads) >= shown - 1
+        assert {b - a for a, b in zip(heads, heads[1:], strict=False)} == {ENTRY_HEIGHT}
+
+        await pilot.press("pagedown")
+        assert option_list.highlighted == height // ENTRY_HEIGHT
+        await pilot.press("end")
+        assert option_list.highlighted == SEGMENTS - 1
+        last = screen.segments[-1]
+        assert f"{last.label} · {last.document.name} · line 5 · Networks" in screen_text(app)
+        assert built(screen) <= 3 * shown  # three screens seen, of ten
+        await pilot.press("y")
+        assert copied[-1] == f"“answer 5” ({last.label})"
+
+        await pilot.resize_terminal(80, 16)  # smaller: the highlighted entry stays in view
+        await pilot.pause()
+        await pilot.pause()
+        assert f"{last.label} · {last.document.name} · line 5 · Netw" in screen_text(app)
+        await pilot.press("home", "down", "down")
+        second = screen.segments[2]
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, RetrievalScreen))
+        assert app.main_screen.document.id == second.document.id
+        assert app.main_screen.transcript.cursor == second.coding.start
+
+    drive(scenario)
+
+
+def test_entries_draw_as_textual_draws_their_text(drive):
+    """The entries' own drawing gives the cells and styles Textual's text would give."""
+
+    async def scenario(pilot, app):
+        screen = await open_retrieval(pilot, app, "Motivation")
+        option_list = screen.query_one("#segments", OptionList)
+        states = ["option-list--option-highlighted", "option-list--option-hover",
+                  "option-list--option-disabled"]
+        styles = [option_list.get_visual_style("option-list--option"),
+                  *(option_list.get_visual_style("option-list--option", s) for s in states)]
+        for segment in segments_of(app.project, app.project.codebook.find("Motivation")):
+            for width in (1, 6, 30, 77, 140):
+                for style in styles:
+                    want = Visual.to_strips(option_list, Content.from_rich_text(
+                        segment_prompt(segment, width)), width, None, style)
+                    got = Visual.to_strips(option_list, SegmentPrompt(segment), width, None,
+                                           style)
+                    assert len(got) == ENTRY_HEIGHT
+                    assert cells(got, width, style) == cells(want, width, style)
+
+    drive(scenario)
+
+
+def cells(strips, width: int, style) -> list[list[tuple[str, object]]]:
+    """Each strip as (character, style without meta) cells, padded to ``width``."""
+    rows = []
+    for strip in strips:
+        strip = strip.extend_cell_length(width, style.rich_style)
+        rows.append([(ch, seg.style.clear_meta_and_links() if seg.style else None)
+                     for seg in strip for ch in seg.text])
+    return rows
+
+
+def test_segment_prompt_is_two_lines_cut_to_the_width(study):
+    project = Project.open(study)
+    for segment in segments_of(project, project.codebook.find("Motivation")):
+        for width in (1, 10, 40, 200):
+            text = segment_prompt(segment, width)
+            assert isinstance(text, Text)
+            lines = text.plain.split("\n")
+            assert len(lines) == ENTRY_HEIGHT
+            assert all(Text(line).cell_len <= width for line in lines)

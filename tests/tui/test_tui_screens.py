@@ -1,0 +1,313 @@
+"""Pilot tests of documents, cases, memo review, help, palette, keymap, restart and saving."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from tui_support import INTERVIEW_1, INTERVIEW_2, paths_of, quit_app, reopen, screen_text, until
+
+from workbench.core.project import Project
+from workbench.tui import saver as saver_module
+from workbench.tui.clipboard import copy_text, has_local_display
+from workbench.tui.keymap import known_ids
+from workbench.tui.saver import SaveState
+from workbench.tui.screens.dialogs import PickerScreen, rank
+from workbench.tui.screens.documents import CaseScreen
+from workbench.tui.screens.help import HelpScreen, help_rows
+from workbench.tui.screens.memo_review import MemoReviewScreen
+from workbench.tui.uistate import UIState
+
+
+def test_switch_document_with_g(drive):
+    async def scenario(pilot, app):
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen))
+        text = screen_text(app)
+        assert "Interview 2" in text and "Respondent 2 · 1 codings" in text
+        assert "no case · 0 codings" in text
+        await pilot.press(*"notes", "enter")
+        await until(pilot, lambda: app.main_screen.document.name == "Field notes")
+        assert "no case (A to assign one)" in screen_text(app)
+
+    drive(scenario)
+
+
+def test_state_restored_on_restart(drive, study, tmp_path):
+    offset = INTERVIEW_2.index("Злость")
+
+    async def first(pilot, app):
+        app.main_screen.go_to(app.project.documents.named("Interview 2").id, offset)
+        await pilot.press("j", "k")  # move away and back: the cursor is kept by line moves
+        app.main_screen.transcript.move_cursor(offset)
+        await quit_app(pilot, app)
+
+    drive(first)
+    state_files = list((tmp_path / "state" / "workbench").glob("*.json"))
+    assert len(state_files) == 1
+    assert oct(state_files[0].stat().st_mode & 0o777) == "0o600"
+    saved = json.loads(state_files[0].read_text())
+    assert saved["document"] == reopen(study).documents.named("Interview 2").id
+
+    async def second(pilot, app):
+        screen = app.main_screen
+        assert screen.document.name == "Interview 2"
+        assert screen.transcript.cursor == offset
+        assert screen.transcript.has_focus
+
+    drive(second)
+
+
+def test_case_attributes_edit_and_assign(drive, study):
+    async def scenario(pilot, app):
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        area = app.screen.query_one("#case-attributes")
+        assert area.text == "age: 34\ncity: Almaty\npronouns: she/her"
+        area.text = "city: Shymkent\npronouns: she/her\nlanguage: Kazakh, Russian\n"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, CaseScreen))
+        assert "language: Kazakh, Russian" in screen_text(app)
+        await pilot.press("g", *"field", "enter")
+        await until(pilot, lambda: app.main_screen.document.name == "Field notes")
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        app.screen.query_one("#case-name").value = "Respondent 2"
+        app.screen.query_one("#case-attributes").text = "pronouns: he/him\ncity: Astana\nrole: x"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, CaseScreen))
+        await pilot.press("u")  # one undo step takes both the assignment and the attribute
+        await pilot.press("ctrl+r")
+        await quit_app(pilot, app)
+
+    drive(scenario)
+    project = reopen(study)
+    assert project.cases.named("Respondent 1").attributes == {
+        "city": "Shymkent", "pronouns": "she/her", "language": "Kazakh, Russian",
+    }
+    assert project.cases.of(project.documents.named("Field notes")).name == "Respondent 2"
+    assert project.cases.named("Respondent 2").attributes["role"] == "x"
+
+
+def test_memo_review_filters_and_opens_targets(drive, study):
+    with Project.open(study, write=True) as project:
+        coding = next(c for c in project.codings.values() if c.text == "Злость")
+        project.memos.add("coding", coding.id, "Anger said in Russian, with a laugh.", "bob")
+
+    async def scenario(pilot, app):
+        await pilot.press("R")
+        await until(pilot, lambda: isinstance(app.screen, MemoReviewScreen))
+        screen = app.screen
+        assert len(screen.shown) == 3
+        assert screen.shown[0].author == "bob"  # newest first
+        await pilot.press("ctrl+t", "ctrl+t")  # kind: project, then document
+        assert [m.target_kind for m in screen.shown] == ["document"]
+        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t", "ctrl+t")  # back to all
+        await pilot.press(*"laugh", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, MemoReviewScreen))
+        main = app.main_screen
+        assert main.document.name == "Interview 2"
+        assert main.transcript.cursor == INTERVIEW_2.index("Злость")
+        assert main.memo_pane.text_area.text == "Anger said in Russian, with a laugh."
+        await pilot.press("R", *"motor", "enter")
+        await until(pilot, lambda: main.codebook.tree.has_focus)
+        assert main.codebook.code_id == app.project.codebook.find("Motivation/Anger").id
+        assert main.memo_pane.text_area.text == "Anger is a motor, not only a feeling."
+
+    drive(scenario)
+
+
+def test_help_lists_every_binding_with_remapped_keys(drive, tui_env):
+    tui_env.write_text(
+        'coder = "ann"\n[keys]\ncode = "s"\nundo = "z,u"\nnext_coding = "f"\nbogus = "b"\n',
+        encoding="utf-8",
+    )
+
+    async def scenario(pilot, app):
+        assert any("unknown action 'bogus'" in n for n in app.notices)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await until(pilot, lambda: "Main screen" in screen_text(app))
+        text = screen_text(app)
+        for binding_id in ("command_palette", "go_to_document", "undo", "memo_review"):
+            assert binding_id in text
+        keys = {row[2]: row[0] for _, rows in help_rows(app, app.user_keymap) for row in rows}
+        assert keys["code"] == "s"
+        assert keys["undo"] == "z u"
+        assert keys["next_coding"] == "f"
+        assert keys["help"] == "?"
+        await pilot.press("escape")
+        # the remapped keys work: s codes, z undoes, f goes to the next coded segment
+        await pilot.press("f")
+        assert app.main_screen.transcript.cursor == INTERVIEW_1.index("Through friends")
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen))
+        await pilot.press(*"Friends", "enter", "enter")
+        await until(pilot, lambda: "Friends" in [c.name for c in app.project.codebook.all()])
+        await pilot.press("c")  # the old key does nothing now
+        assert not isinstance(app.screen, PickerScreen)
+        await pilot.press("z")
+        assert "Friends" not in [c.name for c in app.project.codebook.all()]
+
+    drive(scenario)
+
+
+def test_known_ids_cover_the_transcript_bindings():
+    ids = known_ids()
+    assert {"code", "undo", "quit", "next_coding", "cursor_down", "toggle_selection"} <= ids
+
+
+def test_palette_apply_code_go_to_document_and_undo_history(drive, study):
+    async def scenario(pilot, app):
+        await pilot.press("right_square_bracket")  # line 2
+        await pilot.press("ctrl+p")
+        await pilot.press(*"apply calling")
+        await until(pilot, lambda: "Apply code: Motivation/Calling" in screen_text(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: len(app.project.codings) == 4)
+        await pilot.press("ctrl+p", *"document: field")
+        await until(pilot, lambda: "Go to document: Field notes" in screen_text(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: app.main_screen.document.name == "Field notes")
+        await pilot.press("ctrl+p", *"go to code netw")
+        await until(pilot, lambda: "Go to code: Networks" in screen_text(app))
+        await pilot.press("enter")
+        networks = app.project.codebook.find("Networks").id
+        await until(pilot, lambda: app.main_screen.codebook.code_id == networks)
+        assert app.main_screen.codebook.tree.has_focus
+        await pilot.press("ctrl+p", *"undo back calling")
+        await until(pilot, lambda: "Undo back to: code Motivation/Calling" in screen_text(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: len(app.project.codings) == 3)
+        assert "Undone 1 step" in app.notices[-1]
+        await quit_app(pilot, app)
+
+    drive(scenario)
+    assert len(paths_of(reopen(study))) == 3
+
+
+def test_saves_in_the_background_within_a_second(drive, study):
+    async def scenario(pilot, app):
+        await pilot.press("right_square_bracket", "1")
+        await until(pilot, lambda: len(reopen(study).state.tables["codings"]) == 4, timeout=5)
+        await until(pilot, lambda: app.save_state is SaveState.SAVED)
+        assert "saved" in screen_text(app).splitlines()[-2]
+
+    drive(scenario)
+
+
+def test_failed_save_keeps_changes_and_says_so(drive, study, monkeypatch):
+    def broken(*args, **kwargs) -> None:
+        raise OSError(28, "No space left on device")
+
+    async def scenario(pilot, app):
+        monkeypatch.setattr(saver_module, "RETRY", 0.3)
+        storage = app.project.storage
+        storage.write_bytes = broken
+        await pilot.press("right_square_bracket", "1")
+        await until(pilot, lambda: app.save_state is SaveState.FAILED)
+        assert any("No space left on device" in n for n in app.notices)
+        shown = app.main_screen.query_one("#status-saved").render().plain
+        assert shown in ("not saved", "saving…")
+        assert app.project.dirty
+        del storage.write_bytes  # the disk has room again: the retry saves
+        await until(pilot, lambda: app.save_state is SaveState.SAVED)
+        await quit_app(pilot, app)
+
+    drive(scenario)
+    assert len(reopen(study).state.tables["codings"]) == 4
+
+
+def test_narrow_terminal_shows_one_pane_at_a_time(drive):
+    async def scenario(pilot, app):
+        screen = app.main_screen
+        assert screen.has_class("-narrow")
+        assert not screen.codebook.display or not screen.query_one("#side").display
+        await pilot.press("tab")
+        assert screen.codebook.tree.has_focus
+        assert "Codebook" in screen_text(app) and "Interview 1" not in screen_text(app)
+        await pilot.press("tab")
+        text = screen_text(app)
+        assert "Memo on" in text and "Interview 1" in text
+        await pilot.press("escape")  # back where the memo pane was entered from
+        assert screen.codebook.tree.has_focus
+        await pilot.press("tab", "tab")
+        assert screen.transcript.has_focus
+        assert "Interview 1" in screen_text(app) and "Codebook" not in screen_text(app)
+
+    drive(scenario, size=(80, 24))
+
+
+def test_empty_project_opens(tmp_path, tui_env):
+    import asyncio
+
+    from workbench.tui.app import WorkbenchApp
+
+    Project.create(tmp_path / "empty").close()
+    app = WorkbenchApp.open(tmp_path / "empty" / "project.json")
+
+    async def main():
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            assert "No documents yet" in screen_text(app)
+            await pilot.press("c", "g", "escape", "m", "escape", "question_mark", "escape")
+            await quit_app(pilot, app)
+
+    try:
+        asyncio.run(main())
+    finally:
+        app.finish()
+
+
+def test_ui_state_file_is_private_and_survives_garbage(tmp_path, tui_env):
+    state = UIState.load("abc")
+    state.document, state.cursors, state.theme = "d1", {"d1": 5}, "textual-light"
+    for code in ["a", "b", "a", "c"]:
+        state.use_code(code)
+    state.save()
+    assert oct(os.stat(state.path).st_mode & 0o777) == "0o600"
+    again = UIState.load("abc")
+    assert (again.document, again.cursors, again.recent, again.theme) == (
+        "d1", {"d1": 5}, ["c", "a", "b"], "textual-light"
+    )
+    state.path.write_text("{not json")
+    assert UIState.load("abc").recent == []
+
+
+def test_clipboard_uses_osc52_and_pyperclip_only_locally(monkeypatch):
+    class FakeApp:
+        def __init__(self):
+            self.sent: list[str] = []
+
+        def copy_to_clipboard(self, text):
+            self.sent.append(text)
+
+    import pyperclip
+
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    app = FakeApp()
+    assert not has_local_display({"DISPLAY": ":0", "SSH_CONNECTION": "1 2 3 4"})
+    assert has_local_display({"WAYLAND_DISPLAY": "wayland-0"})
+    message = copy_text(app, "“x” (R1)", what="quote")
+    assert app.sent == ["“x” (R1)"] and copied == [] and "OSC 52" in message
+    monkeypatch.setenv("DISPLAY", ":0")
+    message = copy_text(app, "y")
+    assert copied == ["y"] and "system clipboard" in message
+
+    def fails(text):
+        raise pyperclip.PyperclipException("no xclip")
+
+    monkeypatch.setattr(pyperclip, "copy", fails)
+    monkeypatch.setenv("TMUX", "/tmp/t,1,0")
+    message = copy_text(app, "z")
+    assert "failed" in message and "set -g set-clipboard on" in message and app.sent[-1] == "z"
+
+
+def test_picker_ranking():
+    from workbench.tui.screens.dialogs import Choice
+
+    choices = [Choice(1, "Motivation/Anger"), Choice(2, "Networks"), Choice(3, "Anger at police")]
+    assert [c.value for c in rank("anger", choices)] == [1, 3]
+    assert [c.value for c in rank("", choices)] == [1, 2, 3]
+    assert [c.value for c in rank("nw", choices)] == [2]
