@@ -22,8 +22,9 @@ import re
 import unicodedata
 from pathlib import Path
 
+from workbench.clock import now
 from workbench.core.collector import collector_paused
-from workbench.core.model import Code, Document
+from workbench.core.model import Code, Coding, Document, new_id
 from workbench.core.project import Project
 from workbench.errors import WorkbenchError
 from workbench.io.criteria import read_description
@@ -90,8 +91,8 @@ class _Import:
         self.codes: dict[str, Code] = {}  # tag path -> code
         self.new_codes: set[str] = set()  # ids of the codes this import made
         self.doc_names = {d.name for d in project.documents.all()}
-        self.had: dict[str, set[str]] = {}  # document id -> ids of its codings before
-        self.made: set[str] = set()  # ids of the codings this import made
+        #: document id -> the (code, start, end, coder) of its codings, made before or now
+        self.spans: dict[str, set[tuple[str, int, int, str]]] = {}
 
     # ------------------------------------------------------------------ codes
     def code_path(self, tag: str) -> str:
@@ -160,13 +161,22 @@ class _Import:
             self.s.memos += 1
 
     def coding(self, doc: Document, start: int, end: int, code: Code) -> None:
-        had = self.had.get(doc.id)
-        if had is None:
-            had = self.had[doc.id] = {c.id for c in self.p.codings.in_document(doc.id)}
-        coding = self.p.codings.add(doc, start, end, code, self.coder)
-        if coding.id not in had and coding.id not in self.made:
-            self.made.add(coding.id)
-            self.s.codings += 1
+        """One highlight as one coding, exactly as Taguette has it: two highlights that touch
+        stay two segments (coding by hand would join them); the same span twice is one."""
+        spans = self.spans.get(doc.id)
+        if spans is None:
+            spans = self.spans[doc.id] = {
+                (c.code, c.start, c.end, c.coder) for c in self.p.codings.in_document(doc.id)
+            }
+        key = (code.id, start, end, self.coder)
+        if key in spans:
+            return
+        spans.add(key)
+        self.p.codings.put(Coding(
+            id=new_id(), document=doc.id, code=code.id, start=start, end=end,
+            text=doc.text[start:end], coder=self.coder, created=now(),
+        ))
+        self.s.codings += 1
 
     # ------------------------------------------------------------------ project export
     def project(self, tp: TProject, label: str) -> None:
