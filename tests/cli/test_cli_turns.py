@@ -125,8 +125,14 @@ def test_search_code_every_hit_widened(study: Path, cli, jcli) -> None:
         "code": "Friends", "added": 1, "extended": 0, "unchanged": 0,
     }
     assert [q["text"] for q in jcli("quotes", study)] == ["Подруги тоже."]
+    # coding every hit codes the respondents' words unless asked: the question stays uncoded
     status, out, _ = cli("search", study, "подруг", "--code", "Friends", "--widen", "turn")
-    assert status == 0 and "coded 1 new turn" in out and "extended" in out
+    assert status == 0 and "left 1 match in interviewer turns uncoded" in out
+    assert "coded 0 new turns" in out and "1 coding of that code extended" in out
+    assert [q["text"] for q in jcli("quotes", study)] == ["Потом я осталась. Подруги тоже."]
+    status, out, _ = cli("search", study, "подруг", "--code", "Friends", "--widen", "turn",
+                         "--role", "any")
+    assert status == 0 and "coded 1 new turn" in out and "left" not in out
     assert [q["text"] for q in jcli("quotes", study)] == [
         "А потом? Что было с подругами?",  # the time mark after a label is not speech
         "Потом я осталась. Подруги тоже.",

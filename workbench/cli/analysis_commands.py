@@ -35,6 +35,11 @@ CODE_MIN = 16
 CODE_READABLE = 24
 ALL = out.ALL
 SHOW_HITS = 500
+#: ``--role any``: hits in turns of every role (and text without speakers).
+ANY_ROLE = "any"
+#: The roles whose hits ``search --code`` codes unless ``--role`` says otherwise: the
+#: respondents' words, and text without speaker labels (field notes).
+RESPONDENT_WORDS = ("respondent", None)
 #: A matrix column heading shows at most this many cells of the value.
 HEADER_MAX = 18
 
@@ -279,8 +284,9 @@ def _print_saturation(rows: list[dict[str, Any]]) -> None:
     JSON.but(help="print JSON (every hit)"),
     Arg("--limit", type=int, default=SHOW_HITS, metavar="N",
         help=f"show at most N hits on screen (default {SHOW_HITS}; 0: all)"),
-    Arg("--role", choices=ROLES, metavar="ROLE",
-        help="only hits in turns of this role: respondent, interviewer or other"),
+    Arg("--role", choices=(*ROLES, ANY_ROLE), metavar="ROLE",
+        help="only hits in turns of this role: respondent, interviewer, other or any (with "
+        "--code the default is the respondents' words and text without speakers)"),
     Arg("--code", metavar="PATH", help="code every hit with this code (created if new)"),
     Arg("--widen", choices=WIDEN, metavar="UNIT",
         help="with --code: code each hit's word, sentence, turn or paragraph"),
@@ -303,7 +309,7 @@ def cmd_search(args: Args) -> int:
     options = {
         "regex": args.regex,
         "case_sensitive": args.case_sensitive,
-        "roles": None if args.role is None else {args.role},
+        "roles": None if args.role in (None, ANY_ROLE) else {args.role},
     }
     if not args.code:
         project = reading(args)
@@ -316,12 +322,22 @@ def cmd_search(args: Args) -> int:
     coder = coder_of(args)
     with writing(args) as project:
         hits = search(project, args.pattern, **options)
+        left: list[Hit] = []
+        if args.role is None:  # coding every hit codes what respondents said, unless asked
+            left = [h for h in hits if h.role not in RESPONDENT_WORDS]
+            hits = [h for h in hits if h.role in RESPONDENT_WORDS]
         coded = code_every_hit(project, hits, args.code, coder, widen=widen)
     if args.json:
-        out.print_json({**coded.to_json(), "hits": [h.to_json() for h in hits]})
+        out.print_json({**coded.to_json(), "hits": [h.to_json() for h in hits],
+                        "left": [h.to_json() for h in left]})
         return 0
+    if left:
+        roles = sorted({h.role or "speaker" for h in left})
+        out.say(f"left {_matches(len(left))} in {' and '.join(roles)} turns uncoded "
+                f"(--role {roles[0]} or --role any codes them)")
     if not hits:
-        out.say(f"no matches for {args.pattern!r}; nothing was coded")
+        out.say(f"no matches for {args.pattern!r} in respondents' words; nothing was coded"
+                if left else f"no matches for {args.pattern!r}; nothing was coded")
         return 0
     what = (widen or "segment") + ("" if coded.added == 1 else "s")
     rest = []
