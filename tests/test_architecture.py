@@ -65,21 +65,3 @@ def test_the_main_screen_is_composed_not_mixed() -> None:
 
     assert MainScreen.__bases__ == (Screen,)
 
-
-def test_textual_private_parts_only_in_the_compat_module() -> None:
-    """Textual's private modules and underscore names are reached only from
-    ``tui/textual_compat.py``, so a Textual upgrade breaks in one place."""
-    compat = PACKAGE / "tui" / "textual_compat.py"
-    offenders = []
-    for path in sorted((PACKAGE / "tui").rglob("*.py")):
-        if path == compat:
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual"):
-                private = any(part.startswith("_") for part in node.module.split(".")) or any(
-                    alias.name.startswith("_") for alias in node.names
-                )
-                if private:
-                    offenders.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
-    assert offenders == []

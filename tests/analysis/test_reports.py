@@ -523,7 +523,7 @@ def test_report_matrix_count_and_rollup_on_the_command_line(
 def test_shorten_in_the_middle() -> None:
     from rich.cells import cell_len
 
-    from workbench.cli.grid import shorten, shorten_path
+    from workbench.printable import shorten, shorten_path
 
     assert shorten_path("Social networks and family/Friends", 24) == "Social networks…/Friends"
     assert shorten_path("Motivations/Anger", 40) == "Motivations/Anger"

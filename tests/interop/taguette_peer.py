@@ -40,7 +40,7 @@ from pathlib import Path
 
 from workbench.io.taguette.html import HtmlText
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PEERS = ROOT / ".peers"
 TAGUETTE_VERSION = "1.5.2"
 

@@ -66,12 +66,15 @@ def test_reports_by_key_and_palette_show_the_report_numbers(rich_study, drive):
         await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
         screen = app.screen
         assert screen.kind == "frequencies"
-        expected = [[r["code"], str(r["segments"]), str(r["documents"]), str(r["cases"]),
+        # own counts, and with the codes below (all) since Motivation has codes below it
+        expected = [[r["code"], str(r["segments"]), str(r["with_children"]["segments"]),
+                     str(r["documents"]), str(r["cases"]), str(r["with_children"]["cases"]),
                      str(r["chars"])] for r in reports.frequencies(project)]
         shown = [[row[0].removeprefix("■ "), row[1], *row[3:]]
                  for row in _rows(screen.table("frequencies"))]
         assert shown == expected
-        assert ["Motivation/Anger", "2", "2", "2", "21"] in shown
+        assert ["Motivation/Anger", "2", "2", "2", "2", "2", "21"] in shown
+        assert shown[0][:3] == ["Motivation", "0", "5"]  # the theme counts its codes
 
         await pilot.press("2")
         matrix = reports.matrix(project)
@@ -83,7 +86,23 @@ def test_reports_by_key_and_palette_show_the_report_numbers(rich_study, drive):
         by_age = reports.matrix(project, by="age")
         assert screen.by == "age"
         columns = [str(c.label).strip() for c in screen.table("matrix").columns]
-        assert columns[1:] == by_age["columns"] == ["34", "(none)"]
+        assert by_age["columns"] == ["34", "(none)"] and by_age["column_cases"] == [1, 1]
+        assert columns[1:] == ["34 (n=1)", "(none) (n=1)"]  # how many respondents each has
+        shown = _rows(screen.table("matrix"))
+        assert [[int(n) if n != "·" else 0 for n in row[1:]] for row in shown] == \
+            by_age["cells"]
+        await pilot.press("r")  # each code with the codes below it
+        rolled = reports.matrix(project, by="age", rollup=True)
+        shown = _rows(screen.table("matrix"))
+        assert [[int(n) if n != "·" else 0 for n in row[1:]] for row in shown] == \
+            rolled["cells"] != by_age["cells"]
+        await pilot.press("n")  # respondents per cell
+        by_cases = reports.matrix(project, by="age", rollup=True, count="cases")
+        shown = _rows(screen.table("matrix"))
+        assert [[int(n) if n != "·" else 0 for n in row[1:]] for row in shown] == \
+            by_cases["cells"]
+        assert "respondents per cell" in str(screen.query_one("#matrix-note").render())
+        await pilot.press("r", "n")  # back to segments of each code itself
         shown = _rows(screen.table("matrix"))
         assert [[int(n) if n != "·" else 0 for n in row[1:]] for row in shown] == \
             by_age["cells"]

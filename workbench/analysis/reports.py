@@ -221,12 +221,14 @@ def matrix(
     return {"rows": rows, "columns": columns, "cells": cells, "column_cases": column_cases}
 
 
-def matrix_cell(project: Project, code: Code, by: str, column: int | None) -> list[Coding]:
+def matrix_cell(project: Project, code: Code, by: str, column: int | None, *,
+                rollup: bool = False) -> list[Coding]:
     """The codings one cell of :func:`matrix` counts (``column`` ``None``: the whole row), in
-    the order of the code's codings."""
+    the order of the code's codings (``rollup``: then those of each code below it)."""
     column_of = matrix_columns(project, by).of_document
+    codes = [code, *project.codebook.descendants(code)] if rollup else [code]
     return [
-        c for c in project.codings.with_code(code.id)
+        c for node in codes for c in project.codings.with_code(node.id)
         if c.document in column_of and (column is None or column_of[c.document] == column)
     ]
 

@@ -134,7 +134,8 @@ def _print_frequencies(project: Project, rows: list[dict[str, Any]]) -> None:
     below it, the counts with them ("(all)"), then a bar of the own segments."""
     from rich.cells import cell_len
 
-    from workbench.cli.grid import GAP, column_widths, print_grid, shorten_path
+    from workbench.cli.grid import GAP, column_widths, print_grid
+    from workbench.printable import shorten_path
 
     if not rows:
         out.say("the codebook is empty: no frequencies to show")
@@ -189,7 +190,8 @@ def _print_matrix(data: dict[str, Any], by: str, count: str = "segments",
     from rich.cells import cell_len
     from rich.text import Text
 
-    from workbench.cli.grid import GAP, print_grid, shorten, shorten_path
+    from workbench.cli.grid import GAP, print_grid
+    from workbench.printable import shorten, shorten_path
 
     if not data["rows"]:
         out.say("the codebook is empty: no matrix to show")

@@ -24,6 +24,7 @@ from textual.widgets import ContentSwitcher, Footer, Label, OptionList
 from workbench.analysis import reports
 from workbench.core.model import Coding
 from workbench.core.project import Project
+from workbench.printable import shorten_path
 from workbench.tui import keymap
 from workbench.tui.quoting import case_label
 from workbench.tui.screens.retrieval import RetrievalScreen, Segment
@@ -44,6 +45,10 @@ KINDS = tuple(TITLES)
 #: Cells of the bars and of the curve.
 BAR = 14
 CURVE = 16
+#: The code column takes at most this share of the screen; longer paths are shortened in the
+#: middle (``Social networks…/Friends``) and the column stays put while the numbers scroll.
+CODE_SHARE = 0.4
+CODE_MIN = 16
 
 
 # --------------------------------------------------------------------------- segments
@@ -97,6 +102,8 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
         self.project = project
         self.kind = kind if kind in TITLES else "frequencies"
         self.by = by
+        self.count = "segments"  # what a matrix cell counts: segments or cases
+        self.rollup = False  # a matrix row counts its code with the codes below it
         self.data: dict[str, Any] = {}  # report kind -> what reports.py returned
         self.tables: dict[str, GridTable] = {}  # report kind -> its table in the grid
         self.built: set[str] = set()
@@ -154,7 +161,7 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
         self.query_one("#report-tabs", Label).update(tabs)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "next_by":
+        if action in ("next_by", "toggle_rollup", "next_count"):
             return self.kind == "matrix"
         return True
 
@@ -171,7 +178,7 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
 
     def build(self, kind: str) -> None:
         """(Re)compute a report and make its table (shown by :meth:`_show_table`)."""
-        data = reports.run(self.project, kind, by=self.by)
+        data = reports.run(self.project, kind, by=self.by, count=self.count, rollup=self.rollup)
         self.data[kind] = data
         self.built.add(kind)
         self.tables[kind] = getattr(self, f"_fill_{kind}")(data)
@@ -188,53 +195,84 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
     def _fill_frequencies(self, data: list[dict]) -> GridTable:
         colors = {self.project.codebook.path(c): c.color for c in self.project.codebook.all()}
         top = max((row["segments"] for row in data), default=0)
-        w = _widths(data, {"segments": "Segments", "documents": "Docs", "cases": "Cases",
-                           "chars": "Chars"})
-        counts = ("documents", "cases", "chars")
+        nested = any(row["with_children"]["segments"] != row["segments"]
+                     or row["with_children"]["cases"] != row["cases"] for row in data)
+        # (key, header): own counts, and with the codes below (all) when any code has some
+        keys: list[tuple[str, str]] = [("segments", "Segments")]
+        if nested:
+            keys.append(("all:segments", "(all)"))
+        keys += [("documents", "Docs"), ("cases", "Cases")]
+        if nested:
+            keys.append(("all:cases", "(all)"))
+        keys.append(("chars", "Chars"))
+
+        def value(item: dict, key: str) -> int:
+            return item["with_children"][key[4:]] if key.startswith("all:") else item[key]
+
+        widths = {
+            key: max(len(header), *(len(str(value(row, key))) for row in data)) if data
+            else len(header) for key, header in keys
+        }
+        code_width = self._code_width(f"■ {row['code']}" for row in data)
+        # the bar takes the room the numbers leave, so an 80-column screen shows them all
+        numbers = sum(widths.values()) + 2 * (len(widths) + 2)  # each column and its gap
+        bar = max(4, min(BAR, self.app.size.width - code_width - numbers - 4))
 
         def cell(row: int, column: int) -> Text:
             item = data[row]
             if column == 0:
                 name = Text(no_wrap=True)
                 name.append("■ ", style=colors.get(item["code"], ""))
-                name.append(item["code"])
+                name.append(shorten_path(item["code"], code_width - 2))
                 return name
             if column == 1:
-                return _number(item["segments"], w["segments"])
+                return _number(item["segments"], widths["segments"])
             if column == 2:
-                return bar_text(item["segments"], top, BAR, "bold")
-            key = counts[column - 3]
-            return _number(item[key], w[key])
+                return bar_text(item["segments"], top, bar, "bold")
+            key = keys[column - 2][0]
+            return _number(value(item, key), widths[key], "dim" if key.startswith("all:") else "")
 
         table = GridTable([
-            _column("Code", _widest(f"■ {row['code']}" for row in data)),
-            _column("Segments".rjust(w["segments"]), w["segments"]),
-            _column("", BAR),
-            *(_column(header.rjust(w[key]), w[key])
-              for key, header in zip(counts, ("Docs", "Cases", "Chars"), strict=True)),
-        ], len(data), cell, cursor_type="row")
+            _column("Code", code_width),
+            _column("Segments".rjust(widths["segments"]), widths["segments"]),
+            _column("", bar),
+            *(_column(header.rjust(widths[key]), widths[key]) for key, header in keys[1:]),
+        ], len(data), cell, cursor_type="row", fixed_columns=1)
         segments = sum(row["segments"] for row in data)
+        how = ("each code itself; (all): with the codes below it" if nested
+               else "each code itself")
         self._note("frequencies", Text(
-            f"{len(data)} codes · {segments} coded segments · each code itself, not its "
-            "children", no_wrap=True, overflow="ellipsis"))
+            f"{len(data)} codes · {segments} coded segments · {how}",
+            no_wrap=True, overflow="ellipsis"))
         self._empty("frequencies", "No codes yet: code a segment with c in a transcript.")
         return table
+
+    def _code_width(self, texts: Iterable[str]) -> int:
+        """The code column's width: the widest text, at most :data:`CODE_SHARE` of the
+        screen (never under :data:`CODE_MIN`)."""
+        room = max(CODE_MIN, int(self.app.size.width * CODE_SHARE))
+        return min(_widest(texts), room)
 
     # ------------------------------------------------------------------ matrix
     def _fill_matrix(self, data: dict) -> GridTable:
         rows, cells = data["rows"], data["cells"]
         top = max((n for row in cells for n in row), default=0)
-        widths = [max(3, cell_len(column)) for column in data["columns"]]
+        headers = data["columns"] if self.by == "case" else [
+            f"{column} (n={n})" for column, n in zip(data["columns"], data["column_cases"],
+                                                     strict=True)
+        ]
+        widths = [max(3, cell_len(header)) for header in headers]
+        code_width = self._code_width(rows)
 
         def cell(row: int, column: int) -> Text:
             if column == 0:
-                return Text(rows[row], no_wrap=True)
+                return Text(shorten_path(rows[row], code_width), no_wrap=True)
             return heat_cell(cells[row][column - 1], top, widths[column - 1])
 
         table = GridTable([
-            _column("Code", _widest(rows)),
-            *(_column(" " * (w - cell_len(column)) + column, w)
-              for column, w in zip(data["columns"], widths, strict=True)),
+            _column("Code", code_width),
+            *(_column(" " * (w - cell_len(header)) + header, w)
+              for header, w in zip(headers, widths, strict=True)),
         ], len(rows), cell, fixed_columns=1, cursor=(0, 1))  # the first column stays put
         note = Text(no_wrap=True, overflow="ellipsis")
         note.append("by ", style="dim")
@@ -242,10 +280,31 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
         choices = self.by_choices()
         if len(choices) > 1:
             note.append(f"  (b: {' → '.join(choices)})", style="dim")
-        note.append(" · coded segments per cell", style="dim")
+        counted = "respondents" if self.count == "cases" else "coded segments"
+        note.append(f" · {counted} per cell", style="dim")
+        note.append(" · with the codes below (r: each itself)" if self.rollup
+                    else " · each code itself (r: with the codes below)", style="dim")
         self._note("matrix", note)
         self._empty("matrix", "No codes yet: the matrix has no rows.")
         return table
+
+    def action_toggle_rollup(self) -> None:
+        """Count each row's code with the codes below it, or by itself again."""
+        self.rollup = not self.rollup
+        self._rebuild_matrix()
+
+    def action_next_count(self) -> None:
+        """Count respondents (cases) per cell, or coded segments again."""
+        self.count = "segments" if self.count == "cases" else "cases"
+        self._rebuild_matrix()
+
+    def _rebuild_matrix(self, column: int | None = None) -> None:
+        grid = self.grid
+        row, column = grid.cursor_row, column or max(1, grid.cursor_column)
+        self.build("matrix")
+        self._show_table()
+        if self.data["matrix"]["rows"]:
+            self.grid.move_cursor(row=row, column=column)
 
     def by_choices(self) -> list[str]:
         """``case`` and every case attribute, in the order ``b`` cycles through them."""
@@ -256,11 +315,7 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
         choices = self.by_choices()
         self.by = choices[(choices.index(self.by) + 1) % len(choices)] if self.by in choices \
             else "case"
-        row = self.grid.cursor_row
-        self.build("matrix")
-        self._show_table()
-        if self.data["matrix"]["rows"]:
-            self.grid.move_cursor(row=row, column=1)
+        self._rebuild_matrix(column=1)  # other columns now
 
     # ------------------------------------------------------------------ co-occurrence
     def _fill_cooccurrence(self, data: list[dict]) -> GridTable:
@@ -360,12 +415,9 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
             code = project.codebook.all()[row]
             column = grid.cursor_column - 1
             columns = data["columns"]
-            if column < 0:
-                codings = reports.matrix_cell(project, code, self.by, None)
-                where = "all columns"
-            else:
-                codings = reports.matrix_cell(project, code, self.by, column)
-                where = f"{self.by}: {columns[column]}"
+            codings = reports.matrix_cell(project, code, self.by, None if column < 0 else column,
+                                          rollup=self.rollup)
+            where = "all columns" if column < 0 else f"{self.by}: {columns[column]}"
             title = _title(code.color, data["rows"][row], f"× {where} · {len(codings)} segments")
         else:
             pair = data[row]
