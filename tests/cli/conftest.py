@@ -3,6 +3,7 @@ has one."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,3 +16,15 @@ def coder_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     config.write_text('coder = "aigerim"\n', encoding="utf-8")
     monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
     return config
+
+
+@pytest.fixture
+def jcli(cli):
+    """``jcli(*args)``: run a ``--json`` command that must succeed; returns the parsed value."""
+
+    def run(*args: object):
+        status, out, err = cli(*args, "--json")
+        assert status == 0, err
+        return json.loads(out)
+
+    return run

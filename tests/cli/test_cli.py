@@ -23,18 +23,6 @@ def _coder(coder_config):
 
 
 @pytest.fixture
-def jcli(cli):
-    """``jcli(*args)``: run a ``--json`` command that must succeed; returns the parsed value."""
-
-    def run(*args: object):
-        status, out, err = cli(*args, "--json")
-        assert status == 0, err
-        return json.loads(out)
-
-    return run
-
-
-@pytest.fixture
 def proj(tmp_path: Path, cli) -> Path:
     """A project folder with two imported interviews of one case."""
     one, two = tmp_path / "int1.txt", tmp_path / "int2.txt"

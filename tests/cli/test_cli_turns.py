@@ -3,7 +3,6 @@ code (extended), recode, remove and withdraw, with their JSON shapes."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,6 @@ INTERVIEW = (
     "Dana: [00:01:40] Потом я осталась. Подруги тоже.\n"
 )
 WITHDRAWN = "Interviewer: Why?\nRespondent: The secret marker words of a withdrawn person.\n"
-
-
-@pytest.fixture
-def jcli(cli):
-    def run(*args: object):
-        status, out, err = cli(*args, "--json")
-        assert status == 0, err
-        return json.loads(out)
-
-    return run
 
 
 @pytest.fixture
