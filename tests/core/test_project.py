@@ -109,6 +109,24 @@ def test_code_paths_and_lookup(project, sound):
     sound(project)
 
 
+def test_merging_a_code_whose_child_has_its_name(project, sound):
+    """Work/Work merged into Work's parent: the inner Work takes the outer one's place (it
+    once merged into the code being merged away, leaving its codings on no code)."""
+    doc = project.documents.add("d", "one two three\n")
+    outer = project.codebook.ensure("Anger/Work")
+    inner = project.codebook.ensure("Anger/Work/Work")
+    project.codings.add(doc, 0, 3, outer, "ann")
+    project.codings.add(doc, 4, 7, inner, "ann")
+    project.codebook.merge(outer, project.codebook.find("Anger"))
+    sound(project)
+    assert [project.codebook.path(c) for c in project.codebook.all()] == ["Anger", "Anger/Work"]
+    assert sorted((project.codebook.path(project.codebook[c.code]), c.text)
+                  for c in project.codings.values()) == [("Anger", "one"), ("Anger/Work", "two")]
+    project.undo()
+    sound(project)
+    assert len(project.codebook) == 3
+
+
 def test_rename_move_merge_delete(project, sound):
     doc = project.documents.add("r3", TEXT)
     a = project.codebook.ensure("Motivation/Anger")

@@ -287,16 +287,19 @@ class Codebook(RecordTable[Code]):
                 moved += 1
             for memo in list(self._state.memos_by_target.get(("code", source.id), {}).values()):
                 self._state.put("memos", dataclasses.replace(memo, target_id=into.id))
-            for child in self.children(source):
+            children = self.children(source)
+            # gone before its children move: a child named as the source itself (Work/Work
+            # merged into Work's parent) then joins ``into`` rather than the code going away
+            self._state.remove("codes", source.id)
+            for child in children:
                 clash = self.child_named(into, child.name)
                 if clash is not None:
                     self.merge(child, clash)
                 else:
                     self._state.put("codes", dataclasses.replace(child, parent=into.id))
             if not into.description and source.description:
-                into = dataclasses.replace(into, description=source.description)
+                into = dataclasses.replace(self.current(into), description=source.description)
                 self._state.put("codes", into)
-            self._state.remove("codes", source.id)
         return moved
 
     def delete(self, code: Code) -> tuple[int, int]:
