@@ -16,7 +16,6 @@ from workbench.team.ondisk import STEP
 from workbench.tui import saver as saver_module
 from workbench.tui.saver import SaveState
 
-pytest_plugins = ("tui_fixtures",)
 pytestmark = pytest.mark.timeout(120)
 
 
