@@ -17,7 +17,7 @@ from pathlib import Path
 from workbench.cli import output as out
 from workbench.cli.registrar import CODER, DOC, END, JSON, PROJECT, START, Arg, command
 from workbench.core.cases import split_attribute
-from workbench.core.project import Project, resolve_path
+from workbench.core.project import Project, TakenFromDisk, resolve_path
 from workbench.errors import ProjectUnreadable, WorkbenchError
 
 Args = argparse.Namespace
@@ -28,10 +28,20 @@ TAGUETTE_SUFFIXES = (".sqlite3", ".sqlite", ".csv")
 # --------------------------------------------------------------------------- helpers
 @contextmanager
 def writing(args: Args) -> Iterator[Project]:
-    """The project open for writing; saved when the block ends without an error."""
+    """The project open for writing; saved when the block ends without an error (merging
+    first what another program changed in the file meanwhile, with a note)."""
     with Project.open(args.project, write=True) as project:
         say_lock_notes(project)
+        project.disk_merger = _merge_from_disk
         yield project
+
+
+def _merge_from_disk(project: Project, base: bytes, theirs: bytes) -> TakenFromDisk:
+    from workbench.team.ondisk import merge_from_disk
+
+    taken = merge_from_disk(project, base, theirs)
+    out.note(f"note: {taken.message}")
+    return taken
 
 
 def say_lock_notes(project: Project) -> None:

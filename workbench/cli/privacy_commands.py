@@ -47,6 +47,7 @@ def cmd_pseudonymize(args: Args) -> int:
         return 0
     purged = None
     with writing(args) as project:
+        project.disk_merger = None  # what lands on disk meanwhile may hold originals: refused
         _say_removed(remove_stale_temps(project))  # while they still carry the original names
         report = pseudonymise(project, names)
         codes = project.codebook

@@ -198,7 +198,7 @@ class Conflict:
     ours: Any = None
     theirs: Any = None
     message: str = ""
-    origin: str = ""  # "merge" (the git driver) or "merge-in"
+    origin: str = ""  # "merge" (the git driver), "merge-in" or "disk" (changed while open)
     created: str = ""
 
     def to_json(self) -> dict[str, Any]:

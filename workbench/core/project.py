@@ -7,12 +7,18 @@ and the lock. What a researcher works with are its components, each in its own m
 change, whichever component makes it, is one undoable step, and :meth:`Project.on_change`
 hears of each. Open a project for writing with
 ``Project.open(path, write=True)``, which takes the lock; read-only opens take no lock.
+
+The lock keeps other Workbench writers out, not ``git pull`` or a sync tool: a save never
+writes over a file that changed on disk since it was read or last saved. What came in is first
+merged into memory by :attr:`Project.disk_merger` (three-way, the file as last seen being the
+base; the team layer provides it), as one undoable step, then written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +39,7 @@ from workbench.store import fileformat, migrations, platform, reader
 from workbench.store.atomic import through_link
 from workbench.store.lock import ProjectLock
 from workbench.store.migrations import migrate
+from workbench.store.seen import ChangedOnDisk, DiskChange, FileStamp
 from workbench.store.storage import (
     AtomicJSONStorage,
     parse,
@@ -41,6 +48,24 @@ from workbench.store.storage import (
 )
 
 PROJECT_FILE = "project.json"
+#: Merges of changes found on disk one save may take in before giving up (the file keeps
+#: changing while it is saved).
+DISK_MERGE_TRIES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class TakenFromDisk:
+    """What a save found changed on disk and took in before writing: a message for a person
+    and the number of conflicts the merge kept."""
+
+    message: str
+    conflicts: int = 0
+
+
+#: ``merger(project, base, theirs)`` merges the file on disk (``theirs``, plaintext) into the
+#: project in memory, ``base`` being the file as last read or saved; raises WorkbenchError
+#: when it cannot.
+DiskMerger = Callable[["Project", bytes, bytes], TakenFromDisk]
 
 
 def resolve_path(arg: str | Path, *, for_create: bool = False) -> Path:
@@ -73,6 +98,10 @@ class Project:
         self.lock = lock
         self.saved_revision = 0
         self._history_lines: dict[str, bytes] = {}
+        #: merges what changed on disk before a save; ``None`` refuses to save over it
+        self.disk_merger: DiskMerger | None = None
+        #: a file on disk the merger could not take in, and why (not tried again unchanged)
+        self._refused: tuple[FileStamp | None, str] | None = None
         self._build(ProjectState())
 
     def _build(self, state: ProjectState) -> None:
@@ -148,7 +177,7 @@ class Project:
             _acquire(lock, path)
         try:
             project = cls(path, lock=lock)
-            raw = project.storage.read_raw()
+            raw = project.storage.read_raw(remember=write)
             if raw is None:
                 raise WorkbenchError(f"no project at {path}")
             with collector_paused():  # tens of thousands of records: no cycles to look for
@@ -242,15 +271,58 @@ class Project:
         self.write_rendered(fileformat.render_parts(snapshot), backup=backup)
         self.saved_revision = max(self.saved_revision, revision)
 
-    def save(self, *, backup: str = "when due") -> None:
+    def save(self, *, backup: str = "when due") -> list[TakenFromDisk]:
         """Write the project to disk now (atomically). Needs the write lock.
 
         ``backup="never"`` replaces the file without keeping it as a backup (purging history,
-        encrypting: the old file must not survive as a copy).
+        encrypting: the old file must not survive as a copy). A file changed on disk since it
+        was read or saved is first taken in (:meth:`take_disk_change`); returns what was.
         """
         if self.read_only:
             raise WorkbenchError(f"{self.path} is open read-only; the change was not saved")
-        self.save_snapshot(self.snapshot(), self.revision, backup=backup)
+        taken: list[TakenFromDisk] = []
+        for _ in range(DISK_MERGE_TRIES):
+            try:
+                self.save_snapshot(self.snapshot(), self.revision, backup=backup)
+                return taken
+            except ChangedOnDisk as changed:
+                taken.append(self.take_disk_change(changed.change))
+        raise WorkbenchError(
+            f"{self.path} keeps changing on disk while it is saved; it was not saved over: "
+            "your changes stay in memory"
+        )
+
+    def take_disk_change(self, change: DiskChange) -> TakenFromDisk:
+        """Take in what changed on disk (from :class:`ChangedOnDisk`) so the next save may write.
+
+        A removed file is simply written again. A changed one is merged into memory by
+        :attr:`disk_merger`; without one, or when it cannot (a damaged file, another project's),
+        ChangedOnDisk or the merger's WorkbenchError is raised and nothing may be saved over it.
+        A file refused once is refused again at once until it changes.
+        """
+        if change.theirs is None:
+            self.storage.took_in(change)
+            return TakenFromDisk(
+                f"{self.path.name} was removed from disk while it was open; it is written "
+                "again from memory"
+            )
+        if self.disk_merger is None:
+            raise ChangedOnDisk(change)
+        if self._refused is not None and self._refused[0] == change.stamp:
+            raise WorkbenchError(self._refused[1])
+        try:
+            taken = self.disk_merger(self, change.base, change.theirs)
+        except WorkbenchError as exc:
+            self._refused = (change.stamp, str(exc))
+            raise
+        except Exception as exc:  # a fault of the merge must not end a session holding work
+            why = (f"{self.path.name} changed on disk and could not be merged (internal error: "
+                   f"{type(exc).__name__}); it was not saved over: your changes stay in memory")
+            self._refused = (change.stamp, why)
+            raise WorkbenchError(why) from exc
+        self._refused = None
+        self.storage.took_in(change)
+        return taken
 
     def save_copy(self, path: Path) -> int:
         """Write the project as it is in memory (unsaved changes and history included) to

@@ -41,9 +41,10 @@ def atomic_write(
     content: bytes | list[bytes] | Writer,
     *,
     before_replace: Callable[[], None] | None = None,
-) -> None:
+) -> os.stat_result:
     """Replace ``path`` with ``content``: bytes, pieces of bytes written one after the other,
-    or a function writing to a binary handle.
+    or a function writing to a binary handle. Returns the new file's stat as it was written
+    (before the rename, which changes its change time).
 
     ``before_replace`` runs after the new content is safely on disk and just before it takes
     the old file's place (the project file rotates its backups there). OSErrors propagate; the
@@ -65,6 +66,7 @@ def atomic_write(
                 with open(fd, "wb", closefd=False) as handle:
                     content(handle)
             os.fsync(fd)
+            written = os.fstat(fd)
         finally:
             os.close(fd)
         if before_replace is not None:
@@ -77,6 +79,7 @@ def atomic_write(
             pass
         raise
     platform.fsync_folder(folder)
+    return written
 
 
 def _new_temp(target: Path) -> tuple[int, Path]:

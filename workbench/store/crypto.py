@@ -65,6 +65,10 @@ class SealDamaged(Exception):
     """An encrypted file that is not intact; ``str(exc)`` says why (``damaged ...``)."""
 
 
+class OtherKey(Exception):
+    """An encrypted file sealed with another passphrase or salt than the sealer at hand."""
+
+
 #: ``provider(path, new=..., attempt=...)`` returns a passphrase or raises WorkbenchError.
 #: ``new`` is True when a passphrase is being chosen; ``attempt`` counts earlier wrong tries.
 PassphraseProvider = Callable[..., str]
@@ -121,16 +125,34 @@ def unseal(raw: bytes, path: Path) -> tuple[bytes, Sealer]:
     """
     head, header, body = _split(raw)
     sealer = _sealer_of(header, path)
+    return _decrypt(sealer, head, header, body), sealer
+
+
+def unseal_with(raw: bytes, sealer: Sealer) -> bytes:
+    """The plaintext of an encrypted file sealed with ``sealer``'s key, asking for nothing.
+
+    Raises :class:`OtherKey` when the file's salt, cost or key check are not the sealer's, and
+    :class:`SealDamaged` when it was cut short or altered.
+    """
+    head, header, body = _split(raw)
+    mine = (sealer.salt, sealer.n, sealer.r, sealer.p)
+    if (header["salt"], header["n"], header["r"], header["p"]) != mine or not hmac.compare_digest(
+        header["check"], sealer.check
+    ):
+        raise OtherKey("sealed with another key")
+    return _decrypt(sealer, head, header, body)
+
+
+def _decrypt(sealer: Sealer, head: bytes, header: dict[str, Any], body: bytes) -> bytes:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     try:
-        plaintext = AESGCM(sealer.key).decrypt(header["nonce"], body, head)
+        return AESGCM(sealer.key).decrypt(header["nonce"], body, head)
     except InvalidTag:
         raise SealDamaged(
             "damaged or altered (the encrypted data fails its authentication check)"
         ) from None
-    return plaintext, sealer
 
 
 def sealer_of(raw: bytes, path: Path) -> Sealer:

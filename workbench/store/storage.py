@@ -6,6 +6,10 @@ process killed at any moment sees either the old file or the new one (see :mod:`
 replacing, the old file is kept as a rotating backup (``PROJECT.bak-1`` is the newest). A
 project file that is a symbolic link of the user's is written through: the file it points to
 is replaced, and its backups are kept beside it.
+
+A storage that has read or written its file remembers it (:mod:`seen`) and never writes over
+a file that changed on disk since: the write raises :class:`ChangedOnDisk` until the caller has
+merged what came in and called :meth:`AtomicJSONStorage.took_in`.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from tinydb.table import Table
 
 from workbench.errors import ProjectUnreadable, WorkbenchError
 from workbench.store import crypto, fileformat, platform, reader, tempfiles
-from workbench.store.atomic import atomic_write, write_target
+from workbench.store.atomic import atomic_write, through_link, write_target
+from workbench.store.seen import ChangedOnDisk, DiskChange, FileStamp, SeenFile, look
 
 #: How many backups to keep beside the project.
 BACKUP_COUNT = 3
@@ -57,6 +62,10 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
         #: set when the file read was encrypted: every write is then encrypted with it
         self.sealer: crypto.Sealer | None = None
+        #: the file as last read (when asked to remember it) or written; ``None``: no check
+        self.seen: SeenFile | None = None
+        #: keep the file on disk as a backup at the next write (it held changes merged in)
+        self._keep_next = False
 
     @property
     def encrypted(self) -> bool:
@@ -69,10 +78,16 @@ class AtomicJSONStorage(Storage):
         raw = self.read_raw()
         return None if raw is None else parse(raw, self.path)
 
-    def read_raw(self) -> bytes | None:
-        """The file's bytes (decrypted when it is encrypted), or ``None`` when it does not exist."""
+    def read_raw(self, *, remember: bool = False) -> bytes | None:
+        """The file's bytes (decrypted when it is encrypted), or ``None`` when it does not exist.
+
+        ``remember`` keeps what was read, so a later write notices a change on disk (writers
+        only: it holds the file's bytes for as long as the storage lives).
+        """
         try:
-            raw = self.path.read_bytes()
+            with self.path.open("rb") as handle:
+                info = os.fstat(handle.fileno())
+                raw = handle.read()
         except FileNotFoundError:
             return None
         except IsADirectoryError:
@@ -81,6 +96,8 @@ class AtomicJSONStorage(Storage):
             raise WorkbenchError(f"{self.path} cannot be read (permission denied)") from None
         if crypto.is_sealed(raw):
             raw, self.sealer = unseal(raw, self.path)
+        if remember:
+            self.seen = SeenFile(through_link(self.path), FileStamp.of(info), raw, self.sealer)
         return raw
 
     def write(self, data: Mapping[str, Any]) -> None:
@@ -98,14 +115,59 @@ class AtomicJSONStorage(Storage):
         migration rewrites the file) or ``"never"`` (writing a backup back in place: the file
         being replaced is then not worth a place among the backups).
         """
-        if self.sealer is not None:  # sealed in memory: no plaintext reaches the disk
-            payload = self.sealer.seal(payload if isinstance(payload, bytes) else b"".join(payload))
+        self._check_disk()
+        plain = payload
+        sealer = self.sealer
+        if sealer is not None:  # sealed in memory: no plaintext reaches the disk
+            plain = payload if isinstance(payload, bytes) else b"".join(payload)
+            payload = sealer.seal(plain)
         path = write_target(self.path)
         rotate = path.exists() and (
-            backup == "always" or (backup == "when due" and self._backup_due(path))
+            backup == "always"
+            or (backup == "when due" and (self._keep_next or self._backup_due(path)))
         )
-        rotation = (lambda: _rotate_backups(path)) if rotate else None
-        atomic_write(path, payload, before_replace=rotation)
+
+        def before_replace() -> None:
+            self._check_disk()  # once more, as late as can be: a stat when nothing changed
+            if rotate:
+                _rotate_backups(path)
+
+        written = atomic_write(path, payload, before_replace=before_replace)
+        try:
+            now = os.lstat(path)
+        except OSError:
+            now = written
+        if not FileStamp.of(written).same_content_as(now):
+            now = written  # replaced at once by someone else: the next write looks at it
+        self.seen = SeenFile(path, FileStamp.of(now), plain, sealer)
+        self._keep_next = False
+
+    # -- changes on disk ----------------------------------------------------------------------
+    def disk_change(self) -> DiskChange | None:
+        """What changed in the file on disk since it was last read or written (``None``: nothing,
+        or nothing was remembered). Raises WorkbenchError when the file may not be written
+        over at all (see :func:`seen.look`)."""
+        if self.seen is None:
+            return None
+        found = look(self.seen)
+        if isinstance(found, SeenFile):
+            self.seen = found
+            return None
+        return found
+
+    def _check_disk(self) -> None:
+        change = self.disk_change()
+        if change is not None:
+            raise ChangedOnDisk(change)
+
+    def took_in(self, change: DiskChange) -> None:
+        """``change`` was merged into what the next write writes: the file now on disk is the
+        base from here on, and it is kept as a backup when it is replaced."""
+        if change.theirs is None:  # removed: written again from memory, as a new file
+            self.seen = None
+            return
+        self.seen = SeenFile(change.path, change.stamp, change.theirs, change.sealer)
+        self._keep_next = True
 
     def _backup_due(self, path: Path) -> bool:
         """A backup is due when the file on disk is BACKUP_INTERVAL newer than the newest backup.

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import copy
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,10 +68,9 @@ def _read(path: Path, *, allow_empty: bool = False) -> tuple[Data, Any]:
     """The tables and the storage that read them (which knows whether the file was sealed).
 
     Only a regular file of at most :data:`MAX_MERGE_BYTES` is read (a FIFO or a device would
-    hang or flood the merge), and its records are checked as strictly as a load: a record
-    with fields of the wrong types is refused, never merged into OURS.
+    hang or flood the merge), and its records are checked as strictly as a load (see
+    :func:`parse_side`).
     """
-    from workbench.store.migrations import migrate
     from workbench.store.storage import AtomicJSONStorage
 
     storage = AtomicJSONStorage(path)
@@ -92,12 +91,24 @@ def _read(path: Path, *, allow_empty: bool = False) -> tuple[Data, Any]:
         )
     if allow_empty and info.st_size == 0:
         return {}, storage  # git passes an empty base when the sides have no common ancestor
-    data = storage.read()
-    if data is None:
+    raw = storage.read_raw()
+    if raw is None:
         raise WorkbenchError(f"no project at {path}")
-    data, _ = migrate(data, path)
-    _check_records(data, path)
-    return data, storage
+    return parse_side(raw, path), storage
+
+
+def parse_side(raw: bytes, path: Path, *, trusted: bool = False) -> Data:
+    """One side of a merge from a project file's plaintext bytes: parsed, migrated to the
+    current schema, and its records checked as strictly as a load (a record with fields of the
+    wrong types is refused, never merged into OURS); ``trusted`` bytes (a file this process
+    loaded or wrote itself) skip that check."""
+    from workbench.store.migrations import migrate
+    from workbench.store.storage import parse
+
+    data, _ = migrate(parse(raw, path), path)
+    if not trusted:
+        _check_records(data, path)
+    return data
 
 
 #: The largest project file a merge reads (a large study's is some 60 MB).
@@ -393,19 +404,41 @@ def merge_in(project: Any, other: Path) -> MergeInReport:
     ours: Data = project.to_data()
     same_project(ours, theirs, other)
     result = merge_data({}, ours, theirs, origin="merge-in")
-    added: dict[str, int] = {}
-    with project.change(f"merge in {other.name}"):
+    taken = take_merged(project, result.data, f"merge in {other.name}")
+    return MergeInReport(taken.added, result.conflicts, result.notes)
+
+
+@dataclass(slots=True)
+class Taken:
+    """How many records a merge added, changed and removed in an open project, per table
+    (conflicts left out: the merge result lists them)."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: dict[str, int], table: str) -> None:
+        if table != "conflicts":
+            kind[table] = kind.get(table, 0) + 1
+
+
+def take_merged(project: Any, data: Data, label: str) -> Taken:
+    """Make the records of an open project those of merged ``data``, as one undoable step
+    named ``label``; returns what changed."""
+    taken = Taken()
+    with project.change(label):
         for table in RECORD_TYPES:
             current = project.table(table)
-            new = result.data.get(table, {})
+            new = data.get(table, {})
             for rid in [r for r in current if r not in new]:
+                taken.count(taken.removed, table)
                 current.drop(rid)
             for rid, rec in new.items():
                 obj = current.get(rid)
                 if obj is None:
-                    if table != "conflicts":
-                        added[table] = added.get(table, 0) + 1
+                    taken.count(taken.added, table)
                     current.restore(rid, rec)
                 elif to_record(obj) != rec:
+                    taken.count(taken.changed, table)
                     current.restore(rid, rec)
-    return MergeInReport(added, result.conflicts, result.notes)
+    return taken

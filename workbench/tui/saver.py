@@ -5,6 +5,12 @@ snapshot of the records is taken on the UI thread (cheap: cached serialised line
 worker renders and writes it atomically. A failed write (disk full, permissions) is reported and
 the changes stay in memory; the saver tries again a little later. The saver reports each
 :class:`SaveState` it reaches; the app keeps it as a reactive the status line shows.
+
+A save that finds the file changed on disk (``git pull``, a sync tool) writes nothing: the
+saver has the project take the change in on the UI thread (a merge into memory, one undoable
+step that redraws the panes like any change), tells what came in, and saves the merged
+project. A file on disk that cannot be merged is never written over: the status says
+"not saved" and the saver keeps trying.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ from textual.app import App
 from textual.timer import Timer
 from textual.worker import Worker, WorkerFailed, WorkerState
 
-from workbench.core.project import Project
+from workbench.core.project import Project, TakenFromDisk
 from workbench.errors import WorkbenchError
+from workbench.store.seen import ChangedOnDisk, DiskChange
 
 #: Seconds between a change and the save that writes it (longer for projects that take long
 #: to write, so bursts of changes share one write; never more than MAX_DELAY).
@@ -153,8 +160,33 @@ class Saver:
             else:
                 self._set(SaveState.SAVED)
         elif worker.state == WorkerState.ERROR:
-            self._report(worker.error)
+            if isinstance(worker.error, ChangedOnDisk):
+                self._take_in(worker.error.change)
+            else:
+                self._report(worker.error)
+                self._schedule(RETRY)
+
+    def _take_in(self, change: DiskChange) -> None:
+        """The file changed on disk: merge it into the project, say so, save the result."""
+        try:
+            taken = self.project.take_disk_change(change)
+        except WorkbenchError as exc:
+            self._report(exc)
             self._schedule(RETRY)
+            return
+        self.error = None
+        self._tell(taken)
+        self._set(SaveState.UNSAVED)
+        self._schedule(DELAY)
+
+    def _tell(self, taken: TakenFromDisk) -> None:
+        self.app.notify(
+            taken.message,
+            title="Changed on disk",
+            severity="warning" if taken.conflicts else "information",
+            timeout=12,
+            markup=False,
+        )
 
     def _report(self, exc: BaseException | None) -> None:
         message = str(exc) if isinstance(exc, WorkbenchError) else f"could not save: {exc!r}"
@@ -181,17 +213,20 @@ class Saver:
                 await worker.wait()
             except WorkerFailed:
                 pass
+        self._worker = None  # what it found (a change on disk) is seen again by the save below
         if self.project.read_only or not self.project.dirty:
             if not self.project.read_only:
                 self._set(SaveState.SAVED)
             return True
         try:
             with self.lock:
-                self.project.save()
+                taken = self.project.save()
         except WorkbenchError as exc:
             self._report(exc)
             self._schedule(RETRY)  # the app stays open (a quit refused): keep trying
             return False
+        for each in taken:
+            self._tell(each)
         self.error = None
         self._set(SaveState.SAVED)
         return True
