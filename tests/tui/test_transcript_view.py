@@ -16,6 +16,7 @@ from textual.binding import Binding
 
 from workbench.core.model import Coding, Document
 from workbench.core.turns import paragraphs_of
+from workbench.core.words import trim_whitespace
 from workbench.tui.widgets.transcript import TranscriptView
 from workbench.tui.widgets.transcript_layout import TextLayout, display_text, text_cells
 from workbench.tui.widgets.transcript_render import gutter_width
@@ -42,7 +43,8 @@ def coding(cid: str, code: str, start: int, end: int, text: str, doc_id: str = "
 
 
 class ViewApp(App):
-    """The transcript view alone, showing one document."""
+    """The transcript view alone, showing one document (selections keep the characters swept
+    unless ``snap``: these tests move by character)."""
 
     BINDINGS = [Binding("escape", "app_escape", "App escape")]
 
@@ -52,8 +54,11 @@ class ViewApp(App):
         codings: list[Coding] | None = None,
         colors: dict[str, str] | None = None,
         cursor: int = 0,
+        *,
+        snap: bool = False,
     ) -> None:
         super().__init__()
+        self.snap = snap
         self.document = document
         self.codings = codings or []
         self.code_colors = colors or {}
@@ -63,7 +68,7 @@ class ViewApp(App):
         self.escapes = 0
 
     def compose(self) -> ComposeResult:
-        yield TranscriptView()
+        yield TranscriptView(snap_to_words=self.snap)
 
     def on_mount(self) -> None:
         view = self.query_one(TranscriptView)
@@ -209,7 +214,7 @@ async def test_up_down_move_by_visual_rows_of_a_wrapped_line() -> None:
 
 
 @sync
-async def test_home_end_and_paragraph_keys() -> None:
+async def test_home_end_and_turn_keys() -> None:
     app = ViewApp(make_doc(ENGLISH), cursor=5)
     async with app.run_test(size=SIZE) as pilot:
         view = view_of(app)
@@ -219,16 +224,19 @@ async def test_home_end_and_paragraph_keys() -> None:
         assert view.cursor == len(lines[0])
         await pilot.press("home")
         assert view.cursor == 0
+        await pilot.press("right_square_bracket")  # on the label: to the words after it
+        assert view.cursor == len("Interviewer: ")
         await pilot.press("right_square_bracket")
-        assert view.cursor == second
+        assert view.cursor == second + len("Respondent 3: ")
         await pilot.press("right_square_bracket")
-        fourth = ENGLISH.index("Interviewer: And")
-        assert view.cursor == fourth  # the blank line is not a paragraph
+        fourth = ENGLISH.index("And the anger")
+        assert view.cursor == fourth  # the blank line is not a turn
         await pilot.press("right", "left_square_bracket")
-        assert view.cursor == fourth  # inside a paragraph: its start
+        assert view.cursor == fourth  # inside a turn: the start of its words
         await pilot.press("left_square_bracket")
-        assert view.cursor == second
+        assert view.cursor == second + len("Respondent 3: ")
         assert view.current_paragraph() == (second, second + len(lines[1]))
+        assert view.current_turn() == (view.cursor, second + len(lines[1]))
 
 
 @sync
@@ -284,9 +292,9 @@ async def test_shift_arrows_extend_a_selection() -> None:
         await pilot.press("shift+up")
         assert view.selection == (6, 8)
         await pilot.press("shift+up")  # above the first row: the start
-        assert view.selection == (0, 6) and view.cursor == 0
+        assert view.selection == (0, 5) and view.cursor == 0  # not the space before "beta"
         await pilot.press("shift+left")
-        assert view.selection == (0, 6)
+        assert view.selection == (0, 5)
         await pilot.press("right")  # plain movement ends a shift selection
         assert view.selection is None
         assert view.cursor == 1
@@ -325,8 +333,9 @@ async def test_selections_never_drift(text: str) -> None:
         await pilot.press("shift+right", "shift+right")
         s, e = view.selection
         assert s == start_offset
-        assert text[s:e] == text[start_offset:view.cursor]
-        assert view.selection_or_paragraph() == (s, e)
+        # what was swept, without whitespace at its edges (a line break it ends on)
+        assert (s, e) == trim_whitespace(text, start_offset, view.cursor)
+        assert view.selection_or_turn() == (s, e)
 
 
 # ---------------------------------------------------------------- codings

@@ -15,6 +15,12 @@ def para(line_no: int) -> tuple[int, int]:
     return start, start + len(lines[line_no - 1])
 
 
+def words(line_no: int) -> tuple[int, int]:
+    """Offsets of the words of a line of INTERVIEW_1 (1-based), after its speaker label."""
+    start, end = para(line_no)
+    return INTERVIEW_1.index(": ", start) + 2, end
+
+
 def test_code_paragraph_with_new_code_via_picker(drive, study):
     async def scenario(pilot, app):
         await pilot.press("j")  # line 2: the first answer
@@ -29,7 +35,7 @@ def test_code_paragraph_with_new_code_via_picker(drive, study):
 
     drive(scenario)
     project = reopen(study)
-    start, end = para(2)
+    start, end = words(2)  # the words of the turn, never its label
     assert ("Interview 1", "Belonging", INTERVIEW_1[start:end]) in paths_of(project)
     coding = next(c for c in project.codings.values() if c.start == start)
     assert (coding.end, coding.coder) == (end, "ann")
@@ -43,7 +49,7 @@ def test_new_code_under_a_theme(drive, study):
         await quit_app(pilot, app)
 
     drive(scenario)
-    start, end = para(2)
+    start, end = words(2)
     assert ("Interview 1", "Motivation/Fear", INTERVIEW_1[start:end]) in paths_of(reopen(study))
 
 
@@ -51,13 +57,13 @@ def test_picker_applies_existing_code_and_escape_cancels(drive, study):
     async def scenario(pilot, app):
         await pilot.press("c", "escape")
         assert not isinstance(app.screen, PickerScreen)
-        await pilot.press(*["right_square_bracket"] * 3)  # line 5
+        await pilot.press(*["right_square_bracket"] * 4)  # the words of turns 1, 2, 4, 5
         await pilot.press("c", *"call", "enter")
         await pilot.pause()
         await quit_app(pilot, app)
 
     drive(scenario)
-    start, end = para(5)
+    start, end = words(5)
     assert ("Interview 1", "Motivation/Calling", INTERVIEW_1[start:end]) in paths_of(reopen(study))
 
 
@@ -80,7 +86,7 @@ def test_selection_then_code(drive, study):
 def test_recent_code_with_1_and_2(drive, study):
     async def scenario(pilot, app):
         # recent codes come from ann's newest codings: Anger (newest), then Networks
-        await pilot.press(*["right_square_bracket"] * 3, "1")  # line 5
+        await pilot.press(*["right_square_bracket"] * 4, "1")  # line 5
         await pilot.pause()
         await pilot.press("right_square_bracket", "2")  # line 6
         await pilot.pause()
@@ -90,8 +96,8 @@ def test_recent_code_with_1_and_2(drive, study):
 
     drive(scenario)
     found = paths_of(reopen(study))
-    s5, e5 = para(5)
-    s6, e6 = para(6)
+    s5, e5 = words(5)
+    s6, e6 = words(6)
     assert ("Interview 1", "Motivation/Anger", INTERVIEW_1[s5:e5]) in found
     assert ("Interview 1", "Networks", INTERVIEW_1[s6:e6]) in found
     # line 5 with Anger took in ann's "Anger, honestly" there: one segment, not two
@@ -153,11 +159,11 @@ def test_undo_and_redo_name_the_step(drive, study):
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert app.notices[-1] == "Redone: code Friends"
-        assert app.main_screen.transcript.codings_at(para(2)[0] + 1)
+        assert app.main_screen.transcript.codings_at(words(2)[0] + 1)
         await quit_app(pilot, app)
 
     drive(scenario)
-    assert ("Interview 1", "Friends", INTERVIEW_1[slice(*para(2))]) in paths_of(reopen(study))
+    assert ("Interview 1", "Friends", INTERVIEW_1[slice(*words(2))]) in paths_of(reopen(study))
 
 
 def test_memo_on_coding_and_on_document(drive, study):
@@ -213,7 +219,7 @@ def test_copy_quote_with_case_label(drive, study, monkeypatch):
     app = drive(scenario)
     assert copied == [
         "“Anger, honestly” (Respondent 1)",
-        "“Respondent 1: And a feeling that it is my calling, not a job.” (Respondent 1)",
+        "“And a feeling that it is my calling, not a job.” (Respondent 1)",  # not the label
     ]
     assert "OSC 52" in app.notices[-2] and "set-clipboard" not in app.notices[-2]
     assert "set -g set-clipboard on" in app.notices[-1]

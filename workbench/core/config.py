@@ -1,8 +1,10 @@
-"""The user's configuration file: coder name and key bindings.
+"""The user's configuration file: coder name, settings of the terminal workbench and key
+bindings.
 
 ``$WORKBENCH_CONFIG``, else ``$XDG_CONFIG_HOME/workbench/config.toml`` (``~/.config/...``)::
 
     coder = "aigerim"
+    snap_to_words = false   # selections keep the characters chosen (default: whole words)
 
     [keys]
     code = "c"          # action name = key(s), comma-separated
@@ -28,6 +30,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
     blind: bool = False  # blind coding: show only my own codings (or WORKBENCH_BLIND=1)
+    snap_to_words: bool = True  # a selection in the transcript grows to whole words
 
 
 def config_path() -> Path:
@@ -58,10 +61,12 @@ def load_config() -> Config:
     coder = data.get("coder")
     if coder is not None and not isinstance(coder, str):
         raise WorkbenchError(f"coder in {path} must be a string")
-    blind = data.get("blind", False)
-    if not isinstance(blind, bool):
-        raise WorkbenchError(f"blind in {path} must be true or false (a TOML boolean)")
-    return Config(coder=coder or None, keys=dict(keys), path=path, blind=blind)
+    flags = {}
+    for name, default in (("blind", False), ("snap_to_words", True)):
+        flags[name] = data.get(name, default)
+        if not isinstance(flags[name], bool):
+            raise WorkbenchError(f"{name} in {path} must be true or false (a TOML boolean)")
+    return Config(coder=coder or None, keys=dict(keys), path=path, **flags)
 
 
 def default_coder(config: Config | None = None) -> str:

@@ -151,6 +151,15 @@ def next_word_end(text: str, offset: int) -> int:
     return min(i, len(text))
 
 
+def previous_word_end(text: str, offset: int) -> int:
+    """Where the last word that ends before ``offset`` ends (``0`` when there is none): the
+    end of a selection or a coding taken back by one word."""
+    i = min(offset, len(text)) - 1
+    while i > 0 and not is_word_end(text, i):
+        i -= 1
+    return max(i, 0)
+
+
 def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
     """``[start, end)`` without whitespace at either edge (empty, at ``start``, if it held only
     whitespace)."""

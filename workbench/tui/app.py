@@ -37,6 +37,7 @@ from workbench.tui.commands import (
     ExportProvider,
     GoToCodeProvider,
     GoToDocumentProvider,
+    GoToLineProvider,
     ReportProvider,
     UndoHistoryProvider,
 )
@@ -65,6 +66,7 @@ class WorkbenchApp(App[int]):
         ApplyCodeProvider,
         GoToDocumentProvider,
         GoToCodeProvider,
+        GoToLineProvider,
         UndoHistoryProvider,
         ReportProvider,
         ExportProvider,
@@ -285,6 +287,8 @@ class WorkbenchApp(App[int]):
             yield SystemCommand("Redo", "Redo the last undone change (ctrl+r)",
                                 main.action_redo)
             yield SystemCommand("Search", "Search this document (/)", main.action_search)
+            yield SystemCommand("Go to line", "Type a line number (:), or type it here",
+                                main.action_go_to_line)
         yield SystemCommand("Help", "Every key and what it does (?)", self.action_help)
         yield from super().get_system_commands(screen)
 

@@ -1,4 +1,5 @@
-"""Command palette providers: apply a code, go to a document or code, undo back to a step.
+"""Command palette providers: apply a code, go to a document, code or line, undo back to a
+step.
 
 Each works from the main screen only (other screens get no hits from them). Reports, the
 study-wide search and exports have providers too; their screens are imported when chosen.
@@ -6,6 +7,7 @@ study-wide search and exports have providers too; their screens are imported whe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from functools import partial
 
@@ -82,6 +84,23 @@ class GoToCodeProvider(_MainProvider):
             yield (f"Go to code: {project.codebook.path(code)}",
                    f"{segments} segments · {cases} respondents",
                    partial(main.memos.open_target, "code", code.id))
+
+
+class GoToLineProvider(_MainProvider):
+    """``Go to line N`` when the search is a line number (``42``, ``:42``, ``line 42``)."""
+
+    _NUMBER = re.compile(r"\s*(?::|(?:go\s+to\s+)?line\s*)?([0-9]{1,9})\s*", re.IGNORECASE)
+
+    async def search(self, query: str) -> Hits:
+        main = self._main()
+        found = self._NUMBER.fullmatch(query)
+        if main is None or main.document is None or found is None:
+            return
+        number = int(found.group(1))
+        last = main.transcript.line_count
+        text = f"Go to line {min(max(number, 1), last)}"
+        yield Hit(1.0, text, partial(main.go_to_line, number), text=text,
+                  help=f"of {last} in {main.document.name} (:)")
 
 
 class UndoHistoryProvider(_MainProvider):

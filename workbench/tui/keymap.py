@@ -72,9 +72,20 @@ SPECS: tuple[KeySpec, ...] = (
         for n in range(1, 10)
     ),
     KeySpec("in_vivo", "i", "screen.in_vivo", "In vivo", "transcript"),
+    KeySpec("recode", "r", "screen.recode", "Recode", "transcript"),
+    KeySpec("coding_start_earlier", "left_curly_bracket", "screen.move_edge('start', -1)",
+            "◂Start", "transcript"),
+    KeySpec("coding_start_later", "right_curly_bracket", "screen.move_edge('start', 1)",
+            "Start▸", "transcript"),
+    KeySpec("coding_end_earlier", "less_than_sign", "screen.move_edge('end', -1)", "◂End",
+            "transcript"),
+    KeySpec("coding_end_later", "greater_than_sign", "screen.move_edge('end', 1)", "End▸",
+            "transcript"),
     KeySpec("uncode", "x", "screen.uncode", "Uncode", "transcript"),
     KeySpec("redact", "ctrl+x", "screen.redact", "Redact", "transcript", show=False),
     KeySpec("search", "slash", "screen.search", "Search", "transcript"),
+    KeySpec("go_to_line", "colon", "screen.go_to_line", "Go to line", "transcript",
+            show=False),
     KeySpec("memo", "m", "screen.memo", "Memo", "transcript"),
     KeySpec("copy_quote", "y", "screen.copy_quote", "Copy quote", "transcript", show=False),
     KeySpec("cancel_search", "escape", "screen.cancel_search", "Cancel search", "transcript",
@@ -139,12 +150,19 @@ HELP = {
     "case_attributes": "Edit the case of this document and its attributes",
     "help": "This help",
     "quit": "Quit (everything is saved first)",
-    "code": "Code the selection, or the paragraph (picker; a new name makes a code)",
+    "code": "Code the selection, or the words of the speaker's turn (picker; a new name "
+            "makes a code; touching my coding of that code extends it)",
     "in_vivo": "In vivo: the selected words become a new code",
-    "uncode": "Remove a coding under the cursor",
+    "recode": "On a coding: give it another code (asks which coding when several lie there)",
+    "coding_start_earlier": "On a coding: its start one word earlier (grow it)",
+    "coding_start_later": "On a coding: its start one word later (shrink it)",
+    "coding_end_earlier": "On a coding: its end one word earlier (shrink it)",
+    "coding_end_later": "On a coding: its end one word later (grow it)",
+    "uncode": "On a coding: remove it (asks which when several lie there)",
     "redact": "Redact the selection: replace it with [redacted] or a text you give (asks)",
     "search": "Search this document",
-    "copy_quote": "Copy the segment as a quote with its case",
+    "go_to_line": "Go to a line (type its number)",
+    "copy_quote": "Copy the selection, coding or turn as a quote, attributed to its speaker",
     "cancel_search": "Close the search line",
     "add_code": "Add a code (beside the highlighted one, or inside a theme)",
     "rename_code": "Rename the code",
@@ -195,6 +213,9 @@ HELP = {
 #: Descriptions of the ids the transcript view binds itself (for the help screen).
 TRANSCRIPT_CONTEXT = "Transcript (movement and selection)"
 
+#: Ids that were renamed: a config file naming the old id still remaps the binding.
+RENAMED = {"next_paragraph": "next_turn", "previous_paragraph": "previous_turn"}
+
 
 def bindings(context: str) -> list[Binding]:
     """The Textual bindings of one context, with their ids."""
@@ -225,6 +246,7 @@ def load_keymap(config: Config) -> tuple[dict[str, str], list[str]]:
         return keymap, problems
     known = known_ids()
     for binding_id, value in config.keys.items():
+        binding_id = RENAMED.get(binding_id, binding_id)
         keys = ",".join(k.strip() for k in value.split(",") if k.strip())
         if binding_id not in known:
             problems.append(f"unknown action {binding_id!r} in [keys] of {config.path}")

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from workbench.analysis.attribution import attribution
 from workbench.core.model import Case, Coding, Document
+from workbench.io.writeup.language import language_of, marks_for, nested, unquoted
 
 if TYPE_CHECKING:
     from workbench.core.project import Project
+    from workbench.core.turns import Segment
 
 
 def case_label(case: Case | None, document: Document | None) -> str:
@@ -27,6 +30,16 @@ def excerpt(text: str, width: int = 50) -> str:
 def quote(text: str, label: str) -> str:
     """``“…” (Respondent 3)``."""
     return f"“{' '.join(text.split())}” ({label})" if label else f"“{' '.join(text.split())}”"
+
+
+def quoted(project: Project, document: Document, segment: Segment) -> str:
+    """``“…” (Respondent 3)``, ``«…» (Interviewer, interview with Respondent 3)``: the words of
+    a segment (never its speaker label) in their language's quotation marks, with whose words
+    they are."""
+    text = unquoted(" ".join(segment.text.split()))
+    opening, closing = marks_for(language_of(text))
+    label = attribution(project, document, segment)
+    return f"{opening}{nested(text, opening)}{closing} ({label})"
 
 
 def coding_path(project: Project, coding: Coding) -> str:

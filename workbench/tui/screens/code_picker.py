@@ -29,11 +29,13 @@ def _choice(project: Project, code: Code, *, key: str) -> Choice:
 class CodePicker(PickerScreen):
     """Returns a code id, a :class:`NewName`, or ``None`` when cancelled."""
 
-    def __init__(self, project: Project, recent: list[Code], text: str) -> None:
+    def __init__(
+        self, project: Project, recent: list[Code], text: str, *, title: str | None = None
+    ) -> None:
         flat = " ".join(text.split())
         shown = flat if len(flat) <= 48 else flat[:47] + "…"
         super().__init__(
-            f"Code “{shown}”",
+            title or f"Code “{shown}”",
             code_choices(project, recent),
             placeholder="type a code name: filter, or a new name (Theme/Code makes a path)",
             new_label="New code “{}”",

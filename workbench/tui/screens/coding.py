@@ -1,38 +1,58 @@
-"""Coding the transcript: the keys that code the selection (or the paragraph), apply a recent
-code, make an in-vivo code, remove a coding, redact and copy a quote.
+"""Coding the transcript: the keys that code the selection (or the speaker's turn), apply a
+recent code, make an in-vivo code, fix or remove a coding, redact and copy a quote.
 
 :class:`TranscriptCoding` belongs to the main screen, which passes it these keys; it reads the
 document and the transcript view from the screen and changes the project through the app
 (:meth:`~workbench.tui.app.WorkbenchApp.apply` and :meth:`~workbench.tui.app.WorkbenchApp.ask`).
+What is coded never holds a speaker label: a span starting or ending in one is trimmed to the
+words (:meth:`workbench.core.turns.Turns.trim`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from workbench.core.codebook import in_vivo_name
 from workbench.core.model import Code, Coding, Document
+from workbench.core.words import trim_whitespace
 from workbench.tui.changes import NotChanged
-from workbench.tui.quoting import case_label, coding_path, excerpt, quote
+from workbench.tui.coding_edges import Edge, moved_edge
+from workbench.tui.quoting import coding_path, excerpt, quoted
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from workbench.core.codings import Applied
     from workbench.core.project import Project
     from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.dialogs import Choice
     from workbench.tui.screens.main import MainScreen
     from workbench.tui.widgets.transcript import TranscriptView
 
 #: The document and a span of it (half-open).
 Span = tuple[Document, int, int]
 
+#: The screen's actions that need a coding under the caret (the footer shows them only there).
+ON_CODING_ACTIONS = frozenset({"recode", "move_edge", "uncode"})
+
+
+def plural(count: int, word: str) -> str:
+    """``1 coding``, ``2 codings``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
 
 class TranscriptCoding:
-    """Codes, uncodes and quotes the words at the transcript's cursor (or selection)."""
+    """Codes, fixes, uncodes and quotes the words at the transcript's cursor (or selection)."""
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
         self._recent_seeded = False  # the recent codes were looked for among my codings
+        #: whether a coding lies under the caret (the keys that fix one apply)
+        self.on_coding = False
+        #: the coding whose edges were moved last, while the caret stays on it: the next edge
+        #: key moves it again without asking which
+        self._fixing: str | None = None
 
     @property
     def app(self) -> WorkbenchApp:
@@ -61,11 +81,14 @@ class TranscriptCoding:
         return [codes[i] for i in ui.recent if i in codes]
 
     def span(self) -> Span:
-        """The document and the selection (else the current paragraph); NotChanged says why
-        there is none."""
+        """The document and the selection, else the words of the current turn (all its
+        paragraphs, without its label); NotChanged says why there is none."""
         if self.screen.document is None:
             raise NotChanged("No document is open")
-        start, end = self.view.selection_or_paragraph()
+        view = self.view
+        if view.selection is None and view.caret.swept is not None:
+            raise NotChanged("The selection holds no words")
+        start, end = view.selection_or_turn()
         if end <= start:
             raise NotChanged("Nothing to code here: the line is empty")
         return self.screen.document, start, end
@@ -80,49 +103,58 @@ class TranscriptCoding:
             raise NotChanged(why)
         return doc, *selection
 
+    def _words(self, project: Project, span: Span) -> Span:
+        """``span`` without a speaker label (or whitespace) at its edges; NotChanged when it
+        holds nothing else."""
+        doc, start, end = span
+        turns = project.documents.turns(doc)
+        start, end = trim_whitespace(doc.text, *turns.trim(start, end))
+        if end <= start or turns.label_at(start) is not None:
+            raise NotChanged("That is a speaker label: code the words after it")
+        return doc, start, end
+
     # ------------------------------------------------------------------ coding
     def code(self) -> None:
-        """``c``: choose a code (or name a new one) for the selection or the paragraph."""
+        """``c``: choose a code (or name a new one) for the selection or the turn."""
         from workbench.tui.screens.code_picker import CodePicker
 
         span: Span | None = None
 
         def picker() -> CodePicker:
             nonlocal span
-            span = doc, start, end = self.span()
+            span = doc, start, end = self._words(self.project, self.span())
             return CodePicker(self.project, self.recent_codes(), doc.text[start:end])
 
         # pushed at once (not from a worker), so keys typed right after `c` reach the picker
-        self.app.ask(picker, lambda chosen: self._code_chosen(*span, chosen))
+        self.app.ask(picker, lambda chosen: self._with_chosen_code(
+            chosen, lambda code: self.code_span(*span, code)))
 
-    def _code_chosen(self, doc: Document, start: int, end: int, chosen: object) -> None:
+    def _with_chosen_code(self, chosen: object, then: Callable[[Code | str], None]) -> None:
+        """Call ``then`` with the code chosen in a code picker: an existing code, or the path
+        of a new one (asking under which theme, when there are themes)."""
         from workbench.tui.screens.dialogs import Choice, NewName, PickerScreen
 
         codebook = self.project.codebook
         if not isinstance(chosen, NewName):
-            self.code_span(doc, start, end, codebook[str(chosen)])
+            then(codebook[str(chosen)])
             return
         name = chosen.text.strip()
         themes = [c for c in codebook.all() if c.is_theme]
         if "/" in name or not themes:
-            self.code_span(doc, start, end, name)
+            then(name)
             return
         choices = [Choice("", "none (top level)")] + [
             Choice(codebook.path(t), codebook.path(t), color=t.color) for t in themes
         ]
-
-        def placed(theme: str) -> None:
-            self.code_span(doc, start, end, f"{theme}/{name}" if theme else name)
-
         self.app.ask(PickerScreen(f"Put the new code “{name}” under which theme?", choices),
-                     placed)
+                     lambda theme: then(f"{theme}/{name}" if theme else name))
 
     def code_span(self, doc: Document, start: int, end: int, code: Code | str) -> None:
         """Code ``doc.text[start:end]`` (``code`` may be the path of a new code) as me."""
         self.app.apply(lambda project: self._code(project, (doc, start, end), code))
 
     def code_with(self, code_id: str) -> None:
-        """Code the selection or the paragraph with an existing code (from the palette)."""
+        """Code the selection or the turn with an existing code (from the palette)."""
         def change(project: Project) -> Coding | None:
             span, code = self.span(), project.codebook.get(code_id)
             return None if code is None else self._code(project, span, code)
@@ -130,7 +162,7 @@ class TranscriptCoding:
         self.app.apply(change)
 
     def apply_recent(self, number: int) -> None:
-        """``1``-``9``: code the selection or the paragraph with a recent code."""
+        """``1``-``9``: code the selection or the turn with a recent code."""
         def change(project: Project) -> Coding:
             recent = self.recent_codes()
             if number > len(recent):
@@ -142,7 +174,8 @@ class TranscriptCoding:
     def in_vivo(self) -> None:
         """``i``: the selected words become a new code, applied to them."""
         def change(project: Project) -> Coding:
-            doc, start, end = self._selected("Select the words first (v, then move)")
+            span = self._selected("Select the words first (v, then move)")
+            doc, start, end = self._words(project, span)
             name = in_vivo_name(doc.text[start:end])
             if not name:
                 raise NotChanged("The selection has no words to name a code")
@@ -151,44 +184,154 @@ class TranscriptCoding:
         self.app.apply(change)
 
     def _code(self, project: Project, span: Span, code: Code | str) -> Coding:
-        """The change of every coding key: code the span as me, and say so."""
-        doc, start, end = span
-        coding = project.codings.add(doc, start, end, code, self.app.coder)
+        """The change of every coding key: code the span's words as me (extending my coding
+        of that code it overlaps or touches), and say so."""
+        doc, start, end = self._words(project, span)
+        applied = project.codings.apply(doc, start, end, code, self.app.coder)
+        coding = applied.coding
         self.app.ui_state.use_code(coding.code)
         self.view.clear_selection()
-        self.app.notify(f"Coded “{excerpt(coding.text, 30)}” with "
-                        f"{coding_path(project, coding)}", markup=False, timeout=3)
+        path = coding_path(project, coding)
+        if applied.outcome == "unchanged":
+            message = f"Already coded with {path}: nothing changed"
+        elif applied.extended:
+            message = f"Extended the coding of {path} to “{excerpt(coding.text, 30)}”"
+            if len(applied.absorbed) > 1:
+                message += f" (joining {plural(len(applied.absorbed), 'coding')})"
+        else:
+            message = f"Coded “{excerpt(coding.text, 30)}” with {path}"
+        self.app.notify(message, markup=False, timeout=3)
         return coding
+
+    # ------------------------------------------------------------------ the coding under the caret
+    def caret_moved(self) -> None:
+        """The caret moved or the codings changed: the keys that fix a coding show in the
+        footer only while one lies under the caret."""
+        under = self.view.codings_at()
+        if self._fixing is not None and all(c.id != self._fixing for c in under):
+            self._fixing = None
+        if bool(under) != self.on_coding:
+            self.on_coding = bool(under)
+            self.screen.refresh_bindings()
+
+    def _with_coding(self, question: str, then: Callable[[Coding], object], *,
+                     keep_choice: bool = False) -> None:
+        """Call ``then`` with the coding under the caret; when there are several, ask which
+        (``keep_choice``: the one fixed last, while the caret is on it, without asking)."""
+        from workbench.tui.screens.dialogs import PickerScreen
+
+        codings = self.view.codings_at()
+        if not codings:
+            self.app.notify("No coding under the cursor", severity="warning")
+            return
+        if keep_choice and self._fixing is not None:
+            kept = [c for c in codings if c.id == self._fixing]
+            if kept:
+                then(kept[0])
+                return
+        if len(codings) == 1:
+            then(codings[0])
+            return
+
+        def chosen(coding_id: str) -> None:
+            coding = self.project.codings.get(coding_id)
+            if coding is not None:
+                then(coding)
+
+        self.app.ask(PickerScreen(question, self.coding_choices(codings)), chosen)
+
+    def coding_choices(self, codings: list[Coding]) -> list[Choice]:
+        """Which coding is which: its code, the start of its words and its coder."""
+        from workbench.tui.screens.dialogs import Choice
+
+        project = self.project
+        choices = []
+        for coding in codings:
+            code = project.codebook.get(coding.code)
+            words = project.codings.segment(coding).text
+            choices.append(Choice(coding.id, coding_path(project, coding),
+                                  detail=f"“{excerpt(words, 32)}” · {coding.coder}",
+                                  color=code.color if code else None))
+        return choices
+
+    def move_edge(self, edge: Edge, step: int) -> None:
+        """``{`` ``}`` ``<`` ``>``: move the start or the end of the coding under the caret one
+        word earlier (``step`` -1) or later (1); the caret follows the edge."""
+        where = "start" if edge == "start" else "end"
+
+        def change(project: Project, coding: Coding) -> Applied:
+            current = project.codings.get(coding.id)
+            if current is None:
+                raise NotChanged("That coding is gone")
+            doc = project.documents[current.document]
+            turns = project.documents.turns(doc)
+            moved = moved_edge(doc.text, turns, current.start, current.end, edge, step)
+            if moved is None:
+                if (edge == "start") == (step < 0):  # growing
+                    raise NotChanged(f"No word {'before' if step < 0 else 'after'} the coding")
+                raise NotChanged("The coding holds one word: x removes it")
+            applied = project.codings.recode(current, start=moved[0], end=moved[1])
+            new = applied.coding
+            self._fixing = new.id
+            self.view.move_cursor(new.start if edge == "start" else new.end - 1)
+            words = new.text if edge == "start" else new.text[-40:]
+            shown = excerpt(words, 40) if edge == "start" else "…" + excerpt(words, 40)
+            message = f"{coding_path(project, new)} now “{shown}”"
+            if applied.absorbed:
+                message += f" (joined {plural(len(applied.absorbed), 'coding')} it touched)"
+            self.app.notify(message, markup=False, timeout=3)
+            return applied
+
+        self._with_coding(f"Move the {where} of which coding?",
+                          lambda coding: self.app.apply(lambda p: change(p, coding)),
+                          keep_choice=True)
+
+    def recode(self) -> None:
+        """``r``: give the coding under the caret another code (the code picker)."""
+        from workbench.tui.screens.code_picker import CodePicker
+
+        def change(project: Project, coding: Coding, code: Code | str) -> Applied:
+            current = project.codings.get(coding.id)
+            if current is None:
+                raise NotChanged("That coding is gone")
+            was = coding_path(project, current)
+            applied = project.codings.recode(current, code=code)
+            path = coding_path(project, applied.coding)
+            self.app.ui_state.use_code(applied.coding.code)
+            if applied.outcome == "unchanged":
+                raise NotChanged(f"It is coded with {path} already")
+            message = f"Recoded “{excerpt(applied.coding.text, 30)}”: {was} → {path}"
+            if applied.absorbed:
+                message += f" (joined {plural(len(applied.absorbed), 'coding')} of {path})"
+            self.app.notify(message, markup=False, timeout=3)
+            return applied
+
+        def picked(coding: Coding) -> None:
+            words = self.project.codings.segment(coding).text
+            title = f"Recode “{excerpt(words, 40)}” (now {coding_path(self.project, coding)})"
+            self.app.ask(
+                CodePicker(self.project, self.recent_codes(), words, title=title),
+                lambda chosen: self._with_chosen_code(
+                    chosen, lambda code: self.app.apply(lambda p: change(p, coding, code))),
+            )
+
+        self._with_coding("Recode which coding?", picked)
 
     # ------------------------------------------------------------------ uncoding
     def uncode(self) -> None:
         """``x``: remove the coding under the cursor (asking which when there are several)."""
-        from workbench.tui.screens.dialogs import Choice, PickerScreen
-
-        codings = self.view.codings_at()
-        if len(codings) <= 1:
-            def change(project: Project) -> Coding:
-                if not codings:
-                    raise NotChanged("No coding under the cursor")
-                return self._remove(project, codings[0])
-
-            self.app.apply(change)
-            return
-        choices = [
-            Choice(c.id, coding_path(self.project, c), detail=excerpt(c.text, 40),
-                   color=self.project.codebook[c.code].color)
-            for c in codings
-        ]
-        self.app.ask(PickerScreen("Remove which coding?", choices),
-                     lambda coding_id: self.app.apply(
-                         lambda project: self._remove(project, project.codings[coding_id])))
+        self._with_coding("Remove which coding?",
+                          lambda coding: self.app.apply(lambda p: self._remove(p, coding)))
 
     def _remove(self, project: Project, coding: Coding) -> Coding:
         """The change of ``x``: remove a coding (``u`` brings it back), and say so."""
-        path = coding_path(project, coding)
-        project.codings.remove(coding)
+        current = project.codings.get(coding.id)
+        if current is None:
+            raise NotChanged("That coding is gone")
+        path = coding_path(project, current)
+        project.codings.remove(current)
         self.app.notify(f"Removed the coding {path} (u brings it back)", markup=False)
-        return coding
+        return current
 
     # ------------------------------------------------------------------ redacting, quoting
     def redact(self) -> None:
@@ -207,23 +350,23 @@ class TranscriptCoding:
         self.app.ask(dialog, lambda replacement: redact(self.app, self.view, *span, replacement))
 
     def copy_quote(self) -> None:
-        """``y``: copy the selection (else the innermost coding, else the paragraph) as a quote
-        with its case."""
+        """``y``: copy the selection (else the innermost coding, else the words of the turn)
+        as a quote, attributed to whoever said it; never the speaker label."""
         from workbench.tui.clipboard import copy_text
 
-        doc, view = self.screen.document, self.view
+        doc, view, project = self.screen.document, self.view, self.project
         if doc is None:
             return
-        if view.selection and view.selection[1] > view.selection[0]:
-            start, end = view.selection
+        if view.selection is not None:
+            segment = project.documents.segment(doc, *view.selection)
         elif codings := view.codings_at():
             coding = min(codings, key=lambda c: (c.end - c.start, c.start))
-            start, end = coding.start, coding.end
+            segment = project.codings.segment(coding)
         else:
-            start, end = view.current_paragraph()
-        if end <= start:
+            start, end = view.current_turn()
+            segment = project.documents.segment(doc, start, end) if end > start else None
+        if segment is None or not segment.text.strip():
             self.app.notify("Nothing to copy here", severity="warning")
             return
-        text = quote(doc.text[start:end], case_label(self.project.cases.of(doc), doc))
+        text = quoted(project, doc, segment)
         self.app.notify(copy_text(self.app, text, what="quote"), markup=False)
-

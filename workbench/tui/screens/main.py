@@ -25,7 +25,7 @@ from workbench.core.model import Coding, Document
 from workbench.tui import keymap
 from workbench.tui.changes import ProjectChanged
 from workbench.tui.screens.codebook_editing import CodebookEditing
-from workbench.tui.screens.coding import TranscriptCoding
+from workbench.tui.screens.coding import ON_CODING_ACTIONS, TranscriptCoding
 from workbench.tui.screens.memos import MemoWriting
 from workbench.tui.screens.undo import UndoRedo
 from workbench.tui.widgets.codebook import CodebookPane
@@ -41,8 +41,10 @@ NARROW = 100
 PANES = ("transcript", "codebook", "memo")
 #: The footer shows these first (it is cut off at the right on narrow terminals).
 FOOTER_ORDER = (
-    "code", "memo", "search", "go_to_document", "undo", "help", "memo_review", "quit",
-    "study_search", "reports", "in_vivo", "uncode", "add_code", "rename_code", "delete_code",
+    "code", "recode", "coding_start_earlier", "coding_start_later", "coding_end_earlier",
+    "coding_end_later", "uncode", "memo", "search", "go_to_document", "undo", "help",
+    "memo_review", "quit",
+    "study_search", "reports", "in_vivo", "add_code", "rename_code", "delete_code",
     "merge_code", "show_segments", "filter_codes", "save_memo", "leave_memo",
 )
 _FOOTER_RANK = {binding_id: rank for rank, binding_id in enumerate(FOOTER_ORDER)}
@@ -56,7 +58,7 @@ class TranscriptPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield DocumentHeader(id="doc-header")
-        yield TranscriptView(id="transcript")
+        yield TranscriptView(id="transcript", snap_to_words=self.app.config.snap_to_words)
         yield Input(placeholder="search this document (enter; esc cancels)", id="search-input")
 
 
@@ -145,6 +147,11 @@ class MainScreen(Screen[None]):
             # laying it out, and once more when the terminal reports the size it started
             # with; each time Screen laid everything out and painted it again in full
             event.prevent_default()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ON_CODING_ACTIONS:
+            return self.coding.on_coding  # shown (and run) only with a coding under the caret
+        return True
 
     @property
     def active_bindings(self):
@@ -301,6 +308,7 @@ class MainScreen(Screen[None]):
                 self.document = doc
                 self.transcript.set_codings(*self.shown_codings(doc))
                 self.query_one(DocumentHeader).show(doc, self.project.cases.of(doc))
+                self.coding.caret_moved()
         self.codebook.update_codes(self.project)
         self.update_status()
         self.memos.show(force=True)
@@ -334,6 +342,7 @@ class MainScreen(Screen[None]):
         if self.document is not None:
             self.app.ui_state.cursors[self.document.id] = event.offset
         self.update_status()
+        self.coding.caret_moved()
         self.memos.show()
 
     @on(TranscriptView.SelectionChanged)
@@ -362,6 +371,33 @@ class MainScreen(Screen[None]):
         else:
             self.app.notify(f"No match for {event.value!r}", severity="warning", markup=False)
 
+    def action_go_to_line(self) -> None:
+        """``:``: ask for a line number, then go there."""
+        from workbench.tui.screens.dialogs import PromptScreen
+
+        if self.document is None:
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer is None:
+                return
+            try:
+                number = int(answer.strip().lstrip(":"))
+            except ValueError:
+                self.app.notify(f"{answer!r} is not a line number", severity="warning",
+                                markup=False)
+                return
+            self.go_to_line(number)
+
+        last = self.transcript.line_count
+        self.app.push_screen(PromptScreen(f"Go to line (1–{last})", placeholder="line number"),
+                             answered)
+
+    def go_to_line(self, number: int) -> None:
+        """Put the transcript's cursor at the start of line ``number``."""
+        self.transcript.go_to_line(number)
+        self.focus_pane("transcript")
+
     def action_cancel_search(self) -> None:
         field = self.query_one("#search-input", Input)
         if field.has_focus:
@@ -382,6 +418,12 @@ class MainScreen(Screen[None]):
 
     def action_uncode(self) -> None:
         self.coding.uncode()
+
+    def action_recode(self) -> None:
+        self.coding.recode()
+
+    def action_move_edge(self, edge: str, step: int) -> None:
+        self.coding.move_edge("start" if edge == "start" else "end", step)
 
     def action_redact(self) -> None:
         self.coding.redact()

@@ -7,13 +7,16 @@ search match as far as they fall on that row), so a cursor move repaints two row
 selection step the rows between the old and the new cursor. Wrapping is computed once per width
 (:mod:`transcript_layout`), codings are indexed by line (:mod:`transcript_marks`), rows are
 painted by :mod:`transcript_render`, and the cursor and the selection are a
-:class:`~workbench.tui.widgets.transcript_caret.Caret` the keys and the mouse move.
+:class:`~workbench.tui.widgets.transcript_caret.Caret` the keys and the mouse move. The keys
+move by character, row, page, word, sentence, speaker turn (to the start of its words, after
+the label), line and to either end of the document.
 
 Offsets are code points of the document's normalised text, half-open.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
@@ -28,10 +31,12 @@ from textual.strip import Strip
 
 from workbench.core.model import Coding, Document
 from workbench.core.text import line_of
+from workbench.core.turns import Turns, turns_of
+from workbench.core.words import trim_whitespace
 from workbench.tui.textual_compat import SizedInLayoutScrollView
 from workbench.tui.widgets.transcript_caret import Caret
 from workbench.tui.widgets.transcript_layout import TextLayout, starts_of_lines
-from workbench.tui.widgets.transcript_marks import CodingIndex, Matches, Turns
+from workbench.tui.widgets.transcript_marks import CodingIndex, Matches, TurnMarks
 from workbench.tui.widgets.transcript_render import (
     Palette,
     RowState,
@@ -39,6 +44,7 @@ from workbench.tui.widgets.transcript_render import (
     gutter_width,
     paint_row,
     paint_spacer,
+    time_column,
 )
 
 _FALLBACK_WIDTH = 80
@@ -98,18 +104,44 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         Binding("down,j", "cursor_down", "Down", show=False, id="cursor_down"),
         Binding("left", "cursor_left", "Left", show=False, id="cursor_left"),
         Binding("right", "cursor_right", "Right", show=False, id="cursor_right"),
-        Binding("left_square_bracket", "previous_paragraph", "Prev turn", show=False,
-                id="previous_paragraph"),
-        Binding("right_square_bracket", "next_paragraph", "Next turn", id="next_paragraph"),
+        Binding("w,ctrl+right", "word(1)", "Next word", show=False, id="next_word"),
+        Binding("b,ctrl+left", "word(-1)", "Word start / previous word", show=False,
+                id="previous_word"),
+        Binding("e", "word_end", "Word end", show=False, id="word_end"),
+        Binding("right_parenthesis", "sentence(1)", "Next sentence", show=False,
+                id="next_sentence"),
+        Binding("left_parenthesis", "sentence(-1)", "Sentence start / previous sentence",
+                show=False, id="previous_sentence"),
+        Binding("left_square_bracket", "turn(-1)", "Previous turn (its words)", show=False,
+                id="previous_turn"),
+        Binding("right_square_bracket", "turn(1)", "Next turn", id="next_turn"),
         Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
         Binding("home", "line_start", "Line start", show=False, id="line_start"),
         Binding("end", "line_end", "Line end", show=False, id="line_end"),
+        Binding("ctrl+home", "document_start", "Start of the document", show=False,
+                id="document_start"),
+        Binding("G,shift+g,ctrl+end", "document_end", "End of the document", show=False,
+                id="document_end"),
         Binding("v", "toggle_selection", "Select", id="toggle_selection"),
         Binding("shift+left", "select_left", "Select left", show=False, id="select_left"),
         Binding("shift+right", "select_right", "Select right", show=False, id="select_right"),
         Binding("shift+up", "select_up", "Select up", show=False, id="select_up"),
         Binding("shift+down", "select_down", "Select down", show=False, id="select_down"),
+        Binding("W,shift+w,ctrl+shift+right", "word(1, True)", "Select to the next word",
+                show=False, id="select_next_word"),
+        Binding("B,shift+b,ctrl+shift+left", "word(-1, True)", "Select to the previous word",
+                show=False, id="select_previous_word"),
+        Binding("E,shift+e", "word_end(True)", "Select to the word end", show=False,
+                id="select_word_end"),
+        Binding("shift+home", "line_start(True)", "Select to the line start", show=False,
+                id="select_line_start"),
+        Binding("shift+end", "line_end(True)", "Select to the line end", show=False,
+                id="select_line_end"),
+        Binding("ctrl+shift+home", "document_start(True)", "Select to the start", show=False,
+                id="select_document_start"),
+        Binding("ctrl+shift+end", "document_end(True)", "Select to the end", show=False,
+                id="select_document_end"),
         Binding("escape", "cancel_selection", "Cancel", id="cancel_selection"),
         Binding("n", "next_coding", "Next coded", id="next_coding"),
         Binding("N,shift+n", "previous_coding", "Prev coded", show=False, id="previous_coding"),
@@ -150,6 +182,7 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
     def __init__(
         self,
         *,
+        snap_to_words: bool = True,
         name: str | None = None,
         id: str | None = None,  # noqa: A002 - Textual's name
         classes: str | None = None,
@@ -162,9 +195,13 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         self._line_starts: list[int] = [0]
         self._index = CodingIndex(self._line_starts)
         self._matches = Matches()
-        self.caret = Caret()
+        self.caret = Caret(snap=snap_to_words)
         self._layout: TextLayout | None = None
-        self._turns = Turns(None, self._lines, self._line_starts)
+        self._marks = TurnMarks(None, self._lines, self._line_starts)
+        self._turns: Turns | None = None
+        self._stops: list[int] | None = None  # where [ and ] go, made when first asked
+        self._times: dict[int, str] = {}  # line -> the time of the turn it starts
+        self._time_width = 0
         self._generation = 0
         self._line_versions: dict[int, int] = {}
         self._strips: LRUCache[tuple, Strip] = LRUCache(2048)
@@ -191,6 +228,16 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
     def selecting(self) -> bool:
         """True while a selection is being made (after `v` or a shift+arrow)."""
         return self.caret.anchor is not None
+
+    @property
+    def turns(self) -> Turns | None:
+        """The speaker turns of the document shown."""
+        return self._turns
+
+    @property
+    def line_count(self) -> int:
+        """How many text lines the document has."""
+        return len(self._line_starts)
 
     @property
     def layout(self) -> TextLayout | None:
@@ -223,9 +270,12 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         self._lines = text.split("\n")
         self._line_starts = starts_of_lines(self._lines)
         self._matches = Matches()
-        self._turns = Turns(document, self._lines, self._line_starts)
+        self._marks = TurnMarks(document, self._lines, self._line_starts)
+        self._turns = turns_of(document)
+        self._stops = None
+        self._times, self._time_width = time_column(self._turns, self._line_starts)
         self._fill_index(codings, colors)
-        self.caret.reset(min(max(cursor, 0), len(text)))
+        self.caret.reset(min(max(cursor, 0), len(text)), text)
         self._layout = None
         self._bump()
         self._build_layout()
@@ -293,16 +343,28 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         A cursor outside every paragraph (on a blank line) gives that line: an empty span.
         """
         cursor = self.caret.cursor
-        found = self._turns.paragraph_at(cursor)
+        found = self._marks.paragraph_at(cursor)
         if found is not None:
             return found
         line = line_of(self._line_starts, cursor)
         start = self._line_starts[line]
         return start, start + len(self._lines[line])
 
-    def selection_or_paragraph(self) -> tuple[int, int]:
-        """The selection, else the current paragraph."""
-        return self.selection or self.current_paragraph()
+    def current_turn(self) -> tuple[int, int]:
+        """The words of the speaker turn holding the cursor: all its paragraphs, without its
+        label or whitespace at the edges. Text without speaker labels (field notes) has no
+        turns: there it is the paragraph. Empty on a blank line outside both."""
+        turn = self._turns.at(self.caret.cursor) if self._turns is not None else None
+        if turn is None or turn.speaker is None:
+            start, end = self.current_paragraph()
+        else:
+            start, end = turn.utterance, turn.end
+        start, end = trim_whitespace(self._text, start, end)
+        return (start, end) if start < end else (self.caret.cursor, self.caret.cursor)
+
+    def selection_or_turn(self) -> tuple[int, int]:
+        """The selection, else the words of the current turn."""
+        return self.selection or self.current_turn()
 
     def set_search(self, pattern: str, *, case_sensitive: bool = False) -> int:
         """Highlight every occurrence of ``pattern`` (literal text); go to the first at or
@@ -332,6 +394,12 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
     def clear_selection(self) -> None:
         """Drop the selection (and leave selection mode)."""
         self._set_cursor(self.caret.cursor, anchor=self.caret.anchor_for(False))
+
+    def go_to_line(self, number: int) -> None:
+        """Put the cursor at the start of text line ``number`` (1-based, kept within the
+        document)."""
+        line = min(max(number, 1), len(self._line_starts)) - 1
+        self._move(self._line_starts[line], extend=self.caret.selecting, center=True)
 
     def next_match(self) -> None:
         """Go to the next search match (wrapping around)."""
@@ -367,13 +435,30 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
     def action_select_down(self) -> None:
         self._move_rows(1, extend=True)
 
-    def action_line_start(self) -> None:
+    def action_line_start(self, select: bool = False) -> None:
         line = line_of(self._line_starts, self.caret.cursor)
-        self._move(self._line_starts[line], extend=self.caret.selecting)
+        self._move(self._line_starts[line], extend=select or self.caret.selecting)
 
-    def action_line_end(self) -> None:
+    def action_line_end(self, select: bool = False) -> None:
         line = line_of(self._line_starts, self.caret.cursor)
-        self._move(self._line_starts[line] + len(self._lines[line]), extend=self.caret.selecting)
+        self._move(self._line_starts[line] + len(self._lines[line]),
+                   extend=select or self.caret.selecting)
+
+    def action_document_start(self, select: bool = False) -> None:
+        self._move(0, extend=select or self.caret.selecting, center=True)
+
+    def action_document_end(self, select: bool = False) -> None:
+        self._move(len(self._text), extend=select or self.caret.selecting, center=True)
+
+    def action_word(self, step: int, select: bool = False) -> None:
+        self._move(self.caret.word_target(step), extend=select or self.caret.selecting)
+
+    def action_word_end(self, select: bool = False) -> None:
+        extend = select or self.caret.selecting
+        self._move(self.caret.word_end_target(extend), extend=extend)
+
+    def action_sentence(self, step: int) -> None:
+        self._move(self.caret.sentence_target(step), extend=self.caret.selecting, center=True)
 
     def action_page_up(self) -> None:
         self._page(-1)
@@ -381,15 +466,34 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
     def action_page_down(self) -> None:
         self._page(1)
 
-    def action_next_paragraph(self) -> None:
-        found = self._turns.next_start(self.caret.cursor)
+    def action_turn(self, step: int) -> None:
+        """``]`` / ``[``: to the words of the next turn, or of this turn (else the one
+        before); in text without speaker labels, by paragraph."""
+        stops = self._turn_stops()
+        cursor = self.caret.cursor
+        if step > 0:
+            at = bisect_right(stops, cursor)
+            found = stops[at] if at < len(stops) else None
+        else:
+            at = bisect_left(stops, cursor) - 1
+            found = stops[at] if at >= 0 else None
         if found is not None:
             self._move(found, extend=self.caret.selecting, center=True)
 
-    def action_previous_paragraph(self) -> None:
-        found = self._turns.previous_start(self.caret.cursor)
-        if found is not None:
-            self._move(found, extend=self.caret.selecting, center=True)
+    def _turn_stops(self) -> list[int]:
+        """Where ``[`` and ``]`` stop, in order: where the words of each speaker's turn begin,
+        and each paragraph of text outside any speaker's turn."""
+        if self._stops is None:
+            stops: list[int] = []
+            turns = self._turns if self._turns is not None else ()
+            for turn in turns:
+                if turn.speaker is not None:
+                    stops.append(turn.utterance)
+                else:
+                    paragraphs = self._turns.paragraphs
+                    stops.extend(paragraphs[n].start for n in turn.paragraphs)
+            self._stops = stops
+        return self._stops
 
     def action_toggle_selection(self) -> None:
         if self.caret.anchor is not None:
@@ -513,7 +617,7 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         row = round(self.scroll_offset.y) + y
         if row >= layout.row_count:
             return len(self._text)
-        cell = x - gutter_width(layout.line_count)
+        cell = x - gutter_width(layout.line_count, self._time_width)
         return layout.offset_at(max(row, 0), max(cell, 0))
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
@@ -583,11 +687,11 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         if self._document is None:
             return
         width = self._text_width(size)
-        wrap = max(4, width - gutter_width(len(self._line_starts)) - 1)
+        wrap = max(4, width - gutter_width(len(self._line_starts), self._time_width) - 1)
         if self._layout is not None and self._layout.width == wrap:
             return
         self._layout = TextLayout(
-            self._text, wrap, self._turns.spacers, lines=self._lines,
+            self._text, wrap, self._marks.spacers, lines=self._lines,
             line_starts=self._line_starts,
         )
         self._strips.clear()
@@ -662,7 +766,8 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
             strip = self._strips.get(key)
             if strip is None:
                 strip = paint_spacer(layout, line, width, self._get_palette(),
-                                     self._index.on_line(line), self._index.color_of)
+                                     self._index.on_line(line), self._index.color_of,
+                                     time_width=self._time_width)
                 self._strips[key] = strip
             return strip
         start, end = layout.row_span(line, k)
@@ -690,7 +795,9 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
                 cursor=on_row,
                 cursor_line=cursor_line,
                 focused=bool(focused),
-                speaker=self._turns.speakers.get(line),
+                speaker=self._marks.speakers.get(line),
+                time=self._times.get(line) if k == 0 else None,
+                time_width=self._time_width,
             )
             strip = paint_row(layout, line, k, width, self._get_palette(), state)
             self._strips[key] = strip

@@ -1,5 +1,7 @@
 """The transcript's caret: the cursor, the selection's anchor, ``v`` mode and the goal column,
-and where the vertical movement keys take the cursor.
+the selection as it is used (without whitespace at its edges, snapped to whole words unless
+that is turned off), and where the movement keys take the cursor: rows and pages, words and
+sentences (:mod:`workbench.core.words`).
 
 A :class:`Caret` only keeps and changes these numbers; the view
 (:class:`~workbench.tui.widgets.transcript.TranscriptView`) owns one, asks it where a key
@@ -13,6 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.core.words import (
+    is_word_end,
+    next_sentence_start,
+    next_word_end,
+    next_word_start,
+    previous_sentence_start,
+    previous_word_start,
+    snap_to_words,
+    trim_whitespace,
+)
 from workbench.tui.widgets.transcript_layout import TextLayout
 
 
@@ -28,23 +40,40 @@ class Moved:
 @dataclass(slots=True)
 class Caret:
     """The cursor offset, the selection's anchor (``None``: no selection), whether plain
-    movement extends the selection (``v`` mode) and the column vertical moves aim for."""
+    movement extends the selection (``v`` mode), the column vertical moves aim for, the text
+    they move in and whether a selection snaps to whole words."""
 
     cursor: int = 0
     anchor: int | None = None
     selecting: bool = False
     goal_cell: int | None = None
+    text: str = ""
+    snap: bool = True
 
     @property
-    def selection(self) -> tuple[int, int] | None:
-        """The selected span, half-open with start < end, or ``None``."""
+    def swept(self) -> tuple[int, int] | None:
+        """The span between the anchor and the cursor as the keys or the mouse swept it
+        (start < end), or ``None``."""
         anchor = self.anchor
         if anchor is None or anchor == self.cursor:
             return None
         return (anchor, self.cursor) if anchor < self.cursor else (self.cursor, anchor)
 
-    def reset(self, cursor: int) -> None:
-        """A new document: the cursor at ``cursor``, no selection."""
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected span, half-open with start < end, or ``None``: what was swept, without
+        whitespace at its edges and, with :attr:`snap`, grown to whole words. A sweep of only
+        whitespace selects nothing."""
+        swept = self.swept
+        if swept is None:
+            return None
+        start, end = (snap_to_words if self.snap else trim_whitespace)(self.text, *swept)
+        return (start, end) if start < end else None
+
+    def reset(self, cursor: int, text: str | None = None) -> None:
+        """A new document (``text``, when given): the cursor at ``cursor``, no selection."""
+        if text is not None:
+            self.text = text
         self.cursor = cursor
         self.anchor = None
         self.selecting = False
@@ -96,3 +125,28 @@ class Caret:
         elif direction < 0 and row == 0:
             offset = 0
         return offset, goal
+
+    # ------------------------------------------------------------------ words and sentences
+    def word_target(self, step: int) -> int:
+        """Where ``w`` (``step`` 1: the start of the next word) or ``b`` (-1: the start of this
+        word, or of the one before) takes the cursor."""
+        if step > 0:
+            return next_word_start(self.text, self.cursor)
+        return previous_word_start(self.text, self.cursor)
+
+    def word_end_target(self, extend: bool) -> int:
+        """Where ``e`` takes the cursor: onto the last character of the next word's end, or,
+        while a selection is being extended, just after it (so the selection holds the whole
+        word). With no word left, the end of the text."""
+        text = self.text
+        if extend:
+            return next_word_end(text, self.cursor - 1)
+        end = next_word_end(text, self.cursor)
+        return end - 1 if is_word_end(text, end) else len(text)
+
+    def sentence_target(self, step: int) -> int:
+        """Where ``)`` (``step`` 1: the next sentence's start) or ``(`` (-1: this sentence's
+        start, or the one before) takes the cursor."""
+        if step > 0:
+            return next_sentence_start(self.text, self.cursor)
+        return previous_sentence_start(self.text, self.cursor)

@@ -170,7 +170,7 @@ class Matches:
         return at if at >= 0 else len(self.spans) - 1
 
 
-class Turns:
+class TurnMarks:
     """The paragraphs (speaker turns) of a document and how the view marks them.
 
     ``speakers``: line -> style number of the speaker label it starts with (numbered by first

@@ -10,6 +10,7 @@ as it is, with a contrasting text colour.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -21,7 +22,8 @@ from textual.strip import Strip
 from workbench.core.model import Coding
 from workbench.tui.widgets.transcript_layout import TextLayout, display_text
 
-#: Gutter: line number, a space, up to STRIPES coding stripes, a space.
+#: Gutter: line number, a space, the time of a turn and a space (when the document has times),
+#: up to STRIPES coding stripes, a space.
 STRIPES = 4
 STRIPE_CHAR = "\u258c"  # left half block
 RULE_CHAR = "\u2500"
@@ -34,8 +36,26 @@ def label_end(line: str) -> int:
     return match.end() if match else 0
 
 
-def gutter_width(line_count: int) -> int:
-    return len(str(max(line_count, 1))) + 2 + STRIPES
+def gutter_width(line_count: int, time_width: int = 0) -> int:
+    """Cells left of the text: line numbers of ``line_count`` lines, times ``time_width``
+    wide (none when 0), the stripes."""
+    return len(str(max(line_count, 1))) + 2 + STRIPES + (time_width + 1 if time_width else 0)
+
+
+def time_column(turns: Iterable, line_starts: Sequence[int]) -> tuple[dict[int, str], int]:
+    """The times the gutter shows: line -> the time of the turn starting on it (``12:31``, or
+    ``1:02:03`` when the document runs past an hour), and the column's width (0: no times)."""
+    found: dict[int, str] = {}
+    for turn in turns:
+        if turn.time:
+            found[bisect_right(line_starts, turn.start) - 1] = turn.time
+    if not found:
+        return {}, 0
+    if all(t.startswith("00:") for t in found.values()):
+        shown = {line: t[3:] for line, t in found.items()}
+    else:
+        shown = {line: t[1:] if t[0] == "0" else t for line, t in found.items()}
+    return shown, max(len(t) for t in shown.values())
 
 
 @dataclass
@@ -133,6 +153,8 @@ class RowState:
     cursor_line: bool
     focused: bool
     speaker: int | None  # style index of the speaker label, if the row starts one
+    time: str | None = None  # the time of the turn the row starts
+    time_width: int = 0  # the width of the gutter's time column (0: none)
 
 
 def paint_row(
@@ -144,7 +166,7 @@ def paint_row(
     state: RowState,
 ) -> Strip:
     """The strip of the k-th text row of ``line``, ``width`` cells wide (gutter included)."""
-    gutter = gutter_width(layout.line_count)
+    gutter = gutter_width(layout.line_count, state.time_width)
     area = max(width - gutter, 1)
     start, end = layout.row_span(line, k)
     last = layout.is_last_row(line, k)
@@ -234,13 +256,16 @@ def _paint_gutter(
     palette: Palette,
     state: RowState,
 ) -> None:
-    digits = gutter_width(layout.line_count) - 2 - STRIPES
+    digits = len(str(max(layout.line_count, 1)))
     if k == 0:
         number = str(line + 1).rjust(digits)
         style = palette.gutter_current if state.cursor_line else palette.gutter
         segments.append(Segment(number + " ", style))
     else:
         segments.append(Segment(" " * (digits + 1), palette.gutter))
+    if state.time_width:
+        time = (state.time or "").rjust(state.time_width)
+        segments.append(Segment(time + " ", palette.gutter))
     _paint_stripes(segments, state, start, reach, palette)
 
 
@@ -275,13 +300,14 @@ def paint_spacer(
     palette: Palette,
     codings: Sequence[Coding],
     color_of: Callable[[str], str],
+    *,
+    time_width: int = 0,
 ) -> Strip:
     """The row that separates a speaker turn from the line above it."""
-    gutter = gutter_width(layout.line_count)
+    gutter = gutter_width(layout.line_count, time_width)
     area = max(width - gutter, 1)
     start = layout.line_starts[line]
-    digits = gutter - 2 - STRIPES
-    segments = [Segment(" " * (digits + 1), palette.gutter)]
+    segments = [Segment(" " * (gutter - 1 - STRIPES), palette.gutter)]
     # Codings running on from the line above keep their stripes across the gap.
     running = [c for c in codings if c.start < start]
     state = RowState(running, color_of, (), None, None, False, False, None)
