@@ -15,6 +15,7 @@ from workbench.core.words import (
     next_word_end,
     next_word_start,
     previous_sentence_start,
+    previous_word_end,
     previous_word_start,
     sentence_at,
     sentences_of_line,
@@ -149,6 +150,10 @@ def test_word_motions_land_on_the_nearest_word_edges(case) -> None:
     r = next_word_end(text, offset)
     assert r == n or (r >= offset + 2 and is_word_end(text, r))
     assert not any(is_word_end(text, i) for i in range(offset + 2, r))
+    r = previous_word_end(text, offset)
+    assert r < offset or r == 0
+    assert r == 0 or is_word_end(text, r)
+    assert not any(is_word_end(text, i) for i in range(r + 1, min(offset, n + 1)))
 
 
 @given(text_and_span())

@@ -37,7 +37,9 @@ def test_code_paragraph_with_new_code_via_picker(drive, study):
     project = reopen(study)
     start, end = words(2)  # the words of the turn, never its label
     assert ("Interview 1", "Belonging", INTERVIEW_1[start:end]) in paths_of(project)
-    coding = next(c for c in project.codings.values() if c.start == start)
+    belonging = project.codebook.find("Belonging").id
+    coding = next(c for c in project.codings.values() if c.code == belonging)
+    assert coding.start == start
     assert (coding.end, coding.coder) == (end, "ann")
 
 

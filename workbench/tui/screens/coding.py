@@ -190,7 +190,10 @@ class TranscriptCoding:
         applied = project.codings.apply(doc, start, end, code, self.app.coder)
         coding = applied.coding
         self.app.ui_state.use_code(coding.code)
-        self.view.clear_selection()
+        view = self.view
+        if view.selection is not None and view.cursor >= coding.end:
+            view.move_cursor(coding.end - 1)  # onto the words coded, where keys fix them
+        view.clear_selection()
         path = coding_path(project, coding)
         if applied.outcome == "unchanged":
             message = f"Already coded with {path}: nothing changed"

@@ -16,7 +16,6 @@ Offsets are code points of the document's normalised text, half-open.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
@@ -44,7 +43,6 @@ from workbench.tui.widgets.transcript_render import (
     gutter_width,
     paint_row,
     paint_spacer,
-    time_column,
 )
 
 _FALLBACK_WIDTH = 80
@@ -197,11 +195,8 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         self._matches = Matches()
         self.caret = Caret(snap=snap_to_words)
         self._layout: TextLayout | None = None
-        self._marks = TurnMarks(None, self._lines, self._line_starts)
         self._turns: Turns | None = None
-        self._stops: list[int] | None = None  # where [ and ] go, made when first asked
-        self._times: dict[int, str] = {}  # line -> the time of the turn it starts
-        self._time_width = 0
+        self._marks = TurnMarks(None, self._lines, self._line_starts)
         self._generation = 0
         self._line_versions: dict[int, int] = {}
         self._strips: LRUCache[tuple, Strip] = LRUCache(2048)
@@ -270,10 +265,8 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         self._lines = text.split("\n")
         self._line_starts = starts_of_lines(self._lines)
         self._matches = Matches()
-        self._marks = TurnMarks(document, self._lines, self._line_starts)
         self._turns = turns_of(document)
-        self._stops = None
-        self._times, self._time_width = time_column(self._turns, self._line_starts)
+        self._marks = TurnMarks(self._turns, self._lines, self._line_starts)
         self._fill_index(codings, colors)
         self.caret.reset(min(max(cursor, 0), len(text)), text)
         self._layout = None
@@ -469,31 +462,10 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
     def action_turn(self, step: int) -> None:
         """``]`` / ``[``: to the words of the next turn, or of this turn (else the one
         before); in text without speaker labels, by paragraph."""
-        stops = self._turn_stops()
-        cursor = self.caret.cursor
-        if step > 0:
-            at = bisect_right(stops, cursor)
-            found = stops[at] if at < len(stops) else None
-        else:
-            at = bisect_left(stops, cursor) - 1
-            found = stops[at] if at >= 0 else None
+        marks, cursor = self._marks, self.caret.cursor
+        found = marks.next_stop(cursor) if step > 0 else marks.previous_stop(cursor)
         if found is not None:
             self._move(found, extend=self.caret.selecting, center=True)
-
-    def _turn_stops(self) -> list[int]:
-        """Where ``[`` and ``]`` stop, in order: where the words of each speaker's turn begin,
-        and each paragraph of text outside any speaker's turn."""
-        if self._stops is None:
-            stops: list[int] = []
-            turns = self._turns if self._turns is not None else ()
-            for turn in turns:
-                if turn.speaker is not None:
-                    stops.append(turn.utterance)
-                else:
-                    paragraphs = self._turns.paragraphs
-                    stops.extend(paragraphs[n].start for n in turn.paragraphs)
-            self._stops = stops
-        return self._stops
 
     def action_toggle_selection(self) -> None:
         if self.caret.anchor is not None:
@@ -617,7 +589,7 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         row = round(self.scroll_offset.y) + y
         if row >= layout.row_count:
             return len(self._text)
-        cell = x - gutter_width(layout.line_count, self._time_width)
+        cell = x - gutter_width(layout.line_count, self._marks.time_width)
         return layout.offset_at(max(row, 0), max(cell, 0))
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
@@ -687,7 +659,7 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         if self._document is None:
             return
         width = self._text_width(size)
-        wrap = max(4, width - gutter_width(len(self._line_starts), self._time_width) - 1)
+        wrap = max(4, width - gutter_width(len(self._line_starts), self._marks.time_width) - 1)
         if self._layout is not None and self._layout.width == wrap:
             return
         self._layout = TextLayout(
@@ -767,7 +739,7 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
             if strip is None:
                 strip = paint_spacer(layout, line, width, self._get_palette(),
                                      self._index.on_line(line), self._index.color_of,
-                                     time_width=self._time_width)
+                                     time_width=self._marks.time_width)
                 self._strips[key] = strip
             return strip
         start, end = layout.row_span(line, k)
@@ -796,8 +768,9 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
                 cursor_line=cursor_line,
                 focused=bool(focused),
                 speaker=self._marks.speakers.get(line),
-                time=self._times.get(line) if k == 0 else None,
-                time_width=self._time_width,
+                label=self._marks.labels.get(line, 0),
+                time=self._marks.times.get(line) if k == 0 else None,
+                time_width=self._marks.time_width,
             )
             strip = paint_row(layout, line, k, width, self._get_palette(), state)
             self._strips[key] = strip

@@ -1,4 +1,5 @@
-"""What is marked on a transcript: speaker turns, codings indexed by line, and search matches.
+"""What is marked on a transcript: speaker turns (labels, times, where the turn keys stop),
+codings indexed by line, and search matches.
 
 Both answer "what touches this row" without scanning everything: codings are kept in a dict
 line -> codings (a coding is listed on every line it touches) plus a sorted list of starts for
@@ -11,9 +12,9 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator, Sequence
 
-from workbench.core.model import Coding, Document
+from workbench.core.model import Coding
 from workbench.core.text import line_of
-from workbench.core.turns import paragraphs_of
+from workbench.core.turns import Turns
 
 
 class CodingIndex:
@@ -171,19 +172,22 @@ class Matches:
 
 
 class TurnMarks:
-    """The paragraphs (speaker turns) of a document and how the view marks them.
+    """The paragraphs and speaker turns of a document and how the view marks them.
 
     ``speakers``: line -> style number of the speaker label it starts with (numbered by first
-    appearance); ``spacers``: lines of a turn that follows a non-blank line, which get a rule
-    above them so turns stay apart even in a text without blank lines.
+    appearance), and ``labels``: line -> how many characters of it that label takes;
+    ``spacers``: lines of a turn that follows a non-blank line, which get a rule above them so
+    turns stay apart even in a text without blank lines; ``times``: line -> the time of the turn
+    starting on it as the gutter shows it (``12:31``, or ``1:02:03`` in a document that runs
+    past an hour), ``time_width`` their width (0: no times); ``stops``: where ``[`` and ``]``
+    stop, in order: where the words of each speaker's turn begin (after the label), and each
+    paragraph of text outside any speaker's turn.
     """
 
     def __init__(
-        self, document: Document | None, lines: Sequence[str], line_starts: Sequence[int]
+        self, turns: Turns | None, lines: Sequence[str], line_starts: Sequence[int]
     ) -> None:
-        paragraphs = []
-        if document is not None:
-            paragraphs = document.paragraphs or paragraphs_of(document.text)
+        paragraphs = list(turns.paragraphs) if turns is not None else []
         starts = [p.start for p in paragraphs]
         if any(a > b for a, b in zip(starts, starts[1:], strict=False)):
             paragraphs = sorted(paragraphs, key=lambda p: p.start)
@@ -191,21 +195,34 @@ class TurnMarks:
         self.spans: list[tuple[int, int]] = [(p.start, p.end) for p in paragraphs]
         self.starts: list[int] = starts
         self.speakers: dict[int, int] = {}
+        self.labels: dict[int, int] = {}
         self.spacers: list[int] = []
+        self.stops: list[int] = []
+        times: dict[int, str] = {}
         order: dict[str, int] = {}
-        for paragraph in paragraphs:
-            speaker = paragraph.speaker
-            if not speaker:
+        for turn in turns if turns is not None else ():
+            line = bisect_right(line_starts, turn.start) - 1
+            if turn.time:
+                times[line] = turn.time
+            if turn.speaker is None:
+                self.stops.extend(turns.paragraphs[n].start for n in turn.paragraphs)
                 continue
-            line = bisect_right(line_starts, paragraph.start) - 1
+            self.stops.append(turn.utterance)
             head = line_starts[line]
-            if head != paragraph.start and lines[line][: paragraph.start - head].strip():
+            if head != turn.start and lines[line][: turn.start - head].strip():
                 continue  # the label is not at the start of its line
-            self.speakers[line] = order.setdefault(speaker, len(order))
+            self.speakers[line] = order.setdefault(turn.speaker, len(order))
+            self.labels[line] = min(turn.utterance, head + len(lines[line])) - head
             if line > 0:
                 above = lines[line - 1]
                 if above and not above.isspace():  # no blank line between the turns
                     self.spacers.append(line)
+        self.stops.sort()
+        if all(t.startswith("00:") for t in times.values()):
+            self.times = {line: t[3:] for line, t in times.items()}
+        else:
+            self.times = {line: t[1:] if t[0] == "0" else t for line, t in times.items()}
+        self.time_width = max((len(t) for t in self.times.values()), default=0)
 
     def paragraph_at(self, offset: int) -> tuple[int, int] | None:
         """The paragraph holding ``offset`` (its end, the line break, included)."""
@@ -216,12 +233,12 @@ class TurnMarks:
                 return start, end
         return None
 
-    def next_start(self, offset: int) -> int | None:
-        """The start of the first paragraph after ``offset``."""
-        at = bisect_right(self.starts, offset)
-        return self.starts[at] if at < len(self.starts) else None
+    def next_stop(self, offset: int) -> int | None:
+        """Where ``]`` goes from ``offset``: the first stop after it."""
+        at = bisect_right(self.stops, offset)
+        return self.stops[at] if at < len(self.stops) else None
 
-    def previous_start(self, offset: int) -> int | None:
-        """The start of the last paragraph before ``offset``."""
-        at = bisect_right(self.starts, offset - 1) - 1
-        return self.starts[at] if at >= 0 else None
+    def previous_stop(self, offset: int) -> int | None:
+        """Where ``[`` goes from ``offset``: the last stop before it."""
+        at = bisect_left(self.stops, offset) - 1
+        return self.stops[at] if at >= 0 else None

@@ -9,8 +9,6 @@ as it is, with a contrasting text colour.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,35 +25,10 @@ from workbench.tui.widgets.transcript_layout import TextLayout, display_text
 STRIPES = 4
 STRIPE_CHAR = "\u258c"  # left half block
 RULE_CHAR = "\u2500"
-_LABEL = re.compile(r"[ \t]*(?:\[[^\]\n]*\][ \t]*:?|[^:\n]*:)")
-
-
-def label_end(line: str) -> int:
-    """Length of the speaker label a line starts with (the line is known to have one)."""
-    match = _LABEL.match(line)
-    return match.end() if match else 0
-
-
 def gutter_width(line_count: int, time_width: int = 0) -> int:
     """Cells left of the text: line numbers of ``line_count`` lines, times ``time_width``
     wide (none when 0), the stripes."""
     return len(str(max(line_count, 1))) + 2 + STRIPES + (time_width + 1 if time_width else 0)
-
-
-def time_column(turns: Iterable, line_starts: Sequence[int]) -> tuple[dict[int, str], int]:
-    """The times the gutter shows: line -> the time of the turn starting on it (``12:31``, or
-    ``1:02:03`` when the document runs past an hour), and the column's width (0: no times)."""
-    found: dict[int, str] = {}
-    for turn in turns:
-        if turn.time:
-            found[bisect_right(line_starts, turn.start) - 1] = turn.time
-    if not found:
-        return {}, 0
-    if all(t.startswith("00:") for t in found.values()):
-        shown = {line: t[3:] for line, t in found.items()}
-    else:
-        shown = {line: t[1:] if t[0] == "0" else t for line, t in found.items()}
-    return shown, max(len(t) for t in shown.values())
 
 
 @dataclass
@@ -153,6 +126,7 @@ class RowState:
     cursor_line: bool
     focused: bool
     speaker: int | None  # style index of the speaker label, if the row starts one
+    label: int = 0  # how many characters of the row's line the label takes
     time: str | None = None  # the time of the turn the row starts
     time_width: int = 0  # the width of the gutter's time column (0: none)
 
@@ -196,8 +170,8 @@ def paint_row(
         sel = (max(sel[0], start), min(sel[1], end))
         cuts.update(sel)
     label = None
-    if state.speaker is not None and k == 0:
-        label = (start, start + label_end(layout.lines[line]))
+    if state.speaker is not None and k == 0 and state.label:
+        label = (start, start + state.label)
         cuts.add(min(label[1], end))
     cursor = state.cursor
     if cursor is not None and start <= cursor < end:
