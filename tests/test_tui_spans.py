@@ -8,9 +8,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tui_support import INTERVIEW_1, _fix_times, paths_of, quit_app, reopen, screen_text, until
+from tui_support import (
+    INTERVIEW_1,
+    NOTES,
+    TIMED,
+    paths_of,
+    quit_app,
+    reopen,
+    screen_text,
+    until,
+)
 
-from workbench.core.project import Project
 from workbench.tui.keymap import RENAMED, known_ids, load_keymap
 from workbench.tui.screens.code_picker import CodePicker
 from workbench.tui.screens.dialogs import PickerScreen, PromptScreen
@@ -20,47 +28,9 @@ from workbench.tui.widgets.transcript_render import gutter_width
 
 pytest_plugins = ("tui_fixtures",)
 
-#: A transcript with a header line, time marks, and a turn of two paragraphs.
-TIMED = (
-    "Date: 12 May 2024\n"
-    "[00:00:05] Interviewer: Tell me about the protest. Where were you?\n"
-    "[00:00:12] Respondent 3: I was at the square. It was cold.\n"
-    "\n"
-    "We stood there for hours. Nobody left.\n"
-    "[00:01:40] Interviewer: Why did you stay?\n"
-    "[00:01:45] Respondent 3: Because my friends were there. Because it mattered.\n"
-)
-RUSSIAN = "Интервьюер: Почему вы остались?\nРеспондент 4: Потому что там были друзья.\n"
-NOTES = "Field notes, first paragraph.\nA second paragraph of notes.\n"
-
-
 @pytest.fixture(autouse=True)
 def _isolated(tui_env):
     """XDG_STATE_HOME and WORKBENCH_CONFIG point into tmp_path in every test."""
-
-
-def build_turns_study(path: Path) -> Path:
-    """A study whose first document has times and a turn of two paragraphs, with one coding."""
-    project = Project.create(path, name="Protest study")
-    try:
-        doc = project.documents.add("Interview 3", TIMED, case="Respondent 3",
-                                    attributes={"city": "Almaty"})
-        project.documents.add("Интервью 4", RUSSIAN, case="Respondent 4")
-        project.documents.add("Notes", NOTES)
-        project.codebook.add("Place")
-        project.codebook.add("Staying")
-        start = TIMED.index("the square")
-        project.codings.add(doc, start, start + len("the square"), "Place", "ann")
-        _fix_times(project)
-        project.save()
-    finally:
-        project.close()
-    return project.path
-
-
-@pytest.fixture
-def turns_study(tmp_path: Path) -> Path:
-    return build_turns_study(tmp_path / "turns")
 
 
 def span_of(text: str, words: str) -> tuple[int, int]:

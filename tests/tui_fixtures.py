@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from tui_support import build_study
+from tui_support import build_study, build_turns_study
 
 from workbench.errors import WorkbenchError
 
@@ -27,6 +27,12 @@ def tui_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def study(tmp_path: Path, tui_env: Path) -> Path:
     """The fixed study in tmp_path (with the isolated environment)."""
     return build_study(tmp_path / "study")
+
+
+@pytest.fixture
+def turns_study(tmp_path: Path, tui_env: Path) -> Path:
+    """A study whose first document has times and a turn of two paragraphs (one coding)."""
+    return build_turns_study(tmp_path / "turns")
 
 
 @pytest.fixture

@@ -22,6 +22,19 @@ INTERVIEW_2 = (
 )
 FIELD_NOTES = "Notes after the second interview.\nThe respondent asked to be called R2.\n"
 
+#: A transcript with a header line, time marks, and a turn of two paragraphs.
+TIMED = (
+    "Date: 12 May 2024\n"
+    "[00:00:05] Interviewer: Tell me about the protest. Where were you?\n"
+    "[00:00:12] Respondent 3: I was at the square. It was cold.\n"
+    "\n"
+    "We stood there for hours. Nobody left.\n"
+    "[00:01:40] Interviewer: Why did you stay?\n"
+    "[00:01:45] Respondent 3: Because my friends were there. Because it mattered.\n"
+)
+RUSSIAN = "Интервьюер: Почему вы остались?\nРеспондент 4: Потому что там были друзья.\n"
+NOTES = "Field notes, first paragraph.\nA second paragraph of notes.\n"
+
 
 def build_study(path: Path, *, memos: bool = True) -> Path:
     """A fixed study: three documents, two cases, a theme with codes, codings and memos.
@@ -53,6 +66,25 @@ def build_study(path: Path, *, memos: bool = True) -> Path:
             anger = project.codebook.find("Motivation/Anger")
             project.memos.add("code", anger.id, "Anger is a motor, not only a feeling.", "ann")
             project.memos.add("document", doc1.id, "Long pauses before the answers.", "ann")
+        _fix_times(project)
+        project.save()
+    finally:
+        project.close()
+    return project.path
+
+
+def build_turns_study(path: Path) -> Path:
+    """A study whose first document has times and a turn of two paragraphs, with one coding."""
+    project = Project.create(path, name="Protest study")
+    try:
+        doc = project.documents.add("Interview 3", TIMED, case="Respondent 3",
+                                    attributes={"city": "Almaty"})
+        project.documents.add("Интервью 4", RUSSIAN, case="Respondent 4")
+        project.documents.add("Notes", NOTES)
+        project.codebook.add("Place")
+        project.codebook.add("Staying")
+        start = TIMED.index("the square")
+        project.codings.add(doc, start, start + len("the square"), "Place", "ann")
         _fix_times(project)
         project.save()
     finally:

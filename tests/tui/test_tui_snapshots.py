@@ -6,10 +6,11 @@ Update with ``pytest tests/tui/test_tui_snapshots.py --snapshot-update`` and loo
 from __future__ import annotations
 
 import pytest
-from tui_support import until
+from tui_support import INTERVIEW_1, until
 
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.code_picker import CodePicker
+from workbench.tui.screens.dialogs import PickerScreen, PromptScreen
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.memo_review import MemoReviewScreen
 from workbench.tui.screens.retrieval import RetrievalScreen
@@ -61,3 +62,46 @@ def test_memo_review_80x24(app, snap_compare):
 def test_help_80x24(app, snap_compare):
     assert snap_compare(app, terminal_size=(80, 24),
                         run_before=_steps("question_mark", until_screen=HelpScreen))
+
+
+# ------------------------------------------------------------------ precise spans
+@pytest.fixture
+def timed_app(turns_study):
+    application = WorkbenchApp.open(turns_study)
+    application.theme = "textual-dark"
+    yield application
+    application.finish()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_on_a_coding_the_footer_shows_the_keys_that_fix_it(app, snap_compare, size):
+    # the caret on "Through friends": recode, move its start or end, remove it
+    assert snap_compare(app, terminal_size=size, run_before=_steps("n"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_times_of_turns_in_the_gutter(timed_app, snap_compare, size):
+    # the words of the second turn selected: the labels and the times stay out of it
+    steps = _steps("right_square_bracket", "right_square_bracket", "v", "w", "w", "w")
+    assert snap_compare(timed_app, terminal_size=size, run_before=steps)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_which_of_several_codings(app, snap_compare, size):
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        pilot.app.main_screen.transcript.move_cursor(INTERVIEW_1.index("Anger, honestly") + 1)
+        await pilot.press("c", *"Networks", "enter")  # the turn's words: a second coding
+        await until(pilot, lambda: not isinstance(pilot.app.screen, CodePicker))
+        pilot.app.clear_notifications()  # the notice of that coding would time out
+        await pilot.press("greater_than_sign")
+        await until(pilot, lambda: isinstance(pilot.app.screen, PickerScreen))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_go_to_line(app, snap_compare, size):
+    steps = _steps("colon", "5", until_screen=PromptScreen)
+    assert snap_compare(app, terminal_size=size, run_before=steps)

@@ -52,9 +52,24 @@ _FOOTER_RANK = {binding_id: rank for rank, binding_id in enumerate(FOOTER_ORDER)
 
 class TranscriptPane(Vertical):
     """The transcript with its header line and the search line; binds the coding keys (to
-    actions of the screen, which hands them to its :class:`~.coding.TranscriptCoding`)."""
+    actions of the screen, which hands them to its :class:`~.coding.TranscriptCoding`; the keys
+    that fix the coding under the caret to its own actions, shown only while there is one)."""
 
     BINDINGS = keymap.bindings("transcript")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ON_CODING_ACTIONS:
+            return self.screen.coding.on_coding
+        return True
+
+    def action_recode(self) -> None:
+        self.screen.coding.recode()
+
+    def action_move_edge(self, edge: str, step: int) -> None:
+        self.screen.coding.move_edge("start" if edge == "start" else "end", step)
+
+    def action_uncode(self) -> None:
+        self.screen.coding.uncode()
 
     def compose(self) -> ComposeResult:
         yield DocumentHeader(id="doc-header")
@@ -147,11 +162,6 @@ class MainScreen(Screen[None]):
             # laying it out, and once more when the terminal reports the size it started
             # with; each time Screen laid everything out and painted it again in full
             event.prevent_default()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ON_CODING_ACTIONS:
-            return self.coding.on_coding  # shown (and run) only with a coding under the caret
-        return True
 
     @property
     def active_bindings(self):
@@ -416,14 +426,6 @@ class MainScreen(Screen[None]):
     def action_in_vivo(self) -> None:
         self.coding.in_vivo()
 
-    def action_uncode(self) -> None:
-        self.coding.uncode()
-
-    def action_recode(self) -> None:
-        self.coding.recode()
-
-    def action_move_edge(self, edge: str, step: int) -> None:
-        self.coding.move_edge("start" if edge == "start" else "end", step)
 
     def action_redact(self) -> None:
         self.coding.redact()
