@@ -105,16 +105,19 @@ def read_json(*args: str):
 
 def code_memo_quit(tmux: Tmux, *, narrow: bool) -> None:
     tmux.wait_for("Interview 1", "saved")
-    tmux.keys("]")  # line 2, the first answer
+    tmux.keys("]", "]")  # the words of the first turn, then of the first answer (line 2)
     tmux.wait_for("line 2")
     tmux.keys("c")
-    tmux.wait_for("Code “Respondent 1: Through friends")
+    tmux.wait_for("Code “Through friends")  # the answer's words, not its speaker label
     tmux.type("Belonging")
     tmux.wait_for("New code “Belonging”")
     tmux.keys("Enter")
     tmux.wait_for("under which theme")
     tmux.keys("Enter")  # none: top level
-    tmux.wait_for("line 2 · Belonging · coder e2e", "■ Belonging  1·1" if not narrow else "")
+    tmux.wait_for("line 2 · Networks, Belonging · coder e2e",
+                  "■ Belonging  1·1" if not narrow else "")
+    tmux.keys(")")  # the next sentence: off "Through friends" (Networks), on Belonging only
+    tmux.wait_for("line 2 · Belonging · coder e2e")
     tmux.keys("m")
     # keys bubble up asynchronously: type only once the memo pane has the focus (its keys
     # show in the footer), or the first letters would still reach the transcript
