@@ -26,12 +26,6 @@ from workbench.tui.screens.help import help_rows
 from workbench.tui.widgets.header import StatusLine
 from workbench.tui.widgets.transcript_render import gutter_width
 
-pytest_plugins = ("tui_fixtures",)
-
-@pytest.fixture(autouse=True)
-def _isolated(tui_env):
-    """XDG_STATE_HOME and WORKBENCH_CONFIG point into tmp_path in every test."""
-
 
 def span_of(text: str, words: str) -> tuple[int, int]:
     start = text.index(words)
@@ -437,7 +431,7 @@ def test_every_new_key_is_in_the_registry_and_remappable(drive, tui_env):
            "coding_start_earlier", "coding_start_later", "coding_end_earlier",
            "coding_end_later"}
     assert new <= known_ids()
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     assert "snap_to_words" in readme and "`{` / `}`" in readme
     tui_env.write_text('coder = "ann"\n[keys]\nnext_word = "f"\nnext_paragraph = "t"\n',
                        encoding="utf-8")
