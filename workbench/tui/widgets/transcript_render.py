@@ -254,7 +254,7 @@ def _paint_stripes(
     seen: set[str] = set()
     for coding in sorted(
         (c for c in state.codings if c.start < reach and c.end > start),
-        key=lambda c: (c.start, c.id),
+        key=lambda c: (c.start, -c.end, c.id),  # the outer of two starting together first
     ):
         if coding.code not in seen:
             seen.add(coding.code)
