@@ -271,3 +271,49 @@ def test_listeners_hear_every_new_revision(project: Project) -> None:
     while project.undo() is not None:
         pass
     assert project.undo() is None and heard[-1] == project.revision == 7
+
+
+def test_steps_with_one_joins_key_are_one_step_to_undo(project: Project) -> None:
+    """The drafts of a memo written in one go: one entry, back to before the first draft."""
+    doc = project.documents.add("Interview 1", "Some text.\n")
+    before = project.history.next_undo()
+    for text in ("First", "First draft", "First draft, longer"):
+        with project.change("memo on doc:Interview 1", joins=("memo", 1)):
+            memos = project.memos.about("document", doc.id)
+            if memos:
+                project.memos.edit(memos[0], text)
+            else:
+                project.memos.add("document", doc.id, text, "ann")
+    assert [m.text for m in project.memos.all()] == ["First draft, longer"]
+    assert len(project.history.entries) == 2  # the document, then the memo once
+    project.save()
+    reopened = Project.open(project.path)  # the joined entry is saved as it is now
+    assert [e.label for e in reopened.history.entries] == [
+        before.label, "memo on doc:Interview 1"
+    ]
+    assert project.undo().label == "memo on doc:Interview 1"
+    assert project.memos.all() == []
+    assert project.undo() is before
+    assert project.redo() is before
+    project.redo()
+    assert [m.text for m in project.memos.all()] == ["First draft, longer"]
+
+
+def test_a_joins_key_joins_only_the_newest_entry_it_made(project: Project) -> None:
+    doc = project.documents.add("Interview 1", "Some text.\n")
+    with project.change("memo", joins="a"):
+        memo = project.memos.add("document", doc.id, "one", "ann")
+    with project.change("other"):
+        project.codebook.add("Networks")
+    with project.change("memo", joins="a"):  # something came between: a step of its own
+        project.memos.edit(memo, "two")
+    with project.change("memo", joins="b"):  # another key: a step of its own
+        project.memos.edit(memo, "three")
+    project.undo()
+    with project.change("memo", joins="b"):  # after an undo: a step of its own
+        project.memos.edit(memo, "four")
+    assert [e.label for e in project.history.done] == [
+        "import Interview 1", "memo", "other", "memo", "memo"
+    ]
+    project.undo()
+    assert project.memos[memo.id].text == "two"

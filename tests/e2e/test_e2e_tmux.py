@@ -10,6 +10,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -151,3 +152,70 @@ def test_code_memo_quit_in_tmux(e2e_study, size):
         ("Joined through friends; check R2.", "e2e")
     ]
     assert not Path(str(project) + ".lock").exists()  # the lock was released
+
+
+def write_memo_unsaved(tmux: Tmux, text: str) -> None:
+    """Start a memo on the document and type ``text``; no ctrl+s, no leaving the pane."""
+    tmux.wait_for("Interview 1", "saved")
+    tmux.keys("m")
+    tmux.wait_for("Memo on document “Interview 1”", "Save memo")
+    tmux.type(text)
+    tmux.wait_for(text[-12:])
+
+
+def wait_unlocked(project: Path, timeout: float = 30.0) -> None:
+    lock = Path(str(project) + ".lock")
+    deadline = time.monotonic() + timeout
+    while lock.exists():
+        if time.monotonic() > deadline:
+            raise AssertionError("the app did not release its lock after the signal")
+        time.sleep(0.05)
+
+
+#: The memo the study has on Interview 1; typing goes on at its end.
+MEMO = "Long pauses before the answers."
+
+
+def document_memos(project: Path) -> list[str]:
+    return [m["text"] for m in read_json("memos", str(project)) if m["target"] == "doc:Interview 1"]
+
+
+def test_a_dropped_terminal_keeps_the_memo_being_typed(e2e_study):
+    """SIGHUP (the SSH link drops: here the whole tmux server goes) while a memo is typed:
+    the memo is in the project when it is opened again."""
+    project, command = e2e_study
+    tmux = Tmux(80, 24, command)
+    try:
+        write_memo_unsaved(tmux, " Typed just before the link dropped")
+    finally:
+        tmux.kill()  # no key after the typing: the draft's pause has not even passed
+    wait_unlocked(project)
+    assert document_memos(project) == [MEMO + " Typed just before the link dropped"]
+    # and the app opens it again as it was left
+    reopened = Tmux(80, 24, command)
+    try:
+        reopened.wait_for("Interview 1", "saved")
+        reopened.keys("m")
+        reopened.wait_for("Typed just before the link dropped")
+        reopened.keys("Escape")
+        reopened.wait_for("c Code", "saved")
+        reopened.keys("q")
+        reopened.wait_for(f"{EXIT_MARK}0")
+    finally:
+        reopened.kill()
+
+
+def test_sigterm_writes_the_memo_and_exits(e2e_study):
+    project, command = e2e_study
+    tmux = Tmux(100, 30, command)
+    try:
+        write_memo_unsaved(tmux, " Written when the system stopped it")
+        shell = int(tmux.run("list-panes", "-t", tmux.session, "-F", "#{pane_pid}").split()[0])
+        children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+        assert len(children) == 1, children  # the workbench process
+        os.kill(int(children[0]), signal.SIGTERM)
+        tmux.wait_for(f"{EXIT_MARK}{128 + signal.SIGTERM}")
+    finally:
+        tmux.kill()
+    wait_unlocked(project)
+    assert document_memos(project) == [MEMO + " Written when the system stopped it"]

@@ -98,6 +98,14 @@ class History:
             self._drop(self.entries[0])
         return entry
 
+    def extend(self, entry: HistoryEntry, records: list[RecordState]) -> None:
+        """Join later changes to ``entry``: it keeps each record as it was before its first
+        change, and takes in the records it did not touch yet."""
+        touched = {(table, record_id) for table, record_id, _ in entry.records}
+        entry.records.extend(r for r in records if (r[0], r[1]) not in touched)
+        entry.time = now()
+        self.dirty_ids.add(entry.id)
+
     def mark(self, entry: HistoryEntry, done: bool, records: list[RecordState]) -> None:
         """Flip an entry after undo or redo, with the records that reverse it."""
         entry.done = done

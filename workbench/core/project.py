@@ -16,7 +16,7 @@ base; the team layer provides it), as one undoable step, then written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -380,13 +380,14 @@ class Project:
             self.lock.release()  # a failed command saves nothing
 
     # ------------------------------------------------------------------ changes
-    def change(self, label: str) -> AbstractContextManager[Step]:
+    def change(self, label: str, *, joins: Hashable | None = None) -> AbstractContextManager[Step]:
         """Group record changes into one undoable step; nested calls join the outer one.
 
-        The block may rename the step (``step.label``). If the block raises, every record it
-        touched is put back as it was.
+        The block may rename the step (``step.label``). Steps made one after the other with the
+        same ``joins`` key are one step to undo (the drafts of a memo being written). If the
+        block raises, every record it touched is put back as it was.
         """
-        return self.recorder.step(label)
+        return self.recorder.step(label, joins=joins)
 
     def undo(self) -> HistoryEntry | None:
         """Undo the newest done step; returns it, or ``None`` when there is nothing to undo."""

@@ -10,7 +10,7 @@ and hears of every new revision: a step, an undo, a redo or a change that is not
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -39,14 +39,19 @@ class ChangeRecorder:
         self.revision = 0  # bumped by every step, undo and redo
         self._pending: list[RecordState] | None = None
         self._listeners: list[Callable[[int], None]] = []
+        #: the newest entry and the ``joins`` key it was made with (see :meth:`step`)
+        self._joinable: tuple[Hashable, HistoryEntry] | None = None
         self.state = state
         state.listener = self._on_record_change
 
     @contextmanager
-    def step(self, label: str) -> Iterator[Step]:
+    def step(self, label: str, *, joins: Hashable | None = None) -> Iterator[Step]:
         """One undoable step; nested steps join the outer one.
 
-        If the block raises, every record it touched is put back as it was.
+        A step made with a ``joins`` key becomes part of the newest entry of the history when
+        that entry was made with the same key and nothing came after it (no other step, undo
+        or redo): the drafts of one memo written in one go are one step to undo. If the block
+        raises, every record it touched is put back as it was.
         """
         step = Step(label)
         if self._pending is not None:
@@ -65,8 +70,24 @@ class ChangeRecorder:
             raise
         pending, self._pending = self._pending, None
         if pending:
-            self.history.record(step.label, _first_states(pending))
+            states = _first_states(pending)
+            entry = self._joined(joins)
+            if entry is not None:
+                self.history.extend(entry, states)
+            else:
+                entry = self.history.record(step.label, states)
+            self._joinable = (joins, entry) if joins is not None else None
             self._new_revision()
+
+    def _joined(self, joins: Hashable | None) -> HistoryEntry | None:
+        """The newest entry, if a step with the key ``joins`` becomes part of it."""
+        if joins is None or self._joinable is None:
+            return None
+        key, entry = self._joinable
+        entries = self.history.entries
+        if key != joins or not entries or entries[-1] is not entry or not entry.done:
+            return None
+        return entry
 
     @property
     def in_step(self) -> bool:
@@ -106,6 +127,7 @@ class ChangeRecorder:
             raise WorkbenchError(why)
         if self._pending is not None:
             raise RuntimeError("undo and redo cannot run inside a step")
+        self._joinable = None
         for table, _rid, rec in entry.records:  # a hand-edited history must not get in
             problem = (f"it names the unknown table {table!r}" if table not in RECORD_TYPES
                        else None if rec is None else record_problem(table, rec))

@@ -10,11 +10,16 @@ first. The app listens to the project once; every new revision is posted as
 :class:`~workbench.tui.changes.ProjectChanged` to the main screen, which redraws its panes, and
 bubbles back to the app, whose :class:`~workbench.tui.saver.Saver` writes it to disk. Whether
 that is done is the reactive :attr:`WorkbenchApp.save_state`, which the status line watches.
+When the terminal goes away (SIGHUP: a dropped SSH link) or the system asks the app to stop
+(SIGTERM), :meth:`WorkbenchApp.stop_now` writes every pending change, the memo being written
+included, before the app exits.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -53,6 +58,11 @@ A = TypeVar("A")
 #: What a change refused on a read-only project says.
 READ_ONLY_NOTICE = (
     "This project is open read-only (another process holds it): nothing was changed"
+)
+
+#: Signals on which the app saves everything and exits (those this system has).
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name)
 )
 
 
@@ -106,6 +116,9 @@ class WorkbenchApp(App[int]):
         self.notices: list[str] = []  # every notification, for tests and the log
         self._quitting = False
         self._quit_failed = False
+        #: whether to stop cleanly on STOP_SIGNALS (set by :func:`run_app`: a process-wide
+        #: handler is for the real program, not for an app inside a test run)
+        self.stop_on_signals = False
         # before the first screen is styled: a later change of theme restyles every widget
         if self.ui_state.theme and self.ui_state.theme in self.available_themes:
             self.theme = self.ui_state.theme
@@ -148,6 +161,13 @@ class WorkbenchApp(App[int]):
             self.notify(problem, severity="warning", timeout=8, markup=False)
         if self.project.read_only:
             self.notify(self.read_only_reason, severity="warning", timeout=8, markup=False)
+        if self.stop_on_signals:
+            loop = asyncio.get_running_loop()
+            for signum in STOP_SIGNALS:
+                try:
+                    loop.add_signal_handler(signum, self.stop_now, signum)
+                except (NotImplementedError, RuntimeError, ValueError):
+                    pass  # no signal handlers in this event loop (Windows): nothing to catch
 
     def watch_theme(self, theme: str) -> None:
         self.ui_state.theme = theme  # kept for the next start
@@ -314,6 +334,21 @@ class WorkbenchApp(App[int]):
         self.ui_state.save()
         self.exit(0)
 
+    def stop_now(self, signum: int) -> None:
+        """The terminal went away (SIGHUP) or the app is told to stop (SIGTERM): write every
+        pending change at once, the memo being written included, then exit (status 128 +
+        the signal's number). The lock is released by :meth:`finish`."""
+        screen = self.main_screen
+        if screen is not None and screen.is_attached:
+            screen.memos.commit()
+            screen.remember_cursor()
+        try:
+            self.saver.save_now()
+        except WorkbenchError:
+            pass  # finish() tries once more, and says why it failed
+        self.ui_state.save()
+        self.exit(return_code=128 + signum)
+
     def finish(self) -> None:
         """After the app stopped: save what is left (if it can) and release the lock."""
         self.ui_state.save()
@@ -329,6 +364,7 @@ class WorkbenchApp(App[int]):
 def run_app(path: Path) -> int:
     """Run the TUI on a project file; returns the exit status."""
     app = WorkbenchApp.open(path)
+    app.stop_on_signals = True
     try:
         app.run()
     finally:

@@ -71,6 +71,7 @@ class Saver:
         self._warming: threading.Thread | None = None
         self._started = 0.0
         self.last_duration = 0.0  # seconds the last write took
+        self.typing = False  # text is typed that is not in the project yet (a memo draft)
 
     def _set(self, state: SaveState) -> None:
         if state != self.state:
@@ -97,6 +98,21 @@ class Saver:
         """Wait for the warm-up thread (immediate unless the project was opened just now)."""
         if self._warming is not None:
             self._warming.join()
+
+    def typed(self, pending: bool) -> None:
+        """Whether text typed in the app (a memo) is still to go into the project: until it
+        has, and has been written, the status says "unsaved", never "saved"."""
+        if self.project.read_only:
+            return
+        self.typing = pending
+        if pending and self.state == SaveState.SAVED:
+            self._set(SaveState.UNSAVED)
+        elif not pending and self.state == SaveState.UNSAVED and not self.project.dirty:
+            self._set(SaveState.SAVED)
+
+    def _settled(self) -> SaveState:
+        """The state once everything in the project is on disk."""
+        return SaveState.UNSAVED if self.typing else SaveState.SAVED
 
     def changed(self) -> None:
         """The project changed: a save follows within a second (nothing when what changed is
@@ -125,7 +141,7 @@ class Saver:
             self._schedule(self.delay)  # one write at a time; the next one follows
             return
         if not self.project.dirty:
-            self._set(SaveState.SAVED)
+            self._set(self._settled())
             return
         snapshot = self.project.snapshot()
         revision = self.project.revision
@@ -158,7 +174,7 @@ class Saver:
                 self._set(SaveState.UNSAVED)
                 self._schedule(self.delay)
             else:
-                self._set(SaveState.SAVED)
+                self._set(self._settled())
         elif worker.state == WorkerState.ERROR:
             if isinstance(worker.error, ChangedOnDisk):
                 self._take_in(worker.error.change)
@@ -216,7 +232,7 @@ class Saver:
         self._worker = None  # what it found (a change on disk) is seen again by the save below
         if self.project.read_only or not self.project.dirty:
             if not self.project.read_only:
-                self._set(SaveState.SAVED)
+                self._set(self._settled())
             return True
         try:
             with self.lock:
@@ -228,5 +244,18 @@ class Saver:
         for each in taken:
             self._tell(each)
         self.error = None
-        self._set(SaveState.SAVED)
+        self._set(self._settled())
         return True
+
+    def save_now(self) -> None:
+        """Save what is left at once, on this thread (after a write running on the worker's
+        thread): for when the app must stop now (the terminal went away). Raises
+        :class:`WorkbenchError` if the write fails."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.project.read_only:
+            return
+        with self.lock:
+            if self.project.dirty:
+                self.project.save()

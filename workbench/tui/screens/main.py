@@ -491,6 +491,10 @@ class MainScreen(Screen[None]):
     def _save_memo(self, event: MemoPane.Save) -> None:
         self.memos.save(event)
 
+    @on(MemoPane.Typed)
+    def _memo_typed(self) -> None:
+        self.memos.typed()
+
     @on(MemoPane.Leave)
     def _leave_memo(self) -> None:
         self.focus_pane(self.pane_before_memo)

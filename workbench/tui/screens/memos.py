@@ -3,13 +3,18 @@
 The memo pane follows the focus: the highlighted code in the codebook, else the coding under
 the transcript's cursor, else the document (the project when there is none). ``m`` starts
 writing on that target; the pane's save (``ctrl+s``, leaving it) is one change through the app.
-A memo in the memo review opens where it belongs (:meth:`MemoWriting.open_target`).
+Nothing typed waits for that: when typing stops for :data:`DRAFT_DELAY` seconds, the text is
+saved as a draft (the saver writes it to disk a moment later). The drafts and the save that ends
+the writing join one undoable step. A memo in the memo review opens where it belongs
+(:meth:`MemoWriting.open_target`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from textual.timer import Timer
 
 from workbench.core.model import TARGET_TABLES, Memo
 from workbench.tui.changes import NotChanged
@@ -21,12 +26,19 @@ if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
     from workbench.tui.screens.main import MainScreen
 
+#: Seconds without typing before the memo being written is saved as a draft.
+DRAFT_DELAY = 0.8
+
 
 class MemoWriting:
     """Keeps the memo pane on the right memo and saves what is written in it."""
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
+        self._draft_timer: Timer | None = None
+        #: counts writing sessions: the saves of one session are one undoable step
+        self._session = 0
+        self._drafts_saved = False  # a draft of this session changed the memo
 
     @property
     def app(self) -> WorkbenchApp:
@@ -126,22 +138,67 @@ class MemoWriting:
         self.screen.focus_pane("memo")
         self.screen.memo_pane.start_writing()
 
-    def save(self, event: MemoPane.Save) -> None:
-        """Save the memo the pane posted: a new one, an edit, or (empty) its removal."""
+    def typed(self) -> None:
+        """The memo's text was edited: save a draft once typing stops (the status line says
+        "unsaved" until then)."""
+        pending = self.screen.memo_pane.unsaved
+        self.app.saver.typed(pending)
+        if not pending:
+            self._stop_draft_timer()
+        elif self._draft_timer is None:
+            self._draft_timer = self.screen.set_timer(DRAFT_DELAY, self.save_draft,
+                                                      name="memo draft")
+        else:
+            self._draft_timer.reset()
+
+    def _stop_draft_timer(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+
+    def save_draft(self) -> None:
+        """Save the text being written as it is now (the writing goes on)."""
+        self._draft_timer = None
+        message = self.screen.memo_pane.pending_save()
+        self.app.saver.typed(False)
+        if message is not None:
+            self.save(message, draft=True)
+
+    def save(self, event: MemoPane.Save, *, draft: bool = False) -> None:
+        """Save the memo the pane posted: a new one, an edit, or (empty) its removal; a draft
+        saved while writing goes on, and joins the undoable step of the session's other
+        saves."""
+        self._stop_draft_timer()
+        self.app.saver.typed(False)
+        target = event.target
+        joins = ("memo", self._session)
+        drafts_saved = self._drafts_saved
+        if not draft:  # the writing is done: what is written next is a new step
+            self._session += 1
+            self._drafts_saved = False
+        before = self.project.revision
+
         def change(project: Project) -> Memo:
             memo = project.memos.get(event.memo_id or "")
-            if memo is not None:
-                return project.memos.edit(memo, event.text)
-            if not event.text.strip():
-                raise NotChanged()  # nothing was written
-            return project.memos.add(
-                event.target.kind, event.target.target_id, event.text, self.app.coder
-            )
+            where = project.memos.describe_target(target.kind, target.target_id)
+            gone = memo is not None and not event.text.strip()
+            with project.change(f"{'delete ' if gone else ''}memo on {where}", joins=joins):
+                if memo is not None:
+                    return project.memos.edit(memo, event.text)
+                if not event.text.strip():
+                    raise NotChanged()  # nothing was written
+                return project.memos.add(target.kind, target.target_id, event.text,
+                                         self.app.coder)
 
         memo = self.app.apply(change)
-        if memo is not None:
-            self.screen.memo_pane.saved(memo.id if event.text.strip() else None)
-            self.app.notify(f"Memo on {event.target.title} saved", markup=False, timeout=2)
+        if memo is None:
+            return
+        self.screen.memo_pane.saved(memo.id if event.text.strip() else None)
+        changed = self.project.revision != before
+        if draft:
+            self._drafts_saved = self._drafts_saved or changed
+        elif changed or drafts_saved:
+            self.app.notify(f"Memo on {target.title} saved", markup=False, timeout=2)
 
     def commit(self) -> None:
         """Save the memo being written now (not through a message: used when quitting)."""

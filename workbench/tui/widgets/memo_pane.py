@@ -3,6 +3,7 @@
 The pane follows the focus (a coding under the transcript cursor, else the document; the
 highlighted code in the codebook) until the user starts writing in it. ``ctrl+s`` or leaving the
 pane posts :class:`MemoPane.Save`; the main screen saves it (as one change, through the app).
+Each edit posts :class:`MemoPane.Typed`: the screen saves a draft when typing stops.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class MemoPane(Vertical):
 
     class Leave(Message):
         """The user is done writing (``escape``)."""
+
+    class Typed(Message):
+        """The text was edited (it may differ from what is saved: see ``unsaved``)."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -88,6 +92,8 @@ class MemoPane(Vertical):
         if self.editing and not force:
             self.show_others(others)
             return
+        # the project holds what was saved from here: what is typed since then stays
+        keep = self.editing and target == self.target and text == self.original
         self.target = target
         self.memo_id = memo_id
         self.original = text
@@ -98,7 +104,7 @@ class MemoPane(Vertical):
             self.query_one("#memo-title", Label).update(title)
         area = self.text_area
         area.read_only = self.read_only or target is None
-        if area.text != text:
+        if area.text != text and not keep:
             area.load_text(text)
         self.show_others(others)
 
@@ -123,17 +129,26 @@ class MemoPane(Vertical):
         self.screen.set_focus(area)
         area.move_cursor(area.document.end)
 
-    def pending_save(self) -> MemoPane.Save | None:
-        """The save the text needs (and consider it saved), or ``None`` if unchanged."""
-        text = self.text_area.text
-        if self.target is None or text == self.original or self.read_only:
+    @property
+    def unsaved(self) -> bool:
+        """True when the text differs from what is saved."""
+        return (self.target is not None and not self.read_only
+                and self.text_area.text != self.original)
+
+    def on_text_area_changed(self) -> None:
+        self.post_message(self.Typed())
+
+    def pending_save(self, *, done: bool = False) -> MemoPane.Save | None:
+        """The save the text needs (and consider it saved), or ``None`` if unchanged; with
+        ``done`` (the writing ends) a save of the text as it is even when unchanged."""
+        if self.target is None or self.read_only or not (done or self.unsaved):
             return None
-        self.original = text
+        text = self.original = self.text_area.text
         return self.Save(self.target, self.memo_id, text)
 
     def save(self) -> None:
-        """Post a save if the text changed."""
-        message = self.pending_save()
+        """Post the save that ends the writing (the screen may have saved drafts of it)."""
+        message = self.pending_save(done=True)
         if message is not None:
             self.post_message(message)
 

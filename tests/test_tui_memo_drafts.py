@@ -1,0 +1,161 @@
+"""Nothing typed is lost: memo drafts saved when typing stops, "saved" only when true, and
+everything written when the app must stop at once (SIGHUP, SIGTERM)."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+from tui_support import quit_app, reopen, screen_text, until
+
+from workbench.tui.saver import SaveState
+from workbench.tui.screens import memos as memos_module
+
+pytest_plugins = ("tui_fixtures",)
+
+#: The memo the study has on Interview 1 (the document shown first).
+MEMO = "Long pauses before the answers."
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tui_env):
+    """XDG_STATE_HOME and WORKBENCH_CONFIG point into tmp_path in every test."""
+
+
+def document_memos(project) -> list[str]:
+    doc = project.documents.named("Interview 1")
+    return [m.text for m in project.memos.about("document", doc.id)]
+
+
+def status_word(app) -> str:
+    return app.main_screen.query_one("#status-saved").render().plain
+
+
+def test_a_draft_is_saved_when_typing_stops(drive, study):
+    async def scenario(pilot, app):
+        steps = len(app.project.history.done)
+        await pilot.press("m")
+        assert app.main_screen.memo_pane.text_area.has_focus
+        await pilot.press(*" Then", "space", *"silence.")
+        # typed, not yet in the project: the status line must not say saved
+        assert app.save_state is SaveState.UNSAVED and status_word(app) == "unsaved"
+        assert document_memos(app.project) == [MEMO]
+        await until(pilot, lambda: document_memos(reopen(study)) == [MEMO + " Then silence."],
+                    timeout=2.5)  # on disk within the 2 s promised, and a margin for the CI
+        await until(pilot, lambda: app.save_state is SaveState.SAVED)
+        assert status_word(app) == "saved"
+        assert app.main_screen.memo_pane.text_area.has_focus  # the writing goes on
+        await pilot.press(*" More.")
+        await until(pilot, lambda: document_memos(app.project) == [MEMO + " Then silence. More."],
+                    timeout=2.5)
+        await pilot.press("escape")  # done: the drafts and the final save are one step
+        assert [e.label for e in app.project.history.done[steps:]] == [
+            "memo on doc:Interview 1"
+        ]
+        assert not any("saved" in notice and "Memo" in notice for notice in app.notices[:-1])
+        await pilot.press("u")
+        assert document_memos(app.project) == [MEMO]
+        assert app.main_screen.memo_pane.text_area.text == MEMO
+        await quit_app(pilot, app)
+
+    drive(scenario)
+    assert document_memos(reopen(study)) == [MEMO]
+
+
+def test_a_new_writing_session_is_a_new_step(drive, study, monkeypatch):
+    monkeypatch.setattr(memos_module, "DRAFT_DELAY", 0.05)
+
+    async def scenario(pilot, app):
+        project = app.project
+        await pilot.press("m", *" One.")
+        await until(pilot, lambda: document_memos(project) == [MEMO + " One."])
+        await pilot.press("ctrl+s")  # ends the session
+        await pilot.press(*" Two.")
+        await until(pilot, lambda: document_memos(project) == [MEMO + " One. Two."])
+        await pilot.press("escape")
+        labels = [e.label for e in project.history.done]
+        assert labels[-2:] == ["memo on doc:Interview 1"] * 2
+        await pilot.press("u")
+        assert document_memos(project) == [MEMO + " One."]
+
+    drive(scenario)
+
+
+def test_typing_on_while_a_draft_is_saved_loses_nothing(drive, monkeypatch):
+    """The redraw after a draft's save must not put back the text as it was saved."""
+    monkeypatch.setattr(memos_module, "DRAFT_DELAY", 0.05)
+
+    async def scenario(pilot, app):
+        pane = app.main_screen.memo_pane
+        await pilot.press("m")
+        for word in (" a", " b", " c", " d"):
+            await pilot.press(*word)
+            await pilot.pause(0.06)  # a draft is saved between the words
+        assert pane.text_area.text == MEMO + " a b c d"
+        assert pane.text_area.cursor_location == (0, len(MEMO + " a b c d"))
+        await until(pilot, lambda: document_memos(app.project) == [MEMO + " a b c d"])
+
+    drive(scenario)
+
+
+def test_a_new_memo_by_drafts_is_one_memo(drive, study, monkeypatch):
+    monkeypatch.setattr(memos_module, "DRAFT_DELAY", 0.05)
+
+    async def scenario(pilot, app):
+        await pilot.press("g", *"notes", "enter")
+        await until(pilot, lambda: app.main_screen.document.name == "Field notes")
+        await pilot.press("m", *"First")
+        await pilot.pause(0.1)
+        await pilot.press(*" words")
+        await pilot.pause(0.1)
+        await pilot.press("escape")
+        await quit_app(pilot, app)
+
+    drive(scenario)
+    project = reopen(study)
+    doc = project.documents.named("Field notes")
+    assert [m.text for m in project.memos.about("document", doc.id)] == ["First words"]
+
+
+def test_stop_now_writes_the_memo_being_typed(drive, study):
+    """What SIGHUP and SIGTERM run: before any draft, the memo typed is written, then exit."""
+
+    async def scenario(pilot, app):
+        await pilot.press("m", *" Cut off")
+        assert document_memos(app.project) == [MEMO]  # no draft yet
+        app.stop_now(signal.SIGTERM)
+        await until(pilot, lambda: app.return_code is not None)
+        assert document_memos(reopen(study)) == [MEMO + " Cut off"]
+
+    app = drive(scenario)
+    assert app.return_code == 128 + signal.SIGTERM
+
+
+def test_stop_now_writes_every_pending_change(drive, study):
+    async def scenario(pilot, app):
+        await pilot.press("right_square_bracket", "1")  # a coding with the newest code
+        await pilot.press("m", *" And after")
+        app.stop_now(signal.SIGHUP)
+        await until(pilot, lambda: app.return_code is not None)
+
+    drive(scenario)
+    project = reopen(study)
+    assert len(project.codings) == 4
+    coded = [m.text for m in project.memos.all() if m.target_kind == "coding"]
+    assert coded == [" And after"]  # on the new coding, the cursor is on it
+    assert not project.dirty
+
+
+def test_read_only_memo_pane_never_says_unsaved(drive, study):
+    from workbench.core.project import Project
+
+    holder = Project.open(study, write=True)
+    try:
+        async def scenario(pilot, app):
+            await pilot.press("m")
+            assert app.save_state is SaveState.READ_ONLY
+            assert "read-only" in screen_text(app)
+
+        drive(scenario)
+    finally:
+        holder.close()
