@@ -534,6 +534,10 @@ def test_parse_attributes() -> None:
         parse_attributes("no separator here")
     with pytest.raises(WorkbenchError, match="line 2"):
         parse_attributes("a: 1\n: no key")
+    with pytest.raises(WorkbenchError, match="line 2: “a” is given twice"):
+        parse_attributes("a: 1\na: 2")
+    with pytest.raises(WorkbenchError, match="line 1: “a” has no value"):
+        parse_attributes("a:")
     assert split_attribute(" city = Almaty ") == ("city", "Almaty")
     assert split_attribute("a:b=c", "=") == ("a:b", "c")  # the command line's KEY=VALUE
     assert split_attribute("=x", "=") is None
@@ -549,3 +553,40 @@ def test_in_vivo_name() -> None:
     assert long.endswith("…") and len(long) <= IN_VIVO_LENGTH + 1
     assert long[:-1] == long[:-1].strip() and "word wo…" not in long
     assert len(in_vivo_name("x" * 100)) == IN_VIVO_LENGTH + 1
+
+
+def test_edit_case_moves_renames_and_sets_attributes_in_one_step(project, sound) -> None:
+    doc1 = project.documents.add("Interview 1", "Text one.\n", case="R1",
+                                 attributes={"city": "Almaty", "age": "34"})
+    doc2 = project.documents.add("Interview 2", "Text two.\n", case="R1")
+    steps = len(project.history.done)
+    case = project.documents.edit_case(doc1, "Aigerim", {"city": "Almaty"}, rename=True)
+    assert case.name == "Aigerim" and case.attributes == {"city": "Almaty"}
+    assert [d.name for d in project.documents.of_case(case)] == ["Interview 1", "Interview 2"]
+    assert len(project.history.done) == steps + 1
+    project.undo()
+    assert project.cases.named("R1").attributes == {"city": "Almaty", "age": "34"}
+    moved = project.documents.edit_case(doc2, "R2", {"city": "Astana"})
+    assert moved.name == "R2" and project.cases.of(project.documents.named("Interview 2")) == moved
+    assert project.cases.named("R1").attributes == {"city": "Almaty", "age": "34"}
+    assert project.documents.edit_case(doc2, "", {}) is None
+    assert project.cases.of(project.documents.named("Interview 2")) is None
+    with pytest.raises(WorkbenchError, match="attributes belong to a case"):
+        project.documents.edit_case(doc2, " ", {"city": "x"})
+    with pytest.raises(WorkbenchError, match="already in the project"):
+        project.documents.edit_case(doc1, "R2", {}, rename=True)
+    sound(project)
+
+
+def test_removal_names_what_remove_takes(project) -> None:
+    doc = project.documents.add("Interview 1", "Anger, honestly. And more.\n", case="R1")
+    coding = project.codings.add(doc, 0, 5, "Anger", "ann")
+    project.memos.add("coding", coding.id, "on the coding", "ann")
+    project.memos.add("document", doc.id, "on the document", "ann")
+    project.memos.add("case", project.cases.named("R1").id, "on the case: stays", "ann")
+    going = project.documents.removal(doc)
+    assert (going.codings, going.memos) == (1, 2)
+    assert len(project.memos) == 3  # nothing changed yet
+    removed = project.documents.remove(doc)
+    assert (removed.codings, removed.memos) == (going.codings, going.memos)
+    assert [m.text for m in project.memos.all()] == ["on the case: stays"]

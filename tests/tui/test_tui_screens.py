@@ -12,7 +12,7 @@ from workbench.tui import saver as saver_module
 from workbench.tui.clipboard import copy_text, has_local_display
 from workbench.tui.keymap import known_ids
 from workbench.tui.saver import SaveState
-from workbench.tui.screens.dialogs import PickerScreen, rank
+from workbench.tui.screens.dialogs import ConfirmScreen, PickerScreen, rank
 from workbench.tui.screens.documents import CaseScreen
 from workbench.tui.screens.help import HelpScreen, help_rows
 from workbench.tui.screens.memo_review import MemoReviewScreen
@@ -24,7 +24,7 @@ def test_switch_document_with_g(drive):
         await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, PickerScreen))
         text = screen_text(app)
-        assert "Interview 2" in text and "Respondent 2 · 1 codings" in text
+        assert "Interview 2" in text and "Respondent 2 · 1 coding " in text
         assert "no case · 0 codings" in text
         await pilot.press(*"notes", "enter")
         await until(pilot, lambda: app.main_screen.document.name == "Field notes")
@@ -75,7 +75,11 @@ def test_case_attributes_edit_and_assign(drive, study):
         app.screen.query_one("#case-name").value = "Respondent 2"
         app.screen.query_one("#case-attributes").text = "pronouns: he/him\ncity: Astana\nrole: x"
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: not isinstance(app.screen, CaseScreen))
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "Move “Field notes” to the case Respondent 2? Its attributes become" in (
+            screen_text(app))
+        await pilot.press("y")
+        await until(pilot, lambda: not isinstance(app.screen, (CaseScreen, ConfirmScreen)))
         await pilot.press("u")  # one undo step takes both the assignment and the attribute
         await pilot.press("ctrl+r")
         await quit_app(pilot, app)

@@ -19,6 +19,7 @@ from workbench.cli.registrar import CODER, DOC, END, JSON, PROJECT, START, Arg, 
 from workbench.core.cases import split_attribute
 from workbench.core.project import Project, TakenFromDisk, resolve_path
 from workbench.errors import ProjectUnreadable, WorkbenchError
+from workbench.wording import plural
 
 Args = argparse.Namespace
 REFI_SUFFIXES = (".qdpx", ".qdc")
@@ -83,10 +84,6 @@ def parse_attrs(pairs: list[str] | None) -> dict[str, str]:
         key, value = found
         attrs[key] = value
     return attrs
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 # --------------------------------------------------------------------------- creating

@@ -55,6 +55,22 @@ class Cases(RecordTable[Case]):
                 self._state.put("cases", dataclasses.replace(case, attributes=merged))
         return self._state.case_by_name[name]
 
+    def rename(self, case: Case, new_name: str) -> Case:
+        """Give a case a new (unique) name; its documents, attributes and memos stay with it."""
+        case = self.current(case)
+        new_name = new_name.strip()
+        if not new_name:
+            raise WorkbenchError("a case needs a name")
+        clash = self._state.case_by_name.get(new_name)
+        if clash is not None and clash.id != case.id:
+            raise WorkbenchError(f"a case named {new_name!r} is already in the project")
+        if new_name == case.name:
+            return case
+        renamed = dataclasses.replace(case, name=new_name)
+        with self.change(f"rename case {case.name} to {new_name}"):
+            self.put(renamed)
+        return renamed
+
     def remove(self, case: Case) -> None:
         """Take a case out with its attributes and the memos on it (one undoable step). Its
         documents must have been removed or moved to another case first."""
@@ -81,18 +97,27 @@ def split_attribute(text: str, separators: str = ":=") -> tuple[str, str] | None
 
 def parse_attributes(text: str) -> dict[str, str]:
     """Case attributes written one a line as ``key: value`` (or ``key = value``); blank lines
-    and lines starting with ``#`` are skipped, a line without a key is an error."""
+    and lines starting with ``#`` are skipped. A line without a key or a value, and a key given
+    twice, are errors naming the line."""
     out: dict[str, str] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
+        shown = line if len(line) <= 30 else line[:29] + "…"
         found = split_attribute(line)
-        if found is None:
-            raise WorkbenchError(f"line {number}: write attributes as `key: value`")
+        if found is None or not found[0]:
+            raise WorkbenchError(
+                f"line {number} (“{shown}”): write each attribute as `key: value`, "
+                "e.g. `city: Almaty`"
+            )
         key, value = found
-        if not key:
-            raise WorkbenchError(f"line {number}: the attribute has no name")
+        if not value:
+            raise WorkbenchError(
+                f"line {number}: “{key}” has no value (delete the line to remove it)"
+            )
+        if key in out:
+            raise WorkbenchError(f"line {number}: “{key}” is given twice")
         out[key] = value
     return out
 

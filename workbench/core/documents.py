@@ -192,24 +192,64 @@ class Documents(RecordTable[Document]):
             if case_id != document.case:
                 self.put(dataclasses.replace(document, case=case_id))
 
+    def edit_case(
+        self,
+        document: Document,
+        name: str,
+        attributes: Mapping[str, str],
+        *,
+        rename: bool = False,
+    ) -> Case | None:
+        """Put a document in the case named ``name`` (created if new; empty: no case) and give
+        that case exactly ``attributes``, as one undoable step; with ``rename`` the document's
+        case takes the name instead (with all its documents). Returns the document's case."""
+        document = self.current(document)
+        name = name.strip()
+        if attributes and not name:
+            raise WorkbenchError("attributes belong to a case: give the case a name")
+        current = self._cases.of(document)
+        with self.change(f"case of {document.name}"):
+            if rename and current is not None and name:
+                self._cases.rename(current, name)
+            elif (current.name if current else "") != name:
+                self.set_case(document, name or None)
+            if not name:
+                return None
+            case = self._cases.named(name)
+            changes = {k: "" for k in case.attributes if k not in attributes}
+            changes.update({k: v for k, v in attributes.items() if case.attributes.get(k) != v})
+            if changes:
+                self._cases.set(name, changes)
+        return self._cases.named(name)
+
     def remove(self, document: Document) -> Removed:
         """Take a document out of the project with its codings and the memos on it and on its
         codings (one undoable step; its case stays)."""
         document = self.current(document)
-        memos = self._state.memos_by_target
+        codings, memos = self._going_with(document)
         with self.change(f"remove document {document.name}"):
-            codings = list(self._state.codings_by_document.get(document.id, {}).values())
-            gone = 0
-            for coding in codings:
-                for memo in list(memos.get(("coding", coding.id), {}).values()):
-                    self._state.remove("memos", memo.id)
-                    gone += 1
-                self._state.remove("codings", coding.id)
-            for memo in list(memos.get(("document", document.id), {}).values()):
+            for memo in memos:
                 self._state.remove("memos", memo.id)
-                gone += 1
+            for coding in codings:
+                self._state.remove("codings", coding.id)
             self.drop(document.id)
-        return Removed(document, len(codings), gone)
+        return Removed(document, len(codings), len(memos))
+
+    def removal(self, document: Document) -> Removed:
+        """What :meth:`remove` would take out with the document (nothing changes): for a
+        question that names it."""
+        document = self.current(document)
+        codings, memos = self._going_with(document)
+        return Removed(document, len(codings), len(memos))
+
+    def _going_with(self, document: Document) -> tuple[list[Coding], list[Memo]]:
+        """The codings of a document, and the memos on them and on the document."""
+        by_target = self._state.memos_by_target
+        codings = list(self._state.codings_by_document.get(document.id, {}).values())
+        memos = [memo for coding in codings
+                 for memo in by_target.get(("coding", coding.id), {}).values()]
+        memos += by_target.get(("document", document.id), {}).values()
+        return codings, memos
 
     # ------------------------------------------------------------------ speakers
     def turns(self, document: Document) -> Turns:

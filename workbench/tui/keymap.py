@@ -45,6 +45,8 @@ CONTEXTS = {
     "reports": "Reports",
     "study_search": "Search all documents",
     "review": "Disagreement review",
+    "documents": "Document list (g)",
+    "case": "Case of a document (A)",
 }
 
 SPECS: tuple[KeySpec, ...] = (
@@ -137,6 +139,10 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("review_keep_neither", "n", "decide('neither')", "Neither", "review"),
     KeySpec("review_memo", "m", "memo", "Memo", "review"),
     KeySpec("review_undo", "u", "undo", "Undo", "review"),
+    KeySpec("remove_document", "ctrl+d", "remove_document", "Remove", "documents",
+            priority=True),
+    KeySpec("case_save", "ctrl+s", "save", "Save", "case"),
+    KeySpec("case_name", "ctrl+n", "change_name", "Change case", "case"),
 )
 
 #: Longer descriptions for the help screen.
@@ -208,6 +214,10 @@ HELP = {
     "review_keep_neither": "Keep neither: no consensus coding there",
     "review_memo": "Memo on the decision (the consensus coding, else the document)",
     "review_undo": "Undo the last decision",
+    "remove_document": "Remove the highlighted document with its codings and memos (asks; "
+                       "undoable)",
+    "case_save": "Save the case and its attributes (a changed name asks what is meant)",
+    "case_name": "Put the document in another case, or rename its case",
 }
 
 #: Descriptions of the ids the transcript view binds itself (for the help screen).

@@ -32,6 +32,7 @@ from workbench.io.writeup.blocks import (
     Title,
 )
 from workbench.io.writeup.quotes import quote_of
+from workbench.wording import plural
 
 if TYPE_CHECKING:
     from workbench.core.model import Code, Coding
@@ -122,11 +123,6 @@ def select(
 
 
 # --------------------------------------------------------------------------- counting
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """``1 segment``, ``2 segments`` (``words``: an irregular plural)."""
-    return f"{n} {word if n == 1 else words or word + 's'}"
-
-
 @dataclass(slots=True)
 class Tally:
     """How much was coded: distinct segments, the respondents (cases) they come from, and the

@@ -1,4 +1,5 @@
-"""Small modal screens: a filtered chooser, a one-line prompt, a yes/no question, a form.
+"""Small modal screens: a filtered chooser, a one-line prompt, a yes/no question, a question
+with a few answers, a form.
 
 Each returns its answer through ``dismiss`` (``None`` when cancelled), so a screen can ``await
 app.push_screen_wait(...)`` inside a worker and go on.
@@ -235,6 +236,37 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class ChoiceScreen(ModalScreen[Any]):
+    """A question with a few answers, each on its own key; ``escape`` cancels (``None``)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, answers: Sequence[tuple[str, str, Any]]) -> None:
+        """``answers`` are (key, what it does, the value it answers)."""
+        super().__init__()
+        self.question = question
+        self.answers = list(answers)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm"):
+            yield Label(Text(self.question), classes="title")
+            for key, what, _ in self.answers:
+                line = Text(f"{key}  ", style="bold")
+                line.append(what)
+                yield Label(line)
+            yield Label("esc cancel", classes="hint")
+
+    def on_key(self, event: events.Key) -> None:
+        for key, _, value in self.answers:
+            if event.key == key:
+                event.stop()
+                self.dismiss(value)
+                return
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class FormScreen(ModalScreen[dict[str, str] | None]):

@@ -270,22 +270,12 @@ class MainScreen(Screen[None]):
         self.app.push_screen(document_switcher(self.project, self.document), chosen)
 
     def action_case_attributes(self) -> None:
-        from workbench.tui.screens.documents import CaseScreen, apply_case_edit
+        from workbench.tui.screens.documents import edit_case
 
         if self.document is None:
             self.app.notify("No document is open", severity="warning")
             return
-        doc = self.document
-
-        def answered(answer: dict | None) -> None:
-            if answer is None:
-                return
-            label = self.app.apply(lambda project: apply_case_edit(project, doc, answer))
-            if label:
-                self.app.notify(label, markup=False)
-
-        # pushed even on a read-only project: the case and its attributes can be read there
-        self.app.push_screen(CaseScreen(self.project, doc), answered)
+        edit_case(self.app, self.document)
 
     def remember_cursor(self) -> None:
         """Put the cursor of the open document into the UI state."""
