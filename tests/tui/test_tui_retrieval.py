@@ -1,17 +1,30 @@
-"""The retrieval list on many segments: entries of two fixed lines, made only when shown."""
+"""The retrieval list: each segment in full, wrapped, with who said it; on many segments,
+entries made only when shown."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
 from rich.text import Text
 from textual.content import Content
 from textual.visual import Visual
 from textual.widgets import OptionList
-from tui_support import screen_text, until
+from tui_support import INTERVIEW_1, screen_text, until
 
 from workbench.core.project import Project
 from workbench.tui.screens.retrieval import RetrievalScreen, segment_prompt, segments_of
-from workbench.tui.widgets.retrieval_entries import ENTRY_HEIGHT, SegmentPrompt
+from workbench.tui.widgets.retrieval_entries import (
+    MAX_LINES,
+    SegmentPrompt,
+    count_lines,
+    entry_height,
+    wrap,
+)
+
+#: The lines of an entry of a one-line segment: heading, text, the empty line after it.
+ENTRY_HEIGHT = 3
 
 DOCUMENTS = 40
 PER_DOCUMENT = 5  # codings of "Networks" in each added document
@@ -115,8 +128,14 @@ def test_entries_draw_as_textual_draws_their_text(drive):
                         segment_prompt(segment, width)), width, None, style)
                     got = Visual.to_strips(option_list, SegmentPrompt(segment), width, None,
                                            style)
-                    assert len(got) == ENTRY_HEIGHT
+                    assert len(got) == entry_height(segment, width, False)
                     assert cells(got, width, style) == cells(want, width, style)
+                    with_context = Visual.to_strips(
+                        option_list, SegmentPrompt(segment, context=True), width, None, style)
+                    assert len(with_context) == entry_height(segment, width, True)
+                    assert cells(with_context, width, style) == cells(Visual.to_strips(
+                        option_list, Content.from_rich_text(segment_prompt(
+                            segment, width, context=True)), width, None, style), width, style)
 
     drive(scenario)
 
@@ -131,12 +150,49 @@ def cells(strips, width: int, style) -> list[list[tuple[str, object]]]:
     return rows
 
 
-def test_segment_prompt_is_two_lines_cut_to_the_width(study):
-    project = Project.open(study)
+@pytest.fixture
+def project(study):
+    """The study open for writing (nothing is saved)."""
+    opened = Project.open(study, write=True)
+    yield opened
+    opened.lock.release()
+
+
+def test_segment_prompt_shows_the_whole_segment_wrapped(project):
+    doc = project.documents.named("Interview 1")
+    start = INTERVIEW_1.index("Anger at how")
+    end = INTERVIEW_1.index("not a job.") + len("not a job.")
+    project.codings.add(doc, start, end, "Motivation/Calling", "ann")  # over two turns
     for segment in segments_of(project, project.codebook.find("Motivation")):
-        for width in (1, 10, 40, 200):
-            text = segment_prompt(segment, width)
-            assert isinstance(text, Text)
-            lines = text.plain.split("\n")
-            assert len(lines) == ENTRY_HEIGHT
-            assert all(Text(line).cell_len <= width for line in lines)
+        for width in (1, 10, 40, 80, 200):
+            for context in (False, True):
+                text = segment_prompt(segment, width, context)
+                assert isinstance(text, Text)
+                lines = text.plain.split("\n")
+                assert len(lines) == entry_height(segment, width, context)
+                assert all(Text(line).cell_len <= width for line in lines)
+                if width >= 40:
+                    body = lines[1 + context:len(lines) - 1 - context]
+                    said = " ".join(line.removeprefix("▌").strip() for line in body)
+                    assert said == " ".join(segment.spoken.text.split())
+
+
+@given(st.text(alphabet=st.sampled_from("ab cжз\n团😀—"), max_size=300),
+       st.integers(min_value=1, max_value=90))
+def test_wrap_keeps_every_word_within_the_width(text, width):
+    lines = wrap(text, width)
+    assert all(0 < cell_len(line) <= max(width, 2) for line in lines)  # 团 takes 2 cells
+    assert "".join("".join(lines).split()) == "".join(text.split())
+    assert count_lines(text, width) == len(lines)
+
+
+def test_a_very_long_segment_says_how_much_more_there_is(project):
+    text = "".join(f"Line {n} of a long answer.\n" for n in range(1, 101))
+    doc = project.documents.add("Long", text)
+    project.codings.add(doc, 0, len(text) - 1, "Networks", "ann")
+    segment = next(s for s in segments_of(project, project.codebook.find("Networks"))
+                   if s.document.name == "Long")
+    lines = segment_prompt(segment, 80).plain.split("\n")
+    assert len(lines) == MAX_LINES + 2 == entry_height(segment, 80, False)
+    assert lines[MAX_LINES - 1] == "▌ Line 39 of a long answer."
+    assert lines[MAX_LINES] == "▌ … 61 more lines: enter opens it"

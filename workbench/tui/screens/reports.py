@@ -64,7 +64,8 @@ def segments_for(project: Project, codings: list[Coding]) -> list[Segment]:
             continue
         label = case_label(project.cases.of(doc), doc)
         line = doc.text.count("\n", 0, coding.start) + 1
-        found.append(Segment(coding, doc, label, project.codebook.path(code), code.color, line))
+        found.append(Segment(project, coding, doc, label, project.codebook.path(code),
+                             code.color, line))
     found.sort(key=lambda s: (s.document.order, s.document.name, s.coding.start, s.path,
                               s.coding.id))
     return found
@@ -78,6 +79,7 @@ class SegmentListScreen(RetrievalScreen):
         self.project = project
         self.title_text = title
         self.segments = segments
+        self.context = False
 
     def compose(self) -> ComposeResult:
         yield Label(self.title_text, id="retrieval-title", classes="screen-title")

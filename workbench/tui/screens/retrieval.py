@@ -1,12 +1,13 @@
 """Retrieval: every segment of a code and of the codes below it, across documents.
 
-Each segment shows its case, document, line and code, and the segment in a line of context.
-``enter`` jumps to it in the transcript; ``y`` copies it as a quote.
+Each segment shows in full, wrapped, under who said it (the respondent; an interviewer's words
+are the interviewer's) and where (document, line, code, coder); ``x`` adds the line of text
+before and after each. ``enter`` jumps to it in the transcript; ``y`` copies it as a quote.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual import on
@@ -15,12 +16,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 
+from workbench.analysis.attribution import attribution
 from workbench.core.model import Code, Coding, Document
 from workbench.core.project import Project
+from workbench.core.turns import Segment as Spoken
 from workbench.tui import keymap
 from workbench.tui.clipboard import copy_text
 from workbench.tui.quoting import case_label, quote
 from workbench.tui.widgets.retrieval_entries import segment_options, segment_prompt
+from workbench.wording import plural
 
 __all__ = ["RetrievalScreen", "Segment", "segment_prompt", "segments_of"]
 
@@ -29,12 +33,15 @@ __all__ = ["RetrievalScreen", "Segment", "segment_prompt", "segments_of"]
 class Segment:
     """A coding with what is needed to show and quote it."""
 
+    project: Project
     coding: Coding
     document: Document
     label: str  # case name, else document name
     path: str  # code path
     color: str
     known_line: int = 0  # the line, once counted (0: not yet); read ``line``
+    _spoken: Spoken | None = field(default=None, repr=False)
+    _who: str | None = field(default=None, repr=False)
 
     @property
     def line(self) -> int:
@@ -43,6 +50,21 @@ class Segment:
         if not self.known_line:
             self.known_line = self.document.text.count("\n", 0, self.coding.start) + 1
         return self.known_line
+
+    @property
+    def spoken(self) -> Spoken:
+        """The coding as it is quoted: without a speaker label, with speaker, role, time."""
+        if self._spoken is None:
+            self._spoken = self.project.codings.segment(self.coding)
+        return self._spoken
+
+    @property
+    def who(self) -> str:
+        """Whose words these are, as a quote names them (``Respondent 3``; ``Interviewer,
+        interview with Respondent 3``)."""
+        if self._who is None:
+            self._who = attribution(self.project, self.document, self.spoken)
+        return self._who
 
 
 def segments_of(project: Project, code: Code) -> list[Segment]:
@@ -60,7 +82,7 @@ def segments_of(project: Project, code: Code) -> list[Segment]:
             label = labels.get(doc.id)
             if label is None:
                 label = labels[doc.id] = case_label(project.cases.of(doc), doc)
-            found.append(Segment(coding, doc, label, path, node.color))
+            found.append(Segment(project, coding, doc, label, path, node.color))
     found.sort(key=lambda s: (s.document.order, s.document.name, s.coding.start, s.path))
     return found
 
@@ -78,6 +100,7 @@ class RetrievalScreen(Screen[tuple[str, int] | None]):
         self.project = project
         self.code = code
         self.segments = segments_of(project, code)
+        self.context = False  # a line of text before and after each segment (x)
 
     def compose(self) -> ComposeResult:
         from workbench.tui.coders import counted_coder
@@ -91,8 +114,8 @@ class RetrievalScreen(Screen[tuple[str, int] | None]):
         title.append("■ ", style=code.color)
         title.append(project.codebook.path(code), style="bold")
         title.append(
-            f"  {len(self.segments)} segments · {people} respondents"
-            + (f" · with {below} codes below it" if below else ""),
+            f"  {plural(len(self.segments), 'segment')} · {plural(people, 'respondent')}"
+            + (f" · with {plural(below, 'code')} below it" if below else ""),
             style="dim",
         )
         yield Label(title, id="retrieval-title", classes="screen-title")
@@ -106,10 +129,20 @@ class RetrievalScreen(Screen[tuple[str, int] | None]):
     def on_mount(self) -> None:
         """Fill the list (its entries are made only when drawn) and focus it."""
         option_list = self.query_one(OptionList)
-        option_list.set_options(segment_options(self.segments))
+        option_list.set_options(segment_options(self.segments, self.context))
         if self.segments:
             option_list.highlighted = 0
         option_list.focus()
+
+    def action_toggle_context(self) -> None:
+        """Show or hide the line of text before and after every segment."""
+        self.context = not self.context
+        option_list = self.query_one(OptionList)
+        highlighted = option_list.highlighted
+        option_list.set_options(segment_options(self.segments, self.context))
+        if highlighted is not None:
+            option_list.highlighted = highlighted
+            self.call_after_refresh(option_list.scroll_to_highlight)
 
     def on_resize(self) -> None:
         """Keep the highlighted segment in view at the new size (the entries redraw
@@ -133,7 +166,7 @@ class RetrievalScreen(Screen[tuple[str, int] | None]):
     def action_copy_quote(self) -> None:
         segment = self._current()
         if segment is not None:
-            text = quote(segment.coding.text, segment.label)
+            text = quote(segment.spoken.text, segment.who)
             self.app.notify(copy_text(self.app, text, what="quote"), markup=False)
 
     def action_back(self) -> None:
