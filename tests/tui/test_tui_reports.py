@@ -424,27 +424,28 @@ def test_exports_write_private_files(rich_study, drive, tmp_path):
     folder = rich_study.parent
 
     async def scenario(pilot, app):
-        await _palette(pilot, app, "exp write", "Export: write-up (md/docx/html/csv)")
+        await _palette(pilot, app, "exp write", "Export: write-up (md/docx/html/csv/xlsx)")
         await until(pilot, lambda: isinstance(app.screen, ExportScreen))
         assert app.screen.query_one("#export-path").value == str(folder / "Activism study.md")
         await pilot.press("enter")
         await until(pilot, lambda: any(n.startswith("Exported to") for n in app.notices))
         assert app.screen is app.main_screen
 
-        await _palette(pilot, app, "exp refi", "Export: REFI-QDA (qdpx/qdc)")
+        await _palette(pilot, app, "exp other", "Export: for other tools (qdpx/qdc/codebook-csv)")
         await until(pilot, lambda: isinstance(app.screen, ExportScreen))
         await pilot.press("enter")
         await until(pilot, lambda: sum(n.startswith("Exported to") for n in app.notices) == 2)
         assert "REFI-QDA project with 3 documents" in app.notices[-1]
 
         # a folder that does not exist: an error, and the dialog stays to fix the path
-        await _palette(pilot, app, "exp write", "Export: write-up (md/docx/html/csv)")
+        await _palette(pilot, app, "exp write", "Export: write-up (md/docx/html/csv/xlsx)")
         await until(pilot, lambda: isinstance(app.screen, ExportScreen))
         await pilot.press("down")  # docx: the suffix follows the format
         field = app.screen.query_one("#export-path")
         assert field.value.endswith("Activism study.docx")
         field.value = str(tmp_path / "missing" / "x.docx")
-        await pilot.press("tab", "enter")
+        app.screen.set_focus(field)
+        await pilot.press("enter")
         await until(pilot, lambda: any("does not exist" in n for n in app.notices))
         assert isinstance(app.screen, ExportScreen)
         await pilot.press("escape")

@@ -127,7 +127,11 @@ class WorkbenchApp(App[int]):
 
     @classmethod
     def open(cls, path: str | Path, *, config: Config | None = None) -> WorkbenchApp:
-        """Open the project at ``path`` for writing, or read-only if another process holds it."""
+        """Open the project at ``path`` for writing, or read-only if another process holds it.
+
+        The path is made absolute first: exports and imports are named relative to the
+        project's folder, whatever folder the workbench was started in."""
+        path = Path(path).expanduser().absolute()
         config = config if config is not None else load_config()
         reason = None
         try:

@@ -137,15 +137,16 @@ class ReportProvider(_MainProvider):
 
 
 class ExportProvider(_MainProvider):
-    """``Export: …`` writes the write-up or a REFI-QDA file beside the project."""
+    """``Export: …`` writes the write-up, a file for another tool, or a copy of the project."""
 
     DISCOVER = 2
 
     def entries(self, main):
         app = main.app
-        yield ("Export: write-up (md/docx/html/csv)", "themes, codes and quotes for the report",
-               partial(_export, app, "writeup"))
-        yield ("Export: REFI-QDA (qdpx/qdc)", "for NVivo, ATLAS.ti, MAXQDA, QualCoder",
+        yield ("Export: write-up (md/docx/html/csv/xlsx)",
+               "themes, codes and quotes for the report", partial(_export, app, "writeup"))
+        yield ("Export: for other tools (qdpx/qdc/codebook-csv)",
+               "REFI-QDA for NVivo, ATLAS.ti, MAXQDA, QualCoder; the codebook for Taguette",
                partial(_export, app, "refi"))
         yield ("Save a copy of the project as…", "unsaved changes too, e.g. when the disk is full",
                partial(_export, app, "copy"))

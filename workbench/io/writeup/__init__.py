@@ -162,4 +162,4 @@ def export_writeup(
                         notes=notes)
 
 
-__all__ = ["FORMATS", "PAPERS", "ExportResult", "export_writeup", "render"]
+__all__ = ["FORMATS", "OPTION_FORMATS", "PAPERS", "ExportResult", "export_writeup", "render"]

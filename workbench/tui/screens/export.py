@@ -1,10 +1,12 @@
-"""Export from the TUI: the write-up (md, docx, html, csv) or REFI-QDA (qdpx, qdc).
+"""Export from the TUI: every format of :data:`workbench.io.export.FORMATS`, and a copy.
 
-A small dialog asks the format and the file (beside the project by default), then writes it on
-a thread (a big project takes seconds) with :func:`workbench.io.writeup.export_writeup` or
-:func:`workbench.io.refi.export_qdpx` / ``export_qdc``. The dialog stays up while the file is
-written, so the project does not change under the export; a user error (a missing folder, an
-empty codebook for a .qdc) is shown in it and the path can be corrected.
+A small dialog asks the format, the file (beside the project by default, as an absolute path:
+right wherever the workbench was started) and, for a write-up, the options that shape it (the
+title, the paper, which memos; Excel's CSV), then writes it on a thread (a big project takes
+seconds) through :func:`workbench.io.export.export`, the one way out the command line takes too.
+The dialog stays up while the file is written, so the project does not change under the export;
+a user error (a missing folder, an empty codebook for a .qdc, an unknown memo kind) is shown in
+it and can be corrected.
 """
 
 from __future__ import annotations
@@ -12,21 +14,22 @@ from __future__ import annotations
 import re
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from workbench.core.project import Project
 from workbench.errors import WorkbenchError
-from workbench.io.export import Exported, export
+from workbench.io.export import CODEBOOK_CSV, COPY_FORMAT, FORMATS, Exported, export
+from workbench.io.writeup import OPTION_FORMATS
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -40,20 +43,27 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("docx", "Word document, the same content"),
             ("html", "web page, the same content"),
             ("csv", "a table of every coded segment"),
+            ("xlsx", "a workbook: segments, frequencies, matrix"),
         ),
     ),
     "refi": (
-        "Export for other QDA tools (REFI-QDA)",
+        "Export for other QDA tools",
         (
-            ("qdpx", "the whole project (NVivo, ATLAS.ti, MAXQDA…)"),
-            ("qdc", "the codebook only"),
+            ("qdpx", "REFI-QDA project (NVivo, ATLAS.ti, MAXQDA…)"),
+            ("qdc", "REFI-QDA codebook"),
+            (CODEBOOK_CSV, "codebook table (Taguette, spreadsheets)"),
         ),
     ),
     "copy": (
         "Save a copy of the project (another disk, a USB stick…)",
-        (("json", "the whole project file with its undo history: open it with workbench"),),
+        ((COPY_FORMAT, "the project file with its undo history"),),
     ),
 }
+assert {fmt for _, formats in KINDS.values() for fmt, _ in formats} == {*FORMATS, COPY_FORMAT}
+#: The file suffix of a format whose name is not one.
+SUFFIXES = {CODEBOOK_CSV: "csv"}
+#: What each format is called after the project's name (``… codebook.csv``).
+NAME_ENDS = {CODEBOOK_CSV: " codebook", COPY_FORMAT: " copy"}
 GROUP = "export"
 
 
@@ -63,20 +73,30 @@ def file_stem(project: Project) -> str:
     return " ".join(stem.split()) or project.path.stem
 
 
+def folder_of(project: Project) -> Path:
+    """The project's folder (absolute: the workbench opens the project by its absolute path)."""
+    return project.path.absolute().parent
+
+
+def default_name(project: Project, fmt: str) -> str:
+    """``<project name>.<suffix>`` (``… codebook.csv``, ``… copy.json``)."""
+    return f"{file_stem(project)}{NAME_ENDS.get(fmt, '')}.{SUFFIXES.get(fmt, fmt)}"
+
+
 def default_path(project: Project, fmt: str) -> Path:
-    """``<project folder>/<project name>.<fmt>`` (a copy of the project: ``… copy.json``)."""
-    stem = file_stem(project) + (" copy" if fmt == "json" else "")
-    return project.path.parent / f"{stem}.{fmt}"
+    """The file an export goes to unless told otherwise: beside the project."""
+    return folder_of(project) / default_name(project, fmt)
 
 
 def resolve(project: Project, text: str) -> Path:
     """The path typed (``~`` expanded; a relative path is taken from the project folder)."""
     path = Path(text.strip()).expanduser()
-    return path if path.is_absolute() else project.path.parent / path
+    return path if path.is_absolute() else folder_of(project) / path
 
 
 class ExportScreen(ModalScreen[Exported | None]):
-    """Choose a format and a file; dismisses with what was written, or ``None``."""
+    """Choose a format, a file and the write-up's options; dismisses with what was written,
+    or ``None``."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -98,14 +118,28 @@ class ExportScreen(ModalScreen[Exported | None]):
             )
             yield Label("File (readable only by you; the folder must exist)",
                         classes="field-label")
-            yield Input(str(default_path(self.project, self.format)), id="export-path")
+            yield Input(str(default_path(self.project, self.format)), id="export-path",
+                        classes="compact")
+            with Horizontal(id="export-title-row", classes="export-option"):
+                yield Label("Title ", classes="field-label")
+                yield Input(self.project.name, id="export-title", classes="compact")
+            yield Checkbox("Letter paper (US); A4 otherwise", id="export-letter",
+                           classes="export-option compact")
+            with Horizontal(id="export-memos-row", classes="export-option"):
+                yield Label("Memos ", classes="field-label")
+                yield Input("code, theme", id="export-memos", classes="compact",
+                            placeholder="none")
+            yield Label("code, theme, coding, document, case, project · all · none",
+                        id="export-memos-hint", classes="hint export-option")
+            yield Checkbox("For Excel (UTF-8 with a byte order mark)", id="export-excel",
+                           classes="export-option compact")
             yield Label("", id="export-status", classes="hint")
-            yield Label("↑↓ format · tab file · enter export · esc cancel", classes="hint")
+            yield Label("↑↓ format · tab next field · enter export · esc cancel", classes="hint")
 
     @staticmethod
     def _format_prompt(fmt: str, what: str) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f".{fmt:<5}", style="bold")
+        text.append(f".{fmt:<5}" if len(fmt) <= 5 else f".{fmt}", style="bold")
         text.append(f" {what}", style="dim")
         return text
 
@@ -113,9 +147,39 @@ class ExportScreen(ModalScreen[Exported | None]):
         formats = self.query_one(OptionList)
         formats.highlighted = 0
         self.set_focus(formats)
+        self._show_options()
         self._check_path()
 
     # ------------------------------------------------------------------ fields
+    def _show_options(self) -> None:
+        """Show the options that shape the chosen format, and only those."""
+        fmt = self.format
+        shown = {
+            "#export-title-row": fmt in OPTION_FORMATS["title"],
+            "#export-letter": fmt in OPTION_FORMATS["paper"],
+            "#export-memos-row": fmt in OPTION_FORMATS["memos"],
+            "#export-memos-hint": fmt in OPTION_FORMATS["memos"],
+            "#export-excel": fmt in OPTION_FORMATS["excel"],
+        }
+        for selector, show in shown.items():
+            self.query_one(selector).display = show
+
+    def options(self) -> dict[str, Any]:
+        """The write-up options the chosen format takes, as :func:`export` reads them."""
+        fmt = self.format
+        chosen: dict[str, Any] = {}
+        if fmt in OPTION_FORMATS["title"]:
+            title = self.query_one("#export-title", Input).value.strip()
+            if title and title != self.project.name:
+                chosen["title"] = title
+        if fmt in OPTION_FORMATS["paper"] and self.query_one("#export-letter", Checkbox).value:
+            chosen["paper"] = "letter"
+        if fmt in OPTION_FORMATS["memos"]:
+            chosen["memos"] = self.query_one("#export-memos", Input).value.strip() or "none"
+        if fmt in OPTION_FORMATS["excel"] and self.query_one("#export-excel", Checkbox).value:
+            chosen["excel"] = True
+        return chosen
+
     @on(OptionList.OptionHighlighted, "#export-formats")
     def _format_changed(self, event: OptionList.OptionHighlighted) -> None:
         fmt = event.option.id or self.format
@@ -123,10 +187,13 @@ class ExportScreen(ModalScreen[Exported | None]):
             return
         field_ = self.query_one("#export-path", Input)
         path = Path(field_.value)
-        known = {f".{f}" for f, _ in self.formats}
-        if path.suffix.lower() in known or not path.suffix:
-            field_.value = str(path.with_suffix(f".{fmt}")) if path.name else field_.value
+        known = {f".{SUFFIXES.get(f, f)}" for f, _ in self.formats}
+        if path.name == default_name(self.project, self.format):
+            field_.value = str(path.with_name(default_name(self.project, fmt)))
+        elif path.name and (path.suffix.lower() in known or not path.suffix):
+            field_.value = str(path.with_suffix(f".{SUFFIXES.get(fmt, fmt)}"))
         self.format = fmt
+        self._show_options()
 
     @on(Input.Changed, "#export-path")
     def _check_path(self) -> None:
@@ -147,10 +214,13 @@ class ExportScreen(ModalScreen[Exported | None]):
 
     # ------------------------------------------------------------------ export
     @on(OptionList.OptionSelected, "#export-formats")
-    @on(Input.Submitted, "#export-path")
+    @on(Input.Submitted)
     def _submitted(self, event) -> None:
         event.stop()
         self.action_export()
+
+    def _fields(self) -> list[Any]:
+        return [*self.query(OptionList), *self.query(Input), *self.query(Checkbox)]
 
     def action_export(self) -> None:
         if self.running:
@@ -161,12 +231,12 @@ class ExportScreen(ModalScreen[Exported | None]):
             return
         path = resolve(self.project, text)
         if not path.suffix:
-            path = path.with_suffix(f".{self.format}")
+            path = path.with_suffix(f".{SUFFIXES.get(self.format, self.format)}")
         self.running = True
         self._status(f"Writing {path.name}…")
-        self.query_one(OptionList).disabled = True
-        self.query_one(Input).disabled = True
-        self.run_worker(partial(export, self.project, self.format, path),
+        for field_ in self._fields():
+            field_.disabled = True
+        self.run_worker(partial(export, self.project, self.format, path, **self.options()),
                         name=f"export {self.format}", group=GROUP, thread=True,
                         exit_on_error=False)
 
@@ -182,12 +252,11 @@ class ExportScreen(ModalScreen[Exported | None]):
             message = (str(error) if isinstance(error, WorkbenchError)
                        else f"could not export: {error!r}")
             self.running = False
-            self.query_one(OptionList).disabled = False
-            field_ = self.query_one(Input)
-            field_.disabled = False
+            for field_ in self._fields():
+                field_.disabled = False
             self._status(message, error=True)
             self.app.notify(message, title="Not exported", severity="error", markup=False)
-            self.set_focus(field_)
+            self.set_focus(self.query_one("#export-path", Input))
 
     def action_cancel(self) -> None:
         if self.running:
