@@ -22,8 +22,6 @@ from workbench.errors import ProjectUnreadable, WorkbenchError
 from workbench.wording import plural
 
 Args = argparse.Namespace
-REFI_SUFFIXES = (".qdpx", ".qdc")
-TAGUETTE_SUFFIXES = (".sqlite3", ".sqlite", ".csv")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -115,119 +113,50 @@ def cmd_init(args: Args) -> int:
               "Taguette's files do not say who made them)"),
 )
 def cmd_import(args: Args) -> int:
-    from workbench.io.importers import check_link, read_transcript
-    from workbench.io.refi import import_refi
-    from workbench.io.taguette import import_taguette
-    from workbench.io.transcript import ImportBudget
+    from workbench.io.importing import (
+        import_files,
+        is_exchange_file,
+        is_taguette_file,
+        read_files,
+    )
 
     attrs = parse_attrs(args.attr)
     if attrs and not args.case:
         raise WorkbenchError("--attr sets attributes of a case: give the case with --case NAME")
-    interviewers = [label.strip() for label in args.interviewer or [] if label.strip()]
-    # every file is read before the project is opened: one bad file and nothing changes
-    texts = []
-    exchange_files = [Path(n) for n in args.files
-                      if Path(n).suffix.lower() in (*REFI_SUFFIXES, *TAGUETTE_SUFFIXES)]
-    taguette_files = [p for p in exchange_files if p.suffix.lower() in TAGUETTE_SUFFIXES]
-    if exchange_files and (args.case or args.encoding) and len(exchange_files) == len(args.files):
+    files = [Path(name) for name in args.files]
+    exchange_files = [p for p in files if is_exchange_file(p)]
+    if exchange_files and (args.case or args.encoding) and len(exchange_files) == len(files):
         raise WorkbenchError(
             "--case, --attr and --encoding apply to transcripts, not to .qdpx/.qdc/.sqlite3/.csv "
             "files"
         )
-    if (args.tag_separator is not None or args.coder) and not taguette_files:
+    if (args.tag_separator is not None or args.coder) and not any(map(is_taguette_file, files)):
         raise WorkbenchError("--tag-separator and --coder apply to Taguette files (.sqlite3, .csv)")
-    budget = ImportBudget()
-    for name in args.files:
-        path = Path(name)
-        check_link(path, follow=args.follow_symlinks)
-        if path in exchange_files:
-            if not path.is_file():
-                raise WorkbenchError(f"{path} does not exist")
-            continue
-        try:
-            imported = read_transcript(path, args.encoding, follow_symlinks=args.follow_symlinks)
-        except OSError as exc:
-            raise WorkbenchError(f"cannot read {path}: {exc.strerror or exc}") from None
-        if not imported.text.strip():
-            raise WorkbenchError(f"{path} contains no text")
-        budget.take(len(imported.text), str(path))
-        texts.append((path, imported))
-    check_interviewers(interviewers, [imported for _, imported in texts])
+    # every file is read before the project is opened: one bad file and nothing changes
+    plan = read_files(files, case=args.case, attributes=attrs, encoding=args.encoding,
+                      follow_symlinks=args.follow_symlinks,
+                      interviewers=args.interviewer or [])
     separator = args.tag_separator
     if separator is not None and separator.strip().casefold() in ("", "none"):
         separator = ""
     with writing(args) as project:
-        seen: dict[str, Path] = {}
-        for path, imported in texts:
-            if imported.name in seen:
-                raise WorkbenchError(
-                    f"{seen[imported.name]} and {path} would both be named {imported.name!r}; "
-                    "rename one of the files"
-                )
-            if project.documents.by_name(imported.name) is not None:
-                raise WorkbenchError(
-                    f"a document named {imported.name!r} is already in the project ({path} not "
-                    "imported; nothing was imported)"
-                )
-            seen[imported.name] = path
-        names = [imported.name for _, imported in texts] + [p.name for p in exchange_files]
-        label = f"import {names[0]}" if len(names) == 1 else f"import {len(names)} files"
-        with project.change(label):
-            if args.case and texts:
-                project.cases.set(args.case, attrs)
-            docs = [
-                project.documents.add(
-                    imported.name,
-                    imported.text,
-                    source=imported.source or path.name,
-                    paragraphs=imported.paragraphs or None,
-                    case=args.case,
-                    interviewers=interviewers,
-                )
-                for path, imported in texts
-            ]
-            # after the transcripts: a highlights CSV finds its documents among them
-            summaries = [
-                import_taguette(project, path, coder=coder_of(args),
-                                tag_separator="/" if separator is None else separator)
-                if path in taguette_files else import_refi(project, path)
-                for path in exchange_files
-            ]
-        speakers = {doc.id: project.documents.speakers(doc) for doc in docs}
-    for doc, (_, imported) in zip(docs, texts, strict=True):
-        where = f" for {args.case.strip()}" if args.case else ""
+        result = import_files(project, plan, coder=coder_of(args) if plan.taguette else "",
+                              tag_separator=separator)
+    for doc, imported in zip(result.documents, result.texts, strict=True):
+        where = f" for {plan.case}" if plan.case else ""
         paragraphs = plural(len(doc.paragraphs), "paragraph")
         dropped = f" ({plural(imported.controls, 'control character')} removed)" if (
             imported.controls) else ""
         out.say(f"imported {doc.name}: {len(doc.text)} chars, {paragraphs}{where}{dropped}")
-        if speakers[doc.id]:
-            roles = ", ".join(f"{label} ({role})" for label, role, _ in speakers[doc.id])
+        if result.speakers[doc.id]:
+            roles = ", ".join(f"{label} ({role})" for label, role, _ in result.speakers[doc.id])
             out.say(f"  speakers: {roles}")
-    for summary in summaries:
+    for summary in result.summaries:
         for line in summary.lines():
             out.say(line)
-    if any(speakers.values()):
+    if any(result.speakers.values()):
         out.say("(`workbench speakers PROJECT DOC --set LABEL=ROLE` changes a role)")
     return 0
-
-
-def check_interviewers(labels: list[str], imported: list) -> None:
-    """Every ``--interviewer`` label must start turns in at least one of the files."""
-    from workbench.core.turns import relabel
-
-    if not labels:
-        return
-    found: set[str] = set()
-    for item in imported:
-        paragraphs = relabel(item.text, item.paragraphs, labels)
-        found.update(p.speaker for p in paragraphs if p.speaker)
-    missing = [label for label in labels if label not in found]
-    if missing:
-        shown = ", ".join(sorted(found)) or "none"
-        raise WorkbenchError(
-            f"--interviewer {missing[0]!r}: no turn in the files starts with that label "
-            f"(their labels: {shown}); nothing was imported"
-        )
 
 
 def parse_roles(pairs: list[str] | None) -> dict[str, str]:

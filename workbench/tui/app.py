@@ -282,6 +282,11 @@ class WorkbenchApp(App[int]):
 
         open_study_search(self)
 
+    def action_import_documents(self) -> None:
+        from workbench.tui.screens.importing import open_import
+
+        open_import(self)
+
     def action_cycle_coders(self) -> None:
         from workbench.tui.coders import cycle_coders
 
@@ -303,6 +308,9 @@ class WorkbenchApp(App[int]):
                                 self.action_memo_review)
             yield SystemCommand("Case attributes", "Edit the case of this document (A)",
                                 main.action_case_attributes)
+            yield SystemCommand("Import documents…",
+                                "Transcripts, REFI-QDA or Taguette files, with their case "
+                                "(ctrl+o)", self.action_import_documents)
             yield SystemCommand("Memo on the project", "Write a memo on the whole study",
                                 main.memos.write_project_memo)
             yield SystemCommand("Go to document", "Switch to another document (g)",

@@ -46,6 +46,7 @@ CONTEXTS = {
     "study_search": "Search all documents",
     "review": "Disagreement review",
     "documents": "Document list (g)",
+    "import": "Import documents (ctrl+o)",
     "case": "Case of a document (A)",
 }
 
@@ -61,6 +62,8 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("study_search", "ctrl+f", "app.study_search", "Find all", "main"),
     KeySpec("reports", "ctrl+t", "app.reports", "Reports", "main"),
     KeySpec("case_attributes", "A", "case_attributes", "Case", "main", show=False),
+    KeySpec("import_documents", "ctrl+o", "app.import_documents", "Import", "main",
+            show=False),
     KeySpec("cycle_coders", "ctrl+k", "app.cycle_coders", "Whose codings", "main",
             show=False),
     KeySpec("review_disagreements", "ctrl+d", "app.review_disagreements", "Disagreements",
@@ -144,6 +147,8 @@ SPECS: tuple[KeySpec, ...] = (
             priority=True),
     KeySpec("case_save", "ctrl+s", "save", "Save", "case"),
     KeySpec("case_name", "ctrl+n", "change_name", "Change case", "case"),
+    KeySpec("import_complete", "tab", "complete", "Complete", "import"),
+    KeySpec("import_run", "ctrl+s", "import", "Import", "import"),
 )
 
 #: Longer descriptions for the help screen.
@@ -220,6 +225,10 @@ HELP = {
                        "undoable)",
     "case_save": "Save the case and its attributes (a changed name asks what is meant)",
     "case_name": "Put the document in another case, or rename its case",
+    "import_documents": "Import documents: transcripts, REFI-QDA or Taguette files, with "
+                        "their case",
+    "import_complete": "Complete the path (as a shell does); in another field, the next one",
+    "import_run": "Import the files (read first: one bad file and nothing changes)",
 }
 
 #: Descriptions of the ids the transcript view binds itself (for the help screen).
