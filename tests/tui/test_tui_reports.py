@@ -347,7 +347,7 @@ def test_grid_paints_cells_as_the_datatable_did(cursor_type):
 
 def test_charts_and_key_ids():
     assert {"reports", "study_search", "matrix_by", "report_segments", "code_hits",
-            "search_regex", "search_case", "search_paragraphs"} <= known_ids()
+            "search_regex", "search_case", "search_role", "search_widen"} <= known_ids()
     assert bar(0, 10, 8) == ""
     assert bar(10, 10, 8) == "█" * 8
     assert bar(1, 100, 8) == "▏"
@@ -405,7 +405,9 @@ def test_search_all_documents_jump_code_all_and_undo(rich_study, drive):
         await pilot.press("ctrl+r", "ctrl+l", *r"Ang\w+", "enter")
         await until(pilot, lambda: screen.searched == r"Ang\w+")
         assert [h.text for h in screen.hits] == ["Anger", "Anger"]
-        await pilot.press("ctrl+g", "c")
+        await pilot.press("ctrl+g", "ctrl+g", "ctrl+g", "ctrl+g")  # word, sentence, turn,
+        assert screen.widen == "paragraph"  # paragraph
+        await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CodePicker))
         await pilot.press(*"Networks", "enter")
         # the paragraph's words, without its speaker label

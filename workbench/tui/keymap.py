@@ -132,8 +132,8 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("code_hits", "c", "code_hits", "Code all", "study_search"),
     KeySpec("search_regex", "ctrl+r", "toggle('regex')", "Regex", "study_search"),
     KeySpec("search_case", "ctrl+l", "toggle('case_sensitive')", "Case", "study_search"),
-    KeySpec("search_paragraphs", "ctrl+g", "toggle('paragraph')", "Paragraphs",
-            "study_search"),
+    KeySpec("search_role", "ctrl+o", "cycle_role", "Speakers", "study_search"),
+    KeySpec("search_widen", "ctrl+g", "cycle_widen", "Widen", "study_search"),
     KeySpec("edit_search", "slash", "edit_search", "Edit", "study_search"),
     KeySpec("review_next", "j,down", "move(1)", "Next", "review"),
     KeySpec("review_previous", "k,up", "move(-1)", "Previous", "review"),
@@ -206,10 +206,13 @@ HELP = {
     "matrix_count": "Matrix: count respondents (cases) per cell instead of coded segments",
     "report_segments": "The segments behind the number (saturation: open the document)",
     "open_hit": "Go to the hit in its document",
-    "code_hits": "Code every hit with a code from the picker (one step; u undoes it)",
+    "code_hits": "Code every hit with a code from the picker (one step; u undoes it); "
+                 "a hit in a coding of that code adds nothing",
     "search_regex": "Plain text or regular expression",
     "search_case": "Any case or match case",
-    "search_paragraphs": "Code the hits themselves or their paragraphs",
+    "search_role": "Whose hits: all speakers, respondents, interviewers, other speakers "
+                   "(c codes respondents' hits only unless one role is chosen)",
+    "search_widen": "Code each hit itself, or its word, sentence, turn or paragraph",
     "edit_search": "Back to the search line",
     "cycle_coders": "Whose codings are shown: all coders, mine, each other coder in turn",
     "review_disagreements": "Review where two coders disagree and decide on a consensus",
@@ -252,6 +255,10 @@ def transcript_bindings() -> list[Binding]:
     from workbench.tui.widgets.transcript import TranscriptView
 
     return [b for b in TranscriptView.BINDINGS if isinstance(b, Binding)]
+
+
+#: Ids that were renamed: a config file naming the old one still remaps the binding.
+RENAMED = {"search_paragraphs": "search_widen"}
 
 
 def known_ids() -> set[str]:

@@ -1,10 +1,14 @@
 """Search all documents: keyword-in-context hits, jump to one, or code them all at once.
 
 Type a word, a phrase or a regular expression and press ``enter``; the hits show one a line
-(document, case, line, the words around the hit). ``enter`` on a hit opens it in its transcript
-with the cursor on its first character; ``c`` codes every hit (or each hit's paragraph) with a
-code from the code picker, as one step that ``u`` undoes. The search and the coding are
-:func:`workbench.analysis.search.search` and :func:`~workbench.analysis.search.code_hits`.
+(document, case or speaker, line, the words around the hit). ``ctrl+o`` keeps the hits of one
+role (respondents, interviewers, other speakers) or all of them. ``enter`` on a hit opens it in
+its transcript with the cursor on its first character; ``c`` codes every hit with a code from
+the code picker, as one step that ``u`` undoes: the respondents' hits only (and text with no
+speaker) unless the hits of another role were asked for with ``ctrl+o``; ``ctrl+g`` widens each
+hit to its word, sentence, turn or paragraph first. A hit inside a coding of that code adds
+nothing, one that overlaps or touches it extends it. The search and the coding are
+:func:`workbench.analysis.search.search` and :func:`~workbench.analysis.search.code_every_hit`.
 """
 
 from __future__ import annotations
@@ -21,15 +25,26 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from workbench.analysis.search import Hit, code_hits, search
-from workbench.core.model import Code
+from workbench.analysis.search import WIDEN, CodedHits, Hit, code_every_hit, search
 from workbench.core.project import Project
 from workbench.errors import WorkbenchError
 from workbench.tui import keymap
 from workbench.tui.screens.dialogs import NewName
+from workbench.wording import counted, plural
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
+
+#: The role filter's values in the order ``ctrl+o`` goes through them (None: every speaker).
+ROLES: tuple[str | None, ...] = (None, "respondent", "interviewer", "other")
+#: How far ``ctrl+g`` widens each hit before coding it, in order (None: the hit itself).
+WIDTHS: tuple[str | None, ...] = (None, *WIDEN)
+
+
+def respondents_words(hit: Hit) -> bool:
+    """A hit in a respondent's turn, or in text without speakers (field notes: the case's)."""
+    return hit.role in ("respondent", None)
+
 
 #: At most this many hits are listed (all of them are coded).
 SHOWN = 5000
@@ -69,7 +84,9 @@ def hit_prompt(hit: Hit, width: int = 78) -> Text:
     where_width = max(10, min(30, width // 3))
     where = Text(no_wrap=True, overflow="ellipsis")
     where.append(hit.document, style="bold")
-    if hit.case:
+    if not respondents_words(hit) and hit.speaker:  # whose words: not the respondent's
+        where.append(f" · {hit.speaker}", style="italic")
+    elif hit.case:
         where.append(f" · {hit.case}", style="dim")
     where.truncate(where_width - 1, overflow="ellipsis")
     where.pad_right(where_width - where.cell_len)
@@ -114,7 +131,8 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
         self.pattern = pattern
         self.regex = False
         self.case_sensitive = False
-        self.paragraph = False
+        self.role: str | None = None  # whose hits are listed (None: every speaker's)
+        self.widen: str | None = None  # what "code every hit" codes of each hit
         self.hits: list[Hit] = []
         self.searched: str | None = None  # the pattern of the hits shown
 
@@ -123,8 +141,8 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
                          overflow="ellipsis"), classes="screen-title")
         with Horizontal(id="study-search-bar"):
             yield Input(value=self.pattern, id="study-search-input",
-                        placeholder="a word, a phrase or (ctrl+r) a regular expression; enter")
-            yield Label("", id="study-search-flags")
+                        placeholder="a word, a phrase or a regular expression; enter")
+        yield Label("", id="study-search-flags", classes="screen-subtitle")
         yield Label("", id="study-search-note", classes="screen-subtitle")
         yield HitList(id="hits")
         yield Footer()
@@ -152,7 +170,8 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
             return
         try:
             hits = search(self.project, pattern, regex=self.regex,
-                          case_sensitive=self.case_sensitive)
+                          case_sensitive=self.case_sensitive,
+                          roles=None if self.role is None else {self.role})
         except WorkbenchError as exc:
             self.hits, self.searched = [], None
             self._show()
@@ -164,14 +183,14 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
         documents = len({h.document_id for h in hits})
         cases = len({h.case for h in hits if h.case})
         if hits:
-            note = (f"{len(hits)} hit{'s' if len(hits) != 1 else ''} in {documents} "
-                    f"document{'s' if documents != 1 else ''} · {cases} "
-                    f"case{'s' if cases != 1 else ''}")
+            note = (f"{plural(len(hits), 'hit')} in {plural(documents, 'document')} · "
+                    f"{plural(cases, 'case')}")
             if len(hits) > SHOWN:
                 note += f" · the first {SHOWN} shown, all are coded"
-            self._note(note + " · enter opens · c codes them all")
+            self._note(note + " · enter opens · c codes them")
         else:
-            self._note(f"No match for {pattern!r} in any document")
+            where = f"{self.role}s' turns" if self.role else "any document"
+            self._note(f"No match for {pattern!r} in {where}")
 
     def _show(self) -> None:
         option_list = self.query_one(OptionList)
@@ -192,25 +211,49 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
         )
 
     def _flags(self) -> None:
-        flags = Text(no_wrap=True)
-        for on_, yes, no in (
-            (self.regex, "regex", "plain text"),
-            (self.case_sensitive, "match case", "any case"),
-            (self.paragraph, "code paragraphs", "code hits"),
+        """The search's settings, each with the key that changes it."""
+        keys = {spec_id: self._key(spec_id, default) for spec_id, default in (
+            ("search_regex", "ctrl+r"), ("search_case", "ctrl+l"), ("search_role", "ctrl+o"),
+            ("search_widen", "ctrl+g"))}
+        flags = Text(no_wrap=True, overflow="ellipsis")
+        for spec_id, shown, changed in (
+            ("search_regex", "regex" if self.regex else "plain text", self.regex),
+            ("search_case", "match case" if self.case_sensitive else "any case",
+             self.case_sensitive),
+            ("search_role", f"{self.role}s" if self.role else "all speakers",
+             self.role is not None),
+            ("search_widen", f"code each {self.widen or 'hit'}", self.widen is not None),
         ):
             if len(flags):
                 flags.append(" · ", style="dim")
-            flags.append(yes if on_ else no, style="bold" if on_ else "")
+            flags.append(f"{keys[spec_id]} ", style="dim")
+            flags.append(shown, style="bold" if changed else "")
         self.query_one("#study-search-flags", Label).update(flags)
 
+    def _key(self, binding_id: str, default: str) -> str:
+        keys = keymap.keys_for(binding_id, default, self.app.user_keymap)
+        return self.app.get_key_display(Binding(keys[0], "")) if keys else default
+
     def action_toggle(self, name: str) -> None:
-        """Switch regex / case-sensitive / paragraph mode (a search shown is run again)."""
-        if name not in ("regex", "case_sensitive", "paragraph"):
+        """Switch regex / case-sensitive (a search shown is run again)."""
+        if name not in ("regex", "case_sensitive"):
             return
         setattr(self, name, not getattr(self, name))
         self._flags()
-        if name != "paragraph" and self.searched is not None:
+        if self.searched is not None:
             self.run_search(self.query_one(Input).value)
+
+    def action_cycle_role(self) -> None:
+        """List every speaker's hits, or only respondents', interviewers' or others'."""
+        self.role = ROLES[(ROLES.index(self.role) + 1) % len(ROLES)]
+        self._flags()
+        if self.searched is not None:
+            self.run_search(self.query_one(Input).value)
+
+    def action_cycle_widen(self) -> None:
+        """Code each hit itself, or its word, sentence, turn or paragraph."""
+        self.widen = WIDTHS[(WIDTHS.index(self.widen) + 1) % len(WIDTHS)]
+        self._flags()
 
     def action_edit_search(self) -> None:
         self.set_focus(self.query_one(Input))
@@ -230,28 +273,45 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
         if hit is not None:
             self.dismiss((hit.document_id, hit.start))
 
+    def to_code(self) -> tuple[list[Hit], list[Hit]]:
+        """The hits "code every hit" codes, and those it leaves out: with every speaker's
+        hits listed, the respondents' only (an interviewer's words are not the data); with
+        one role asked for, all of them."""
+        if self.role is not None:
+            return list(self.hits), []
+        return ([h for h in self.hits if respondents_words(h)],
+                [h for h in self.hits if not respondents_words(h)])
+
     def action_code_hits(self) -> None:
-        """Code every hit (or paragraph) with a code chosen in the code picker."""
+        """Code every hit (or what ``widen`` makes of it) with a code chosen in the picker."""
         from workbench.tui.screens.code_picker import CodePicker
 
         if not self.hits:
             self.app.notify("Search first: there are no hits to code", severity="warning")
+            return
+        coded, left_out = self.to_code()
+        if not coded:
+            self.app.notify(
+                f"None of these {plural(len(self.hits), 'hit')} is a respondent's: to code "
+                f"them, list one role's hits ({self._key('search_role', 'ctrl+o')})",
+                severity="warning", markup=False)
             return
 
         def picker() -> CodePicker:
             main = self.app.main_screen
             recent = main.coding.recent_codes() if main is not None else []
             picker = CodePicker(self.project, recent, self.searched or "")
-            what = "paragraphs of the" if self.paragraph else ""
-            picker.title_text = (
-                f"Code the {what} {len(self.hits)} hit{'s' if len(self.hits) != 1 else ''} "
-                f"of “{self.searched}” with".replace("  ", " ")
-            )
+            what = f"{self.widen}s of the " if self.widen else ""
+            whose = "respondent " if left_out else ""
+            out = f" ({plural(len(left_out), 'other speaker’s hit', 'other speakers’ hits')} " \
+                  "left out)" if left_out else ""
+            picker.title_text = (f"Code the {what}{len(coded)} {whose}"
+                                 f"{counted(len(coded), 'hit')} of “{self.searched}”{out} with")
             return picker
 
-        self.app.ask(picker, self._code_chosen)
+        self.app.ask(picker, lambda chosen: self._code_chosen(chosen, coded))
 
-    def _code_chosen(self, chosen: object) -> None:
+    def _code_chosen(self, chosen: object, hits: list[Hit]) -> None:
         codes = self.project.codebook
         if isinstance(chosen, NewName):
             path = chosen.text.strip()
@@ -259,25 +319,25 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
             path = codes.path(codes[str(chosen)])
         else:
             return
-
-        def change(project: Project) -> tuple[int, Code]:
-            added = code_hits(project, self.hits, path, self.app.coder,
-                              paragraph=self.paragraph)
-            return added, project.codebook.find(path)
-
-        done = self.app.apply(change)
+        widen = self.widen
+        done: CodedHits | None = self.app.apply(
+            lambda project: code_every_hit(project, hits, path, self.app.coder, widen=widen))
         if done is None:
             return
-        added, code = done
+        code = codes.find(done.code)
         self.app.ui_state.use_code(code.id)
-        path = codes.path(code)
-        unit = "paragraph" if self.paragraph else "hit"
-        if added:
+        unit = widen or "hit"
+        what = [f"added {plural(done.added, 'coding')}"] if done.added else []
+        if done.extended:
+            what.append(f"extended {plural(done.extended, 'coding')}")
+        if done.unchanged:
+            what.append(f"{done.unchanged} already coded")
+        if done.added or done.extended:
             self.app.notify(
-                f"Added {added} coding{'s' if added != 1 else ''} with {path} "
-                f"({unit}s of “{self.searched}”; u undoes them all)", markup=False)
+                f"{'; '.join(what).capitalize()} with {done.code} ({unit}s of "
+                f"“{self.searched}”; u undoes it all)", markup=False)
         else:
-            self.app.notify(f"Nothing added: every {unit} is already coded with {path}",
+            self.app.notify(f"Nothing added: every {unit} is already coded with {done.code}",
                             severity="warning", markup=False)
 
     def action_back(self) -> None:
