@@ -104,6 +104,11 @@ def test_memo_review_filters_and_opens_targets(drive, study):
         screen = app.screen
         assert len(screen.shown) == 3
         assert screen.shown[0].author == "bob"  # newest first
+        # a coding memo shows the passage coded, with who said it; its words filter too
+        assert "“Злость” (Respondent 2)" in screen_text(app)
+        await pilot.press(*"злость")
+        assert [m.author for m in screen.shown] == ["bob"]
+        await pilot.press(*["backspace"] * 6)
         await pilot.press("ctrl+t", "ctrl+t")  # kind: project, then document
         assert [m.target_kind for m in screen.shown] == ["document"]
         await pilot.press("ctrl+t", "ctrl+t", "ctrl+t", "ctrl+t")  # back to all
@@ -315,3 +320,25 @@ def test_picker_ranking():
     assert [c.value for c in rank("anger", choices)] == [1, 3]
     assert [c.value for c in rank("", choices)] == [1, 2, 3]
     assert [c.value for c in rank("nw", choices)] == [2]
+
+
+def test_coded_passage_of_a_coding_memo_is_attributed_by_role(study, monkeypatch):
+    from workbench.tui.screens import memo_review
+    from workbench.tui.screens.memo_review import coded_passage
+
+    monkeypatch.setattr(memo_review, "PASSAGE", 60)
+
+    with Project.open(study, write=True) as project:
+        doc = project.documents.named("Interview 1")
+        start = INTERVIEW_1.index("What keeps you going?")
+        question = project.codings.add(doc, start, start + 21, "Networks", "ann")
+        asked = project.memos.add("coding", question.id, "a leading question?", "ann")
+        whole = project.codings.add(doc, 0, len(INTERVIEW_1), "Motivation", "ann")
+        long = project.memos.add("coding", whole.id, "all of it", "ann")
+        on_document = project.memos.add("document", doc.id, "not on a coding", "ann")
+        assert coded_passage(project, asked) == (
+            "“What keeps you going?” (Interviewer, interview with Respondent 1)")
+        passage = coded_passage(project, long)
+        assert passage == ("“How did you come to activism? Respondent 1: Through…” "
+                           "(Interviewer, interview with Respondent 1)")
+        assert coded_passage(project, on_document) == ""

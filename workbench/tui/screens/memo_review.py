@@ -1,7 +1,8 @@
 """Memo review: every memo of the study, newest first, filtered as you type and by kind.
 
-``enter`` opens the memo's target (a coding: its document with the cursor on it; a code: the
-codebook with it highlighted).
+A memo on a coding shows the passage coded, quoted with who said it. ``enter`` opens the
+memo's target (a coding: its document with the cursor on it; a code: the codebook with it
+highlighted).
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from workbench.analysis.attribution import attribution
 from workbench.core.model import Memo
 from workbench.core.project import Project
 from workbench.tui import keymap
+from workbench.tui.quoting import quote
 
 KINDS = ("all", "project", "document", "case", "code", "coding")
+#: Characters of a coded passage shown at most (a longer one is cut with an ellipsis).
+PASSAGE = 300
 
 
 def memo_heading(project: Project, memo: Memo) -> str:
@@ -50,6 +55,22 @@ def memo_heading(project: Project, memo: Memo) -> str:
     return "the project" if kind == "project" else f"{kind} (gone)"
 
 
+def coded_passage(project: Project, memo: Memo) -> str:
+    """The passage a coding memo is on, quoted with who said it (``“…” (Respondent 3)``);
+    ``""`` for a memo on anything else, or on a coding that is gone."""
+    if memo.target_kind != "coding":
+        return ""
+    coding = project.codings.get(memo.target_id or "")
+    doc = project.documents.get(coding.document) if coding is not None else None
+    if coding is None or doc is None:
+        return ""
+    segment = project.codings.segment(coding)
+    text = " ".join(segment.text.split())
+    if len(text) > PASSAGE:
+        text = text[:PASSAGE - 1].rsplit(" ", 1)[0] + "…"
+    return quote(text, attribution(project, doc, segment))
+
+
 class MemoReviewScreen(Screen[tuple[str, str | None] | None]):
     """Dismisses with (kind, target id) of the memo to open, or ``None``."""
 
@@ -67,6 +88,8 @@ class MemoReviewScreen(Screen[tuple[str, str | None] | None]):
         self.project = project
         self.kind = "all"
         self.memos = project.memos.all()
+        self.passages = {m.id: coded_passage(project, m) for m in self.memos
+                         if m.target_kind == "coding"}
         self.shown: list[Memo] = []
         self.query_text: str | None = None
 
@@ -92,7 +115,8 @@ class MemoReviewScreen(Screen[tuple[str, str | None] | None]):
             if self.kind != "all" and memo.target_kind != self.kind:
                 continue
             heading = memo_heading(self.project, memo)
-            haystack = f"{heading} {memo.text} {memo.author}".casefold()
+            passage = self.passages.get(memo.id, "")
+            haystack = f"{heading} {passage} {memo.text} {memo.author}".casefold()
             if all(w in haystack for w in words):
                 shown.append(memo)
         self.shown = shown
@@ -111,6 +135,9 @@ class MemoReviewScreen(Screen[tuple[str, str | None] | None]):
         out.append(memo_heading(self.project, memo), style="bold")
         date = (memo.modified or memo.created)[:10]
         out.append(f" · {memo.author} · {date}\n", style="dim")
+        passage = self.passages.get(memo.id)
+        if passage:
+            out.append(f"{passage}\n", style="italic")
         lines = memo.text.strip().splitlines() or [""]
         body = "\n".join(lines[:3]) + ("…" if len(lines) > 3 else "")
         out.append(body)
