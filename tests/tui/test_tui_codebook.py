@@ -71,7 +71,7 @@ def test_delete_asks_with_counts_and_undo_brings_it_back(drive, study):
         await to_code(pilot, app, "Motivation")
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        assert "2 code(s) below it with 2 coding(s)" in screen_text(app)
+        assert "2 codes below it with 2 codings" in screen_text(app)
         await pilot.press("n")
         await to_code(pilot, app, "Networks")
         await pilot.press("d")
@@ -103,7 +103,7 @@ def test_merge_into_another_code(drive, study):
         await until(pilot, lambda: isinstance(app.screen, PickerScreen))
         await pilot.press(*"anger", "enter")
         await until(pilot, lambda: "Calling" not in [c.name for c in app.project.codebook.all()])
-        assert "1 codings moved" in app.notices[-1]
+        assert "1 coding moved" in app.notices[-1]
         await quit_app(pilot, app)
 
     drive(scenario)

@@ -342,3 +342,45 @@ def test_coded_passage_of_a_coding_memo_is_attributed_by_role(study, monkeypatch
         assert passage == ("“How did you come to activism? Respondent 1: Through…” "
                            "(Interviewer, interview with Respondent 1)")
         assert coded_passage(project, on_document) == ""
+
+
+def test_counts_are_said_in_the_right_number(drive):
+    """"1 segment", "2 segments": the retrieval title, the palette, the document list."""
+    from workbench.tui.screens.retrieval import RetrievalScreen
+
+    async def scenario(pilot, app):
+        main = app.main_screen
+        await pilot.press("tab")
+        main.codebook.highlight(app.project.codebook.find("Networks").id)
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RetrievalScreen))
+        await pilot.pause()
+        assert "Networks  1 segment · 1 respondent" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("ctrl+p", *"go to code: networks")
+        await until(pilot, lambda: "1 segment · 1 respondent" in screen_text(app))
+        await pilot.press("escape", "escape")
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen))
+        assert "Respondent 2 · 1 coding " in screen_text(app)
+        assert "no case · 0 codings" in screen_text(app)
+
+    drive(scenario)
+
+
+def test_no_tui_text_counts_with_a_bracketed_plural():
+    """Counts go through workbench.wording.plural, never "coding(s)"."""
+    import re
+    from pathlib import Path
+
+    import workbench.tui
+
+    offenders = [
+        f"{path.name}:{number}"
+        for path in Path(workbench.tui.__file__).parent.rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"[a-z]\(s\)", line) and not line.lstrip().startswith("#")
+        and '"""' not in line
+    ]
+    assert offenders == []

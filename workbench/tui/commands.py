@@ -13,6 +13,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from workbench.wording import plural
+
 
 class _MainProvider(Provider):
     """A provider whose entries are (text, help, callback) built from the main screen."""
@@ -82,7 +84,7 @@ class GoToCodeProvider(_MainProvider):
         for code in project.codebook.all():
             segments, _, cases = project.codebook.counts(code)
             yield (f"Go to code: {project.codebook.path(code)}",
-                   f"{segments} segments · {cases} respondents",
+                   f"{plural(segments, 'segment')} · {plural(cases, 'respondent')}",
                    partial(main.memos.open_target, "code", code.id))
 
 

@@ -45,9 +45,9 @@ CONTEXTS = {
     "reports": "Reports",
     "study_search": "Search all documents",
     "review": "Disagreement review",
-    "documents": "Document list (g)",
-    "import": "Import documents (ctrl+o)",
-    "case": "Case of a document (A)",
+    "documents": "Document list",
+    "import": "Import documents",
+    "case": "Case of a document",
 }
 
 SPECS: tuple[KeySpec, ...] = (
@@ -187,7 +187,9 @@ HELP = {
     "recolour_code": "Change its colour",
     "filter_codes": "Filter the codebook",
     "clear_filter": "Clear the filter",
-    "save_memo": "Save the memo",
+    "memo": "Write a memo on what has focus: the coding under the cursor (else the "
+            "document), or the code",
+    "save_memo": "Save the memo now (it is saved as you type, a moment after you stop)",
     "leave_memo": "Save the memo and go back",
     "open_segment": "Go to the segment in its document",
     "segment_context": "Show or hide the line of text before and after each segment",

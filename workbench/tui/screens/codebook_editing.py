@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from workbench.core.codebook import PALETTE
 from workbench.core.model import Code
 from workbench.tui.changes import NotChanged
+from workbench.wording import plural
 
 if TYPE_CHECKING:
     from workbench.core.project import Project
@@ -118,9 +119,10 @@ class CodebookEditing:
             project = self.project
             doomed = [existing(code), *project.codebook.descendants(code)]
             codings = sum(len(project.codings.of_code(c)) for c in doomed)
-            below = f" and {len(doomed) - 1} code(s) below it" if len(doomed) > 1 else ""
+            below = (f" and {plural(len(doomed) - 1, 'code')} below it"
+                     if len(doomed) > 1 else "")
             return ConfirmScreen(
-                f"Delete “{project.codebook.path(code)}”{below} with {codings} coding(s)? "
+                f"Delete “{project.codebook.path(code)}”{below} with {plural(codings, 'coding')}? "
                 "(u undoes it)"
             )
 
@@ -128,7 +130,8 @@ class CodebookEditing:
             if yes:
                 result = self.app.apply(lambda project: project.codebook.delete(code))
                 if result is not None:
-                    self._done(f"Deleted {result[0]} code(s) and {result[1]} coding(s)")
+                    self._done(f"Deleted {plural(result[0], 'code')} and "
+                               f"{plural(result[1], 'coding')}")
 
         self.app.ask(dialog, answered)
 
@@ -144,7 +147,8 @@ class CodebookEditing:
             path, into = codebook.path(code), codebook[into_id]
             moved = self.app.apply(lambda project: project.codebook.merge(code, into))
             if moved is not None:
-                self._done(f"Merged {path} into {codebook.path(into)} ({moved} codings moved)",
+                self._done(f"Merged {path} into {codebook.path(into)} "
+                           f"({plural(moved, 'coding')} moved)",
                            into.id)
 
         self.app.ask(dialog, chosen)

@@ -32,6 +32,7 @@ from workbench.tui.widgets.codebook import CodebookPane
 from workbench.tui.widgets.header import DocumentHeader, KeyFooter, StatusLine
 from workbench.tui.widgets.memo_pane import MemoPane
 from workbench.tui.widgets.transcript import TranscriptView
+from workbench.wording import plural
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -367,7 +368,8 @@ class MainScreen(Screen[None]):
         found = self.transcript.set_search(event.value)
         if found:
             self.transcript.next_match()
-            self.app.notify(f"{found} matches: ctrl+n next, ctrl+b previous", markup=False)
+            self.app.notify(f"{plural(found, 'match', 'matches')}: ctrl+n next, ctrl+b previous",
+                            markup=False)
         else:
             self.app.notify(f"No match for {event.value!r}", severity="warning", markup=False)
 

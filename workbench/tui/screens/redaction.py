@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from workbench.core.model import Document
 from workbench.tui.quoting import excerpt
 from workbench.tui.screens.dialogs import PromptScreen
+from workbench.wording import plural
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -44,7 +45,7 @@ def redact(
         codes = app.project.codebook
         paths = ", ".join(codes.path(codes[c.code]) for c in report.lost if c.code in codes)
         app.notify(
-            f"{message}; {len(report.lost)} coding(s) lost: {paths}",
+            f"{message}; {plural(len(report.lost), 'coding')} lost: {paths}",
             severity="warning",
             markup=False,
             timeout=8,

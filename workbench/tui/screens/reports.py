@@ -30,6 +30,7 @@ from workbench.tui.quoting import case_label
 from workbench.tui.screens.retrieval import RetrievalScreen, Segment
 from workbench.tui.widgets.charts import bar_text, curve_cell, heat_cell, sparkline
 from workbench.tui.widgets.grid import GridColumn, GridTable, GridView
+from workbench.wording import plural
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -244,7 +245,7 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
         how = ("each code itself; (all): with the codes below it" if nested
                else "each code itself")
         self._note("frequencies", Text(
-            f"{len(data)} codes · {segments} coded segments · {how}",
+            f"{plural(len(data), 'code')} · {plural(segments, 'coded segment')} · {how}",
             no_wrap=True, overflow="ellipsis"))
         self._empty("frequencies", "No codes yet: code a segment with c in a transcript.")
         return table
@@ -412,7 +413,7 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
         if kind == "frequencies":
             code = project.codebook.all()[row]
             codings = project.codings.of_code(code)
-            title = _title(code.color, data[row]["code"], f"{len(codings)} segments")
+            title = _title(code.color, data[row]["code"], plural(len(codings), "segment"))
         elif kind == "matrix":
             code = project.codebook.all()[row]
             column = grid.cursor_column - 1
@@ -420,12 +421,14 @@ class ReportsScreen(Screen[tuple[str, int] | None]):
             codings = reports.matrix_cell(project, code, self.by, None if column < 0 else column,
                                           rollup=self.rollup)
             where = "all columns" if column < 0 else f"{self.by}: {columns[column]}"
-            title = _title(code.color, data["rows"][row], f"× {where} · {len(codings)} segments")
+            title = _title(code.color, data["rows"][row],
+                           f"× {where} · {plural(len(codings), 'segment')}")
         else:
             pair = data[row]
             codings = reports.overlapping_codings(project, pair["a"], pair["b"])
             title = _title(None, f"{pair['a']} & {pair['b']}",
-                           f"{pair['count']} overlaps · {len(codings)} segments")
+                           f"{plural(pair['count'], 'overlap')} · "
+                           f"{plural(len(codings), 'segment')}")
 
         def chosen(found: tuple[str, int] | None) -> None:
             if found is not None:

@@ -39,6 +39,7 @@ from workbench.team.consensus import (
 from workbench.tui import keymap
 from workbench.tui.changes import NotChanged
 from workbench.tui.quoting import case_label
+from workbench.wording import plural
 
 if TYPE_CHECKING:
     from workbench.core.project import Project
@@ -219,7 +220,7 @@ class ReviewScreen(Screen[None]):
             out.append(s.says(item.decision))
             out.append(f" (as {s.consensus})", style="dim")
         if item.memos:
-            out.append(f" · {item.memos} memo{'s' if item.memos != 1 else ''}", style="dim")
+            out.append(f" · {plural(item.memos, 'memo')}", style="dim")
         out.append("\n\na keep A's · b keep B's · o both · n neither · m memo · u undo · "
                    "j/k next/previous · esc back", style="dim")
         return out

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from workbench.core.history import HistoryEntry
 from workbench.tui.changes import NotChanged
+from workbench.wording import plural
 
 if TYPE_CHECKING:
     from workbench.core.project import Project
@@ -56,7 +57,7 @@ class UndoRedo:
                     break
                 steps += 1
             verb = "Redone" if want_done else "Undone"
-            return f"{verb} {steps} step{'s' if steps != 1 else ''}, to: {entry.label}"
+            return f"{verb} {plural(steps, 'step')}, to: {entry.label}"
 
         said = self.app.apply(change)
         if said is not None:

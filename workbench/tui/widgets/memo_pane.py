@@ -64,7 +64,7 @@ class MemoPane(Vertical):
             id="memo-text",
             soft_wrap=True,
             show_line_numbers=False,
-            placeholder="m writes a memo here; ctrl+s or leaving the pane saves it",
+            placeholder="m writes a memo here; it is saved as you type",
         )
         yield Label("Other memos of this document", classes="pane-subtitle")
         with VerticalScroll(id="memo-others-scroll"):
