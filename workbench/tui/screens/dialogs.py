@@ -253,9 +253,10 @@ class ChoiceScreen(ModalScreen[Any]):
         with Vertical(classes="dialog confirm"):
             yield Label(Text(self.question), classes="title")
             for key, what, _ in self.answers:
-                line = Text(f"{key}  ", style="bold")
+                line = Text()
+                line.append(f"{key}  ", style="bold")
                 line.append(what)
-                yield Label(line)
+                yield Label(line, classes="answer")
             yield Label("esc cancel", classes="hint")
 
     def on_key(self, event: events.Key) -> None:

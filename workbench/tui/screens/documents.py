@@ -168,7 +168,7 @@ class CaseScreen(ModalScreen[CaseAnswer | None]):
         change = key_of(self.app, "case_name", "ctrl+n")
         save = key_of(self.app, "case_save", "ctrl+s")
         self.query_one("#case-name-label", Label).update(
-            f"Case ({change}: put the document in another case, or rename this one)")
+            f"Case ({change} to change it: another case, or a new name)")
         self.query_one("#case-hint", Label).update(
             f"{save} save · {change} change the case · esc cancel")
         self._label_attributes()
@@ -186,7 +186,7 @@ class CaseScreen(ModalScreen[CaseAnswer | None]):
         name = self.name_field.value.strip()
         of = f" of {name}" if name else ""
         self.query_one("#case-attributes-label", Label).update(Text(
-            f"Attributes{of}, one `key: value` a line (delete a line to remove it)",
+            f"Attributes{of} (one `key: value` a line)",
             no_wrap=True, overflow="ellipsis"))
 
     # ------------------------------------------------------------------ fields
@@ -272,12 +272,12 @@ class CaseScreen(ModalScreen[CaseAnswer | None]):
             return ConfirmScreen(f"Put “{doc.name}” in a new case, {new}?"), yes
         documents = self.project.documents.of_case(case)
         others = len(documents) - 1
-        also = f" and its {plural(others, 'other document')}" if others else ""
+        stay = (f"this document and its {plural(others, 'other document')} stay in it"
+                if others else "this document stays in it")
         return ChoiceScreen(
             f"The case name changed from {old} to {new}. What is meant?",
             [
-                ("r", f"Rename the case {old} to {new} (this document{also} stay in it)",
-                 "rename"),
+                ("r", f"Rename the case {old} to {new} ({stay})", "rename"),
                 ("m", f"Move only “{doc.name}” to a new case, {new} ({old} stays)", "move"),
             ],
         ), lambda chosen: (None if chosen is None else CaseAnswer(

@@ -145,7 +145,7 @@ def _around(text: str, start: int, end: int, width: int) -> tuple[str, str]:
     each (cut at a word, with an ellipsis where the text goes on)."""
     reach = max(width * 4, 80)  # characters enough to fill a line
     before = _SPACES.sub(" ", text[max(0, start - reach):start]).lstrip()
-    after = _SPACES.sub(" ", text[end:end + reach]).rstrip()
+    after = _SPACES.sub(" ", text[end:end + reach]).strip()
     if cell_len(before) > width:
         kept = before[-width:]
         while cell_len(kept) > width - 1:
