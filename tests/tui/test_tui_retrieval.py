@@ -196,3 +196,23 @@ def test_a_very_long_segment_says_how_much_more_there_is(project):
     assert len(lines) == MAX_LINES + 2 == entry_height(segment, 80, False)
     assert lines[MAX_LINES - 1] == "▌ Line 39 of a long answer."
     assert lines[MAX_LINES] == "▌ … 61 more lines: enter opens it"
+
+
+def test_x_shows_a_line_of_context_around_each_segment(drive):
+    async def scenario(pilot, app):
+        screen = await open_retrieval(pilot, app, "Motivation")
+        option_list = screen.query_one("#segments", OptionList)
+        await pilot.press("down")
+        assert "in Almaty pulled me in" not in screen_text(app)
+        await pilot.press("x")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Almaty pulled me in. Interviewer: What keeps you going? Respondent 1:" in text
+        assert "и солидарность. 团结 — это важно." in text  # after "Злость"
+        assert option_list.highlighted == 1  # the same segment stays highlighted
+        assert all(option.prompt.context for option in option_list.options)
+        await pilot.press("x")
+        await pilot.pause()
+        assert "in Almaty pulled me in" not in screen_text(app)
+
+    drive(scenario)
