@@ -240,7 +240,8 @@ HELP = {
 TRANSCRIPT_CONTEXT = "Transcript (movement and selection)"
 
 #: Ids that were renamed: a config file naming the old id still remaps the binding.
-RENAMED = {"next_paragraph": "next_turn", "previous_paragraph": "previous_turn"}
+RENAMED = {"next_paragraph": "next_turn", "previous_paragraph": "previous_turn",
+           "search_paragraphs": "search_widen"}
 
 
 def bindings(context: str) -> list[Binding]:
@@ -257,10 +258,6 @@ def transcript_bindings() -> list[Binding]:
     from workbench.tui.widgets.transcript import TranscriptView
 
     return [b for b in TranscriptView.BINDINGS if isinstance(b, Binding)]
-
-
-#: Ids that were renamed: a config file naming the old one still remaps the binding.
-RENAMED = {"search_paragraphs": "search_widen"}
 
 
 def known_ids() -> set[str]:

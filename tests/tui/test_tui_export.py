@@ -5,18 +5,10 @@ from __future__ import annotations
 
 import zipfile
 
-import pytest
 from tui_support import until
 
 from workbench.io.export import COPY_FORMAT, FORMATS
 from workbench.tui.screens.export import KINDS, ExportScreen, open_export
-
-pytest_plugins = ("tui_fixtures",)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tui_env):
-    """XDG_STATE_HOME and WORKBENCH_CONFIG point into tmp_path in every test."""
 
 
 def test_every_export_format_is_offered():

@@ -22,8 +22,6 @@ from workbench.tui.screens.importing import (
     split_typed,
 )
 
-pytest_plugins = ("tui_fixtures",)
-
 INTERVIEW_3 = (
     "Interviewer: What brought you here?\n"
     "Respondent 3: My sister. She took me to the first meeting.\n"
@@ -31,10 +29,6 @@ INTERVIEW_3 = (
     "Respondent 3: Now I organise them myself.\n"
 )
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tui_env):
-    """XDG_STATE_HOME and WORKBENCH_CONFIG point into tmp_path in every test."""
 
 
 @pytest.fixture

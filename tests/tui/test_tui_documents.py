@@ -3,19 +3,11 @@
 
 from __future__ import annotations
 
-import pytest
 from tui_support import quit_app, reopen, screen_text, until
 
 from workbench.core.project import Project
 from workbench.tui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from workbench.tui.screens.documents import CaseScreen, DocumentList
-
-pytest_plugins = ("tui_fixtures",)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tui_env):
-    """XDG_STATE_HOME and WORKBENCH_CONFIG point into tmp_path in every test."""
 
 
 async def open_list(pilot, app) -> DocumentList:

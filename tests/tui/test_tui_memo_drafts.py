@@ -5,21 +5,14 @@ from __future__ import annotations
 
 import signal
 
-import pytest
 from tui_support import quit_app, reopen, screen_text, until
 
 from workbench.tui.saver import SaveState
 from workbench.tui.screens import memos as memos_module
 
-pytest_plugins = ("tui_fixtures",)
-
 #: The memo the study has on Interview 1 (the document shown first).
 MEMO = "Long pauses before the answers."
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tui_env):
-    """XDG_STATE_HOME and WORKBENCH_CONFIG point into tmp_path in every test."""
 
 
 def document_memos(project) -> list[str]:

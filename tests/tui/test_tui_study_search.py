@@ -3,18 +3,10 @@ respondents' only unless another role is asked for), widened to a word, sentence
 
 from __future__ import annotations
 
-import pytest
 from tui_support import INTERVIEW_1, screen_text, until
 
 from workbench.tui.screens.code_picker import CodePicker
 from workbench.tui.screens.study_search import StudySearchScreen
-
-pytest_plugins = ("tui_fixtures",)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tui_env):
-    """XDG_STATE_HOME and WORKBENCH_CONFIG point into tmp_path in every test."""
 
 
 async def search_for(pilot, app, *keys: str) -> StudySearchScreen:

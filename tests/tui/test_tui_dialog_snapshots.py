@@ -22,14 +22,8 @@ from workbench.tui.screens.memo_review import MemoReviewScreen
 from workbench.tui.screens.retrieval import RetrievalScreen
 from workbench.tui.screens.study_search import StudySearchScreen
 
-pytest_plugins = ("tui_fixtures",)
-
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tui_env):
-    """XDG_STATE_HOME and WORKBENCH_CONFIG point into tmp_path in every test."""
 
 
 @pytest.fixture
