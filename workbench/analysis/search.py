@@ -58,6 +58,16 @@ class Hit:
         return asdict(self)
 
 
+#: The roles whose hits "code every hit" codes unless other roles are asked for: the
+#: respondents' words, and text without speaker labels (field notes: the case's own).
+RESPONDENT_WORDS = ("respondent", None)
+
+
+def respondents_words(hit: Hit) -> bool:
+    """A hit in a respondent's turn, or in text without speakers."""
+    return hit.role in RESPONDENT_WORDS
+
+
 #: How far "code every hit" may widen each hit before coding it.
 WIDEN = ("word", "sentence", "turn", "paragraph")
 

@@ -37,9 +37,6 @@ ALL = out.ALL
 SHOW_HITS = 500
 #: ``--role any``: hits in turns of every role (and text without speakers).
 ANY_ROLE = "any"
-#: The roles whose hits ``search --code`` codes unless ``--role`` says otherwise: the
-#: respondents' words, and text without speaker labels (field notes).
-RESPONDENT_WORDS = ("respondent", None)
 #: A matrix column heading shows at most this many cells of the value.
 HEADER_MAX = 18
 
@@ -301,7 +298,7 @@ def _print_saturation(rows: list[dict[str, Any]]) -> None:
     "step; a hit inside a coding of that code adds nothing, one touching it extends it.",
 )
 def cmd_search(args: Args) -> int:
-    from workbench.analysis.search import code_every_hit, search
+    from workbench.analysis.search import code_every_hit, respondents_words, search
 
     if not args.code and (args.paragraph or args.coder or args.widen):
         raise WorkbenchError("--widen, --paragraph and --coder go with --code PATH")
@@ -326,8 +323,8 @@ def cmd_search(args: Args) -> int:
         hits = search(project, args.pattern, **options)
         left: list[Hit] = []
         if args.role is None:  # coding every hit codes what respondents said, unless asked
-            left = [h for h in hits if h.role not in RESPONDENT_WORDS]
-            hits = [h for h in hits if h.role in RESPONDENT_WORDS]
+            left = [h for h in hits if not respondents_words(h)]
+            hits = [h for h in hits if respondents_words(h)]
         coded = code_every_hit(project, hits, args.code, coder, widen=widen)
     if args.json:
         out.print_json({**coded.to_json(), "hits": [h.to_json() for h in hits],

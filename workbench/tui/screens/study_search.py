@@ -25,7 +25,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from workbench.analysis.search import WIDEN, CodedHits, Hit, code_every_hit, search
+from workbench.analysis.search import (
+    WIDEN,
+    CodedHits,
+    Hit,
+    code_every_hit,
+    respondents_words,
+    search,
+)
 from workbench.core.project import Project
 from workbench.errors import WorkbenchError
 from workbench.tui import keymap
@@ -39,11 +46,6 @@ if TYPE_CHECKING:
 ROLES: tuple[str | None, ...] = (None, "respondent", "interviewer", "other")
 #: How far ``ctrl+g`` widens each hit before coding it, in order (None: the hit itself).
 WIDTHS: tuple[str | None, ...] = (None, *WIDEN)
-
-
-def respondents_words(hit: Hit) -> bool:
-    """A hit in a respondent's turn, or in text without speakers (field notes: the case's)."""
-    return hit.role in ("respondent", None)
 
 
 #: At most this many hits are listed (all of them are coded).
