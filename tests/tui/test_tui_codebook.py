@@ -196,7 +196,7 @@ def test_retrieval_lists_segments_copies_and_jumps(drive, monkeypatch):
         assert "Respondent 1 · Interview 1 · line 5 · Motivation/Anger" in text
         assert "Злость" in text
         await pilot.press("down", "y")
-        assert copied == ["“Злость” (Respondent 2)"]
+        assert copied == ["«Злость» (Respondent 2)"]
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, RetrievalScreen))
         screen = app.main_screen

@@ -105,7 +105,7 @@ def test_memo_review_filters_and_opens_targets(drive, study):
         assert len(screen.shown) == 3
         assert screen.shown[0].author == "bob"  # newest first
         # a coding memo shows the passage coded, with who said it; its words filter too
-        assert "“Злость” (Respondent 2)" in screen_text(app)
+        assert "«Злость» (Respondent 2)" in screen_text(app)
         await pilot.press(*"злость")
         assert [m.author for m in screen.shown] == ["bob"]
         await pilot.press(*["backspace"] * 6)

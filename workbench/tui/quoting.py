@@ -28,18 +28,18 @@ def excerpt(text: str, width: int = 50) -> str:
 
 
 def quote(text: str, label: str) -> str:
-    """``“…” (Respondent 3)``."""
-    return f"“{' '.join(text.split())}” ({label})" if label else f"“{' '.join(text.split())}”"
+    """``“…” (Respondent 3)``, ``«…» (Респондент 4)``: ``text`` on one line in its language's
+    quotation marks (not marked twice), then whose words they are."""
+    text = unquoted(" ".join(text.split()))
+    opening, closing = marks_for(language_of(text))
+    marked = f"{opening}{nested(text, opening)}{closing}"
+    return f"{marked} ({label})" if label else marked
 
 
 def quoted(project: Project, document: Document, segment: Segment) -> str:
     """``“…” (Respondent 3)``, ``«…» (Interviewer, interview with Respondent 3)``: the words of
-    a segment (never its speaker label) in their language's quotation marks, with whose words
-    they are."""
-    text = unquoted(" ".join(segment.text.split()))
-    opening, closing = marks_for(language_of(text))
-    label = attribution(project, document, segment)
-    return f"{opening}{nested(text, opening)}{closing} ({label})"
+    a segment (never its speaker label) with whose words they are (see :func:`quote`)."""
+    return quote(segment.text, attribution(project, document, segment))
 
 
 def coding_path(project: Project, coding: Coding) -> str:
