@@ -384,3 +384,24 @@ def test_no_tui_text_counts_with_a_bracketed_plural():
         and '"""' not in line
     ]
     assert offenders == []
+
+
+def test_palette_sets_a_speakers_role_undoably(drive, study):
+    """The open document's speaker roles are shown and changed from the palette."""
+    async def scenario(pilot, app):
+        doc = app.main_screen.document
+        assert app.project.documents[doc.id].roles["Respondent 1"] == "respondent"
+        await pilot.press("ctrl+p", *"speaker role: respondent 1 → other")
+        await until(pilot, lambda: "now respondent" in screen_text(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: app.project.documents[doc.id].roles["Respondent 1"]
+                    == "other")
+        assert any("Respondent 1 is now another speaker" in n for n in app.notices)
+        await until(pilot, lambda: app.save_state is SaveState.SAVED)
+        await pilot.press("u")
+        await until(pilot, lambda: app.project.documents[doc.id].roles["Respondent 1"]
+                    == "respondent")
+        await quit_app(pilot, app)
+
+    drive(scenario)
+    assert reopen(study).documents.all()[0].roles["Respondent 1"] == "respondent"

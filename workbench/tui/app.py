@@ -44,6 +44,7 @@ from workbench.tui.commands import (
     GoToDocumentProvider,
     GoToLineProvider,
     ReportProvider,
+    SpeakerRoleProvider,
     UndoHistoryProvider,
 )
 from workbench.tui.saver import GROUP, Saver, SaveState
@@ -80,6 +81,7 @@ class WorkbenchApp(App[int]):
         UndoHistoryProvider,
         ReportProvider,
         ExportProvider,
+        SpeakerRoleProvider,
     }
     NOTIFICATION_TIMEOUT = 4
 

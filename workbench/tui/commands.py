@@ -1,5 +1,5 @@
-"""Command palette providers: apply a code, go to a document, code or line, undo back to a
-step.
+"""Command palette providers: apply a code, go to a document, code or line, set a speaker's
+role, undo back to a step.
 
 Each works from the main screen only (other screens get no hits from them). Reports, the
 study-wide search and exports have providers too; their screens are imported when chosen.
@@ -74,6 +74,43 @@ class GoToDocumentProvider(_MainProvider):
 
 def _go_to_document(main, doc_id: str) -> None:
     main.go_to(doc_id, main.app.ui_state.cursors.get(doc_id, 0))
+
+
+class SpeakerRoleProvider(_MainProvider):
+    """``Speaker role: Aliya → respondent``: the roles of the open document's speaker labels,
+    each one changeable (one undoable step); the help says what it is now."""
+
+    DISCOVER = 12
+
+    def entries(self, main):
+        doc = main.document
+        if doc is None:
+            return
+        from workbench.core.turns import ROLES
+
+        for label, role, turns in main.project.documents.speakers(doc):
+            for other in ROLES:
+                if other != role:
+                    yield (f"Speaker role: {label} → {other}",
+                           f"now {role} · {plural(turns, 'turn')} in {doc.name}",
+                           partial(_set_role, main, doc.id, label, other))
+
+
+def _set_role(main, doc_id: str, label: str, role: str) -> None:
+    app = main.app
+
+    def change(project):
+        doc = project.documents.set_roles(project.documents[doc_id], {label: role})
+        app.notify(f"{label} is now {_role_words(role)} in {doc.name} (u undoes it)",
+                   markup=False, timeout=4)
+        return doc
+
+    app.apply(change)
+
+
+def _role_words(role: str) -> str:
+    return "the interviewer" if role == "interviewer" else (
+        "a respondent" if role == "respondent" else "another speaker")
 
 
 class GoToCodeProvider(_MainProvider):
