@@ -4,7 +4,8 @@ Workbench needs a few things Textual offers only privately: the footer's key wid
 footer's "bindings are ready" flag, the layout pass's size update of a widget (to wrap the
 transcript before the frame is painted, not a frame later), the tree's invalidation (to add
 hundreds of codes with one relayout instead of one each), and, for tests and benchmarks, the
-screen's composed lines, the app's frame writer and its driver. Nothing else in the package
+screen's composed lines, the app's frame writer and its driver, and the layout pass, the
+restyle of a node and the registration of new widgets (counted by :func:`count_work`). Nothing else in the package
 touches them: :data:`PRIVATE` lists each, and :func:`missing` (run by the test suite) says
 which of them a Textual upgrade moved, so such an upgrade fails in one obvious place.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from textual import events
@@ -30,6 +32,8 @@ __all__ = [
     "PRIVATE",
     "BatchTree",
     "FooterKey",
+    "Work",
+    "count_work",
     "SizedInLayoutScrollView",
     "mark_bindings_ready",
     "missing",
@@ -67,6 +71,9 @@ PRIVATE: tuple[tuple[str, Callable[[], Any], str, tuple[str, ...] | None], ...] 
     ("the compositor's lines", _compositor_class, "render_strips", ("self",)),
     ("the app's frame writer", lambda: App, "_display", ("self", "screen", "renderable")),
     ("the app's driver", App, "_driver", None),
+    ("a screen's layout pass", lambda: Screen, "_refresh_layout", ("self", "size", "scroll")),
+    ("the app's widget registration", lambda: App, "_register", ("self", "parent", "widgets")),
+    ("the app's registered widgets", App, "_registry", None),
 )
 
 
@@ -161,3 +168,67 @@ def on_frame(app: App, callback: Callable[[], None]) -> None:
 def send_event(app: App, event: events.Event) -> None:
     """Post an event as the terminal driver does (for benchmarks timing a key)."""
     app._driver.send_message(event)
+
+
+@dataclass
+class Work:
+    """What Textual did since counting started (see :func:`count_work`)."""
+
+    layouts: int = 0  # layout passes of the app's screens
+    restyles: int = 0  # nodes whose styles were computed again (a new widget counts too)
+    mounts: int = 0  # widgets registered (mounted)
+    frames: int = 0  # frames composed and written
+
+    def since(self, before: Work) -> Work:
+        """The work done after ``before`` (a copy taken earlier)."""
+        return Work(self.layouts - before.layouts, self.restyles - before.restyles,
+                    self.mounts - before.mounts, self.frames - before.frames)
+
+    def copy(self) -> Work:
+        return Work(self.layouts, self.restyles, self.mounts, self.frames)
+
+
+@contextmanager
+def count_work(app: App) -> Iterator[Work]:
+    """Count the layout passes, restyles, mounted widgets and frames of ``app`` inside the
+    block (for tests and benchmarks; the app must have its stylesheet, i.e. be created)."""
+    work = Work()
+    original_layout = Screen._refresh_layout
+
+    def refresh_layout(screen: Screen, size: Size | None = None, scroll: bool = False) -> None:
+        if screen.app is app:
+            work.layouts += 1
+        original_layout(screen, size, scroll)
+
+    stylesheet = app.stylesheet
+    original_apply = stylesheet.apply
+
+    def apply(node: Any, *args: Any, **kwargs: Any) -> Any:
+        work.restyles += 1
+        return original_apply(node, *args, **kwargs)
+
+    original_register = app._register
+
+    def register(parent: Any, *widgets: Widget, **kwargs: Any) -> list[Widget]:
+        registry = app._registry
+        work.mounts += sum(1 for widget in widgets if widget not in registry)
+        return original_register(parent, *widgets, **kwargs)
+
+    original_display = app._display
+
+    def display(screen: Screen, renderable: Any) -> None:
+        original_display(screen, renderable)
+        if renderable is not None:
+            work.frames += 1
+
+    Screen._refresh_layout = refresh_layout  # type: ignore[method-assign]
+    stylesheet.apply = apply  # type: ignore[method-assign]
+    app._register = register  # type: ignore[method-assign]
+    app._display = display  # type: ignore[method-assign]
+    try:
+        yield work
+    finally:
+        Screen._refresh_layout = original_layout  # type: ignore[method-assign]
+        del stylesheet.apply
+        del app._register
+        app._display = original_display  # type: ignore[method-assign]
