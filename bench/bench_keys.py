@@ -125,16 +125,31 @@ def post_key(app: Any, key: str) -> float:
     return stamp
 
 
+#: The names of the keys to profile (``--profile``), and the profiles' text.
+PROFILE: dict[str, Any] = {"keys": (), "texts": []}
+
+
 async def timed_key(app: Any, log: FrameLog, work: Any, key: str,
-                    condition: Callable[[], bool], timing: Timing) -> None:
+                    condition: Callable[[], bool], timing: Timing, name: str = "") -> None:
     """Press ``key``; note the frame at which ``condition()`` holds and the settled one."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future[float] = loop.create_future()
     log.waiting = (condition, future)
     before = work.copy()
+    profiler = None
+    if name and name.startswith(PROFILE["keys"] or ("\0",)):
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005, async_mode="disabled")
+        profiler.start()
     start = post_key(app, key)
     shown = await asyncio.wait_for(future, 20)
     settled = await log.quiet(shown)
+    if profiler is not None:
+        profiler.stop()
+        PROFILE["texts"].append(f"--- {name}: result {1000 * (shown - start):.1f} ms, settled "
+                                f"{1000 * (settled - start):.1f} ms\n"
+                                + profiler.output_text(unicode=True, show_all=False))
     timing.result.append(shown - start)
     timing.settled.append(settled - start)
     done = work.since(before)
@@ -220,7 +235,7 @@ class RealKeys:
             return lambda: app.project.revision != before
 
         async def timed(key: str, condition: Callable[[], bool]) -> None:
-            await timed_key(app, self.log, self.work, key, condition, timing)
+            await timed_key(app, self.log, self.work, key, condition, timing, case.name)
 
         name = case.name
         if name in ("j", "down", "]", "pagedown", "n"):
@@ -495,8 +510,12 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="--reps 3 --rounds 1")
     parser.add_argument("--pty", action="store_true",
                         help="also run both apps in a pseudo-terminal")
+    parser.add_argument("--profile", help="profile the real app's keys whose name starts with "
+                        "one of these (comma-separated; needs pyinstrument), print the profiles")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    if args.profile:
+        PROFILE["keys"] = tuple(args.profile.split(","))
     if args.quick:
         args.reps, args.rounds = 3, 1
     keys = REAL_KEYS
@@ -540,6 +559,8 @@ def main() -> int:
             f"{format_load(end_load)}.")
     markdown = f"{head}\n\n{table}" + (f"\n\n{pty_text}" if pty_text else "")
     print("\n" + markdown)
+    for text in PROFILE["texts"]:
+        print(text)
     if args.json:
         args.json.write_text(json.dumps({"machine": info, "raw": raw, "markdown": markdown},
                                         indent=2), encoding="utf-8")

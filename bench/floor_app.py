@@ -3,7 +3,7 @@
     python bench/floor_app.py [PROJECT]     # in a terminal; q quits
 
 A Line-API view of a document's text with a cursor line (``j``/``down``, ``]``, ``pagedown``),
-a Tree of codes and a TextArea and a status line (no footer: the floor of a focus move); ``tab`` moves the focus,
+a Tree of codes, a TextArea and a status line (no footer); ``tab`` moves the focus,
 ``c`` shows a list of 60 options with a filter line kept mounted (``escape`` hides it), ``x``
 shows a toast. ``bench/bench_keys.py`` runs it beside the real app, key for key, to give each
 key's figure a floor. With a project file it shows the first document and the codes of that

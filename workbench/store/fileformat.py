@@ -7,8 +7,10 @@ record and git merges two coders' work record by record.
 
 from __future__ import annotations
 
+import heapq
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -68,13 +70,25 @@ def render_parts(tables: Mapping[str, Mapping[str, bytes]]) -> list[bytes]:
             parts.append(b"  " + header + b": {}" + comma)
             continue
         parts.append(b"  " + header + b": {\n")
-        ids = sorted(entries)
-        for start in range(0, len(ids), PART_SIZE):
-            piece = b",\n".join([entries[rid] for rid in ids[start : start + PART_SIZE]])
-            parts.append(piece if start == 0 else b",\n" + piece)
+        ids = _sorted_in_pieces(entries)
+        first = True
+        while piece_ids := list(islice(ids, PART_SIZE)):
+            piece = b",\n".join([entries[rid] for rid in piece_ids])
+            parts.append(piece if first else b",\n" + piece)
+            first = False
         parts.append(b"\n  }" + comma)
     parts.append(b"}\n")
     return parts
+
+
+def _sorted_in_pieces(keys: Iterable[str]) -> Iterator[str]:
+    """``sorted(keys)``, made of sorted pieces of PART_SIZE merged: one ``sorted()`` of 50,000
+    ids holds the interpreter for ~16 ms (a key pressed meanwhile waits), a piece for well
+    under a millisecond, and the merge lets other threads run as it goes."""
+    everything = list(keys)
+    pieces = [sorted(everything[start : start + PART_SIZE])
+              for start in range(0, len(everything), PART_SIZE)]
+    return iter(pieces[0]) if len(pieces) == 1 else heapq.merge(*pieces)
 
 
 def render(tables: Mapping[str, Mapping[str, bytes]]) -> bytes:

@@ -183,6 +183,18 @@ class WorkbenchApp(App[int]):
         self.notices.append(message)
         super().notify(message, **kwargs)
 
+    def say(self, message: str) -> None:
+        """Confirm what a change did: in the main screen's status line when it is shown (no
+        toast to lay out), else as a notice."""
+        from workbench.tui.widgets.header import StatusLine
+
+        screen = self.main_screen
+        if screen is not None and self.screen is screen and screen.is_attached:
+            self.notices.append(message)
+            screen.query_one(StatusLine).say(message)
+        else:
+            self.notify(message, markup=False)
+
     # ------------------------------------------------------------------ changes
     def apply(self, change: Callable[[Project], T]) -> T | None:
         """Make one change to the project: ``change(project)``; returns what it returned.

@@ -1,13 +1,13 @@
 """Every use of Textual's private parts, in one place.
 
-Workbench needs a few things Textual offers only privately: the footer's key widget, the
-footer's "bindings are ready" flag, the layout pass's size update of a widget (to wrap the
-transcript before the frame is painted, not a frame later), the tree's invalidation (to add
-hundreds of codes with one relayout instead of one each), and, for tests and benchmarks, the
-screen's composed lines, the app's frame writer and its driver, and the layout pass, the
-restyle of a node and the registration of new widgets (counted by :func:`count_work`). Nothing else in the package
-touches them: :data:`PRIVATE` lists each, and :func:`missing` (run by the test suite) says
-which of them a Textual upgrade moved, so such an upgrade fails in one obvious place.
+Workbench needs a few things Textual offers only privately: the layout pass's size update of
+a widget (to wrap the transcript before the frame is painted, not a frame later), the tree's
+invalidation (to add hundreds of codes with one relayout instead of one each), and, for tests
+and benchmarks, the screen's composed lines, the app's frame writer and its driver, and the
+layout pass, the restyle of a node and the registration of new widgets (counted by
+:func:`count_work`). Nothing else in the package touches them: :data:`PRIVATE` lists each,
+and :func:`missing` (run by the test suite) says which of them a Textual upgrade moved, so such
+an upgrade fails in one obvious place.
 """
 
 from __future__ import annotations
@@ -25,17 +25,14 @@ from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Footer, Tree
-from textual.widgets._footer import FooterKey
+from textual.widgets import Tree
 
 __all__ = [
     "PRIVATE",
     "BatchTree",
-    "FooterKey",
     "Work",
     "count_work",
     "SizedInLayoutScrollView",
-    "mark_bindings_ready",
     "missing",
     "on_frame",
     "screen_lines",
@@ -43,12 +40,6 @@ __all__ = [
 ]
 
 NodeType = TypeVar("NodeType")
-
-
-def _footer_module() -> Any:
-    import textual.widgets._footer as module
-
-    return module
 
 
 def _compositor_class() -> Any:
@@ -60,13 +51,11 @@ def _compositor_class() -> Any:
 #: Every private part used: (what it is, a way to get what holds it, its name, the parameters
 #: it must take; None for a class or an attribute).
 PRIVATE: tuple[tuple[str, Callable[[], Any], str, tuple[str, ...] | None], ...] = (
-    ("the footer's key widget", _footer_module, "FooterKey", None),
-    ("the footer's ready flag", lambda: Footer, "_bindings_ready", None),
-    ("the footer's bindings hook", lambda: Footer, "bindings_changed", ("self", "screen")),
     ("a widget's size update in the layout pass", lambda: Widget, "_size_updated",
      ("self", "size", "virtual_size", "container_size", "layout")),
     ("a widget's outer size", Widget, "_size", None),
     ("the tree's invalidation", lambda: Tree, "_invalidate", ("self",)),
+    ("the tree's drawn lines", lambda: Tree, "_clear_line_cache", ("self",)),
     ("a screen's compositor", Screen, "_compositor", None),
     ("the compositor's lines", _compositor_class, "render_strips", ("self",)),
     ("the app's frame writer", lambda: App, "_display", ("self", "screen", "renderable")),
@@ -89,13 +78,6 @@ def missing() -> list[str]:
             if found[: len(parameters)] != parameters:
                 gone.append(f"{what} ({name}{found}, expected {parameters})")
     return gone
-
-
-# --------------------------------------------------------------------------- footer
-def mark_bindings_ready(footer: Footer) -> None:
-    """Tell the stock footer that the screen's bindings are known (its compose shows no keys
-    before), without the recompose its own ``bindings_changed`` schedules."""
-    footer._bindings_ready = True
 
 
 # --------------------------------------------------------------------------- layout
@@ -124,7 +106,8 @@ class SizedInLayoutScrollView(ScrollView):
 
 
 class BatchTree(Tree[NodeType]):
-    """A Tree that can be filled with many nodes at once and laid out once at the end.
+    """A Tree that can be filled with many nodes at once and laid out once at the end, and
+    that is not laid out again when it is restyled.
 
     The stock tree drops its line cache and asks for a new layout for every node added: 540
     codes took 540 layout requests.
@@ -145,6 +128,14 @@ class BatchTree(Tree[NodeType]):
     def _invalidate(self) -> None:
         if not self._batching:
             super()._invalidate()
+
+    def notify_style_update(self) -> None:
+        """A restyle (the focus came or went, a new theme) changes how the lines look, not
+        which lines there are: the stock tree built all its lines again and asked for a
+        layout pass of the screen; here only the drawn lines are forgotten."""
+        ScrollView.notify_style_update(self)
+        self._clear_line_cache()
+        self.refresh()
 
 
 # --------------------------------------------------------------------------- tests and benchmarks

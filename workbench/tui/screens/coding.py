@@ -116,14 +116,14 @@ class TranscriptCoding:
     # ------------------------------------------------------------------ coding
     def code(self) -> None:
         """``c``: choose a code (or name a new one) for the selection or the turn."""
-        from workbench.tui.screens.code_picker import CodePicker
+        from workbench.tui.screens.code_picker import CodePicker, code_picker
 
         span: Span | None = None
 
         def picker() -> CodePicker:
             nonlocal span
             span = doc, start, end = self._words(self.project, self.span())
-            return CodePicker(self.project, self.recent_codes(), doc.text[start:end])
+            return code_picker(self.app, self.project, self.recent_codes(), doc.text[start:end])
 
         # pushed at once (not from a worker), so keys typed right after `c` reach the picker
         self.app.ask(picker, lambda chosen: self._with_chosen_code(
@@ -203,7 +203,7 @@ class TranscriptCoding:
                 message += f" (joining {plural(len(applied.absorbed), 'coding')})"
         else:
             message = f"Coded “{excerpt(coding.text, 30)}” with {path}"
-        self.app.notify(message, markup=False, timeout=3)
+        self.app.say(message)  # in the status line: a toast costs layout passes
         return coding
 
     # ------------------------------------------------------------------ the coding under the caret
@@ -282,7 +282,7 @@ class TranscriptCoding:
             message = f"{coding_path(project, new)} now “{shown}”"
             if applied.absorbed:
                 message += f" (joined {plural(len(applied.absorbed), 'coding')} it touched)"
-            self.app.notify(message, markup=False, timeout=3)
+            self.app.say(message)
             return applied
 
         self._with_coding(f"Move the {where} of which coding?",
@@ -291,7 +291,7 @@ class TranscriptCoding:
 
     def recode(self) -> None:
         """``r``: give the coding under the caret another code (the code picker)."""
-        from workbench.tui.screens.code_picker import CodePicker
+        from workbench.tui.screens.code_picker import code_picker
 
         def change(project: Project, coding: Coding, code: Code | str) -> Applied:
             current = project.codings.get(coding.id)
@@ -306,14 +306,14 @@ class TranscriptCoding:
             message = f"Recoded “{excerpt(applied.coding.text, 30)}”: {was} → {path}"
             if applied.absorbed:
                 message += f" (joined {plural(len(applied.absorbed), 'coding')} of {path})"
-            self.app.notify(message, markup=False, timeout=3)
+            self.app.say(message)
             return applied
 
         def picked(coding: Coding) -> None:
             words = self.project.codings.segment(coding).text
             title = f"Recode “{excerpt(words, 40)}” (now {coding_path(self.project, coding)})"
             self.app.ask(
-                CodePicker(self.project, self.recent_codes(), words, title=title),
+                code_picker(self.app, self.project, self.recent_codes(), words, title=title),
                 lambda chosen: self._with_chosen_code(
                     chosen, lambda code: self.app.apply(lambda p: change(p, coding, code))),
             )
@@ -333,7 +333,7 @@ class TranscriptCoding:
             raise NotChanged("That coding is gone")
         path = coding_path(project, current)
         project.codings.remove(current)
-        self.app.notify(f"Removed the coding {path} (u brings it back)", markup=False)
+        self.app.say(f"Removed the coding {path} (u brings it back)")
         return current
 
     # ------------------------------------------------------------------ redacting, quoting

@@ -7,13 +7,13 @@ app.push_screen_wait(...)`` inside a worker and go on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.fuzzy import FuzzySearch
@@ -24,30 +24,40 @@ from textual.widgets.option_list import Option
 _fuzzy = FuzzySearch()
 
 
+#: A picker lists at most this many choices (typing narrows them): a short list is drawn at
+#: once, however many choices there are.
+SHOWN = 60
+
+
 @dataclass(slots=True)
 class Choice:
     """One entry of a :class:`PickerScreen`: what it returns, and how it shows."""
 
     value: Any
     label: str  # the text the filter searches
-    detail: str = ""  # shown dim after the label
+    detail: str | Callable[[], str] = ""  # shown dim after the label (a callable: when shown)
     color: str | None = None  # a colour swatch before the label
     key: str = ""  # a key hint shown before it ("1".."9" for recent codes)
+
+    def detail_text(self) -> str:
+        return self.detail() if callable(self.detail) else self.detail
 
 
 @dataclass(slots=True)
 class NewName:
-    """The answer of a picker when the typed text matched nothing and is meant as a new name."""
+    """The answer of a picker when the typed text is meant as a new name."""
 
     text: str
 
 
 def rank(query: str, choices: Sequence[Choice]) -> list[Choice]:
-    """Choices matching ``query``: substring matches first (in order), then fuzzy ones."""
+    """Choices matching ``query``: substring matches first, then fuzzy ones (best first);
+    ties keep the order of ``choices`` (recent codes come first there)."""
     query = query.strip()
     if not query:
         return list(choices)
-    words = query.casefold().split()
+    folded = query.casefold()
+    words = folded.split()
     exact: list[Choice] = []
     fuzzy: list[tuple[float, int, Choice]] = []
     for index, choice in enumerate(choices):
@@ -55,7 +65,7 @@ def rank(query: str, choices: Sequence[Choice]) -> list[Choice]:
         if all(w in label for w in words):
             exact.append(choice)
             continue
-        score, _ = _fuzzy.match(query.casefold(), label)
+        score, _ = _fuzzy.match(folded, label)
         if score:
             fuzzy.append((-score, index, choice))
     return exact + [c for _, _, c in sorted(fuzzy, key=lambda t: (t[0], t[1]))]
@@ -75,16 +85,33 @@ def choice_prompt(choice: Choice, query: str = "") -> Text:
         at = folded.find(word)
         if at >= 0:
             text.stylize("bold underline", start + at, start + at + len(word))
-    if choice.detail:
-        text.append(f"  {choice.detail}", style="dim")
+    detail = choice.detail_text()
+    if detail:
+        text.append(f"  {detail}", style="dim")
     return text
+
+
+class FilterInput(Input):
+    """The filter line of a picker: tells the picker of each change at once (the stock
+    ``Input.Changed`` message arrives a frame later)."""
+
+    def __init__(self, changed: Callable[[str], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._changed = changed
+
+    def watch_value(self, value: str) -> None:
+        self._changed(value)
 
 
 class PickerScreen(ModalScreen[Any]):
     """Choose one of many: type to filter, ``enter`` takes the highlighted one.
 
-    With ``new_label`` (e.g. ``"New code “{}”"``) a typed text that names no choice is offered
-    as a new name, returned as :class:`NewName`.
+    The best existing match is highlighted first. With ``new_label`` (e.g. ``"New code
+    “{}”"``) a typed text that is not a choice's name is offered below the matches as a new
+    name (:class:`NewName`): it is taken by ``enter`` only when nothing matches, or when it
+    was chosen on purpose. At most :data:`SHOWN` choices are listed. A picker can be kept
+    (see :func:`kept_picker`) and loaded again with :meth:`load` for its next use: it is then
+    shown without building its widgets again.
     """
 
     BINDINGS = [
@@ -106,25 +133,63 @@ class PickerScreen(ModalScreen[Any]):
         hint: str = "enter choose · esc cancel",
     ) -> None:
         super().__init__(classes="picker-screen")
+        self.shown: list[Choice | NewName] = []
+        self.query_text: str | None = None
+        self._set(title, choices, placeholder, new_label, query, hint)
+
+    def _set(self, title: str, choices: Sequence[Choice], placeholder: str,
+             new_label: str | None, query: str, hint: str) -> None:
         self.title_text = title
         self.choices = list(choices)
         self.placeholder = placeholder
         self.new_label = new_label
         self.initial_query = query
         self.hint = hint
-        self.shown: list[Choice | NewName] = []
-        self.query_text: str | None = None
+        self._labels = {c.label.casefold() for c in self.choices}
+
+    def load(
+        self,
+        title: str,
+        choices: Sequence[Choice],
+        *,
+        placeholder: str = "type to filter",
+        new_label: str | None = None,
+        query: str = "",
+        hint: str = "enter choose · esc cancel",
+    ) -> PickerScreen:
+        """Show other choices (for a kept picker's next use); returns the picker."""
+        self._set(title, choices, placeholder, new_label, query, hint)
+        if self.query("#picker-list"):
+            self.query_one(".title", Label).update(self._title_text())
+            self.query_one(".hint", Label).update(hint)
+            field = self.query_one(FilterInput)
+            field.placeholder = placeholder
+            self.query_text = None
+            with field.prevent(Input.Changed):
+                field.value = query  # refilters (FilterInput)
+            if self.query_text is None:
+                self.refilter(query)
+            field.cursor_position = len(query)
+        return self
+
+    def _title_text(self) -> Text:
+        return Text(self.title_text, no_wrap=True, overflow="ellipsis")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
-            yield Label(Text(self.title_text, no_wrap=True, overflow="ellipsis"), classes="title")
-            yield Input(value=self.initial_query, placeholder=self.placeholder, id="picker-input")
+            yield Label(self._title_text(), classes="title")
+            yield FilterInput(self.refilter, value=self.initial_query,
+                              placeholder=self.placeholder, id="picker-input")
             yield OptionList(id="picker-list")
             yield Label(self.hint, classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).can_focus = False
-        self.refilter(self.initial_query)
+        if self.query_text != self.initial_query:
+            self.refilter(self.initial_query)
+        self.set_focus(self.query_one(Input))
+
+    def on_screen_resume(self) -> None:
         self.set_focus(self.query_one(Input))
 
     def on_key(self, event: events.Key) -> None:
@@ -135,33 +200,27 @@ class PickerScreen(ModalScreen[Any]):
             field.insert_text_at_cursor(event.character)
             self.set_focus(field)
 
-    @on(Input.Changed, "#picker-input")
-    def _changed(self, event: Input.Changed) -> None:
-        if event.value != self.query_text:
-            self.refilter(event.value)
-
     def refilter(self, query: str) -> None:
         """Show the choices matching ``query`` (and the new-name entry when it applies)."""
+        lists = self.query("#picker-list")
+        if query == self.query_text or not lists:
+            return  # unchanged, or not composed yet (on_mount fills it)
         self.query_text = query
-        ranked = rank(query, self.choices)
-        shown: list[Choice | NewName] = list(ranked)
+        shown: list[Choice | NewName] = list(rank(query, self.choices)[:SHOWN])
         name = query.strip()
-        if self.new_label and name:
-            taken = any(c.label.casefold() == name.casefold() for c in self.choices)
-            if not taken:
-                substring = [c for c in ranked if name.casefold() in c.label.casefold()]
-                shown.insert(len(substring) if substring else 0, NewName(name))
+        if self.new_label and name and name.casefold() not in self._labels:
+            shown.append(NewName(name))  # below every match: chosen on purpose
         self.shown = shown
         options = []
         for item in shown:
             if isinstance(item, NewName):
                 assert self.new_label is not None
-                prompt = Text("+ ", style="bold green")
+                prompt = Text("+ ", style="bold green", no_wrap=True, overflow="ellipsis")
                 prompt.append(self.new_label.format(item.text))
                 options.append(Option(prompt))
             else:
                 options.append(Option(choice_prompt(item, query)))
-        option_list = self.query_one(OptionList)
+        option_list = lists.first(OptionList)
         option_list.set_options(options)
         if options:
             option_list.highlighted = 0
@@ -174,7 +233,8 @@ class PickerScreen(ModalScreen[Any]):
         option_list.highlighted = max(0, min(len(self.shown) - 1, current + delta))
 
     @on(Input.Submitted, "#picker-input")
-    def _submitted(self) -> None:
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         index = self.query_one(OptionList).highlighted
         if index is None or not self.shown:
             return
@@ -182,6 +242,7 @@ class PickerScreen(ModalScreen[Any]):
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
         self._choose(event.option_index)
 
     def _choose(self, index: int) -> None:
@@ -190,6 +251,18 @@ class PickerScreen(ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def kept_picker(app: App[Any], name: str, make: Callable[[], PickerScreen]) -> PickerScreen:
+    """The app's picker called ``name``, made by ``make()`` the first time and kept mounted
+    (installed) afterwards: opening it again costs no new widgets. Load it with
+    :meth:`PickerScreen.load` before pushing it."""
+    key = f"picker-{name}"
+    if not app.is_screen_installed(key):
+        app.install_screen(make(), key)
+    screen = app.get_screen(key)
+    assert isinstance(screen, PickerScreen)
+    return screen
 
 
 class PromptScreen(ModalScreen[str | None]):

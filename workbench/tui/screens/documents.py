@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -27,7 +27,13 @@ from workbench.core.model import Case, Document
 from workbench.core.project import Project
 from workbench.errors import WorkbenchError
 from workbench.tui import keymap
-from workbench.tui.screens.dialogs import Choice, ChoiceScreen, ConfirmScreen, PickerScreen
+from workbench.tui.screens.dialogs import (
+    Choice,
+    ChoiceScreen,
+    ConfirmScreen,
+    PickerScreen,
+    kept_picker,
+)
 from workbench.wording import plural
 
 if TYPE_CHECKING:
@@ -69,7 +75,14 @@ class DocumentList(PickerScreen):
     def on_mount(self) -> None:
         super().on_mount()
         remove = key_of(self.app, "remove_document", "ctrl+d")
-        self.query_one(".hint", Label).update(f"enter open · {remove} remove · esc cancel")
+        self.hint = f"enter open · {remove} remove · esc cancel"
+        self.query_one(".hint", Label).update(self.hint)
+
+    def reload(self, project: Project, current: Document | None) -> DocumentList:
+        """Load the list for its next use (the app keeps one: see :func:`document_switcher`)."""
+        self.project, self.current = project, current
+        return self.load("Go to document", document_choices(project, current),
+                         placeholder="type to filter documents", hint=self.hint)
 
     def highlighted_document(self) -> Document | None:
         """The document highlighted in the list, if any."""
@@ -113,9 +126,12 @@ class DocumentList(PickerScreen):
         app.ask(question, answered)
 
 
-def document_switcher(project: Project, current: Document | None) -> DocumentList:
-    """The ``g`` list over the documents; returns the id of the document to open."""
-    return DocumentList(project, current)
+def document_switcher(app: App, project: Project, current: Document | None) -> DocumentList:
+    """The ``g`` list over the documents; returns the id of the document to open. The app
+    keeps one, loaded again for each use: no widgets are built to open it."""
+    picker = kept_picker(app, "documents", lambda: DocumentList(project, current))
+    assert isinstance(picker, DocumentList)
+    return picker.reload(project, current)
 
 
 # ---------------------------------------------------------------------------- the case dialog

@@ -40,13 +40,14 @@ if TYPE_CHECKING:
 #: Below this many columns the panes are shown one at a time.
 NARROW = 100
 PANES = ("transcript", "codebook", "memo")
-#: The footer shows these first (it is cut off at the right on narrow terminals).
+#: The footer shows the focused pane's own keys first, then the screen's, each in this order
+#: (it is cut off at the right on narrow terminals).
 FOOTER_ORDER = (
     "code", "recode", "coding_start_earlier", "coding_start_later", "coding_end_earlier",
-    "coding_end_later", "uncode", "memo", "search", "go_to_document", "undo", "help",
-    "memo_review", "quit",
-    "study_search", "reports", "in_vivo", "add_code", "rename_code", "delete_code",
-    "merge_code", "show_segments", "filter_codes", "save_memo", "leave_memo",
+    "coding_end_later", "uncode", "memo", "search", "add_code", "rename_code", "delete_code",
+    "merge_code", "move_code", "toggle_theme", "describe_code", "recolour_code", "save_memo",
+    "leave_memo", "go_to_document", "undo", "help", "memo_review", "quit", "study_search",
+    "reports", "in_vivo", "show_segments", "filter_codes",
 )
 _FOOTER_RANK = {binding_id: rank for rank, binding_id in enumerate(FOOTER_ORDER)}
 
@@ -88,8 +89,8 @@ class MainScreen(Screen[None]):
     def __init__(self, width: int = 120) -> None:
         # the layout classes are right from the start: changing a screen's classes restyles
         # every widget on it, which is most of the cost of starting
-        narrow = " -narrow" if width < NARROW else ""
-        super().__init__(classes=f"-show-transcript{narrow}")
+        narrow = " -narrow -show-transcript" if width < NARROW else ""
+        super().__init__(classes=narrow.strip())
         self.document: Document | None = None
         self.active_pane = "transcript"
         self.pane_before_memo = "transcript"
@@ -133,6 +134,7 @@ class MainScreen(Screen[None]):
         app = self.app
         self.memo_pane.read_only = self.project.read_only
         self.shown_revision = self.project.revision
+        self.transcript.caret_moved = self._caret_moved
         self.codebook.show_codes(self.project)
         documents = self.project.documents.all()
         state = app.ui_state
@@ -141,11 +143,6 @@ class MainScreen(Screen[None]):
             doc = documents[0]
         self.show_document(doc, state.cursors.get(doc.id, 0) if doc else 0)
         self.set_focus(self.transcript)
-        # Textual restyles `:focus-within` rules after a focus change only for ancestors of the
-        # focused widget; the pane titles and the header above the transcript follow it here
-        # (the first screen is not restyled as a whole when it is shown, see on_screen_resume)
-        for node in self.query(".pane-title, DocumentHeader"):
-            node.update_node_styles(animate=False)
         self._layout_for(self.size.width or app.size.width)
         self.call_after_refresh(app.saver.warm_up)  # after the first frame
 
@@ -172,16 +169,36 @@ class MainScreen(Screen[None]):
         return dict(sorted(found.items(), key=lambda kv: _FOOTER_RANK.get(kv[1].binding.id, last)))
 
     def _layout_for(self, width: int) -> None:
-        self.set_class(width < NARROW, "-narrow")
+        narrow = width < NARROW
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            for name in PANES:  # the narrow layout's classes, kept only while narrow
+                self.set_class(narrow and name == self.active_pane, f"-show-{name}")
         for footer in self.query(KeyFooter):
             footer.compact = width < NARROW
             footer.show_command_palette = width >= NARROW  # ? lists ctrl+p
         self._show_pane(self.active_pane)
 
     def _show_pane(self, pane: str) -> None:
+        """The pane with the focus: its title is highlighted, and when the panes are stacked
+        (narrow), it is the one shown. Only the four titles are restyled for a focus move:
+        a class of the screen restyles every widget, so the screen's ``-show-*`` classes
+        (read by the narrow layout alone) change only in the narrow layout."""
         self.active_pane = pane
-        for name in PANES:
-            self.set_class(name == pane, f"-show-{name}")
+        if self.has_class("-narrow"):
+            for name in PANES:
+                self.set_class(name == pane, f"-show-{name}")
+        for title, owner in self._titles():
+            title.set_class(owner == pane, "-focused")
+
+    def _titles(self) -> list[tuple[Widget, str]]:
+        """The title line of each pane, with the pane's name."""
+        found = [(self.query_one(DocumentHeader), "transcript")]
+        for title in self.query(".pane-title"):
+            pane = self._pane_of(title)
+            if pane is not None:
+                found.append((title, pane))
+        return found
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         pane = self._pane_of(event.widget)
@@ -268,7 +285,7 @@ class MainScreen(Screen[None]):
             if doc_id and doc_id in self.project.documents:
                 self.go_to(doc_id, self.app.ui_state.cursors.get(doc_id, 0))
 
-        self.app.push_screen(document_switcher(self.project, self.document), chosen)
+        self.app.push_screen(document_switcher(self.app, self.project, self.document), chosen)
 
     def action_case_attributes(self) -> None:
         from workbench.tui.screens.documents import edit_case
@@ -338,17 +355,14 @@ class MainScreen(Screen[None]):
             parts.append(showing)
         status.position = " · ".join(parts)
 
-    @on(TranscriptView.CursorMoved)
-    def _cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
+    def _caret_moved(self) -> None:
+        """The transcript's cursor or selection moved (called by the view at once, so the
+        status line is in the cursor's own frame)."""
         if self.document is not None:
-            self.app.ui_state.cursors[self.document.id] = event.offset
+            self.app.ui_state.cursors[self.document.id] = self.transcript.cursor
         self.update_status()
         self.coding.caret_moved()
         self.memos.show()
-
-    @on(TranscriptView.SelectionChanged)
-    def _selection_changed(self) -> None:
-        self.update_status()
 
     # ------------------------------------------------------------------ search
     def action_search(self) -> None:

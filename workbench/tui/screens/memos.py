@@ -198,7 +198,7 @@ class MemoWriting:
         if draft:
             self._drafts_saved = self._drafts_saved or changed
         elif changed or drafts_saved:
-            self.app.notify(f"Memo on {target.title} saved", markup=False, timeout=2)
+            self.app.say(f"Memo on {target.title} saved")
 
     def commit(self) -> None:
         """Save the memo being written now (not through a message: used when quitting)."""

@@ -41,7 +41,7 @@ class UndoRedo:
 
         entry = self.app.apply(change)
         if entry is not None:
-            self.app.notify(f"{'Redone' if redo else 'Undone'}: {entry.label}", markup=False)
+            self.app.say(f"{'Redone' if redo else 'Undone'}: {entry.label}")
 
     def undo_to(self, entry_id: str) -> None:
         """Undo (or redo) step by step until the history entry is undone (or done)."""
@@ -61,4 +61,4 @@ class UndoRedo:
 
         said = self.app.apply(change)
         if said is not None:
-            self.app.notify(said, markup=False)
+            self.app.say(said)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Static
 
 from workbench.core.model import Case, Document
 from workbench.tui.saver import SaveState
-from workbench.tui.textual_compat import FooterKey, mark_bindings_ready
 
 
 class DocumentHeader(Static):
@@ -39,9 +43,19 @@ class DocumentHeader(Static):
 
 class StatusLine(Horizontal):
     """Where the cursor is, who is coding, and whether the project is saved (the app's
-    :attr:`~workbench.tui.app.WorkbenchApp.save_state`, which the line watches)."""
+    :attr:`~workbench.tui.app.WorkbenchApp.save_state`, which the line watches); and, for a
+    few seconds, what the last change did (:meth:`say`: a plain confirmation costs no toast,
+    whose widget needs a layout pass to come and another to go)."""
+
+    #: How long a confirmation stays, in seconds.
+    SAID_FOR = 4.0
 
     position: reactive[str] = reactive("")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.said = ""
+        self._said_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-left")
@@ -50,8 +64,28 @@ class StatusLine(Horizontal):
     def on_mount(self) -> None:
         self.watch(self.app, "save_state", self._show_save_state)
 
-    def watch_position(self, position: str) -> None:
-        self.query_one("#status-left", Static).update(Text(position, no_wrap=True), layout=False)
+    def watch_position(self) -> None:
+        self._show()
+
+    def say(self, message: str) -> None:
+        """Show ``message`` after the position for a few seconds."""
+        self.said = message
+        if self._said_timer is not None:
+            self._said_timer.stop()
+        self._said_timer = self.set_timer(self.SAID_FOR, self._unsay)
+        self._show()
+
+    def _unsay(self) -> None:
+        self.said = ""
+        self._said_timer = None
+        self._show()
+
+    def _show(self) -> None:
+        text = Text(self.position, no_wrap=True, overflow="ellipsis")
+        if self.said:
+            text.append("  ▸ ", style="dim")
+            text.append(self.said, style="bold")
+        self.query_one("#status-left", Static).update(text, layout=False)
 
     def _show_save_state(self, state: SaveState) -> None:
         saved = self.query_one("#status-saved", Static)
@@ -60,56 +94,143 @@ class StatusLine(Horizontal):
             saved.set_class(other is state, other.css_class)
 
 
-class KeyFooter(Footer):
-    """Textual's footer, rebuilt only when the keys it shows change, at most once per turn.
+@dataclass(frozen=True, slots=True)
+class FooterEntry:
+    """One key the footer shows."""
 
-    Moving the focus, showing a document and searching each announce new bindings; the stock
-    footer rebuilds all its keys for every announcement (after the next repaint, so the first
-    frame showed no keys and was painted again), which made start-up and pane switches visibly
-    slower.
+    key: str  # the key it simulates when clicked
+    shown: str  # how the key is shown ("^p", "c")
+    description: str
+    enabled: bool
+
+
+class KeyFooter(Widget, can_focus=False):
+    """The keys of the focused pane, then the screen's: one widget drawing one line.
+
+    It listens to the screen's "bindings changed" signal and repaints its line only when the
+    keys it shows changed (no widget per key: Textual's footer rebuilt ~16 widgets, with a
+    layout pass, at every focus move). ``compact`` (narrow terminals) packs the keys tighter;
+    ``show_command_palette`` puts the palette's key at the right end. A click on a key
+    presses it.
     """
 
-    _rebuild_pending = False
-    _shown: tuple | None = None  # what the keys were last built from
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    KeyFooter > .key-footer--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    KeyFooter > .key-footer--description {
+        color: $footer-description-foreground;
+        background: $footer-description-background;
+    }
+    KeyFooter > .key-footer--separator {
+        color: $foreground 20%;
+    }
+    """
+    COMPONENT_CLASSES = {"key-footer--key", "key-footer--description", "key-footer--separator"}
+    ALLOW_SELECT = False
+
+    compact: reactive[bool] = reactive(False)
+    show_command_palette: reactive[bool] = reactive(True)
+
+    def __init__(self, *, compact: bool = False, show_command_palette: bool = True,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.set_reactive(KeyFooter.compact, compact)
+        self.set_reactive(KeyFooter.show_command_palette, show_command_palette)
+        self.entries: tuple[FooterEntry, ...] = ()
+        self.palette: FooterEntry | None = None
+        self._spans: list[tuple[int, int, str]] = []  # (start, end, key) of the drawn keys
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen) -> None:
-        mark_bindings_ready(self)
-        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+        """The screen's keys may have changed: repaint the line if what it shows did."""
+        if not self.is_attached or screen is not self.screen:
             return
-        if not self._rebuild_pending:
-            self._rebuild_pending = True
-            self.call_later(self._rebuild)
+        entries, palette = self._entries(screen)
+        if (entries, palette) != (self.entries, self.palette):
+            self.entries, self.palette = entries, palette
+            self.refresh()
 
-    def _signature(self) -> tuple:
-        """Everything :meth:`Footer.compose` builds the keys from."""
+    def _entries(self, screen: Screen) -> tuple[tuple[FooterEntry, ...], FooterEntry | None]:
+        """What to show: one key per action, the focused widget's own keys (bound below the
+        screen) first, each group in the screen's order."""
         app = self.app
-        palette = app.COMMAND_PALETTE_BINDING
-        return (
-            self.show_command_palette,
-            tuple(
-                (key, binding.key, app.get_key_display(binding), binding.description,
-                 binding.action, binding.group, enabled, tooltip, binding.tooltip)
-                for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
-                if binding.show or key == palette
-            ),
-        )
+        palette_key = app.COMMAND_PALETTE_BINDING
+        own: list[FooterEntry] = []
+        others: list[FooterEntry] = []
+        palette: FooterEntry | None = None
+        seen: set[str] = set()
+        for key, (node, binding, enabled, _tooltip) in screen.active_bindings.items():
+            entry = FooterEntry(binding.key, app.get_key_display(binding),
+                                binding.description, enabled)
+            if key == palette_key:
+                if app.ENABLE_COMMAND_PALETTE:
+                    palette = entry
+                continue
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            (others if node is screen or node is app else own).append(entry)
+        return tuple(own + others), palette
 
-    async def _rebuild(self) -> None:
-        self._rebuild_pending = False
-        if not self.is_attached:
-            return
-        shown = self._signature()
-        if shown != self._shown:
-            self._shown = shown
-            await self.recompose()
+    def watch_compact(self) -> None:
+        self.refresh()
 
-    def compose(self) -> ComposeResult:
-        for widget in super().compose():
-            if isinstance(widget, FooterKey):
-                # born in their final style: the stock keys start compact and are switched
-                # over one by one after mounting, each switch restyling the key (the palette
-                # key is not bound to the footer's style and stays compact)
-                compact = self.compact or widget.has_class("-command-palette")
-                widget.set_reactive(FooterKey.compact, compact)
-                widget.set_class(compact, "-compact", update=False)
-            yield widget
+    def watch_show_command_palette(self) -> None:
+        self.refresh()
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-footer--key")
+        description_style = self.get_component_rich_style("key-footer--description")
+        width = self.size.width
+        tail = Text(no_wrap=True)
+        if self.show_command_palette and self.palette is not None:
+            separator = self.get_component_rich_style("key-footer--separator")
+            tail.append("▏", style=separator)
+            tail.append(f" {self.palette.shown} ", style=key_style)
+            tail.append(f"{self.palette.description} ", style=description_style)
+        line = Text(no_wrap=True, overflow="crop", end="")
+        spans: list[tuple[int, int, str]] = []
+        room = max(0, width - tail.cell_len)
+        for entry in self.entries:
+            part = Text(no_wrap=True)
+            if self.compact:
+                part.append(entry.shown, style=key_style)
+                part.append(f" {entry.description} ", style=description_style)
+            else:
+                part.append(f" {entry.shown} ", style=key_style)
+                part.append(f"{entry.description} ", style=description_style)
+            if not entry.enabled:
+                part.stylize("dim")
+            if line.cell_len + part.cell_len > room:
+                break
+            spans.append((line.cell_len, line.cell_len + part.cell_len, entry.key))
+            line.append_text(part)
+        if tail:
+            line.append(" " * (room - line.cell_len))
+            if self.palette is not None:
+                spans.append((room, width, self.palette.key))
+            line.append_text(tail)
+        self._spans = spans
+        return line
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                self.app.simulate_key(key)
+                return

@@ -57,6 +57,7 @@ class MemoPane(Vertical):
         self.read_only = False
         self._shown_title: Text | None = None
         self._shown_others: Text | None = None
+        self._others_height: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Memo", id="memo-title", classes="pane-title")
@@ -99,9 +100,10 @@ class MemoPane(Vertical):
         self.original = text
         title = Text("Memo on ", style="bold", no_wrap=True, overflow="ellipsis")
         title.append(target.title if target else "nothing", style="bold")
-        if title != self._shown_title:  # an update lays the whole screen out again
+        if title != self._shown_title:
             self._shown_title = title
-            self.query_one("#memo-title", Label).update(title)
+            # one row of the pane's full width: no layout pass for the screen
+            self.query_one("#memo-title", Label).update(title, layout=False)
         area = self.text_area
         area.read_only = self.read_only or target is None
         if area.text != text and not keep:
@@ -120,8 +122,19 @@ class MemoPane(Vertical):
             lines = body.strip().splitlines() or [""]
             out.append("\n".join(lines[:3]) + ("…" if len(lines) > 3 else "") + "\n")
         if out != self._shown_others:  # each cursor move asks; most of the time nothing changed
-            self._shown_others = out
-            self.query_one("#memo-others", Static).update(out)
+            # a layout pass (of the whole screen) only when the list's height changes (the
+            # scrollbar's gutter is always there, so its width never does)
+            shown = self.query_one("#memo-others", Static)
+            height = self._height_of(out, shown.size.width)
+            layout = height is None or height != self._others_height
+            self._shown_others, self._others_height = out, height
+            shown.update(out, layout=layout)
+
+    def _height_of(self, text: Text, width: int) -> int | None:
+        """The rows ``text`` takes wrapped at ``width`` (None before the first layout)."""
+        if width <= 0:
+            return None
+        return len(text.wrap(self.app.console, width))
 
     def start_writing(self) -> None:
         """Focus the text, cursor at its end."""

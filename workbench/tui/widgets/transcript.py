@@ -187,6 +187,9 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        #: called at once when the cursor or the selection moved (the screen shows the status
+        #: line in the same frame as the cursor; the messages arrive a frame later)
+        self.caret_moved: Callable[[], None] | None = None
         self._document: Document | None = None
         self._text = ""
         self._lines: list[str] = [""]
@@ -280,6 +283,8 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         self.post_message(self.CursorMoved(self.caret.cursor, self))
         if had_selection:
             self.post_message(self.SelectionChanged(None, self))
+        if self.caret_moved is not None:
+            self.caret_moved()
 
     def set_codings(self, codings: Sequence[Coding], colors: Mapping[str, str]) -> None:
         """Replace every coding (after an undo, a merge, a recolour...).
@@ -550,12 +555,14 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
                 self._refresh_span(min(changed), max(changed))
         self._scroll_to_cursor(center=center)
         if before.anchored != (anchor is not None):
-            self.set_class(anchor is not None, "-selecting")
-            self.refresh_bindings()
+            self.refresh_bindings()  # the footer offers "Cancel" while selecting
         if offset != before.cursor:
             self.post_message(self.CursorMoved(offset, self))
         if selection != before.selection:
             self.post_message(self.SelectionChanged(selection, self))
+        if self.caret_moved is not None and (offset != before.cursor
+                                             or selection != before.selection):
+            self.caret_moved()  # in this frame, not after the messages' hops
 
     def _scroll_to_cursor(self, *, center: bool = False) -> None:
         layout = self._layout
