@@ -67,7 +67,9 @@ def test_case_attributes_edit_and_assign(drive, study):
         area.text = "city: Shymkent\npronouns: she/her\nlanguage: Kazakh, Russian\n"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: not isinstance(app.screen, CaseScreen))
-        assert "language: Kazakh, Russian" in screen_text(app)
+        # the header shortens the values that do not fit, and drops none of them
+        header = screen_text(app).splitlines()[0]
+        assert "city: Sh" in header and "language: Ka" in header and "pronouns: sh" in header
         await pilot.press("g", *"field", "enter")
         await until(pilot, lambda: app.main_screen.document.name == "Field notes")
         await pilot.press("A")

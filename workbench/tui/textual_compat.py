@@ -21,18 +21,21 @@ from typing import Any, TypeVar
 from textual import events
 from textual.app import App
 from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Tree
+from textual.widgets import TextArea, Tree
 
 __all__ = [
     "PRIVATE",
     "BatchTree",
     "Work",
     "count_work",
+    "ScrollViewSizedInPlace",
     "SizedInLayoutScrollView",
+    "TextAreaSizedInPlace",
     "missing",
     "on_frame",
     "screen_lines",
@@ -56,6 +59,7 @@ PRIVATE: tuple[tuple[str, Callable[[], Any], str, tuple[str, ...] | None], ...] 
     ("a widget's outer size", Widget, "_size", None),
     ("the tree's invalidation", lambda: Tree, "_invalidate", ("self",)),
     ("the tree's drawn lines", lambda: Tree, "_clear_line_cache", ("self",)),
+    ("a widget's scrollbar update", lambda: Widget, "_scroll_update", ("self", "virtual_size")),
     ("a screen's compositor", Screen, "_compositor", None),
     ("the compositor's lines", _compositor_class, "render_strips", ("self",)),
     ("the app's frame writer", lambda: App, "_display", ("self", "screen", "renderable")),
@@ -103,6 +107,32 @@ class SizedInLayoutScrollView(ScrollView):
         if after is not None:
             after()
         return changed
+
+
+class ScrollViewSizedInPlace(ScrollView):
+    """A ScrollView whose scrollable size changes without a layout pass of the screen (its
+    own size is set by the layout; the scrollbars are updated in place)."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if self.is_mounted:
+            self._scroll_update(size)
+
+
+class TextAreaSizedInPlace(TextArea):
+    """A TextArea whose text can change without a layout pass of the whole screen.
+
+    Its own size is set by the layout; a new text changes only its scrollable size, which
+    the stock widget declares as needing a layout pass (of every widget on the screen, and a
+    repaint of all of it). Here the scrollbars are updated in place instead.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if self.is_mounted:
+            self._scroll_update(size)
 
 
 class BatchTree(Tree[NodeType]):

@@ -158,10 +158,13 @@ class PickerScreen(ModalScreen[Any]):
         hint: str = "enter choose · esc cancel",
     ) -> PickerScreen:
         """Show other choices (for a kept picker's next use); returns the picker."""
+        old_hint = self.hint
         self._set(title, choices, placeholder, new_label, query, hint)
         if self.query("#picker-list"):
-            self.query_one(".title", Label).update(self._title_text())
-            self.query_one(".hint", Label).update(hint)
+            # the title is one line of the dialog's width: no layout pass for a new one
+            self.query_one(".title", Label).update(self._title_text(), layout=False)
+            if hint != old_hint:
+                self.query_one(".hint", Label).update(hint)
             field = self.query_one(FilterInput)
             field.placeholder = placeholder
             self.query_text = None

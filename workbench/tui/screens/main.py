@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize, ScreenResume
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -85,6 +86,9 @@ class MainScreen(Screen[None]):
     app: WorkbenchApp
     BINDINGS = keymap.bindings("main")
     AUTO_FOCUS = None
+    #: Textual's screen repaints itself whole when the focus moves (a reactive that repaints);
+    #: the widgets that gain and lose the focus repaint themselves, and so do the pane titles
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, width: int = 120) -> None:
         # the layout classes are right from the start: changing a screen's classes restyles
@@ -225,6 +229,8 @@ class MainScreen(Screen[None]):
             self.set_focus(self.codebook.tree)
         else:
             self.set_focus(self.memo_pane.text_area)
+        for footer in self.query(KeyFooter):  # its keys in this frame, not the next one
+            footer.bindings_changed(self)
 
     def action_next_pane(self) -> None:
         self._cycle(1)

@@ -19,26 +19,54 @@ from workbench.tui.saver import SaveState
 
 
 class DocumentHeader(Static):
-    """``Interview 3 — Respondent 3 · pronouns: she/her · city: Almaty``."""
+    """``Interview 3 — Respondent 3 · pronouns: she/her · city: Almaty``.
+
+    When the line is too long for the width, the attribute values are shortened (``Alm…``)
+    rather than the last ones dropped."""
+
+    #: The longest a value may be, tried in turn until the line fits.
+    VALUE_CAPS = (None, 24, 16, 12, 8, 5, 3)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._document: Document | None = None
+        self._case: Case | None = None
+        self._shown = False
 
     def show(self, document: Document | None, case: Case | None, position: str = "") -> None:
         """Show a document with its case and the case's attributes."""
-        text = Text(no_wrap=True, overflow="ellipsis")
+        if self._shown and document is self._document and case is self._case:
+            return
+        self._document, self._case, self._shown = document, case, True
+        self.refresh()  # one row, full width: no new layout for the screen
+
+    def render(self) -> Text:
+        width = self.content_size.width
+        line = self._line(None)
+        for cap in self.VALUE_CAPS[1:]:
+            if width <= 0 or line.cell_len <= width:
+                break
+            line = self._line(cap)
+        return line
+
+    def _line(self, cap: int | None) -> Text:
+        """The line, each attribute value cut to ``cap`` characters (None: whole)."""
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        document, case = self._document, self._case
         if document is None:
             text.append("No documents yet: import transcripts with `workbench import`", "dim")
-            self.update(text)
-            return
+            return text
         text.append(document.name, style="bold")
-        if case is not None:
-            text.append("  ")
-            text.append(case.name, style="bold italic")
-            for key, value in sorted(case.attributes.items()):
-                text.append(" · ", style="dim")
-                text.append(f"{key}: ", style="dim")
-                text.append(value)
-        else:
+        if case is None:
             text.append("  no case (A to assign one)", style="dim")
-        self.update(text, layout=False)  # one row, full width: no new layout for the screen
+            return text
+        text.append("  ")
+        text.append(case.name, style="bold italic")
+        for key, value in sorted(case.attributes.items()):
+            text.append(" · ", style="dim")
+            text.append(f"{key}: ", style="dim")
+            text.append(value if cap is None or len(value) <= cap else value[: cap - 1] + "…")
+        return text
 
 
 class StatusLine(Horizontal):

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.events import DescendantBlur
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import Label, Static, TextArea
+from textual.strip import Strip
+from textual.widgets import Label, TextArea
 
 from workbench.tui import keymap
+from workbench.tui.textual_compat import ScrollViewSizedInPlace, TextAreaSizedInPlace
 
 
 @dataclass(slots=True, frozen=True)
@@ -27,6 +30,58 @@ class MemoTarget:
     kind: str  # "project" | "document" | "case" | "code" | "coding"
     target_id: str | None
     title: str  # "coding “Anger” on line 12"
+
+
+class TextLines(ScrollViewSizedInPlace):
+    """Rich text, wrapped to the width, drawn line by line: a new text needs no layout pass
+    (a Static in a scrolling container asked for one each time its height changed)."""
+
+    DEFAULT_CSS = """
+    TextLines {
+        height: 1fr;
+        max-height: 10;
+        padding: 0 1;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+    }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.text = Text()
+        self._lines: list[Strip] = []
+        self._width = 0
+
+    def show(self, text: Text) -> None:
+        """Show ``text`` from its start."""
+        self.text = text
+        self._width = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._wrap()
+
+    def _wrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0 or width == self._width:
+            return
+        self._width = width
+        console = self.app.console
+        options = console.options.update_width(width)
+        self._lines = [Strip(line, width)
+                       for line in console.render_lines(self.text, options, pad=True)]
+        self.virtual_size = Size(width, len(self._lines))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._wrap()
+
+    def render_line(self, y: int) -> Strip:
+        self._wrap()
+        row = round(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        if row >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        return self._lines[row].apply_style(self.rich_style)
 
 
 class MemoPane(Vertical):
@@ -57,19 +112,17 @@ class MemoPane(Vertical):
         self.read_only = False
         self._shown_title: Text | None = None
         self._shown_others: Text | None = None
-        self._others_height: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Memo", id="memo-title", classes="pane-title")
-        yield TextArea(
+        yield TextAreaSizedInPlace(  # a new memo shown needs no layout pass
             id="memo-text",
             soft_wrap=True,
             show_line_numbers=False,
             placeholder="m writes a memo here; it is saved as you type",
         )
         yield Label("Other memos of this document", classes="pane-subtitle")
-        with VerticalScroll(id="memo-others-scroll"):
-            yield Static(id="memo-others")
+        yield TextLines(id="memo-others")
 
     @property
     def text_area(self) -> TextArea:
@@ -122,19 +175,8 @@ class MemoPane(Vertical):
             lines = body.strip().splitlines() or [""]
             out.append("\n".join(lines[:3]) + ("…" if len(lines) > 3 else "") + "\n")
         if out != self._shown_others:  # each cursor move asks; most of the time nothing changed
-            # a layout pass (of the whole screen) only when the list's height changes (the
-            # scrollbar's gutter is always there, so its width never does)
-            shown = self.query_one("#memo-others", Static)
-            height = self._height_of(out, shown.size.width)
-            layout = height is None or height != self._others_height
-            self._shown_others, self._others_height = out, height
-            shown.update(out, layout=layout)
-
-    def _height_of(self, text: Text, width: int) -> int | None:
-        """The rows ``text`` takes wrapped at ``width`` (None before the first layout)."""
-        if width <= 0:
-            return None
-        return len(text.wrap(self.app.console, width))
+            self._shown_others = out
+            self.query_one("#memo-others", TextLines).show(out)
 
     def start_writing(self) -> None:
         """Focus the text, cursor at its end."""

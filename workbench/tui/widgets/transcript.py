@@ -721,6 +721,11 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         self._strips.clear()
         super().notify_style_update()
 
+    def watch_has_focus(self, has_focus: bool) -> None:
+        """Nothing in the view's style depends on the focus, only the caret's row (repainted
+        by on_focus/on_blur): Textual's own restyle of a widget gaining or losing the focus
+        rebuilt the palette and repainted every row."""
+
     def on_focus(self, event: events.Focus) -> None:
         self._refresh_span(self.caret.cursor, self.caret.cursor)
 

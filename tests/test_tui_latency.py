@@ -1,0 +1,212 @@
+"""Interactive latency, checked without timing: the work Textual does for each key.
+
+Timing a key in a test would be flaky; what makes a key slow is deterministic under Pilot and
+is counted here (``textual_compat.count_work``): layout passes (each one lays out and repaints
+the whole screen), restyled nodes, mounted widgets (a toast, a screen of widgets, a footer
+rebuilt) and frames. Each key has a budget a little above what it needs now, far below what
+the slow versions needed (a Tab restyled ~300 nodes, the footer mounted ~16 widgets per
+focus move, the picker mounted its screen at each ``c``, a confirmation mounted a toast).
+A loose ratio of CPU time to a minimal three-pane Textual app (``bench/floor_app.py``) catches
+a gross regression that the counts miss. ``bench/bench_keys.py`` has the timed figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from tui_support import screen_text
+
+from workbench.tui.textual_compat import Work, count_work
+
+pytest_plugins = ("tui_fixtures",)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The most work one key may cause."""
+
+    layouts: int
+    restyles: int
+    mounts: int
+    frames: int
+
+    def check(self, name: str, work: Work) -> list[str]:
+        over = []
+        for field in ("layouts", "restyles", "mounts", "frames"):
+            done, allowed = getattr(work, field), getattr(self, field)
+            if done > allowed:
+                over.append(f"{name}: {done} {field} (budget {allowed})")
+        return over
+
+
+def run_app(study: Path, size: tuple[int, int],
+            scenario: Callable[..., Awaitable[None]]) -> None:
+    """The app on the study with toasts on (as in the real app), counting its work."""
+    from workbench.tui.app import WorkbenchApp
+
+    app = WorkbenchApp.open(study)
+
+    async def main() -> None:
+        async with app.run_test(size=size, notifications=True) as pilot:
+            await pilot.pause()
+            await _warm(pilot, app)
+            with count_work(app) as work:
+                await scenario(pilot, app, work)
+            await pilot.press("q")
+            await pilot.pause()
+
+    try:
+        asyncio.run(main())
+    finally:
+        app.finish()
+
+
+async def _warm(pilot, app) -> None:
+    """Everything that happens once per session (first styles of scrollbars, the kept
+    pickers made) is done before counting."""
+    await pilot.press("tab", "tab", "tab", "c", "escape", "g", "escape")
+    await pilot.pause()
+
+
+async def measured(pilot, work: Work, *keys: str) -> Work:
+    before = work.copy()
+    await pilot.press(*keys)
+    await pilot.pause()
+    await pilot.pause()
+    return work.since(before)
+
+
+#: The narrow layout (below 100 columns) shows one pane at a time: a Tab there switches the
+#: screen's layout classes, a restyle of every widget and a layout pass (by design).
+NARROW_TAB = Budget(3, 200, 0, 5)
+
+#: (name, keys pressed before, keys measured, budget, budget in the narrow layout if other)
+KEYS: list[tuple[str, tuple[str, ...], tuple[str, ...], Budget, Budget | None]] = [
+    ("j", (), ("j",), Budget(0, 0, 0, 3), None),
+    ("]", (), ("right_square_bracket",), Budget(0, 0, 0, 3), None),
+    ("pagedown", (), ("pagedown",), Budget(0, 0, 0, 3), None),
+    ("v", (), ("v",), Budget(0, 0, 0, 3), None),
+    ("escape (selection)", ("v",), ("escape",), Budget(0, 0, 0, 3), None),
+    ("n", (), ("n",), Budget(1, 4, 0, 4), None),
+    ("tab to codebook", (), ("tab",), Budget(0, 30, 0, 3), NARROW_TAB),
+    ("tab to memo", ("tab",), ("tab",), Budget(0, 30, 0, 3), NARROW_TAB),
+    ("tab to transcript", ("tab", "tab"), ("tab",), Budget(0, 30, 0, 3), NARROW_TAB),
+    ("c (picker)", (), ("c",), Budget(1, 30, 0, 4), None),
+    ("a letter in the picker", ("c",), ("a",), Budget(1, 8, 0, 3), None),
+    ("enter in the picker", ("c",), ("enter",), Budget(1, 10, 0, 4), None),
+    ("1 (recent code)", (), ("1",), Budget(1, 10, 0, 4), None),
+    ("x (uncode)", ("1",), ("x",), Budget(1, 10, 0, 4), None),
+    ("u (undo)", ("1", "x"), ("u",), Budget(1, 10, 0, 4), None),
+    ("g (document list)", (), ("g",), Budget(1, 30, 0, 4), None),
+]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_every_key_within_its_work_budget(study: Path, size: tuple[int, int]) -> None:
+    found: dict[str, Work] = {}
+
+    async def scenario(pilot, app, work: Work) -> None:
+        main = app.main_screen
+        for name, before, keys, _, _ in KEYS:
+            main.focus_pane("transcript")
+            main.transcript.move_cursor(0)
+            await pilot.press("j", "j")  # the first answer
+            await pilot.pause()
+            if before:
+                await pilot.press(*before)
+                await pilot.pause()
+            found[name] = await measured(pilot, work, *keys)
+            while app.screen is not main:  # a picker left open
+                await pilot.press("escape")
+                await pilot.pause()
+            if main.transcript.selecting:
+                await pilot.press("escape")
+                await pilot.pause()
+
+    run_app(study, size, scenario)
+    narrow = size[0] < 100
+    over = [
+        problem
+        for name, _, _, budget, narrow_budget in KEYS
+        for problem in ((narrow and narrow_budget) or budget).check(name, found[name])
+    ]
+    assert not over, "\n".join(over)
+
+
+def test_a_confirmation_is_said_in_the_status_line_not_a_toast(study: Path) -> None:
+    async def scenario(pilot, app, work: Work) -> None:
+        await pilot.press("j", "j", "1")
+        await pilot.pause()
+        assert any(n.startswith("Coded “") for n in app.notices)
+        assert not app._notifications  # no toast
+        assert "Coded “" in screen_text(app).splitlines()[-2]  # the status line
+
+    run_app(study, (120, 40), scenario)
+
+
+def test_a_toast_stands_above_the_status_line(study: Path) -> None:
+    async def scenario(pilot, app, work: Work) -> None:
+        app.notify("A warning about something", severity="warning")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert "saved" in lines[-2]  # the status line is still there, uncovered
+        assert "A warning about something" in "\n".join(lines[:-2])
+
+    run_app(study, (80, 24), scenario)
+
+
+# --------------------------------------------------------------------------- against the floor
+def _floor_module():
+    spec = importlib.util.spec_from_file_location("floor_app", ROOT / "bench" / "floor_app.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def _cpu_of(pilot, keys: tuple[str, ...], times: int) -> float:
+    """The median CPU time of pressing ``keys`` until the app is idle again."""
+    samples = []
+    for _ in range(times):
+        before = time.process_time()
+        await pilot.press(*keys)
+        await pilot.pause()
+        samples.append(time.process_time() - before)
+    return statistics.median(samples)
+
+
+def test_keys_cost_a_small_multiple_of_a_minimal_textual_app(study: Path) -> None:
+    """Tab and cursor moves on the real app against the floor app, CPU time; a loose bound
+    (the real app draws more), which a return of the whole-screen restyles would break."""
+    floor_app = _floor_module().floor_app
+    keys = {"tab": ("tab",), "down": ("down",)}
+    figures: dict[str, dict[str, float]] = {"floor": {}, "real": {}}
+
+    async def floor_main() -> None:
+        app = floor_app(study)
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await pilot.pause()
+            for name, pressed in keys.items():
+                figures["floor"][name] = await _cpu_of(pilot, pressed, 9)
+
+    asyncio.run(floor_main())
+
+    async def scenario(pilot, app, work: Work) -> None:
+        for name, pressed in keys.items():
+            app.main_screen.focus_pane("transcript")
+            await pilot.pause()
+            figures["real"][name] = await _cpu_of(pilot, pressed, 9)
+
+    run_app(study, (120, 40), scenario)
+    for name in keys:
+        ratio = figures["real"][name] / max(figures["floor"][name], 1e-4)
+        assert ratio < 6, f"{name}: {ratio:.1f} times the floor's CPU time ({figures})"
