@@ -210,3 +210,94 @@ def test_keys_cost_a_small_multiple_of_a_minimal_textual_app(study: Path) -> Non
     for name in keys:
         ratio = figures["real"][name] / max(figures["floor"][name], 1e-4)
         assert ratio < 6, f"{name}: {ratio:.1f} times the floor's CPU time ({figures})"
+
+
+# --------------------------------------------------------------------------- what the fixes keep
+def test_picker_offers_matches_before_a_new_code(study: Path) -> None:
+    """Enter takes the best existing code, even a fuzzy match; `+ New code` is below every
+    match and taken only when chosen (or when nothing matches at all)."""
+    from workbench.tui.screens.code_picker import CodePicker
+    from workbench.tui.screens.dialogs import NewName
+
+    async def scenario(pilot, app, work: Work) -> None:
+        await pilot.press("j", "j", "c", *"mtvn")  # fuzzy for Motivation only
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, CodePicker)
+        best = picker.shown[0]
+        assert not isinstance(best, NewName) and best.label.startswith("Motivation")
+        assert isinstance(picker.shown[-1], NewName)
+        codes = len(app.project.codebook)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(app.project.codebook) == codes  # no code "mtvn"
+        assert any(n.startswith("Coded “") and n.endswith(best.label) for n in app.notices)
+        await pilot.press("right_square_bracket", "c", *"Solidarity")  # nothing matches
+        await pilot.pause()
+        assert isinstance(app.screen.shown[0], NewName) and len(app.screen.shown) == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("c", *"anger")  # a match and a new name: the match comes first
+        await pilot.pause()
+        shown = app.screen.shown
+        assert getattr(shown[0], "label", "") == "Motivation/Anger"
+        assert isinstance(shown[-1], NewName)
+        await pilot.press("escape")
+
+    run_app(study, (120, 40), scenario)
+
+
+def test_picker_is_kept_and_lists_at_most_sixty(study: Path) -> None:
+    from workbench.core.project import Project
+    from workbench.tui.screens.dialogs import SHOWN, NewName
+
+    with Project.open(study, write=True) as project:
+        for n in range(80):
+            project.codebook.add(f"Extra/Code {n:02d}")
+        project.save()
+
+    async def scenario(pilot, app, work: Work) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        first = app.screen
+        assert len(first.shown) == SHOWN
+        await pilot.press("escape", "c")
+        await pilot.pause()
+        assert app.screen is first  # the same picker, not a new screen of widgets
+        await pilot.press(*"code 7")
+        await pilot.pause()
+        *matches, new = first.shown
+        assert isinstance(new, NewName) and new.text == "code 7"
+        assert len(matches) == 17  # Code 07, 17, ... 67 and 70 to 79
+        assert all("code" in c.label.casefold() and "7" in c.label for c in matches)
+        await pilot.press("escape")
+
+    run_app(study, (120, 40), scenario)
+
+
+def test_footer_shows_the_codebook_keys_first_at_80x24(study: Path) -> None:
+    async def scenario(pilot, app, work: Work) -> None:
+        app.main_screen.focus_pane("codebook")
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        words = ["Add", "Rename", "Delete", "Merge", "Move", "Theme", "Describe", "Colour"]
+        positions = [footer.find(f" {word} ") for word in words]
+        assert all(p >= 0 for p in positions), footer
+        assert positions == sorted(positions), footer
+
+    run_app(study, (80, 24), scenario)
+
+
+def test_header_shortens_values_instead_of_dropping_them(study: Path) -> None:
+    from workbench.core.project import Project
+
+    with Project.open(study, write=True) as project:
+        project.cases.set("Respondent 1", {"occupation": "community organiser and translator"})
+        project.save()
+
+    async def scenario(pilot, app, work: Work) -> None:
+        header = screen_text(app).splitlines()[0].split("▏")[0]
+        assert header.count(" · ") == 4 and "…" in header, header  # four attributes
+        assert "Respondent 1 · age: 34 · ci" in header and " · oc" in header, header
+
+    run_app(study, (120, 40), scenario)

@@ -24,8 +24,9 @@ class DocumentHeader(Static):
     When the line is too long for the width, the attribute values are shortened (``Alm…``)
     rather than the last ones dropped."""
 
-    #: The longest a value may be, tried in turn until the line fits.
+    #: The longest a value (then also a key) may be, tried in turn until the line fits.
     VALUE_CAPS = (None, 24, 16, 12, 8, 5, 3)
+    KEY_CAPS = (8, 5, 3)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -42,15 +43,18 @@ class DocumentHeader(Static):
 
     def render(self) -> Text:
         width = self.content_size.width
-        line = self._line(None)
-        for cap in self.VALUE_CAPS[1:]:
+        caps = [(cap, None) for cap in self.VALUE_CAPS]
+        caps += [(self.VALUE_CAPS[-1], cap) for cap in self.KEY_CAPS]
+        line = self._line(None, None)
+        for value_cap, key_cap in caps[1:]:
             if width <= 0 or line.cell_len <= width:
                 break
-            line = self._line(cap)
+            line = self._line(value_cap, key_cap)
         return line
 
-    def _line(self, cap: int | None) -> Text:
-        """The line, each attribute value cut to ``cap`` characters (None: whole)."""
+    def _line(self, cap: int | None, key_cap: int | None) -> Text:
+        """The line, each attribute value cut to ``cap`` characters and each key to
+        ``key_cap`` (None: whole)."""
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         document, case = self._document, self._case
         if document is None:
@@ -64,9 +68,14 @@ class DocumentHeader(Static):
         text.append(case.name, style="bold italic")
         for key, value in sorted(case.attributes.items()):
             text.append(" · ", style="dim")
-            text.append(f"{key}: ", style="dim")
-            text.append(value if cap is None or len(value) <= cap else value[: cap - 1] + "…")
+            text.append(f"{_cut(key, key_cap)}: ", style="dim")
+            text.append(_cut(value, cap))
         return text
+
+
+def _cut(text: str, cap: int | None) -> str:
+    """``text`` cut to ``cap`` characters with an ellipsis (None: whole)."""
+    return text if cap is None or len(text) <= cap else text[: cap - 1] + "…"
 
 
 class StatusLine(Horizontal):
