@@ -7,7 +7,9 @@ Used by ``bench_keys.py --pty``; runs on its own too::
 
 Each run starts ``workbench PROJECT`` (a copy) and ``python bench/floor_app.py PROJECT`` in
 a pseudo-terminal of the given size, alternating, and measures the start-up until the screen
-shows "saved" (both status lines say it in their first frame), then, for a few keys, the time
+shows "saved" (both status lines say it in their first frame; wall time, and the CPU time
+the child used until then, which other work on the machine does not stretch), then, for a
+few keys, the time
 from writing the key's bytes until the first byte of output and until the output stopped for
 150 ms (the terminal's side of a key: everything the app wrote for it). Medians of the runs.
 """
@@ -77,6 +79,17 @@ class Terminal:
                     return got[1] - self.start
         raise RuntimeError(f"no {marker!r} within {timeout:.0f} s")
 
+    def cpu(self) -> float | None:
+        """The CPU time the child used so far, in seconds, every thread (Linux only): other
+        work on the machine stretches the wall time, not this."""
+        total = 0
+        try:
+            for task in Path(f"/proc/{self.pid}/task").iterdir():
+                total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        return total / 1e9
+
     def drain(self) -> None:
         while self.read(QUIET) is not None:
             pass
@@ -127,7 +140,7 @@ def environment(folder: Path) -> dict[str, str]:
 def one_run(command: list[str], width: int, height: int, env: dict[str, str]
             ) -> dict[str, Any]:
     terminal = Terminal(command, width, height, env)
-    found: dict[str, Any] = {"start": terminal.until(READY)}
+    found: dict[str, Any] = {"start": terminal.until(READY), "start_cpu": terminal.cpu()}
     keys: dict[str, list[tuple[float | None, float | None]]] = {}
     for name, data, undo in KEYS:
         keys.setdefault(name, []).append(terminal.key(data))
@@ -160,6 +173,7 @@ def summarise(results: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for side, runs in results.items():
         starts = [r["start"] for r in runs]
+        cpus = [r["start_cpu"] for r in runs if r["start_cpu"] is not None]
         keys: dict[str, tuple[float | None, float | None]] = {}
         for name in dict.fromkeys(name for name, _, _ in KEYS):
             samples = [s for r in runs for s in r["keys"][name]]
@@ -167,7 +181,8 @@ def summarise(results: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
             lasts = [last for _, last in samples if last is not None]
             keys[name] = (statistics.median(firsts) * 1000 if firsts else None,
                           statistics.median(lasts) * 1000 if lasts else None)
-        out[side] = {"start_s": statistics.median(starts), "keys_ms": keys}
+        out[side] = {"start_s": statistics.median(starts), "keys_ms": keys,
+                     "start_cpu_s": statistics.median(cpus) if cpus else None}
     return out
 
 
@@ -188,6 +203,11 @@ def pty_report(cases: list[tuple[str, Path, tuple[int, int]]], runs: int
         rows.append([label, "start-up to ready", f"{real['start_s'] * 1000:,.0f}", "",
                      f"{floor['start_s'] * 1000:,.0f}", "",
                      f"{real['start_s'] / floor['start_s']:.2f}"])
+        if real["start_cpu_s"] and floor["start_cpu_s"]:
+            rows.append([label, "start-up to ready, CPU time",
+                         f"{real['start_cpu_s'] * 1000:,.0f}", "",
+                         f"{floor['start_cpu_s'] * 1000:,.0f}", "",
+                         f"{real['start_cpu_s'] / floor['start_cpu_s']:.2f}"])
         for key, (first, last) in real["keys_ms"].items():
             f_first, f_last = floor["keys_ms"][key]
             rows.append([label, key, _ms(first), _ms(last), _ms(f_first), _ms(f_last),

@@ -36,6 +36,12 @@ def run(argv: list[str]) -> int:
     if not argv:
         build_parser().print_help()
         return 0
+    if len(argv) == 1 and argv[0] not in COMMANDS and not argv[0].startswith("-") \
+            and os.path.exists(argv[0]):
+        # `workbench PROJECT`: straight to the full-screen interface, no parser built
+        from workbench.cli.opening import open_project
+
+        return open_project(argv[0])
     argv = _with_open(argv)
     chosen = next((word for word in argv if word in COMMANDS), None)
     args = build_parser(chosen).parse_args(argv)

@@ -15,12 +15,17 @@ from workbench.errors import WorkbenchError
 
 @command("open", PROJECT)
 def cmd_open(args: argparse.Namespace) -> int:
-    path = resolve_path(args.project)
+    return open_project(args.project)
+
+
+def open_project(name: str) -> int:
+    """Run the interface on the project ``name`` (offering to create it when missing)."""
+    path = resolve_path(name)
     if not path.exists():
-        new = resolve_path(args.project, for_create=True)
+        new = resolve_path(name, for_create=True)
         if not out.interactive():
             raise WorkbenchError(
-                f"no project at {new}; create one with `workbench init {args.project}`"
+                f"no project at {new}; create one with `workbench init {name}`"
             )
         if not out.confirm(f"Create a new project at {new}?"):
             out.note("nothing was created")

@@ -27,8 +27,6 @@ pay for it.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import os
 import sys
@@ -171,6 +169,8 @@ def _sealer_of(header: dict[str, Any], path: Path) -> Sealer:
     while True:
         passphrase = _provider(path, new=False, attempt=attempt)
         key, got = derive(passphrase, salt, n, r, p)
+        import hmac  # here: a plain project's start-up does not load hashing
+
         if hmac.compare_digest(got, check):
             return Sealer(key, salt, n, r, p, check)
         attempt += 1
@@ -230,6 +230,9 @@ def derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> tuple[bytes,
     found = _keys.get(cache_key)
     if found is not None:
         return found
+    import hashlib
+    import hmac
+
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
     out = Scrypt(salt=salt, length=64, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
