@@ -450,6 +450,8 @@ async def measure_case(project: Path, size: tuple[int, int], reps: int, rounds: 
 
         async def real_body(app: Any, pilot: Any, log: FrameLog, work: Any) -> None:
             driver = RealKeys(app, pilot, log, work)
+            leaves = [c for c in app.project.codebook.all() if not c.is_theme]
+            app.ui_state.use_code(leaves[0].id)  # a recent code for `1`
             for _ in range(reps):
                 for case in keys:
                     await driver.key(case, real[case.name])

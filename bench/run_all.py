@@ -10,7 +10,9 @@
 3. the large study inside the app (``bench_app.py``);
 4. the transcript view on a 20,000-line transcript (``bench_transcript.py``);
 5. start-up to the first frame in a pseudo-terminal, sample project and large study
-   (``bench_tui_startup.py``).
+   (``bench_tui_startup.py``);
+6. key latency, the real app beside a minimal Textual app, headless and in a
+   pseudo-terminal (``bench_keys.py --pty``).
 
 Each script's own output streams by as it runs; at the end the machine (CPU model, cores,
 RAM, OS, Python, Textual), the load average at start and end and every table are printed as
@@ -153,6 +155,9 @@ def main() -> None:
             capture=True)
         startup.append((label, json.loads(text)))
     (out / "startup.json").write_text(json.dumps(dict(startup), indent=2), encoding="utf-8")
+    run_step("key latency beside a minimal Textual app", script(
+        "bench_keys.py", "--json", str(out / "keys.json"), "--pty",
+        *(["--quick", "--cases", "sample:80x24,large:120x40"] if args.quick else [])))
 
     end_load = load_average()
     report = markdown_report(out, info, start_load, end_load, startup,
@@ -192,6 +197,10 @@ def markdown_report(out: Path, info: dict[str, Any], start_load: tuple[float, ..
         "## Start-up to the first frame (pseudo-terminal)",
         "",
         startup_markdown(startup),
+        "",
+        "## Key latency beside a minimal Textual app",
+        "",
+        json.loads((out / "keys.json").read_text(encoding="utf-8"))["markdown"],
         "",
     ])
 

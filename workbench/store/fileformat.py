@@ -7,8 +7,10 @@ record and git merges two coders' work record by record.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import json
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from json.encoder import encode_basestring
@@ -70,7 +72,7 @@ def render_parts(tables: Mapping[str, Mapping[str, bytes]]) -> list[bytes]:
             parts.append(b"  " + header + b": {}" + comma)
             continue
         parts.append(b"  " + header + b": {\n")
-        ids = _sorted_in_pieces(entries)
+        ids = iter(_SORTED.of(table, entries))
         first = True
         while piece_ids := list(islice(ids, PART_SIZE)):
             piece = b",\n".join([entries[rid] for rid in piece_ids])
@@ -89,6 +91,44 @@ def _sorted_in_pieces(keys: Iterable[str]) -> Iterator[str]:
     pieces = [sorted(everything[start : start + PART_SIZE])
               for start in range(0, len(everything), PART_SIZE)]
     return iter(pieces[0]) if len(pieces) == 1 else heapq.merge(*pieces)
+
+
+class _SortedIds:
+    """The ids of each table in order, as last rendered, brought up to date by the ids added
+    and removed since (a save after a change sorts nothing: one coding is put in its place).
+
+    Any table is checked against what it holds now, so a cache from another project (or a
+    stale one) is never used as it is; a lock keeps two renders on two threads apart.
+    """
+
+    #: More ids added or removed than this: sort them all again (in pieces).
+    FEW = 256
+
+    def __init__(self) -> None:
+        self._tables: dict[str, tuple[set[str], list[str]]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, table: str, entries: Mapping[str, bytes]) -> list[str]:
+        """The ids of ``entries`` in order (a copy: the caller may keep it)."""
+        with self._lock:
+            cached = self._tables.get(table)
+            if cached is not None:
+                known, order = cached
+                added, gone = entries.keys() - known, known - entries.keys()
+                if len(added) + len(gone) <= self.FEW:
+                    for rid in gone:
+                        del order[bisect.bisect_left(order, rid)]
+                    for rid in added:
+                        bisect.insort(order, rid)
+                    known -= gone
+                    known |= added
+                    return list(order)
+            order = list(_sorted_in_pieces(entries))
+            self._tables[table] = (set(entries), order)
+            return list(order)
+
+
+_SORTED = _SortedIds()
 
 
 def render(tables: Mapping[str, Mapping[str, bytes]]) -> bytes:
