@@ -158,21 +158,26 @@ class PickerScreen(ModalScreen[Any]):
         hint: str = "enter choose · esc cancel",
     ) -> PickerScreen:
         """Show other choices (for a kept picker's next use); returns the picker."""
-        old_hint = self.hint
+        old_hint, old_choices, old_label = self.hint, self.choices, self.new_label
         self._set(title, choices, placeholder, new_label, query, hint)
-        if self.query("#picker-list"):
+        lists = self.query("#picker-list")
+        if lists:
             # the title is one line of the dialog's width: no layout pass for a new one
             self.query_one(".title", Label).update(self._title_text(), layout=False)
             if hint != old_hint:
                 self.query_one(".hint", Label).update(hint)
             field = self.query_one(FilterInput)
             field.placeholder = placeholder
-            self.query_text = None
+            same = (len(choices) == len(old_choices) and new_label == old_label
+                    and all(a is b for a, b in zip(choices, old_choices)))
+            if not same:
+                self.query_text = None  # list them again, even for the same query
             with field.prevent(Input.Changed):
-                field.value = query  # refilters (FilterInput)
-            if self.query_text is None:
-                self.refilter(query)
+                field.value = query  # refilters (FilterInput) when the query changed
+            self.refilter(query)
             field.cursor_position = len(query)
+            if self.shown:
+                lists.first(OptionList).highlighted = 0
         return self
 
     def _title_text(self) -> Text:
