@@ -132,6 +132,8 @@ def unseal_with(raw: bytes, sealer: Sealer) -> bytes:
     Raises :class:`OtherKey` when the file's salt, cost or key check are not the sealer's, and
     :class:`SealDamaged` when it was cut short or altered.
     """
+    import hmac  # here: a plain project's start-up does not load hashing
+
     head, header, body = _split(raw)
     mine = (sealer.salt, sealer.n, sealer.r, sealer.p)
     if (header["salt"], header["n"], header["r"], header["p"]) != mine or not hmac.compare_digest(

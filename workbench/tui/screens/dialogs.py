@@ -169,7 +169,7 @@ class PickerScreen(ModalScreen[Any]):
             field = self.query_one(FilterInput)
             field.placeholder = placeholder
             same = (len(choices) == len(old_choices) and new_label == old_label
-                    and all(a is b for a, b in zip(choices, old_choices)))
+                    and all(a is b for a, b in zip(choices, old_choices, strict=True)))
             if not same:
                 self.query_text = None  # list them again, even for the same query
             with field.prevent(Input.Changed):

@@ -366,6 +366,8 @@ class MainScreen(Screen[None]):
         status line is in the cursor's own frame)."""
         if self.document is not None:
             self.app.ui_state.cursors[self.document.id] = self.transcript.cursor
+        if self.project.revision != self.shown_revision:
+            return  # moved by a change: refresh_panes follows, with the view's new codings
         self.update_status()
         self.coding.caret_moved()
         self.memos.show()

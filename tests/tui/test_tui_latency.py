@@ -25,9 +25,7 @@ from tui_support import screen_text
 
 from workbench.tui.textual_compat import Work, count_work
 
-pytest_plugins = ("tui_fixtures",)
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
