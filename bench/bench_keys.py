@@ -257,8 +257,8 @@ class RealKeys:
         elif name.startswith("a letter"):
             await self._at_free_offset()
             await self.press("c")
-            field_ = app.focused
-            await timed("e", lambda: field_.value == "e")
+            picker = app.screen  # the letter shown and the list filtered by it
+            await timed("e", lambda: getattr(picker, "query_text", None) == "e")
             await self.press("escape")
         elif name.startswith("enter in the picker"):
             await self._at_free_offset()
@@ -393,8 +393,8 @@ class FloorKeys:
         elif name == "x":
             app.screen.set_focus(view)
             await quiet(app, self.log)
-            count = len(app._notifications)
-            await timed("x", lambda: len(app._notifications) > count)
+            count = len(app.screen.query("Toast"))
+            await timed("x", lambda: len(app.screen.query("Toast")) > count)
         else:
             raise ValueError(name)
 

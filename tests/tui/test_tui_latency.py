@@ -145,7 +145,7 @@ def test_a_confirmation_is_said_in_the_status_line_not_a_toast(study: Path) -> N
         await pilot.press("j", "j", "1")
         await pilot.pause()
         assert any(n.startswith("Coded “") for n in app.notices)
-        assert not app._notifications  # no toast
+        assert not app.screen.query("Toast")  # no toast
         assert "Coded “" in screen_text(app).splitlines()[-2]  # the status line
 
     run_app(study, (120, 40), scenario)

@@ -270,6 +270,7 @@ class MainScreen(Screen[None]):
         self.app.ui_state.document = doc.id
         self.app.ui_state.cursors[doc.id] = cursor
         self.update_status()
+        self.coding.caret_moved()
         self.memos.show()
 
     def go_to(self, document_id: str, offset: int) -> None:

@@ -283,8 +283,6 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         self.post_message(self.CursorMoved(self.caret.cursor, self))
         if had_selection:
             self.post_message(self.SelectionChanged(None, self))
-        if self.caret_moved is not None:
-            self.caret_moved()
 
     def set_codings(self, codings: Sequence[Coding], colors: Mapping[str, str]) -> None:
         """Replace every coding (after an undo, a merge, a recolour...).
