@@ -9,11 +9,13 @@ import pytest
 from tui_support import INTERVIEW_1, until
 
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.saver import SaveState
 from workbench.tui.screens.code_picker import CodePicker
 from workbench.tui.screens.dialogs import PickerScreen, PromptScreen
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.memo_review import MemoReviewScreen
 from workbench.tui.screens.retrieval import RetrievalScreen
+from workbench.tui.widgets.header import StatusLine
 
 
 @pytest.fixture
@@ -93,7 +95,9 @@ def test_which_of_several_codings(app, snap_compare, size):
         pilot.app.main_screen.transcript.move_cursor(INTERVIEW_1.index("Anger, honestly") + 1)
         await pilot.press("c", *"Networks", "enter")  # the turn's words: a second coding
         await until(pilot, lambda: not isinstance(pilot.app.screen, CodePicker))
-        pilot.app.clear_notifications()  # the notice of that coding would time out
+        # the confirmation of that coding would go by itself, and the save comes when it comes
+        pilot.app.main_screen.query_one(StatusLine).unsay()
+        await until(pilot, lambda: pilot.app.save_state is SaveState.SAVED)
         await pilot.press("greater_than_sign")
         await until(pilot, lambda: isinstance(pilot.app.screen, PickerScreen))
         await pilot.pause()

@@ -109,10 +109,13 @@ class StatusLine(Horizontal):
         self.said = message
         if self._said_timer is not None:
             self._said_timer.stop()
-        self._said_timer = self.set_timer(self.SAID_FOR, self._unsay)
+        self._said_timer = self.set_timer(self.SAID_FOR, self.unsay)
         self._show()
 
-    def _unsay(self) -> None:
+    def unsay(self) -> None:
+        """Take the confirmation away (it goes by itself after :attr:`SAID_FOR`)."""
+        if self._said_timer is not None:
+            self._said_timer.stop()
         self.said = ""
         self._said_timer = None
         self._show()
