@@ -174,7 +174,8 @@ class PickerScreen(ModalScreen[Any]):
                 self.query_text = None  # list them again, even for the same query
             with field.prevent(Input.Changed):
                 field.value = query  # refilters (FilterInput) when the query changed
-            self.refilter(query)
+            if self.query_text != query:
+                self.refilter(query)
             field.cursor_position = len(query)
             if self.shown:
                 lists.first(OptionList).highlighted = 0
@@ -186,7 +187,7 @@ class PickerScreen(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
             yield Label(self._title_text(), classes="title")
-            yield FilterInput(self.refilter, value=self.initial_query,
+            yield FilterInput(self._filter_changed, value=self.initial_query,
                               placeholder=self.placeholder, id="picker-input")
             yield OptionList(id="picker-list")
             yield Label(self.hint, classes="hint")
@@ -208,11 +209,15 @@ class PickerScreen(ModalScreen[Any]):
             field.insert_text_at_cursor(event.character)
             self.set_focus(field)
 
+    def _filter_changed(self, query: str) -> None:
+        if query != self.query_text:
+            self.refilter(query)
+
     def refilter(self, query: str) -> None:
         """Show the choices matching ``query`` (and the new-name entry when it applies)."""
         lists = self.query("#picker-list")
-        if query == self.query_text or not lists:
-            return  # unchanged, or not composed yet (on_mount fills it)
+        if not lists:
+            return  # not composed yet (on_mount fills it)
         self.query_text = query
         shown: list[Choice | NewName] = list(rank(query, self.choices)[:SHOWN])
         name = query.strip()
