@@ -165,7 +165,8 @@ def test_introduction_lines_in_plain_words(study: Project, tmp_path: Path) -> No
     notes = study.documents.named("Notes")
     study.codings.add(notes, 0, 5, "Motivations/Anger", "ann")
     d7 = study.documents.named("Interview 7")
-    study.codings.add(d7, 0, 12, "Networks/Friends", "ann")
+    at = INT7.index("I was")
+    study.codings.add(d7, at, at + 5, "Networks/Friends", "ann")
     text = export(study, "md", tmp_path).read_text("utf-8")
     # Anger: R5 (twice coded: one segment), R7 and the field notes, which have no case
     assert "*3 segments from 2 respondents and 1 other document.*" in text
@@ -179,6 +180,24 @@ def test_introduction_lines_in_plain_words(study: Project, tmp_path: Path) -> No
     solo = study.codebook.ensure("Field only")
     study.codings.add(notes, 6, 10, solo, "ann")
     assert "*1 segment from 1 document.*" in export(study, "md", tmp_path).read_text("utf-8")
+
+
+def test_an_interviewers_words_count_toward_no_respondent(study: Project,
+                                                          tmp_path: Path) -> None:
+    d7 = study.documents.named("Interview 7")
+    question = INT7.index("And you?")
+    study.codings.add(d7, question, question + 8, "Networks/Friends", "ann")
+    text = export(study, "md", tmp_path).read_text("utf-8")
+    # Friends: R5's words, and R7's interviewer asking: two segments, one respondent
+    assert "*2 segments from 1 respondent; 1 of them is in an interviewer's or another " \
+        "speaker's words.*" in text
+    d5 = study.documents.named("Interview 5")
+    study.codings.add(d5, 0, INT5.index("?") + 1, "Networks/Friends", "ann")
+    text = export(study, "md", tmp_path).read_text("utf-8")
+    assert "*3 segments from 1 respondent; 2 of them are in an interviewer's" in text
+    study.documents.set_roles(d7, {"Interviewer": "respondent"})  # told otherwise: counted
+    text = export(study, "md", tmp_path).read_text("utf-8")
+    assert "*3 segments from 2 respondents; 1 of them is in an interviewer's" in text
 
 
 def test_empty_codes_only_when_asked(study: Project, tmp_path: Path) -> None:

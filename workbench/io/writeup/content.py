@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from workbench.analysis import reports
+from workbench.analysis.search import RESPONDENT_WORDS
 from workbench.errors import WorkbenchError
 from workbench.io.writeup.blocks import (
     MAX_LEVEL,
@@ -125,26 +126,42 @@ def select(
 # --------------------------------------------------------------------------- counting
 @dataclass(slots=True)
 class Tally:
-    """How much was coded: distinct segments, the respondents (cases) they come from, and the
-    documents without a case among their sources (field notes, say)."""
+    """How much was coded: distinct segments, the respondents (cases) whose own words they
+    are, the documents without a case among their sources (field notes, say), and how many
+    segments are in another speaker's words (an interviewer's question coded too)."""
 
     segments: int = 0
     respondents: int = 0
     other_documents: int = 0
+    not_respondents_words: int = 0
 
 
 def tally(project: Project, codings: Iterable[Coding]) -> Tally:
-    """The :class:`Tally` of some codings; a span coded by two coders is one segment."""
+    """The :class:`Tally` of some codings; a span coded by two coders is one segment.
+
+    A segment counts toward its respondent (the document's case) only when it is in the
+    respondent's words: a turn of a speaker with the respondent's role, or text without
+    speakers. A coded interviewer's question is a segment, but from no respondent.
+    """
     documents = project.documents
     spans = {(c.code, c.document, c.start, c.end) for c in codings if c.document in documents}
-    cases = {documents[doc].case for _, doc, _, _ in spans} - {None}
-    caseless = {doc for _, doc, _, _ in spans if documents[doc].case is None}
-    return Tally(len(spans), len(cases), len(caseless))
+    cases: set[str] = set()
+    caseless: set[str] = set()
+    others = 0
+    for _, doc, start, end in spans:
+        document = documents[doc]
+        if project.documents.segment(document, start, end).role not in RESPONDENT_WORDS:
+            others += 1
+        elif document.case is None:
+            caseless.add(doc)
+        else:
+            cases.add(document.case)
+    return Tally(len(spans), len(cases), len(caseless), others)
 
 
 def tally_text(total: Tally, own: Tally | None = None, *, itself: str = "the code") -> str:
     """``12 segments from 6 respondents.``; with ``own`` (a code with codes below it), how
-    many of them were coded at the code itself."""
+    many of them were coded at the code itself; and how many are not respondents' words."""
     sources = []
     if total.respondents or not total.other_documents:
         sources.append(plural(total.respondents, "respondent"))
@@ -157,6 +174,10 @@ def tally_text(total: Tally, own: Tally | None = None, *, itself: str = "the cod
             text += ", all in the codes below it"
         else:
             text += f", {own.segments} of them at {itself} itself"
+    if total.not_respondents_words:
+        text += (f"; {total.not_respondents_words} of them "
+                 f"{'is' if total.not_respondents_words == 1 else 'are'} "
+                 "in an interviewer's or another speaker's words")
     return text + "."
 
 
