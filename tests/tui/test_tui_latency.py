@@ -278,10 +278,23 @@ def test_footer_shows_the_codebook_keys_first_at_80x24(study: Path) -> None:
         app.main_screen.focus_pane("codebook")
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
-        words = ["Add", "Rename", "Delete", "Merge", "Move", "Theme", "Describe", "Colour"]
+        # the pane's keys first, as many as fit, then help, undo and quit (always shown)
+        words = ["Add", "Rename", "Delete", "Merge", "Move", "Theme", "Undo", "Help", "Quit"]
         positions = [footer.find(f" {word} ") for word in words]
         assert all(p >= 0 for p in positions), footer
         assert positions == sorted(positions), footer
+
+    run_app(study, (80, 24), scenario)
+
+
+def test_help_undo_and_quit_stay_in_the_footer_on_a_coding_at_80x24(study: Path) -> None:
+    async def scenario(pilot, app, work: Work) -> None:
+        await pilot.press("n")  # onto a coding: the keys that fix it come first
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert " Recode " in footer or "Recode" in footer, footer
+        for word in ("Undo", "Help", "Quit"):
+            assert f" {word} " in footer, footer
 
     run_app(study, (80, 24), scenario)
 

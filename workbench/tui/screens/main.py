@@ -116,7 +116,8 @@ class MainScreen(Screen[None]):
                 yield MemoPane(id="memo-pane", classes="pane")
         yield StatusLine(id="status")
         yield KeyFooter(compact=self.has_class("-narrow"),
-                        show_command_palette=not self.has_class("-narrow"))
+                        show_command_palette=not self.has_class("-narrow"),
+                        kept=frozenset({"undo", "app.help", "app.quit"}))
 
     @property
     def project(self):

@@ -142,6 +142,7 @@ class FooterEntry:
     shown: str  # how the key is shown ("^p", "c")
     description: str
     enabled: bool
+    kept: bool = False  # shown even when the line is too short for every key
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -150,8 +151,9 @@ class KeyFooter(Widget, can_focus=False):
     It listens to the screen's "bindings changed" signal and repaints its line only when the
     keys it shows changed (no widget per key: Textual's footer rebuilt ~16 widgets, with a
     layout pass, at every focus move). ``compact`` (narrow terminals) packs the keys tighter;
-    ``show_command_palette`` puts the palette's key at the right end. A click on a key
-    presses it.
+    ``show_command_palette`` puts the palette's key at the right end. The actions in
+    ``kept`` (help, undo, quit) are shown even when the line is too short for every key: the
+    other keys give way to them. A click on a key presses it.
     """
 
     DEFAULT_CSS = """
@@ -182,8 +184,9 @@ class KeyFooter(Widget, can_focus=False):
     show_command_palette: reactive[bool] = reactive(True)
 
     def __init__(self, *, compact: bool = False, show_command_palette: bool = True,
-                 **kwargs) -> None:
+                 kept: frozenset[str] = frozenset(), **kwargs) -> None:
         super().__init__(**kwargs)
+        self.kept = kept
         self.set_reactive(KeyFooter.compact, compact)
         self.set_reactive(KeyFooter.show_command_palette, show_command_palette)
         self.entries: tuple[FooterEntry, ...] = ()
@@ -217,7 +220,7 @@ class KeyFooter(Widget, can_focus=False):
         seen: set[str] = set()
         for key, (node, binding, enabled, _tooltip) in screen.active_bindings.items():
             entry = FooterEntry(binding.key, app.get_key_display(binding),
-                                binding.description, enabled)
+                                binding.description, enabled, binding.action in self.kept)
             if key == palette_key:
                 if app.ENABLE_COMMAND_PALETTE:
                     palette = entry
@@ -244,19 +247,21 @@ class KeyFooter(Widget, can_focus=False):
             tail.append("▏", style=separator)
             tail.append(f" {self.palette.shown} ", style=key_style)
             tail.append(f"{self.palette.description} ", style=description_style)
+        parts = [(entry, self._part(entry, key_style, description_style))
+                 for entry in self.entries]
+        room = max(0, width - tail.cell_len)
+        left = room - sum(part.cell_len for entry, part in parts if entry.kept)
+        shown = []
+        for entry, part in parts:  # the others while they fit beside the kept ones
+            if not entry.kept and part.cell_len <= left:
+                shown.append((entry, part))
+                left -= part.cell_len
+            elif not entry.kept:
+                left = -1  # no later key jumps the queue into a gap
+        shown += [(entry, part) for entry, part in parts if entry.kept]
         line = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, str]] = []
-        room = max(0, width - tail.cell_len)
-        for entry in self.entries:
-            part = Text(no_wrap=True)
-            if self.compact:
-                part.append(entry.shown, style=key_style)
-                part.append(f" {entry.description} ", style=description_style)
-            else:
-                part.append(f" {entry.shown} ", style=key_style)
-                part.append(f"{entry.description} ", style=description_style)
-            if not entry.enabled:
-                part.stylize("dim")
+        for entry, part in shown:
             if line.cell_len + part.cell_len > room:
                 break
             spans.append((line.cell_len, line.cell_len + part.cell_len, entry.key))
@@ -268,6 +273,19 @@ class KeyFooter(Widget, can_focus=False):
             line.append_text(tail)
         self._spans = spans
         return line
+
+    def _part(self, entry: FooterEntry, key_style, description_style) -> Text:
+        """One key and its description as the footer draws it."""
+        part = Text(no_wrap=True)
+        if self.compact:
+            part.append(entry.shown, style=key_style)
+            part.append(f" {entry.description} ", style=description_style)
+        else:
+            part.append(f" {entry.shown} ", style=key_style)
+            part.append(f"{entry.description} ", style=description_style)
+        if not entry.enabled:
+            part.stylize("dim")
+        return part
 
     def on_click(self, event: events.Click) -> None:
         for start, end, key in self._spans:
