@@ -24,12 +24,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from workbench.core.project import Project
-from workbench.errors import WorkbenchError
 from workbench.io.export import CODEBOOK_CSV, COPY_FORMAT, FORMATS, Exported, export
 from workbench.io.writeup import OPTION_FORMATS
+from workbench.tui.background import when_finished
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -241,22 +241,15 @@ class ExportScreen(ModalScreen[Exported | None]):
                         exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != GROUP:
-            return
-        event.stop()
-        if worker.state == WorkerState.SUCCESS:
-            self.dismiss(worker.result)
-        elif worker.state in (WorkerState.ERROR, WorkerState.CANCELLED):
-            error = worker.error
-            message = (str(error) if isinstance(error, WorkbenchError)
-                       else f"could not export: {error!r}")
-            self.running = False
-            for field_ in self._fields():
-                field_.disabled = False
-            self._status(message, error=True)
-            self.app.notify(message, title="Not exported", severity="error", markup=False)
-            self.set_focus(self.query_one("#export-path", Input))
+        when_finished(event, GROUP, done=self.dismiss, failed=self._failed, doing="export")
+
+    def _failed(self, message: str) -> None:
+        self.running = False
+        for field_ in self._fields():
+            field_.disabled = False
+        self._status(message, error=True)
+        self.app.notify(message, title="Not exported", severity="error", markup=False)
+        self.set_focus(self.query_one("#export-path", Input))
 
     def action_cancel(self) -> None:
         if self.running:

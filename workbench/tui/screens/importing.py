@@ -26,13 +26,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from workbench.core.cases import parse_attributes
 from workbench.errors import WorkbenchError
 from workbench.io.importers import EXCHANGE_SUFFIXES, SUPPORTED_SUFFIXES
 from workbench.io.importing import Imported, ImportPlan, import_files, read_files
 from workbench.tui import keymap
+from workbench.tui.background import when_finished
 from workbench.wording import plural
 
 if TYPE_CHECKING:
@@ -287,17 +288,11 @@ class ImportScreen(ModalScreen[Imported | None]):
                         exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != GROUP:
-            return
-        event.stop()
-        if worker.state == WorkerState.SUCCESS:
-            self._add(worker.result)
-        elif worker.state in (WorkerState.ERROR, WorkerState.CANCELLED):
-            error = worker.error
-            self.running = False
-            self._say(str(error) if isinstance(error, WorkbenchError)
-                      else f"could not read the files: {error!r}", error=True)
+        when_finished(event, GROUP, done=self._add, failed=self._failed, doing="read the files")
+
+    def _failed(self, message: str) -> None:
+        self.running = False
+        self._say(message, error=True)
 
     def _add(self, plan: ImportPlan) -> None:
         self.running = False
