@@ -19,6 +19,7 @@ from workbench.core.words import trim_whitespace
 from workbench.tui.changes import NotChanged
 from workbench.tui.coding_edges import Edge, moved_edge
 from workbench.tui.quoting import coding_path, excerpt, quoted
+from workbench.wording import plural
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -35,11 +36,6 @@ Span = tuple[Document, int, int]
 
 #: The screen's actions that need a coding under the caret (the footer shows them only there).
 ON_CODING_ACTIONS = frozenset({"recode", "move_edge", "uncode"})
-
-
-def plural(count: int, word: str) -> str:
-    """``1 coding``, ``2 codings``."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class TranscriptCoding:
