@@ -243,6 +243,21 @@ def test_quotation_marks_by_script_never_doubled(tmp_path: Path) -> None:
         assert doubled not in md, doubled
 
 
+def test_a_quote_leaves_a_dangling_comma_or_dash_out(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "commas.json", name="Commas") as project:
+        text = ("R4: Үйдегі әңгіме үйде қалады, деп айтатын апам.\n"
+                "R4: Well, we went anyway — all of us, and stayed.\n")
+        doc = project.documents.add("I4", text, case="R4")
+        for words in ("Үйдегі әңгіме үйде қалады,", ", we went anyway —", "and stayed."):
+            start = text.index(words)
+            project.codings.add(doc, start, start + len(words), "Quotes", "ann")
+        md = render(project, "md").decode("utf-8")
+        assert project.codings.segment(next(iter(project.codings.values()))).text.endswith(",")
+    assert "«Үйдегі әңгіме үйде қалады» (R4)" in md  # the coding itself keeps its comma
+    assert "“we went anyway” (R4)" in md
+    assert "all of us, **and stayed.**” (R4)" in md  # a sentence's own end stays
+
+
 def test_short_in_vivo_quotes_come_with_their_sentence(tmp_path: Path) -> None:
     with Project.create(tmp_path / "vivo.json", name="Vivo") as project:
         text = ("Interviewer: And then?\n"

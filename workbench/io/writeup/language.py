@@ -1,9 +1,10 @@
 """The language of a passage, told by its script, and the quotation marks it takes.
 
 A study may mix English, Russian and Kazakh, often within one interview, so each quote is
-looked at on its own: mostly Cyrillic letters make it Russian, or Kazakh when letters only
-Kazakh uses are frequent in it (one Kazakh word in a Russian sentence leaves it Russian); mostly
-Latin letters are taken as English (the script cannot tell English
+looked at on its own: mostly Cyrillic letters make it Russian, or Kazakh when a third of its
+Cyrillic words or more have letters only Kazakh uses (a Kazakh word or two in a Russian sentence
+leave it Russian: Word's spelling checker then checks the Russian); mostly Latin letters are
+taken as English (the script cannot tell English
 from another language written in Latin letters). Text with no letters has no language.
 """
 
@@ -14,9 +15,9 @@ import re
 RUSSIAN, KAZAKH, ENGLISH = "ru", "kk", "en"
 #: Letters of the Kazakh alphabet that Russian does not use.
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
-#: Kazakh text: at least this share of its Cyrillic letters are Kazakh-only ones (they are
-#: about one letter in eight of Kazakh prose).
-KAZAKH_SHARE = 0.04
+#: Kazakh text: at least this share of its Cyrillic words have a Kazakh-only letter (about
+#: two words in three of Kazakh prose do; in Russian with Kazakh words, one in five or fewer).
+KAZAKH_SHARE = 1 / 3
 #: Opening and closing quotation marks of each language (the first level).
 MARKS = {RUSSIAN: ("«", "»"), KAZAKH: ("«", "»"), ENGLISH: ("“", "”")}
 #: The marks of a quotation inside a quotation, for the marks around it.
@@ -38,6 +39,7 @@ SAMPLE = 1000
 _CYRILLIC = re.compile(r"[\u0400-\u0481\u048a-\u052f]")  # the letters (no signs or accents)
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 _KAZAKH = re.compile(f"[{''.join(sorted(KAZAKH_LETTERS))}]")
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u0481\u048a-\u052f]+")
 
 
 def language_of(text: str) -> str | None:
@@ -48,8 +50,9 @@ def language_of(text: str) -> str | None:
     if not cyrillic and not latin:
         return None
     if cyrillic > latin:
-        kazakh = len(_KAZAKH.findall(sample))
-        return KAZAKH if kazakh >= KAZAKH_SHARE * cyrillic else RUSSIAN
+        words = _CYRILLIC_WORD.findall(sample)
+        kazakh = sum(1 for word in words if _KAZAKH.search(word))
+        return KAZAKH if kazakh >= KAZAKH_SHARE * len(words) else RUSSIAN
     return ENGLISH
 
 

@@ -57,6 +57,11 @@ class Quote:
         return [p for p in pieces if p[0]]
 
 
+#: Punctuation a selection may end (or begin) with that a quote does not keep: a sentence's
+#: own end (. ! ? …) stays.
+DANGLING = ",;:–—- \t\n"
+
+
 def quote_label(project: Project, coding: Coding, attrs: Sequence[str],
                 with_time: bool = False) -> str:
     """Whose words these are (:func:`workbench.analysis.attribution.attribution`):
@@ -69,8 +74,9 @@ def quote_label(project: Project, coding: Coding, attrs: Sequence[str],
 
 def quote_of(project: Project, coding: Coding, attrs: Sequence[str], *,
              with_time: bool = False) -> Quote:
-    """The quote of a coded segment: its text without a speaker label (or, when it is shorter
-    than :data:`IN_VIVO_WORDS` words, its sentence), label, marks and language."""
+    """The quote of a coded segment: its text without a speaker label and without a comma,
+    colon or dash left dangling at its ends (or, when it is shorter than
+    :data:`IN_VIVO_WORDS` words, its sentence), label, marks and language."""
     doc = project.documents[coding.document]
     segment = project.codings.segment(coding)  # never the speaker label
     raw = segment.text
@@ -86,7 +92,7 @@ def quote_of(project: Project, coding: Coding, attrs: Sequence[str], *,
             coded = (len(lead) + first - begin, len(lead) + last - begin)
             text = lead + doc.text[begin:finish] + trail
     if coded is None:
-        text = unquoted(text)
+        text = unquoted(text.strip(DANGLING).strip())
     language = language_of(text)
     opening, closing = marks_for(language)
     text = nested(text, opening)  # the same length: the coded span stays where it is
