@@ -133,3 +133,38 @@ def test_workbook_and_codebook_table_from_the_dialog(drive, study):
     assert zipfile.is_zipfile(folder / "Activism study.xlsx")
     table = (folder / "Activism study codebook.csv").read_text(encoding="utf-8")
     assert "Motivation/Anger" in table
+
+
+def test_quote_labels_with_attributes_and_times_from_the_dialog(drive, study):
+    async def scenario(pilot, app):
+        screen = await open_dialog(pilot, app)
+        await choose(pilot, screen, "docx")
+        field = screen.query_one("#export-attrs")
+        assert "pronouns" in field.placeholder and "city" in field.placeholder
+        times = screen.query_one("#export-times")
+        assert times.display and "X" not in str(times.render())  # no mark while unticked
+        field.value = "pronouns, city"
+        times.value = True
+        assert "X" in str(times.render())
+        assert screen.options() == {"attrs": ["pronouns", "city"], "times": True,
+                                    "memos": "code, theme"}
+        await pilot.press("down", "down")  # a table takes the attributes, not the times
+        assert screen.format == "csv"
+        assert not screen.query_one("#export-times").display
+        assert screen.options() == {"attrs": ["pronouns", "city"]}
+        await pilot.press("up", "up")
+        assert screen.format == "docx"
+        screen.query_one("#export-attrs").value = "pronouns, town"
+        screen.set_focus(screen.query_one("#export-path"))
+        await pilot.press("enter")
+        await until(pilot, lambda: "no case attribute 'town'" in str(
+            screen.query_one("#export-status").render()))
+        screen.query_one("#export-attrs").value = "pronouns, city"
+        screen.set_focus(screen.query_one("#export-path"))
+        await pilot.press("enter")
+        await until(pilot, lambda: any(n.startswith("Exported to") for n in app.notices))
+
+    drive(scenario)
+    with zipfile.ZipFile(study.parent / "Activism study.docx") as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+    assert "(Respondent 1, she/her, Almaty" in body

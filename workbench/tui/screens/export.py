@@ -26,8 +26,16 @@ from textual.widgets import Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
+from workbench.analysis.reports import attribute_names
 from workbench.core.project import Project
-from workbench.io.export import CODEBOOK_CSV, COPY_FORMAT, FORMATS, Exported, export
+from workbench.io.export import (
+    CODEBOOK_CSV,
+    COPY_FORMAT,
+    FORMATS,
+    WRITEUP_FORMATS,
+    Exported,
+    export,
+)
 from workbench.io.writeup import OPTION_FORMATS
 from workbench.tui.background import when_finished
 
@@ -94,6 +102,17 @@ def resolve(project: Project, text: str) -> Path:
     return path if path.is_absolute() else folder_of(project) / path
 
 
+class Tick(Checkbox):
+    """A checkbox whose mark is there only when it is ticked (the stock one shows an X either
+    way, told apart by its colour alone)."""
+
+    BUTTON_INNER = " "
+
+    def watch_value(self, value: bool) -> None:
+        self.BUTTON_INNER = "X" if value else " "
+        self.refresh()
+
+
 class ExportScreen(ModalScreen[Exported | None]):
     """Choose a format, a file and the write-up's options; dismisses with what was written,
     or ``None``."""
@@ -123,16 +142,24 @@ class ExportScreen(ModalScreen[Exported | None]):
             with Horizontal(id="export-title-row", classes="export-option"):
                 yield Label("Title ", classes="field-label")
                 yield Input(self.project.name, id="export-title", classes="compact")
-            yield Checkbox("Letter paper (US); A4 otherwise", id="export-letter",
-                           classes="export-option compact")
+            with Horizontal(id="export-attrs-row", classes="export-option"):
+                yield Label("Label ", classes="field-label")
+                keys = ", ".join(attribute_names(self.project)[:4])
+                yield Input(id="export-attrs", classes="compact",
+                            placeholder=f"attributes after the case: {keys}" if keys
+                            else "attributes after the case (none yet)")
+            yield Tick("Times of turns in quotes (00:12:31)", id="export-times",
+                       classes="export-option compact")
+            yield Tick("Letter paper (US); A4 otherwise", id="export-letter",
+                       classes="export-option compact")
             with Horizontal(id="export-memos-row", classes="export-option"):
                 yield Label("Memos ", classes="field-label")
                 yield Input("code, theme", id="export-memos", classes="compact",
                             placeholder="none")
             yield Label("code, theme, coding, document, case, project · all · none",
                         id="export-memos-hint", classes="hint export-option")
-            yield Checkbox("For Excel (UTF-8 with a byte order mark)", id="export-excel",
-                           classes="export-option compact")
+            yield Tick("For Excel (UTF-8 with a byte order mark)", id="export-excel",
+                       classes="export-option compact")
             yield Label("", id="export-status", classes="hint")
             yield Label("↑↓ format · tab next field · enter export · esc cancel", classes="hint")
 
@@ -156,6 +183,8 @@ class ExportScreen(ModalScreen[Exported | None]):
         fmt = self.format
         shown = {
             "#export-title-row": fmt in OPTION_FORMATS["title"],
+            "#export-attrs-row": fmt in WRITEUP_FORMATS,
+            "#export-times": fmt in OPTION_FORMATS["times"],
             "#export-letter": fmt in OPTION_FORMATS["paper"],
             "#export-memos-row": fmt in OPTION_FORMATS["memos"],
             "#export-memos-hint": fmt in OPTION_FORMATS["memos"],
@@ -172,6 +201,13 @@ class ExportScreen(ModalScreen[Exported | None]):
             title = self.query_one("#export-title", Input).value.strip()
             if title and title != self.project.name:
                 chosen["title"] = title
+        if fmt in WRITEUP_FORMATS:
+            text = self.query_one("#export-attrs", Input).value
+            attrs = [a.strip() for a in text.split(",") if a.strip()]
+            if attrs:
+                chosen["attrs"] = attrs
+        if fmt in OPTION_FORMATS["times"] and self.query_one("#export-times", Checkbox).value:
+            chosen["times"] = True
         if fmt in OPTION_FORMATS["paper"] and self.query_one("#export-letter", Checkbox).value:
             chosen["paper"] = "letter"
         if fmt in OPTION_FORMATS["memos"]:
