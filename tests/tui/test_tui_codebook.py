@@ -118,7 +118,9 @@ def test_move_theme_describe_recolour(drive, study):
         await pilot.press(*"Motivation", "enter")
         await until(pilot, lambda: app.project.codebook.find("Networks").parent is not None)
         await to_code(pilot, app, "Motivation/Networks")
-        await pilot.press("t")  # a theme now
+        await pilot.press("t")  # a theme now, and the status line says so
+        await pilot.pause()
+        assert "Motivation/Networks is now a theme" in screen_text(app).splitlines()[-2]
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, FormScreen))
         await pilot.press(*"Who", "tab", *"names", "ctrl+s")

@@ -51,7 +51,7 @@ class CodebookEditing:
 
     def _done(self, message: str, highlight: str | None = None) -> None:
         """Say what was done and put the codebook's cursor on the code it was done to."""
-        self.app.notify(message, markup=False)
+        self.app.say(message)  # in the status line, like the coding keys' confirmations
         if highlight:
             self.pane.highlight(highlight)
 
