@@ -300,8 +300,9 @@ def test_clipboard_uses_osc52_and_pyperclip_only_locally(monkeypatch):
     app = FakeApp()
     assert not has_local_display({"DISPLAY": ":0", "SSH_CONNECTION": "1 2 3 4"})
     assert has_local_display({"WAYLAND_DISPLAY": "wayland-0"})
-    message = copy_text(app, "“x” (R1)", what="quote")
+    message = copy_text(app, "“x” (R1)", what="the quote “x” (R1)")
     assert app.sent == ["“x” (R1)"] and copied == [] and "OSC 52" in message
+    assert message.startswith("The quote “x” (R1) sent to the terminal clipboard")
     monkeypatch.setenv("DISPLAY", ":0")
     message = copy_text(app, "y")
     assert copied == ["y"] and "system clipboard" in message

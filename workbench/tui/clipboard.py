@@ -21,7 +21,8 @@ def has_local_display(env: Mapping[str, str] | None = None) -> bool:
 
 
 def copy_text(app: App, text: str, *, what: str = "text") -> str:
-    """Copy ``text`` and return a sentence saying how (the caller shows it)."""
+    """Copy ``text`` and return a sentence saying what was copied (``what``: ``the quote
+    “…”``) and how (the caller shows it)."""
     app.copy_to_clipboard(text)
     how = "sent to the terminal clipboard (OSC 52)"
     if has_local_display():
@@ -33,7 +34,7 @@ def copy_text(app: App, text: str, *, what: str = "text") -> str:
             how += f"; the system clipboard failed ({exc.__class__.__name__})"
         else:
             how = "copied to the system clipboard and the terminal (OSC 52)"
-    message = f"{what.capitalize()} {how}"
+    message = f"{what[:1].upper()}{what[1:]} {how}"
     if os.environ.get("TMUX"):
         message += "; inside tmux this needs `set -g set-clipboard on`"
     return message

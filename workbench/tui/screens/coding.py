@@ -368,4 +368,5 @@ class TranscriptCoding:
             self.app.notify("Nothing to copy here", severity="warning")
             return
         text = quoted(project, doc, segment)
-        self.app.notify(copy_text(self.app, text, what="quote"), markup=False)
+        copied = copy_text(self.app, text, what=f"the quote {excerpt(text, 60)}")
+        self.app.notify(copied, markup=False)

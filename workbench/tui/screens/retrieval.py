@@ -22,7 +22,7 @@ from workbench.core.project import Project
 from workbench.core.turns import Segment as Spoken
 from workbench.tui import keymap
 from workbench.tui.clipboard import copy_text
-from workbench.tui.quoting import case_label, quote
+from workbench.tui.quoting import case_label, excerpt, quote
 from workbench.tui.widgets.retrieval_entries import segment_options, segment_prompt
 from workbench.wording import plural
 
@@ -167,7 +167,8 @@ class RetrievalScreen(Screen[tuple[str, int] | None]):
         segment = self._current()
         if segment is not None:
             text = quote(segment.spoken.text, segment.who)
-            self.app.notify(copy_text(self.app, text, what="quote"), markup=False)
+            copied = copy_text(self.app, text, what=f"the quote {excerpt(text, 60)}")
+            self.app.notify(copied, markup=False)
 
     def action_back(self) -> None:
         self.dismiss(None)
