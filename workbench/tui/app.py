@@ -31,9 +31,8 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from workbench.core.config import Config, default_coder, load_config
-from workbench.core.project import Project
+from workbench.core.project import Project, TakenFromDisk
 from workbench.errors import ProjectLocked, WorkbenchError
-from workbench.team.ondisk import merge_from_disk
 from workbench.tui import keymap
 from workbench.tui.changes import NotChanged, ProjectChanged
 from workbench.tui.coders import CoderView, blind_mode
@@ -65,6 +64,14 @@ READ_ONLY_NOTICE = (
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name)
 )
+
+
+def _merge_from_disk(project: Project, base: bytes, theirs: bytes) -> TakenFromDisk:
+    """The project's merger of changes on disk, imported when a file first changes on disk
+    (the merge is not in the first frame)."""
+    from workbench.team.ondisk import merge_from_disk
+
+    return merge_from_disk(project, base, theirs)
 
 
 class WorkbenchApp(App[int]):
@@ -110,7 +117,7 @@ class WorkbenchApp(App[int]):
         #: whose codings the transcript shows (see :mod:`workbench.tui.coders`)
         self.coder_view = CoderView(self.coder, blind=blind_mode(self.config))
         self.saver = Saver(self, project, self._save_state_reached)
-        project.disk_merger = merge_from_disk  # git pull while open: merged, never written over
+        project.disk_merger = _merge_from_disk  # git pull while open: merged, never written over
         if project.read_only:
             self.set_reactive(WorkbenchApp.save_state, SaveState.READ_ONLY)
         self.main_screen: MainScreen | None = None  # made by get_default_screen

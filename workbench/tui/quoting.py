@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workbench.analysis.attribution import attribution
 from workbench.core.model import Case, Coding, Document
-from workbench.io.writeup.language import language_of, marks_for, nested, unquoted
 
 if TYPE_CHECKING:
     from workbench.core.project import Project
@@ -30,6 +28,9 @@ def excerpt(text: str, width: int = 50) -> str:
 def quote(text: str, label: str) -> str:
     """``“…” (Respondent 3)``, ``«…» (Респондент 4)``: ``text`` on one line in its language's
     quotation marks (not marked twice), then whose words they are."""
+    # imported when a quote is first copied: the write-ups are not in the first frame
+    from workbench.io.writeup.language import language_of, marks_for, nested, unquoted
+
     text = unquoted(" ".join(text.split()))
     opening, closing = marks_for(language_of(text))
     marked = f"{opening}{nested(text, opening)}{closing}"
@@ -39,6 +40,8 @@ def quote(text: str, label: str) -> str:
 def quoted(project: Project, document: Document, segment: Segment) -> str:
     """``“…” (Respondent 3)``, ``«…» (Interviewer, interview with Respondent 3)``: the words of
     a segment (never its speaker label) with whose words they are (see :func:`quote`)."""
+    from workbench.analysis.attribution import attribution
+
     return quote(segment.text, attribution(project, document, segment))
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
-from workbench.core.model import TARGET_TABLES, Memo
+from workbench.core.model import TARGET_TABLES, Document, Memo
 from workbench.tui.changes import NotChanged
 from workbench.tui.quoting import coding_path
 from workbench.tui.widgets.memo_pane import MemoPane, MemoTarget
@@ -39,6 +39,8 @@ class MemoWriting:
         #: counts writing sessions: the saves of one session are one undoable step
         self._session = 0
         self._drafts_saved = False  # a draft of this session changed the memo
+        #: the memos of a document, its case and its codings (title, memo), as of a revision
+        self._listed: tuple[str, int, list[tuple[str, Memo]]] | None = None
 
     @property
     def app(self) -> WorkbenchApp:
@@ -104,7 +106,15 @@ class MemoWriting:
         doc = self.screen.document
         if doc is None:
             return []
+        return [(title, m.text) for title, m in self._memos_of(doc) if m.id != shown_id]
+
+    def _memos_of(self, doc: Document) -> list[tuple[str, Memo]]:
+        """Every memo :meth:`others` may list, listed again only after a change (the cursor
+        crossing a coding asks each time)."""
         project = self.project
+        listed = self._listed
+        if listed is not None and listed[:2] == (doc.id, project.revision):
+            return listed[2]
         found = [(f"document “{doc.name}”", m) for m in project.memos.about("document", doc.id)]
         case = project.cases.of(doc)
         if case is not None:
@@ -113,7 +123,8 @@ class MemoWriting:
             for memo in project.memos.about("coding", coding.id):
                 line = doc.text.count("\n", 0, coding.start) + 1
                 found.append((f"coding “{coding_path(project, coding)}” line {line}", memo))
-        return [(title, m.text) for title, m in found if m.id != shown_id]
+        self._listed = (doc.id, project.revision, found)
+        return found
 
     # ------------------------------------------------------------------ writing
     def write(self) -> None:

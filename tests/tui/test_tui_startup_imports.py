@@ -1,0 +1,60 @@
+"""What ``workbench PROJECT`` imports on its way to the first frame (start-up time).
+
+The real command runs in a fresh process, its interface headless until the main screen has
+drawn its first frame; then the modules it loaded are listed. Analysis, imports/exports,
+write-ups, the team's merge, privacy and the screens opened later by a key are imported when
+first used, never at start-up.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+#: Runs ``workbench PROJECT`` with the interface headless; prints the modules loaded once
+#: the main screen is shown (on stderr), then quits.
+RUN = """
+import asyncio, sys
+from workbench.tui.app import WorkbenchApp
+
+def run(self, *args, **kwargs):
+    async def first_frame():
+        async with self.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert self.main_screen is not None and self.screen is self.main_screen
+            print(*sorted(sys.modules), file=sys.stderr)
+    asyncio.run(first_frame())
+    return 0
+
+WorkbenchApp.run = run
+from workbench.cli.main import main
+sys.exit(main([sys.argv[1]]))
+"""
+
+#: Packages the first frame must not import.
+LATER = (
+    "workbench.analysis", "workbench.io", "workbench.privacy", "workbench.team",
+    "workbench.cli.commands", "workbench.cli.analysis_commands",
+)
+#: Screens that open on a key, after the first frame.
+LATER_SCREENS = (
+    "code_picker", "dialogs", "documents", "export", "help", "importing", "memo_review",
+    "redaction", "reports", "retrieval", "review", "study_search",
+)
+
+
+@pytest.mark.timeout(120)
+def test_the_first_frame_imports_nothing_it_does_not_show(study: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, str(study)], capture_output=True, text=True, timeout=100
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    modules = set(done.stderr.split())
+    assert "workbench.tui.screens.main" in modules  # the interface was shown
+    early = {m for m in modules if any(m == p or m.startswith(p + ".") for p in LATER)}
+    assert not early, early
+    screens = {f"workbench.tui.screens.{name}" for name in LATER_SCREENS}
+    assert not modules & screens, modules & screens
