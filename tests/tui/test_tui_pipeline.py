@@ -13,6 +13,7 @@ from workbench.tui.changes import NotChanged
 from workbench.tui.saver import SaveState
 from workbench.tui.screens.dialogs import PromptScreen
 from workbench.tui.widgets.codebook import CodebookPane
+from workbench.tui.widgets.header import SAVE_STATE_COLOURS
 
 
 def test_a_change_is_one_call_and_is_shown_and_saved(drive, study):
@@ -103,7 +104,10 @@ def test_the_status_line_shows_the_save_state(drive):
             app.save_state = state
             await pilot.pause()
             assert saved.render().plain == state.label
-            assert [s for s in SaveState if saved.has_class(s.css_class)] == [state]
+            word = [seg for seg in saved.render_line(0) if seg.text.strip()]
+            expected = app.theme_variables[SAVE_STATE_COLOURS[state]].lower()
+            assert {seg.style.color.triplet.hex for seg in word} == {expected}
+            assert all(seg.style.bold for seg in word)
 
     drive(scenario)
 

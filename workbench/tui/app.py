@@ -6,9 +6,9 @@ saves synchronously and releases the lock on the way out.
 
 It is also the one way in for changes: :meth:`WorkbenchApp.apply` makes a change (refused when
 read-only, an error shown as a notice), :meth:`WorkbenchApp.ask` asks for what a change needs
-first. The app listens to the project once; every new revision is posted as
-:class:`~workbench.tui.changes.ProjectChanged` to the main screen, which redraws its panes, and
-bubbles back to the app, whose :class:`~workbench.tui.saver.Saver` writes it to disk. Whether
+first. The app listens to the project once; every new revision is told to the app's
+:class:`~workbench.tui.saver.Saver`, which writes it to disk, and posted as
+:class:`~workbench.tui.changes.ProjectChanged` to the main screen, which redraws its panes. Whether
 that is done is the reactive :attr:`WorkbenchApp.save_state`, which the status line watches.
 When the terminal goes away (SIGHUP: a dropped SSH link) or the system asks the app to stop
 (SIGTERM), :meth:`WorkbenchApp.stop_now` writes every pending change, the memo being written
@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual import on
 from textual.app import App, SystemCommand
 from textual.reactive import var
 from textual.screen import Screen
@@ -209,7 +208,7 @@ class WorkbenchApp(App[int]):
         Refused with a notice when the project is read-only; a :class:`WorkbenchError` is shown
         as an error notice and a :class:`NotChanged` as a warning (a step that raises puts its
         records back); both return ``None``. There is nothing to do afterwards: the project's
-        listener posts :class:`ProjectChanged`, and the panes and the saver follow it.
+        listener tells the saver and posts :class:`ProjectChanged`, which the panes follow.
         """
         if self.refuses_changes():
             return None
@@ -260,13 +259,12 @@ class WorkbenchApp(App[int]):
         return False
 
     def _project_changed(self, revision: int) -> None:
-        """The project's listener: every new revision becomes one message to the main screen
-        (which redraws its panes) that bubbles on to the app (which saves)."""
+        """The project's listener: the saver is told at once (its "unsaved" is then painted
+        in the frame of the change, not in a frame of its own after the message reached the
+        app), and every new revision becomes one message to the main screen, which redraws
+        its panes."""
         target = self.main_screen if self.main_screen is not None else self
         target.post_message(ProjectChanged(revision))
-
-    @on(ProjectChanged)
-    def _save_change(self) -> None:
         self.saver.changed()
 
     def _save_state_reached(self, state: SaveState) -> None:

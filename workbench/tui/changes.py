@@ -3,8 +3,8 @@ exception a change raises to say, without an error, that there is nothing to cha
 
 The pipeline itself: screens change the project only through ``WorkbenchApp.apply`` (or
 ``WorkbenchApp.ask`` when they must ask first); the app listens to the project, and each new
-revision is posted as :class:`ProjectChanged` to the main screen, which redraws its panes, and
-bubbles on to the app, whose saver writes it to disk.
+revision is told to the app's saver, which writes it to disk, and posted as
+:class:`ProjectChanged` to the main screen, which redraws its panes.
 """
 
 from __future__ import annotations

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 #: Below this many columns the panes are shown one at a time.
 NARROW = 100
+#: The height of the memo pane below the transcript in the narrow layout.
+NARROW_MEMO_HEIGHT = 11
 PANES = ("transcript", "codebook", "memo")
 #: The footer shows the focused pane's own keys first, then the screen's, each in this order
 #: (it is cut off at the right on narrow terminals).
@@ -93,8 +95,7 @@ class MainScreen(Screen[None]):
     def __init__(self, width: int = 120) -> None:
         # the layout classes are right from the start: changing a screen's classes restyles
         # every widget on it, which is most of the cost of starting
-        narrow = " -narrow -show-transcript" if width < NARROW else ""
-        super().__init__(classes=narrow.strip())
+        super().__init__(classes="-narrow" if width < NARROW else "")
         self.document: Document | None = None
         self.active_pane = "transcript"
         self.pane_before_memo = "transcript"
@@ -177,8 +178,6 @@ class MainScreen(Screen[None]):
         narrow = width < NARROW
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
-            for name in PANES:  # the narrow layout's classes, kept only while narrow
-                self.set_class(narrow and name == self.active_pane, f"-show-{name}")
         for footer in self.query(KeyFooter):
             footer.compact = width < NARROW
             footer.show_command_palette = width >= NARROW  # ? lists ctrl+p
@@ -186,13 +185,17 @@ class MainScreen(Screen[None]):
 
     def _show_pane(self, pane: str) -> None:
         """The pane with the focus: its title is highlighted, and when the panes are stacked
-        (narrow), it is the one shown. Only the four titles are restyled for a focus move:
-        a class of the screen restyles every widget, so the screen's ``-show-*`` classes
-        (read by the narrow layout alone) change only in the narrow layout."""
+        (narrow), it is the one shown. Only the four titles are restyled for a focus move,
+        and the panes shown or hidden are set on the panes themselves (a class of the screen
+        would restyle every widget on it)."""
         self.active_pane = pane
-        if self.has_class("-narrow"):
-            for name in PANES:
-                self.set_class(name == pane, f"-show-{name}")
+        wide = not self.has_class("-narrow")
+        self.query_one("#transcript-pane").display = wide or pane != "codebook"
+        side = self.query_one("#side")
+        side.display = wide or pane != "transcript"
+        side.styles.height = "1fr" if wide or pane == "codebook" else NARROW_MEMO_HEIGHT
+        self.codebook.display = wide or pane == "codebook"
+        self.memo_pane.display = wide or pane == "memo"
         for title, owner in self._titles():
             title.set_class(owner == pane, "-focused")
 

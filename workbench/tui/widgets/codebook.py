@@ -8,6 +8,7 @@ filter line; typing narrows the tree to matching codes (with their parents). The
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -35,7 +36,14 @@ def code_label(code: Code, counts: tuple[int, int]) -> Text:
 
 
 class CodebookTree(BatchTree[str]):
-    """The codebook tree; each node's data is a code id."""
+    """The codebook tree; each node's data is a code id.
+
+    Its look does not depend on the focus (a focus move then repaints the cursor's line, not
+    the tree): the cursor's line is dim while another pane has the focus, and the tree draws
+    it strong (``codebook-tree--focused-cursor``) while it has the focus.
+    """
+
+    COMPONENT_CLASSES = BatchTree.COMPONENT_CLASSES | {"codebook-tree--focused-cursor"}
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
@@ -43,6 +51,16 @@ class CodebookTree(BatchTree[str]):
         # the tree's own enter (select) would shadow the pane's binding: take it over
         *(b for b in keymap.bindings("codebook") if b.id == "show_segments"),
     ]
+
+    def render_label(self, node: TreeNode[str], base_style: Style, style: Style) -> Text:
+        """The label under the line's style (the stock tree laid it over the label, so the
+        cursor's colour hid the code's swatch); the cursor's line strong while focused."""
+        if self.has_focus and node is self.cursor_node:
+            style += self.get_component_rich_style("codebook-tree--focused-cursor",
+                                                   partial=False)
+        text = super().render_label(node, base_style, Style())
+        text.stylize_before(style, len(text) - len(node.label))
+        return text
 
     def action_show_segments(self) -> None:
         pane = next((node for node in self.ancestors if isinstance(node, CodebookPane)), None)

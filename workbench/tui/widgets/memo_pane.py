@@ -8,6 +8,7 @@ Each edit posts :class:`MemoPane.Typed`: the screen saves a draft when typing st
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -33,8 +34,10 @@ class MemoTarget:
 
 
 class TextLines(ScrollViewSizedInPlace):
-    """Rich text, wrapped to the width, drawn line by line: a new text needs no layout pass
-    (a Static in a scrolling container asked for one each time its height changed)."""
+    """Rich texts one below the other (a blank line between them), wrapped to the width, drawn
+    line by line: a new list needs no layout pass (a Static in a scrolling container asked for
+    one each time its height changed), and only the texts it did not show before are wrapped
+    (after a change, most of the list is what it was)."""
 
     DEFAULT_CSS = """
     TextLines {
@@ -49,13 +52,16 @@ class TextLines(ScrollViewSizedInPlace):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.text = Text()
+        self.texts: tuple[Text, ...] = ()
         self._lines: list[Strip] = []
         self._width = 0
+        #: each text shown, wrapped at ``_wrapped_width``, by its content
+        self._wrapped: dict[tuple, list[Strip]] = {}
+        self._wrapped_width = 0
 
-    def show(self, text: Text) -> None:
-        """Show ``text`` from its start."""
-        self.text = text
+    def show(self, texts: Sequence[Text]) -> None:
+        """Show ``texts`` from the start of the first."""
+        self.texts = tuple(texts)
         self._width = 0
         self.scroll_to(y=0, animate=False, immediate=True)
         self._wrap()
@@ -65,11 +71,25 @@ class TextLines(ScrollViewSizedInPlace):
         if width <= 0 or width == self._width:
             return
         self._width = width
+        if width != self._wrapped_width:
+            self._wrapped, self._wrapped_width = {}, width
         console = self.app.console
         options = console.options.update_width(width)
-        self._lines = [Strip(line, width)
-                       for line in console.render_lines(self.text, options, pad=True)]
-        self.virtual_size = Size(width, len(self._lines))
+        wrapped: dict[tuple, list[Strip]] = {}
+        lines: list[Strip] = []
+        for index, text in enumerate(self.texts):
+            key = (text.plain, tuple(text.spans), text.style)
+            strips = wrapped.get(key) or self._wrapped.get(key)
+            if strips is None:
+                strips = [Strip(line, width)
+                          for line in console.render_lines(text, options, pad=True)]
+            wrapped[key] = strips
+            if index:
+                lines.append(Strip.blank(width))
+            lines.extend(strips)
+        self._wrapped = wrapped  # only what is shown is kept
+        self._lines = lines
+        self.virtual_size = Size(width, len(lines))
         self.refresh()
 
     def on_resize(self) -> None:
@@ -82,6 +102,17 @@ class TextLines(ScrollViewSizedInPlace):
         if row >= len(self._lines):
             return Strip.blank(width, self.rich_style)
         return self._lines[row].apply_style(self.rich_style)
+
+
+class MemoText(TextAreaSizedInPlace):
+    """The memo's text area; a new memo shown needs no layout pass, and the focus coming or
+    going no restyle."""
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        """Nothing in its style depends on the focus (the stylesheet keeps it so), only the
+        text cursor, which the text area shows and hides itself: Textual's own restyle of a
+        widget gaining or losing the focus restyled its component classes and repainted
+        every line."""
 
 
 class MemoPane(Vertical):
@@ -111,11 +142,11 @@ class MemoPane(Vertical):
         self.original = ""
         self.read_only = False
         self._shown_title: Text | None = None
-        self._shown_others: Text | None = None
+        self._shown_others: list[tuple[str, str]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Memo", id="memo-title", classes="pane-title")
-        yield TextAreaSizedInPlace(  # a new memo shown needs no layout pass
+        yield MemoText(
             id="memo-text",
             soft_wrap=True,
             show_line_numbers=False,
@@ -165,18 +196,17 @@ class MemoPane(Vertical):
 
     def show_others(self, others: list[tuple[str, str]]) -> None:
         """List other memos: a dim title line, then the first lines of the text."""
-        out = Text()
-        if not others:
-            out.append("none", style="dim")
-        for index, (title, body) in enumerate(others):
-            if index:
-                out.append("\n")
-            out.append(title + "\n", style="dim")
+        if others == self._shown_others:  # each cursor move asks; mostly nothing changed
+            return
+        self._shown_others = others
+        texts = []
+        for title, body in others:
             lines = body.strip().splitlines() or [""]
-            out.append("\n".join(lines[:3]) + ("…" if len(lines) > 3 else "") + "\n")
-        if out != self._shown_others:  # each cursor move asks; most of the time nothing changed
-            self._shown_others = out
-            self.query_one("#memo-others", TextLines).show(out)
+            text = Text()
+            text.append(title + "\n", style="dim")
+            text.append("\n".join(lines[:3]) + ("…" if len(lines) > 3 else ""))
+            texts.append(text)
+        self.query_one("#memo-others", TextLines).show(texts or [Text("none", style="dim")])
 
     def start_writing(self) -> None:
         """Focus the text, cursor at its end."""
