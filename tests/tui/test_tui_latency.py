@@ -83,9 +83,10 @@ async def measured(pilot, work: Work, *keys: str) -> Work:
     return work.since(before)
 
 
-#: The narrow layout (below 100 columns) shows one pane at a time: a Tab there switches the
-#: screen's layout classes, a restyle of every widget and a layout pass (by design).
-NARROW_TAB = Budget(3, 200, 0, 5)
+#: The narrow layout (below 100 columns) shows one pane at a time: a Tab there shows and hides
+#: panes, which lays the screen out (the memo pane's text wraps to its new width: once more),
+#: but restyles only the two pane titles (a class of the screen restyled ~140 nodes).
+NARROW_TAB = Budget(3, 3, 0, 4)
 
 #: (name, keys pressed before, keys measured, budget, budget in the narrow layout if other)
 KEYS: list[tuple[str, tuple[str, ...], tuple[str, ...], Budget, Budget | None]] = [
@@ -95,15 +96,15 @@ KEYS: list[tuple[str, tuple[str, ...], tuple[str, ...], Budget, Budget | None]] 
     ("v", (), ("v",), Budget(0, 0, 0, 3), None),
     ("escape (selection)", ("v",), ("escape",), Budget(0, 0, 0, 3), None),
     ("n", (), ("n",), Budget(1, 4, 0, 4), None),
-    ("tab to codebook", (), ("tab",), Budget(0, 30, 0, 3), NARROW_TAB),
-    ("tab to memo", ("tab",), ("tab",), Budget(0, 30, 0, 3), NARROW_TAB),
-    ("tab to transcript", ("tab", "tab"), ("tab",), Budget(0, 30, 0, 3), NARROW_TAB),
+    ("tab to codebook", (), ("tab",), Budget(0, 3, 0, 2), NARROW_TAB),
+    ("tab to memo", ("tab",), ("tab",), Budget(0, 3, 0, 2), NARROW_TAB),
+    ("tab to transcript", ("tab", "tab"), ("tab",), Budget(0, 3, 0, 2), NARROW_TAB),
     ("c (picker)", (), ("c",), Budget(1, 30, 0, 4), None),
     ("a letter in the picker", ("c",), ("a",), Budget(1, 8, 0, 3), None),
-    ("enter in the picker", ("c",), ("enter",), Budget(1, 10, 0, 4), None),
-    ("1 (recent code)", (), ("1",), Budget(1, 10, 0, 4), None),
-    ("x (uncode)", ("1",), ("x",), Budget(1, 10, 0, 4), None),
-    ("u (undo)", ("1", "x"), ("u",), Budget(1, 10, 0, 4), None),
+    ("enter in the picker", ("c",), ("enter",), Budget(0, 2, 0, 3), None),
+    ("1 (recent code)", (), ("1",), Budget(0, 1, 0, 2), None),
+    ("x (uncode)", ("1",), ("x",), Budget(0, 1, 0, 2), None),
+    ("u (undo)", ("1", "x"), ("u",), Budget(0, 1, 0, 2), None),
     ("g (document list)", (), ("g",), Budget(1, 30, 0, 4), None),
 ]
 

@@ -68,6 +68,8 @@ PRIVATE: tuple[tuple[str, Callable[[], Any], str, tuple[str, ...] | None], ...] 
     ("a screen's layout pass", lambda: Screen, "_refresh_layout", ("self", "size", "scroll")),
     ("the app's widget registration", lambda: App, "_register", ("self", "parent", "widgets")),
     ("the app's registered widgets", App, "_registry", None),
+    ("a widget's focus handler", lambda: Widget, "_on_focus", ("self", "event")),
+    ("a widget's blur handler", lambda: Widget, "_on_blur", ("self", "event")),
 )
 
 
@@ -86,14 +88,34 @@ def missing() -> list[str]:
 
 
 # --------------------------------------------------------------------------- layout
+def _focused_without_repaint(widget: Widget, event: events.Focus | events.Blur) -> None:
+    """What Textual does when a widget gains or loses the focus, except repainting all of it
+    (for a widget that repaints what its focus changes itself): the stock handler, which
+    follows, is skipped."""
+    event.prevent_default()
+    focused = isinstance(event, events.Focus)
+    widget.has_focus = focused
+    if widget.parent is not None:
+        message = events.DescendantFocus if focused else events.DescendantBlur
+        widget.parent.post_message(message(widget))
+
+
 class SizedInLayoutScrollView(ScrollView):
-    """A ScrollView told of its new size inside Textual's layout pass.
+    """A ScrollView told of its new size inside Textual's layout pass, and not repainted
+    whole when it gains or loses the focus.
 
     Textual sends ``Resize`` after the frame the layout pass paints, so content that depends
     on the width (wrapped text) would show one frame at the old width. Override
     :meth:`size_changing`: it runs before the new size is taken, and what it returns (if
-    anything) is called right after.
+    anything) is called right after. What the focus changes (a cursor's row), the subclass
+    repaints itself (``on_focus``/``on_blur``).
     """
+
+    def _on_focus(self, event: events.Focus) -> None:
+        _focused_without_repaint(self, event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        _focused_without_repaint(self, event)
 
     def size_changing(self, old: Size, new: Size) -> Callable[[], None] | None:
         """The size goes from ``old`` (the outer size; 0x0 before the first layout) to
@@ -122,12 +144,21 @@ class ScrollViewSizedInPlace(ScrollView):
 
 
 class TextAreaSizedInPlace(TextArea):
-    """A TextArea whose text can change without a layout pass of the whole screen.
+    """A TextArea whose text can change without a layout pass of the whole screen, and that
+    is not repainted whole when it gains or loses the focus.
 
     Its own size is set by the layout; a new text changes only its scrollable size, which
     the stock widget declares as needing a layout pass (of every widget on the screen, and a
-    repaint of all of it). Here the scrollbars are updated in place instead.
+    repaint of all of it). Here the scrollbars are updated in place instead. The text cursor,
+    the one thing the focus changes, is shown and hidden by the text area itself (a
+    stylesheet must not make its look depend on ``:focus``).
     """
+
+    def _on_focus(self, event: events.Focus) -> None:
+        _focused_without_repaint(self, event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        _focused_without_repaint(self, event)
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
@@ -143,8 +174,8 @@ class BatchTree(Tree[NodeType]):
 
     The stock tree drops its line cache and asks for a new layout for every node added: 540
     codes took 540 layout requests. A focus move restyled it (with its seven component
-    classes) and painted every line again. Here only the lines of the cursor's node are
-    painted again: a stylesheet must not make the tree's look depend on ``:focus`` (what
+    classes) and painted every line again (twice). Here only the lines of the cursor's node
+    are painted again: a stylesheet must not make the tree's look depend on ``:focus`` (what
     depends on the focus, the tree draws itself, reading ``has_focus``).
     """
 
@@ -176,6 +207,12 @@ class BatchTree(Tree[NodeType]):
         node = self.cursor_node
         if node is not None:
             self._refresh_node(node)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        _focused_without_repaint(self, event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        _focused_without_repaint(self, event)
 
 
 # --------------------------------------------------------------------------- tests and benchmarks
