@@ -57,18 +57,19 @@ def _switching_often() -> Iterator[None]:
 
 
 class SaveState(Enum):
-    """Whether what is on disk is the project as it is, with the word and the CSS class the
-    status line shows it with."""
+    """Whether what is on disk is the project as it is, with the word the status line shows
+    it with."""
 
-    SAVED = ("saved", "-saved")
-    SAVING = ("saving…", "-saving")
-    UNSAVED = ("unsaved", "-unsaved")
-    FAILED = ("not saved", "-failed")
-    READ_ONLY = ("read-only", "-readonly")
+    SAVED = "saved"
+    SAVING = "saving…"
+    UNSAVED = "unsaved"
+    FAILED = "not saved"
+    READ_ONLY = "read-only"
 
-    def __init__(self, label: str, css_class: str) -> None:
-        self.label = label
-        self.css_class = css_class
+    @property
+    def label(self) -> str:
+        """The word the status line shows."""
+        return self.value
 
 
 class Saver:

@@ -150,7 +150,7 @@ class MemoPane(Vertical):
             id="memo-text",
             soft_wrap=True,
             show_line_numbers=False,
-            placeholder="m writes a memo here; it is saved as you type",
+            placeholder="m writes a memo (saved as you type)",
         )
         yield Label("Other memos of this document", classes="pane-subtitle")
         yield TextLines(id="memo-others")
