@@ -7,6 +7,7 @@ import json
 import stat
 import sys
 import types
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -462,8 +463,10 @@ def fake_tui(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     opened: list[Path] = []
     module = types.ModuleType("workbench.tui.app")
 
-    def run_app(path: Path) -> int:
+    def run_app(path: Path, first_frame_shown: Callable[[], None] | None = None) -> int:
         opened.append(path)
+        if first_frame_shown is not None:
+            first_frame_shown()
         return 0
 
     module.run_app = run_app  # type: ignore[attr-defined]

@@ -79,7 +79,7 @@ args = sys.argv[1:]
 if args[:1] == ["--fake-tui"]:
     args = args[1:]
     app = types.ModuleType("workbench.tui.app")
-    app.run_app = lambda path: 0
+    app.run_app = lambda path, first_frame_shown=None: 0
     sys.modules["workbench.tui.app"] = app
 atexit.register(lambda: print(*sorted(sys.modules), file=sys.stderr))
 sys.argv = ["workbench", *args]

@@ -348,3 +348,21 @@ def test_paragraph_lists_from_importers_are_kept(project: Project) -> None:
     doc = project.documents.add("d", "speaker 1: hello\nspeaker 2: hi\n", paragraphs=cues)
     assert [t.speaker for t in project.documents.turns(doc)] == ["speaker 1", "speaker 2"]
     assert project.documents.segment(doc, 0, 16).text == "hello"
+
+
+def test_the_label_patterns_are_compiled_when_first_used() -> None:
+    """Importing the module (every start of the interface) compiles none of them."""
+    import subprocess
+    import sys
+
+    script = (
+        "import workbench.core.turns as t\n"
+        "lazy = (t._NUMBERED, t._COLON, t._BRACKET, t._ALONE, t._VALUE_REST, t._TIME_IN_LABEL)\n"
+        "print(sum(p._compiled is None for p in lazy))\n"
+        "print(t.speaker_of('Dana [00:01:02]: so, yes'), t.role_of_label('Interviewer 2'))\n"
+        "print(t.label_of('Dana 0:03', ('Dana',)).time, t.speaker_of('Date: 12 May 2024'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["6", "Dana interviewer", "00:00:03 None"]

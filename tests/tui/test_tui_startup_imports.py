@@ -58,3 +58,43 @@ def test_the_first_frame_imports_nothing_it_does_not_show(study: Path) -> None:
     assert not early, early
     screens = {f"workbench.tui.screens.{name}" for name in LATER_SCREENS}
     assert not modules & screens, modules & screens
+
+
+def test_no_cycle_collection_from_the_start_until_the_first_frame(
+    study: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import gc
+
+    from workbench.cli.main import main
+    from workbench.tui.app import WorkbenchApp
+
+    seen: dict[str, bool] = {}
+
+    def run(self: WorkbenchApp, *args: object, **kwargs: object) -> int:
+        seen["while starting"] = gc.isenabled()
+
+        async def first_frame() -> None:
+            async with self.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                seen["once the first frame is shown"] = gc.isenabled()
+
+        asyncio.run(first_frame())
+        return 0
+
+    monkeypatch.setattr(WorkbenchApp, "run", run)
+    assert gc.isenabled()
+    assert main([str(study)]) == 0
+    assert seen == {"while starting": False, "once the first frame is shown": True}
+    assert gc.isenabled()
+
+
+def test_a_start_that_fails_leaves_the_cycle_collector_on(tmp_path: Path, tui_env: Path) -> None:
+    import gc
+
+    from workbench.cli.main import main
+
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    assert main([str(broken)]) == 2
+    assert gc.isenabled()

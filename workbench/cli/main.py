@@ -38,10 +38,14 @@ def run(argv: list[str]) -> int:
         return 0
     if len(argv) == 1 and argv[0] not in COMMANDS and not argv[0].startswith("-") \
             and os.path.exists(argv[0]):
-        # `workbench PROJECT`: straight to the full-screen interface, no parser built
-        from workbench.cli.opening import open_project
+        # `workbench PROJECT`: straight to the full-screen interface, no parser built, and
+        # no cycle collection until its first frame (see collector_paused)
+        from workbench.core.collector import collector_paused
 
-        return open_project(argv[0])
+        with collector_paused() as first_frame_shown:
+            from workbench.cli.opening import open_project
+
+            return open_project(argv[0], first_frame_shown)
     argv = _with_open(argv)
     chosen = next((word for word in argv if word in COMMANDS), None)
     args = build_parser(chosen).parse_args(argv)

@@ -6,6 +6,7 @@ On its own module so that starting the interface loads no other command.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from workbench.cli import output as out
 from workbench.cli.registrar import PROJECT, command
@@ -18,8 +19,9 @@ def cmd_open(args: argparse.Namespace) -> int:
     return open_project(args.project)
 
 
-def open_project(name: str) -> int:
-    """Run the interface on the project ``name`` (offering to create it when missing)."""
+def open_project(name: str, first_frame_shown: Callable[[], None] | None = None) -> int:
+    """Run the interface on the project ``name`` (offering to create it when missing);
+    ``first_frame_shown`` is called once the interface has drawn its first frame."""
     path = resolve_path(name)
     if not path.exists():
         new = resolve_path(name, for_create=True)
@@ -35,4 +37,4 @@ def open_project(name: str) -> int:
         path = new
     from workbench.tui.app import run_app
 
-    return int(run_app(path) or 0)
+    return int(run_app(path, first_frame_shown) or 0)

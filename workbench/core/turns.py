@@ -33,6 +33,34 @@ if TYPE_CHECKING:
 
 ROLES = ("interviewer", "respondent", "other")
 
+
+class _Lazy:
+    """A regular expression compiled when first used: every start of the interface imports
+    this module, and showing a document needs few of its patterns (the labels of a document
+    are found when it is imported)."""
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return self._compiled
+
+    def match(self, text: str, *bounds: int) -> re.Match[str] | None:
+        return self.pattern.match(text, *bounds)
+
+    def search(self, text: str, *bounds: int) -> re.Match[str] | None:
+        return self.pattern.search(text, *bounds)
+
+    def sub(self, replacement: str, text: str) -> str:
+        return self.pattern.sub(replacement, text)
+
+
 # --------------------------------------------------------------------------- the vocabulary
 
 _INTERVIEWER_WORDS = {
@@ -82,7 +110,7 @@ _DIRECTIONS = {
     "applause", "unclear", "noise", "interruption", "overlapping", "смеётся", "смеется", "смех",
     "пауза", "неразборчиво", "тишина", "шум", "күледі", "күлкі", "үзіліс",
 }
-_NUMBERED = re.compile(r"(?:[\s_#№-]*\d+|\s+[^\W\d_])$")
+_NUMBERED = _Lazy(r"(?:[\s_#№-]*\d+|\s+[^\W\d_])$")
 
 
 def _word_key(name: str) -> str:
@@ -116,15 +144,15 @@ _AFTER = rf"(?:[ \t]*[\[(](?P<after>{_TIME})[\])])?"
 _TRAIL = rf"(?:[ \t]*[\[(](?P<trail>{_TIME})[\])](?=[ \t]|$))?"  # "Dana: [00:01:40] ..."
 _MD = r"(?:\*\*|__)?"
 _NAME = r"[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,3}?"
-_COLON = re.compile(
+_COLON = _Lazy(
     rf"^[ \t]*{_LEAD}{_MD}(?P<name>{_NAME}){_AFTER}{_MD}[ \t]*:{_MD}(?=[ \t]|$){_TRAIL}[ \t]*"
 )
-_BRACKET = re.compile(
+_BRACKET = _Lazy(
     rf"^[ \t]*{_LEAD}\[(?P<name>[^\]\n\d\W][^\]\n]{{0,39}})\]{_AFTER}[ \t]*:?{_TRAIL}[ \t]*"
 )
-_ALONE = re.compile(rf"^[ \t]*(?P<name>{_NAME})[ \t]+(?P<after>{_TIME})[ \t]*$")
+_ALONE = _Lazy(rf"^[ \t]*(?P<name>{_NAME})[ \t]+(?P<after>{_TIME})[ \t]*$")
 #: What a header goes on with: a date, a time, a number ("12 May", "14:00", "52 minutes").
-_VALUE_REST = re.compile(r"^\d[\d\s.,:/\-]*(?:\s*\w+){0,2}\.?$")
+_VALUE_REST = _Lazy(r"^\d[\d\s.,:/\-]*(?:\s*\w+){0,2}\.?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +209,7 @@ def _given(name: str) -> re.Pattern[str]:
     )
 
 
-_TIME_IN_LABEL = re.compile(_TIME)
+_TIME_IN_LABEL = _Lazy(_TIME)
 
 
 def _plausible(label: Label, line: str) -> bool:

@@ -127,6 +127,8 @@ class WorkbenchApp(App[int]):
         #: whether to stop cleanly on STOP_SIGNALS (set by :func:`run_app`: a process-wide
         #: handler is for the real program, not for an app inside a test run)
         self.stop_on_signals = False
+        #: called once the first frame is drawn (set by :func:`run_app`)
+        self.first_frame_shown: Callable[[], None] | None = None
         # before the first screen is styled: a later change of theme restyles every widget
         if self.ui_state.theme and self.ui_state.theme in self.available_themes:
             self.theme = self.ui_state.theme
@@ -173,6 +175,8 @@ class WorkbenchApp(App[int]):
             self.notify(problem, severity="warning", timeout=8, markup=False)
         if self.project.read_only:
             self.notify(self.read_only_reason, severity="warning", timeout=8, markup=False)
+        if self.first_frame_shown is not None:
+            self.call_after_refresh(self.first_frame_shown)
         if self.stop_on_signals:
             loop = asyncio.get_running_loop()
             for signum in STOP_SIGNALS:
@@ -392,10 +396,13 @@ class WorkbenchApp(App[int]):
             raise
 
 
-def run_app(path: Path) -> int:
-    """Run the TUI on a project file; returns the exit status."""
+def run_app(path: Path, first_frame_shown: Callable[[], None] | None = None) -> int:
+    """Run the TUI on a project file; returns the exit status. ``first_frame_shown`` is
+    called once the first frame is drawn."""
     app = WorkbenchApp.open(path)
     app.stop_on_signals = True
+    if first_frame_shown is not None:
+        app.first_frame_shown = first_frame_shown
     try:
         app.run()
     finally:

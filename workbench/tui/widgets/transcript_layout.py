@@ -79,7 +79,9 @@ DISPLAY: dict[str, str] = _Display()
 WIDTHS: dict[str, int] = _Widths()
 
 
-def _narrow_set() -> frozenset[str]:
+def _outside_narrow() -> re.Pattern[str]:
+    """A regex matching any character that is not drawn as itself in one cell (a class of
+    ranges, built in one pass over the scripts transcripts are mostly written in)."""
     ranges = (
         (0x20, 0x7E),
         (0xA0, 0x2FF),
@@ -89,7 +91,7 @@ def _narrow_set() -> frozenset[str]:
         (0x20A0, 0x20C0),
         (0x2100, 0x214F),
     )
-    chars = []
+    runs: list[tuple[int, int]] = []  # merged runs of such characters
     category_of = unicodedata.category
     for lo, hi in ranges:
         for code in range(lo, hi + 1):
@@ -99,31 +101,22 @@ def _narrow_set() -> frozenset[str]:
                 continue
             # such a character of one cell is drawn as itself (see _stand_in); asking
             # DISPLAY here measured each one again and made importing this module slow
-            if get_character_cell_size(char) == 1:
-                chars.append(char)
-    return frozenset(chars)
-
-
-def _outside(chars: frozenset[str]) -> re.Pattern[str]:
-    """A regex matching any character not in ``chars`` (a class of merged ranges)."""
-    codes = sorted(map(ord, chars))
-    ranges: list[tuple[int, int]] = []
-    for code in codes:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1] = (ranges[-1][0], code)
-        else:
-            ranges.append((code, code))
+            if get_character_cell_size(char) != 1:
+                continue
+            if runs and runs[-1][1] == code - 1:
+                runs[-1] = (runs[-1][0], code)
+            else:
+                runs.append((code, code))
     body = "".join(
         re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
-        for lo, hi in ranges
+        for lo, hi in runs
     )
     return re.compile(f"[^{body}]")
 
 
-#: characters drawn as themselves in exactly one cell: a line made only of these needs no
-#: per-character measuring (its cell count is its length).
-NARROW: frozenset[str] = _narrow_set()
-_find_wide = _outside(NARROW).search
+#: finds a character that is not drawn as itself in one cell: a line without one needs no
+#: per-character measuring (its cell count is its length)
+_find_wide = _outside_narrow().search
 
 
 def _is_narrow(text: str) -> bool:
