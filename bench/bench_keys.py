@@ -195,6 +195,16 @@ def _option_count(widget: Any) -> int:
     return int(getattr(widget, "option_count", 0))
 
 
+def picker_of(app: Any) -> Any:
+    """The picker whose filter line has the focus (a dialog's screen, or the widget holding
+    the filter line), else ``None``."""
+    focused = app.focused
+    for node in focused.ancestors_with_self if focused is not None else ():
+        if hasattr(node, "query_text"):
+            return node
+    return None
+
+
 def picker_closed(app: Any) -> bool:
     focused = app.focused
     return focused is None or focused.id != "picker-input"
@@ -257,7 +267,7 @@ class RealKeys:
         elif name.startswith("a letter"):
             await self._at_free_offset()
             await self.press("c")
-            picker = app.screen  # the letter shown and the list filtered by it
+            picker = picker_of(app)  # the letter shown and the list filtered by it
             await timed("e", lambda: getattr(picker, "query_text", None) == "e")
             await self.press("escape")
         elif name.startswith("enter in the picker"):
