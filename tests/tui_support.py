@@ -150,3 +150,20 @@ async def quit_app(pilot, app) -> None:
     """Press ``q`` and wait until the app has saved and asked to exit."""
     await pilot.press("q")
     await until(pilot, lambda: app.return_code is not None)
+
+
+def picker_of(app, title: str = ""):
+    """The picker asking now, whose title starts with ``title``: the main screen's overlay
+    or a picker screen's; else ``None``."""
+    picker = getattr(app.screen, "picker", None)
+    if picker is None or not picker.is_open or not picker.title_text.startswith(title):
+        return None
+    return picker
+
+
+def code_picker_of(app):
+    """The code picker, when it is asking."""
+    from workbench.tui.screens.code_picker import NEW_CODE
+
+    picker = picker_of(app)
+    return picker if picker is not None and picker.new_label == NEW_CODE else None

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tui_support import INTERVIEW_1, paths_of, quit_app, reopen
+from tui_support import INTERVIEW_1, code_picker_of, paths_of, picker_of, quit_app, reopen
 
-from workbench.tui.screens.code_picker import CodePicker
 from workbench.tui.screens.dialogs import PickerScreen
 
 
@@ -25,12 +24,12 @@ def test_code_paragraph_with_new_code_via_picker(drive, study):
     async def scenario(pilot, app):
         await pilot.press("j")  # line 2: the first answer
         await pilot.press("c")
-        assert isinstance(app.screen, CodePicker)
+        assert code_picker_of(app) is not None
         await pilot.press(*"Belonging", "enter")
         assert isinstance(app.screen, PickerScreen)  # under which theme? "none" first
         await pilot.press("enter")
         await pilot.pause()
-        assert not isinstance(app.screen, PickerScreen)
+        assert picker_of(app) is None
         await quit_app(pilot, app)
 
     drive(scenario)
@@ -58,7 +57,7 @@ def test_new_code_under_a_theme(drive, study):
 def test_picker_applies_existing_code_and_escape_cancels(drive, study):
     async def scenario(pilot, app):
         await pilot.press("c", "escape")
-        assert not isinstance(app.screen, PickerScreen)
+        assert picker_of(app) is None
         await pilot.press(*["right_square_bracket"] * 4)  # the words of turns 1, 2, 4, 5
         await pilot.press("c", *"call", "enter")
         await pilot.pause()

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import pytest
 from tui_support import _fix_times as fix_times
-from tui_support import until
+from tui_support import picker_of, until
 
 from workbench.core.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.dialogs import ChoiceScreen, ConfirmScreen
-from workbench.tui.screens.documents import CaseScreen, DocumentList
+from workbench.tui.screens.documents import CaseScreen
 from workbench.tui.screens.export import ExportScreen
 from workbench.tui.screens.importing import ImportScreen
 from workbench.tui.screens.memo_review import MemoReviewScreen
@@ -41,15 +41,23 @@ def app(study):
     application.finish()
 
 
-def _steps(*keys: str, until_screen: type, then: tuple[str, ...] = (), value=None,
+def document_list_of(app):
+    return picker_of(app, "Go to document")
+
+
+def _steps(*keys: str, until_screen, then: tuple[str, ...] = (), value=None,
            ends_on: type | None = None):
-    """Press ``keys``, wait for ``until_screen``, optionally set a field, press ``then``,
+    """Press ``keys``, wait for ``until_screen`` (a screen's class, or a function of the app
+    finding what is shown), optionally set a field, press ``then``,
     and wait for ``ends_on`` (a question the keys ask)."""
 
     async def run_before(pilot) -> None:
         await pilot.pause()
         await pilot.press(*keys)
-        await until(pilot, lambda: isinstance(pilot.app.screen, until_screen))
+        if isinstance(until_screen, type):
+            await until(pilot, lambda: isinstance(pilot.app.screen, until_screen))
+        else:
+            await until(pilot, lambda: until_screen(pilot.app) is not None)
         await pilot.pause()
         if value is not None:
             selector, text = value
@@ -67,12 +75,12 @@ def _steps(*keys: str, until_screen: type, then: tuple[str, ...] = (), value=Non
 @SIZES
 def test_document_list(app, snap_compare, size):
     assert snap_compare(app, terminal_size=size,
-                        run_before=_steps("g", until_screen=DocumentList))
+                        run_before=_steps("g", until_screen=document_list_of))
 
 
 @SIZES
 def test_remove_document_question(app, snap_compare, size):
-    steps = _steps("g", until_screen=DocumentList, then=("ctrl+d",), ends_on=ConfirmScreen)
+    steps = _steps("g", until_screen=document_list_of, then=("ctrl+d",), ends_on=ConfirmScreen)
     assert snap_compare(app, terminal_size=size, run_before=steps)
 
 

@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
-from tui_support import quit_app, reopen, screen_text, until
+from tui_support import picker_of, quit_app, reopen, screen_text, until
 
 from workbench.core.project import Project
 from workbench.tui.screens.dialogs import ChoiceScreen, ConfirmScreen
-from workbench.tui.screens.documents import CaseScreen, DocumentList
+from workbench.tui.screens.documents import CaseScreen
 
 
-async def open_list(pilot, app) -> DocumentList:
+async def open_list(pilot, app):
     await pilot.press("g")
-    await until(pilot, lambda: isinstance(app.screen, DocumentList))
-    return app.screen
+    await until(pilot, lambda: picker_of(app, "Go to document") is not None)
+    return picker_of(app)
 
 
 def test_remove_a_document_from_the_list_asks_naming_what_goes(drive, study):
@@ -28,18 +28,18 @@ def test_remove_a_document_from_the_list_asks_naming_what_goes(drive, study):
         assert "Remove the document “Interview 1” with its 2 codings and 1 memo?" in question
         assert "The case Respondent 1 stays." in question
         await pilot.press("n")  # no: nothing changes
-        await until(pilot, lambda: isinstance(app.screen, DocumentList))
+        await until(pilot, lambda: picker_of(app, "Go to document") is not None)
         assert "Interview 1" in project.documents.by_name("Interview 1").name
         await pilot.press("ctrl+d")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, DocumentList))
+        await until(pilot, lambda: picker_of(app, "Go to document") is not None)
         assert project.documents.by_name("Interview 1") is None
         assert any("Removed “Interview 1” with 2 codings and 1 memo (u undoes it)" in n
                    for n in app.notices)
-        assert [c.label for c in app.screen.choices] == ["Interview 2", "Field notes"]
+        assert [c.label for c in picker_of(app).choices] == ["Interview 2", "Field notes"]
         await pilot.press("escape")
-        await until(pilot, lambda: not isinstance(app.screen, DocumentList))
+        await until(pilot, lambda: picker_of(app, "Go to document") is None)
         assert app.main_screen.document.name == "Interview 2"  # the open one went
         await pilot.press("u")
         assert project.documents.by_name("Interview 1") is not None
@@ -73,7 +73,7 @@ def test_removal_is_refused_on_a_read_only_project(drive, study):
             await open_list(pilot, app)
             await pilot.press("ctrl+d")
             await pilot.pause()
-            assert isinstance(app.screen, DocumentList)
+            assert picker_of(app, "Go to document") is not None
             assert any("read-only" in n for n in app.notices)
 
         drive(scenario)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from tui_support import screen_text
+from tui_support import code_picker_of, screen_text
 
 from workbench.tui.textual_compat import Work, count_work
 
@@ -124,7 +124,7 @@ def test_every_key_within_its_work_budget(study: Path, size: tuple[int, int]) ->
                 await pilot.press(*before)
                 await pilot.pause()
             found[name] = await measured(pilot, work, *keys)
-            while app.screen is not main:  # a picker left open
+            while app.screen is not main or main.picker.is_open:  # a picker left open
                 await pilot.press("escape")
                 await pilot.pause()
             if main.transcript.selecting:
@@ -215,14 +215,13 @@ def test_keys_cost_a_small_multiple_of_a_minimal_textual_app(study: Path) -> Non
 def test_picker_offers_matches_before_a_new_code(study: Path) -> None:
     """Enter takes the best existing code, even a fuzzy match; `+ New code` is below every
     match and taken only when chosen (or when nothing matches at all)."""
-    from workbench.tui.screens.code_picker import CodePicker
     from workbench.tui.screens.dialogs import NewName
 
     async def scenario(pilot, app, work: Work) -> None:
         await pilot.press("j", "j", "c", *"mtvn")  # fuzzy for Motivation only
         await pilot.pause()
-        picker = app.screen
-        assert isinstance(picker, CodePicker)
+        picker = code_picker_of(app)
+        assert picker is app.main_screen.picker  # the main screen's overlay
         best = picker.shown[0]
         assert not isinstance(best, NewName) and best.label.startswith("Motivation")
         assert isinstance(picker.shown[-1], NewName)
@@ -233,12 +232,12 @@ def test_picker_offers_matches_before_a_new_code(study: Path) -> None:
         assert any(n.startswith("Coded “") and n.endswith(best.label) for n in app.notices)
         await pilot.press("right_square_bracket", "c", *"Solidarity")  # nothing matches
         await pilot.pause()
-        assert isinstance(app.screen.shown[0], NewName) and len(app.screen.shown) == 1
+        assert isinstance(picker.shown[0], NewName) and len(picker.shown) == 1
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("c", *"anger")  # a match and a new name: the match comes first
         await pilot.pause()
-        shown = app.screen.shown
+        shown = picker.shown
         assert getattr(shown[0], "label", "") == "Motivation/Anger"
         assert isinstance(shown[-1], NewName)
         await pilot.press("escape")
@@ -258,11 +257,11 @@ def test_picker_is_kept_and_lists_at_most_sixty(study: Path) -> None:
     async def scenario(pilot, app, work: Work) -> None:
         await pilot.press("c")
         await pilot.pause()
-        first = app.screen
+        first = code_picker_of(app)
         assert len(first.shown) == SHOWN
         await pilot.press("escape", "c")
         await pilot.pause()
-        assert app.screen is first  # the same picker, not a new screen of widgets
+        assert code_picker_of(app) is first  # the same picker, not new widgets
         await pilot.press(*"code 7")
         await pilot.pause()
         *matches, new = first.shown

@@ -8,14 +8,13 @@ import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
-from tui_support import FIELD_NOTES, INTERVIEW_1, INTERVIEW_2, screen_text, until
+from tui_support import FIELD_NOTES, INTERVIEW_1, INTERVIEW_2, code_picker_of, screen_text, until
 
 from workbench.analysis import reports
 from workbench.analysis.search import search
 from workbench.core.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.keymap import known_ids
-from workbench.tui.screens.code_picker import CodePicker
 from workbench.tui.screens.export import ExportScreen
 from workbench.tui.screens.reports import ReportsScreen, SegmentListScreen
 from workbench.tui.screens.study_search import StudySearchScreen
@@ -383,7 +382,7 @@ def test_search_all_documents_jump_code_all_and_undo(rich_study, drive):
         before = len(project.codings)
         steps = len(project.history.done)
         await pilot.press("c")
-        await until(pilot, lambda: isinstance(app.screen, CodePicker))
+        await until(pilot, lambda: code_picker_of(app) is not None)
         await pilot.press(*"Emotion", "enter")
         await until(pilot, lambda: "Emotion" in [c.name for c in project.codebook.all()])
         emotion = project.codebook.find("Emotion")
@@ -408,7 +407,7 @@ def test_search_all_documents_jump_code_all_and_undo(rich_study, drive):
         await pilot.press("ctrl+g", "ctrl+g", "ctrl+g", "ctrl+g")  # word, sentence, turn,
         assert screen.widen == "paragraph"  # paragraph
         await pilot.press("c")
-        await until(pilot, lambda: isinstance(app.screen, CodePicker))
+        await until(pilot, lambda: code_picker_of(app) is not None)
         await pilot.press(*"Networks", "enter")
         # the paragraph's words, without its speaker label
         line = "Anger, honestly. Anger at how we are treated keeps me going."

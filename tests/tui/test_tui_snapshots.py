@@ -6,11 +6,10 @@ Update with ``pytest tests/tui/test_tui_snapshots.py --snapshot-update`` and loo
 from __future__ import annotations
 
 import pytest
-from tui_support import INTERVIEW_1, until
+from tui_support import INTERVIEW_1, code_picker_of, until
 
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.saver import SaveState
-from workbench.tui.screens.code_picker import CodePicker
 from workbench.tui.screens.dialogs import PickerScreen, PromptScreen
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.memo_review import MemoReviewScreen
@@ -26,12 +25,15 @@ def app(study):
     application.finish()
 
 
-def _steps(*keys: str, until_screen: type | None = None, settle: str | None = None):
+def _steps(*keys: str, until_screen: type | None = None, settle: str | None = None,
+           until_shown=None):
     async def run_before(pilot) -> None:
         await pilot.pause()
         await pilot.press(*keys)
         if until_screen is not None:
             await until(pilot, lambda: isinstance(pilot.app.screen, until_screen))
+        if until_shown is not None:  # a function of the app: what is shown
+            await until(pilot, lambda: until_shown(pilot.app) is not None)
         await pilot.pause()
 
     return run_before
@@ -47,7 +49,7 @@ def test_main_screen_160x48(app, snap_compare):
 
 
 def test_code_picker_80x24(app, snap_compare):
-    steps = _steps("right_square_bracket", "c", "a", "n", until_screen=CodePicker)
+    steps = _steps("right_square_bracket", "c", "a", "n", until_shown=code_picker_of)
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps)
 
 
@@ -94,7 +96,7 @@ def test_which_of_several_codings(app, snap_compare, size):
         await pilot.pause()
         pilot.app.main_screen.transcript.move_cursor(INTERVIEW_1.index("Anger, honestly") + 1)
         await pilot.press("c", *"Networks", "enter")  # the turn's words: a second coding
-        await until(pilot, lambda: not isinstance(pilot.app.screen, CodePicker))
+        await until(pilot, lambda: code_picker_of(pilot.app) is None)
         # the confirmation of that coding would go by itself, and the save comes when it comes
         pilot.app.main_screen.query_one(StatusLine).unsay()
         await until(pilot, lambda: pilot.app.save_state is SaveState.SAVED)

@@ -12,7 +12,9 @@ from tui_support import (
     INTERVIEW_1,
     NOTES,
     TIMED,
+    code_picker_of,
     paths_of,
+    picker_of,
     quit_app,
     reopen,
     screen_text,
@@ -20,7 +22,6 @@ from tui_support import (
 )
 
 from workbench.tui.keymap import RENAMED, known_ids, load_keymap
-from workbench.tui.screens.code_picker import CodePicker
 from workbench.tui.screens.dialogs import PickerScreen, PromptScreen
 from workbench.tui.screens.help import help_rows
 from workbench.tui.widgets.header import StatusLine
@@ -154,7 +155,7 @@ def test_selection_snaps_to_whole_words_and_never_ends_in_whitespace(drive, stud
         assert view.selection is None
         await pilot.press("c")  # a sweep of only whitespace is not the turn
         assert any("holds no words" in n for n in app.notices)
-        assert not isinstance(app.screen, CodePicker)
+        assert code_picker_of(app) is None
 
     drive(scenario)
 
@@ -313,7 +314,7 @@ def test_fix_keys_show_only_on_a_coding(drive, study):
     async def scenario(pilot, app):
         assert not fix & _footer_ids(app)
         await pilot.press("x")  # not on a coding: the key does nothing
-        assert not isinstance(app.screen, PickerScreen)
+        assert picker_of(app) is None
         await pilot.press("n")
         await pilot.pause()
         assert fix <= _footer_ids(app)
@@ -385,7 +386,7 @@ def test_recode_changes_the_code_and_remove_asks_which_of_several(drive, study):
         view = app.main_screen.transcript
         view.move_cursor(anger + 1)
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, CodePicker))
+        await until(pilot, lambda: code_picker_of(app) is not None)
         assert "Recode “Anger, honestly” (now Motivation/Anger)" in screen_text(app)
         await pilot.press(*"Calling", "enter")
         await pilot.pause()
@@ -406,7 +407,7 @@ def test_recode_changes_the_code_and_remove_asks_which_of_several(drive, study):
         await pilot.pause()
         await pilot.press("greater_than_sign")  # the same coding again, without asking
         await pilot.pause()
-        assert not isinstance(app.screen, PickerScreen)
+        assert picker_of(app) is None
         await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, PickerScreen))
         assert "Remove which coding?" in screen_text(app)

@@ -3,9 +3,8 @@ respondents' only unless another role is asked for), widened to a word, sentence
 
 from __future__ import annotations
 
-from tui_support import INTERVIEW_1, screen_text, until
+from tui_support import INTERVIEW_1, code_picker_of, screen_text, until
 
-from workbench.tui.screens.code_picker import CodePicker
 from workbench.tui.screens.study_search import StudySearchScreen
 
 
@@ -20,7 +19,7 @@ async def search_for(pilot, app, *keys: str) -> StudySearchScreen:
 
 async def code_with(pilot, app, name: str) -> None:
     await pilot.press("c")
-    await until(pilot, lambda: isinstance(app.screen, CodePicker))
+    await until(pilot, lambda: code_picker_of(app) is not None)
     await pilot.press(*name, "enter")
     await until(pilot, lambda: isinstance(app.screen, StudySearchScreen))
 
@@ -53,7 +52,7 @@ def test_code_every_hit_codes_respondents_hits_unless_asked(drive):
         screen = await search_for(pilot, app, *"going")  # asked, and answered
         assert sorted(h.role for h in screen.hits) == ["interviewer", "respondent"]
         await pilot.press("c")
-        await until(pilot, lambda: isinstance(app.screen, CodePicker))
+        await until(pilot, lambda: code_picker_of(app) is not None)
         assert ("Code the 1 respondent hit of “going” (1 other speaker’s hit left out) with"
                 in app.screen.title_text)
         await pilot.press(*"Persistence", "enter")
@@ -74,7 +73,7 @@ def test_interviewer_hits_alone_are_not_coded_without_asking(drive):
         await search_for(pilot, app, *"you")
         await pilot.press("c")
         await pilot.pause()
-        assert not isinstance(app.screen, CodePicker)
+        assert code_picker_of(app) is None
         assert "None of these 2 hits is a respondent's" in app.notices[-1]
 
     drive(scenario)

@@ -48,11 +48,18 @@ from workbench.tui.commands import (
 from workbench.tui.saver import GROUP, Saver, SaveState
 from workbench.tui.uistate import UIState
 
-if TYPE_CHECKING:
-    from workbench.tui.screens.main import MainScreen
-
 T = TypeVar("T")
 A = TypeVar("A")
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from workbench.tui.screens.main import MainScreen
+    from workbench.tui.widgets.picker import Picker
+
+    #: What :meth:`WorkbenchApp.ask` asks with: a screen answering ``A | None``, or the
+    #: main screen's picker (whose answer is a choice's value, ``None`` when cancelled).
+    Dialog: TypeAlias = Screen[A | None] | Picker
 
 #: What a change refused on a read-only project says.
 READ_ONLY_NOTICE = (
@@ -225,11 +232,12 @@ class WorkbenchApp(App[int]):
         return None
 
     def ask(
-        self, dialog: Screen[A | None] | Callable[[], Screen[A | None]],
+        self, dialog: Dialog[A] | Callable[[], Dialog[A]],
         then: Callable[[A], Any],
     ) -> None:
         """Ask with ``dialog`` for what a change needs, then call ``then(answer)`` (which calls
-        :meth:`apply`); nothing when the dialog is cancelled (answers ``None``).
+        :meth:`apply`); nothing when the dialog is cancelled (answers ``None``). The dialog is
+        a screen (pushed) or the main screen's picker overlay (opened).
 
         Refused before asking when the project is read-only. ``dialog`` may be a callable
         making the dialog, checked after that: it raises :class:`NotChanged` to say (as a
@@ -247,7 +255,10 @@ class WorkbenchApp(App[int]):
             if answer is not None:
                 then(answer)
 
-        self.push_screen(screen, answered)
+        if isinstance(screen, Screen):
+            self.push_screen(screen, answered)
+        else:
+            screen.open(answered)
 
     def _say_not_changed(self, why: NotChanged) -> None:
         if str(why):  # a bare NotChanged() refuses silently

@@ -1,22 +1,24 @@
 """The code picker: every code path, recent codes first; a new name creates a code.
 
-One picker is kept for the app (:func:`~.dialogs.kept_picker`) and loaded for each use; the
-counts shown beside the listed codes are computed when shown and kept until the project
-changes.
+On the main screen the code picker is the screen's picker overlay, loaded with the code
+choices for each use (:func:`code_picker`); elsewhere (study search) it is a
+:class:`~.dialogs.PickerScreen` (:func:`code_picker_screen`). The choices are made again only
+when the project or the recent codes changed (:class:`CodeChoices`), and the counts shown
+beside the listed codes are computed when shown and kept until the project changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.app import App
-
 from workbench.core.model import Code
 from workbench.core.project import Project
-from workbench.tui.screens.dialogs import Choice, PickerScreen, kept_picker
+from workbench.tui.screens.dialogs import Choice, PickerScreen
+from workbench.tui.widgets.picker import ROWS, Picker
 
 HINT = "enter apply · ↑↓ choose · esc cancel"
 PLACEHOLDER = "type a code name: filter, or a new name (Theme/Code makes a path)"
+NEW_CODE = "New code “{}”"
 
 
 class CountCache:
@@ -62,41 +64,39 @@ def _choice(project: Project, code: Code, counts: CountCache, *, key: str) -> Ch
                   color=code.color, key=key)
 
 
+class CodeChoices:
+    """The code choices, kept from one use of the picker to the next while the project and
+    the recent codes stay the same."""
+
+    def __init__(self) -> None:
+        self.counts = CountCache()
+        self._made_for: tuple | None = None
+        self._choices: list[Choice] = []
+
+    def of(self, project: Project, recent: list[Code]) -> list[Choice]:
+        made_for = (project.revision, tuple(code.id for code in recent))
+        if made_for != self._made_for:
+            self._made_for = made_for
+            self._choices = code_choices(project, recent, self.counts)
+        return self._choices
+
+
 def title_for(text: str) -> str:
     flat = " ".join(text.split())
     shown = flat if len(flat) <= 48 else flat[:47] + "…"
     return f"Code “{shown}”"
 
 
-class CodePicker(PickerScreen):
-    """Returns a code id, a :class:`NewName`, or ``None`` when cancelled."""
-
-    def __init__(
-        self, project: Project, recent: list[Code], text: str, *, title: str | None = None
-    ) -> None:
-        self.counts = CountCache()
-        self._made_for: tuple = (project.revision, tuple(code.id for code in recent))
-        super().__init__(title or title_for(text), code_choices(project, recent, self.counts),
-                         placeholder=PLACEHOLDER, new_label="New code “{}”", hint=HINT)
-        self.add_class("code-picker")
-
-    def reload(self, project: Project, recent: list[Code], text: str, *,
-               title: str | None = None) -> CodePicker:
-        """Load the picker for its next use (the choices are made again only when the
-        project or the recent codes changed)."""
-        made_for = (project.revision, tuple(code.id for code in recent))
-        choices = self.choices
-        if made_for != self._made_for:
-            self._made_for = made_for
-            choices = code_choices(project, recent, self.counts)
-        self.load(title or title_for(text), choices, placeholder=PLACEHOLDER,
-                  new_label="New code “{}”", hint=HINT)
-        return self
+def code_picker(picker: Picker, choices: list[Choice], text: str, *,
+                title: str | None = None) -> Picker:
+    """``picker`` loaded for coding ``text`` (under ``title``, if given) with ``choices``
+    (from :class:`CodeChoices`). Answers a code id, a :class:`~.dialogs.NewName`, or
+    ``None`` when cancelled."""
+    return picker.load(title or title_for(text), choices, placeholder=PLACEHOLDER,
+                       new_label=NEW_CODE, hint=HINT, rows=ROWS)
 
 
-def code_picker(app: App, project: Project, recent: list[Code], text: str, *,
-                title: str | None = None) -> CodePicker:
-    """The app's code picker, loaded for coding ``text`` (under ``title``, if given)."""
-    picker = kept_picker(app, "code", lambda: CodePicker(project, recent, text, title=title))
-    assert isinstance(picker, CodePicker)
-    return picker.reload(project, recent, text, title=title)
+def code_picker_screen(project: Project, recent: list[Code], title: str) -> PickerScreen:
+    """The code picker in a modal screen (for a screen other than the main one)."""
+    return PickerScreen(title, code_choices(project, recent), placeholder=PLACEHOLDER,
+                        new_label=NEW_CODE, hint=HINT, rows=ROWS)

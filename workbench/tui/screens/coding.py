@@ -19,6 +19,7 @@ from workbench.core.words import trim_whitespace
 from workbench.tui.changes import NotChanged
 from workbench.tui.coding_edges import Edge, moved_edge
 from workbench.tui.quoting import coding_path, excerpt, quoted
+from workbench.tui.screens.code_picker import CodeChoices
 from workbench.wording import plural
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
     from workbench.tui.screens.dialogs import Choice
     from workbench.tui.screens.main import MainScreen
+    from workbench.tui.widgets.picker import Picker
     from workbench.tui.widgets.transcript import TranscriptView
 
 #: The document and a span of it (half-open).
@@ -49,6 +51,7 @@ class TranscriptCoding:
         #: the coding whose edges were moved last, while the caret stays on it: the next edge
         #: key moves it again without asking which
         self._fixing: str | None = None
+        self._code_choices = CodeChoices()
 
     @property
     def app(self) -> WorkbenchApp:
@@ -75,6 +78,10 @@ class TranscriptCoding:
             for coding in sorted(mine, key=lambda c: (c.created, c.id)):
                 ui.use_code(coding.code)
         return [codes[i] for i in ui.recent if i in codes]
+
+    def code_choices(self) -> list[Choice]:
+        """The code picker's choices: recent codes first (kept while nothing changed)."""
+        return self._code_choices.of(self.project, self.recent_codes())
 
     def span(self) -> Span:
         """The document and the selection, else the words of the current turn (all its
@@ -112,16 +119,16 @@ class TranscriptCoding:
     # ------------------------------------------------------------------ coding
     def code(self) -> None:
         """``c``: choose a code (or name a new one) for the selection or the turn."""
-        from workbench.tui.screens.code_picker import CodePicker, code_picker
+        from workbench.tui.screens.code_picker import code_picker
 
         span: Span | None = None
 
-        def picker() -> CodePicker:
+        def picker() -> Picker:
             nonlocal span
             span = doc, start, end = self._words(self.project, self.span())
-            return code_picker(self.app, self.project, self.recent_codes(), doc.text[start:end])
+            return code_picker(self.screen.picker, self.code_choices(), doc.text[start:end])
 
-        # pushed at once (not from a worker), so keys typed right after `c` reach the picker
+        # opened at once (not from a worker), so keys typed right after `c` reach the picker
         self.app.ask(picker, lambda chosen: self._with_chosen_code(
             chosen, lambda code: self.code_span(*span, code)))
 
@@ -309,7 +316,7 @@ class TranscriptCoding:
             words = self.project.codings.segment(coding).text
             title = f"Recode “{excerpt(words, 40)}” (now {coding_path(self.project, coding)})"
             self.app.ask(
-                code_picker(self.app, self.project, self.recent_codes(), words, title=title),
+                code_picker(self.screen.picker, self.code_choices(), words, title=title),
                 lambda chosen: self._with_chosen_code(
                     chosen, lambda code: self.app.apply(lambda p: change(p, coding, code))),
             )

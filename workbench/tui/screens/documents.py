@@ -16,24 +16,19 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, TextArea
+from textual.widgets import Input, Label, TextArea
 
 from workbench.core.cases import parse_attributes
 from workbench.core.model import Case, Document
 from workbench.core.project import Project
 from workbench.errors import WorkbenchError
 from workbench.tui import keymap
-from workbench.tui.screens.dialogs import (
-    Choice,
-    ChoiceScreen,
-    ConfirmScreen,
-    PickerScreen,
-    kept_picker,
-)
+from workbench.tui.screens.dialogs import Choice, ChoiceScreen, ConfirmScreen
+from workbench.tui.widgets.picker import ROWS, Picker
 from workbench.wording import plural
 
 if TYPE_CHECKING:
@@ -60,44 +55,34 @@ def document_choices(project: Project, current: Document | None) -> list[Choice]
     return choices
 
 
-class DocumentList(PickerScreen):
-    """The documents: type to filter, ``enter`` opens one (dismisses with its id), the remove
-    key takes the highlighted one out of the project (asking first, naming what goes)."""
+class DocumentList:
+    """The ``g`` list, loaded into a picker: type to filter, ``enter`` opens one (answers its
+    id), the remove key takes the highlighted one out of the project (asking first, naming
+    what goes) and lists the documents again."""
 
-    BINDINGS = keymap.bindings("documents")
-
-    def __init__(self, project: Project, current: Document | None) -> None:
-        super().__init__("Go to document", document_choices(project, current),
-                         placeholder="type to filter documents")
-        self.project = project
+    def __init__(self, app: WorkbenchApp, picker: Picker, current: Document | None) -> None:
+        self.app = app
+        self.picker = picker
         self.current = current
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    @property
+    def project(self) -> Project:
+        return self.app.project
+
+    def load(self) -> Picker:
         remove = key_of(self.app, "remove_document", "ctrl+d")
-        self.hint = f"enter open · {remove} remove · esc cancel"
-        self.query_one(".hint", Label).update(self.hint)
+        return self.picker.load(
+            "Go to document", document_choices(self.project, self.current),
+            placeholder="type to filter documents", rows=ROWS,
+            hint=f"enter open · {remove} remove · esc cancel",
+            actions={"remove_document": self.remove})
 
-    def reload(self, project: Project, current: Document | None) -> DocumentList:
-        """Load the list for its next use (the app keeps one: see :func:`document_switcher`)."""
-        self.project, self.current = project, current
-        return self.load("Go to document", document_choices(project, current),
-                         placeholder="type to filter documents", hint=self.hint)
-
-    def highlighted_document(self) -> Document | None:
-        """The document highlighted in the list, if any."""
-        index = self.query_one(OptionList).highlighted
-        if index is None or index >= len(self.shown):
-            return None
-        item = self.shown[index]
-        return self.project.documents.get(item.value) if isinstance(item, Choice) else None
-
-    def action_remove_document(self) -> None:
+    def remove(self, choice: Choice | None) -> None:
         """Remove the highlighted document with its codings and memos (asks; undoable)."""
-        doc = self.highlighted_document()
+        doc = self.project.documents.get(choice.value) if choice is not None else None
         if doc is None:
             return
-        app: WorkbenchApp = self.app  # type: ignore[assignment]
+        app = self.app
 
         def question() -> ConfirmScreen:
             going = self.project.documents.removal(doc)
@@ -120,18 +105,18 @@ class DocumentList(PickerScreen):
                 f"{plural(removed.memos, 'memo')} ({key_of(app, 'undo', 'u')} undoes it)",
                 markup=False,
             )
-            self.choices = document_choices(self.project, self.current)
-            self.refilter(self.query_one(Input).value)
+            query = self.picker.query_one(Input).value
+            self.picker.load("Go to document", document_choices(self.project, self.current),
+                             placeholder="type to filter documents", rows=ROWS,
+                             hint=self.picker.hint, query=query, actions=self.picker.actions)
 
         app.ask(question, answered)
 
 
-def document_switcher(app: App, project: Project, current: Document | None) -> DocumentList:
-    """The ``g`` list over the documents; returns the id of the document to open. The app
-    keeps one, loaded again for each use: no widgets are built to open it."""
-    picker = kept_picker(app, "documents", lambda: DocumentList(project, current))
-    assert isinstance(picker, DocumentList)
-    return picker.reload(project, current)
+def document_switcher(app: WorkbenchApp, picker: Picker, current: Document | None) -> Picker:
+    """``picker`` (the main screen's) loaded with the ``g`` list over the documents; it
+    answers the id of the document to open. Nothing is built to open it."""
+    return DocumentList(app, picker, current).load()
 
 
 # ---------------------------------------------------------------------------- the case dialog

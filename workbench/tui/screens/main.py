@@ -32,6 +32,7 @@ from workbench.tui.screens.undo import UndoRedo
 from workbench.tui.widgets.codebook import CodebookPane
 from workbench.tui.widgets.header import DocumentHeader, KeyFooter, StatusLine
 from workbench.tui.widgets.memo_pane import MemoPane
+from workbench.tui.widgets.picker import Picker
 from workbench.tui.widgets.transcript import TranscriptView
 from workbench.wording import plural
 
@@ -119,6 +120,7 @@ class MainScreen(Screen[None]):
         yield KeyFooter(compact=self.has_class("-narrow"),
                         show_command_palette=not self.has_class("-narrow"),
                         kept=frozenset({"undo", "app.help", "app.quit"}))
+        yield Picker(id="picker", classes="overlay")  # kept: shown and hidden for each use
 
     @property
     def project(self):
@@ -135,6 +137,11 @@ class MainScreen(Screen[None]):
     @property
     def memo_pane(self) -> MemoPane:
         return self.query_one(MemoPane)
+
+    @property
+    def picker(self) -> Picker:
+        """The screen's picker (``c``, ``g``), an overlay kept mounted."""
+        return self.query_one("#picker", Picker)
 
     def on_mount(self) -> None:
         app = self.app
@@ -296,7 +303,7 @@ class MainScreen(Screen[None]):
             if doc_id and doc_id in self.project.documents:
                 self.go_to(doc_id, self.app.ui_state.cursors.get(doc_id, 0))
 
-        self.app.push_screen(document_switcher(self.app, self.project, self.document), chosen)
+        document_switcher(self.app, self.picker, self.document).open(chosen)
 
     def action_case_attributes(self) -> None:
         from workbench.tui.screens.documents import edit_case

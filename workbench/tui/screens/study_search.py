@@ -286,7 +286,8 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
 
     def action_code_hits(self) -> None:
         """Code every hit (or what ``widen`` makes of it) with a code chosen in the picker."""
-        from workbench.tui.screens.code_picker import CodePicker
+        from workbench.tui.screens.code_picker import code_picker_screen
+        from workbench.tui.screens.dialogs import PickerScreen
 
         if not self.hits:
             self.app.notify("Search first: there are no hits to code", severity="warning")
@@ -299,17 +300,17 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
                 severity="warning", markup=False)
             return
 
-        def picker() -> CodePicker:
+        def picker() -> PickerScreen:
             main = self.app.main_screen
             recent = main.coding.recent_codes() if main is not None else []
-            picker = CodePicker(self.project, recent, self.searched or "")
             what = f"{self.widen}s of the " if self.widen else ""
             whose = "respondent " if left_out else ""
             out = f" ({plural(len(left_out), 'other speaker’s hit', 'other speakers’ hits')} " \
                   "left out)" if left_out else ""
-            picker.title_text = (f"Code the {what}{len(coded)} {whose}"
-                                 f"{counted(len(coded), 'hit')} of “{self.searched}”{out} with")
-            return picker
+            return code_picker_screen(
+                self.project, recent,
+                f"Code the {what}{len(coded)} {whose}"
+                f"{counted(len(coded), 'hit')} of “{self.searched}”{out} with")
 
         self.app.ask(picker, lambda chosen: self._code_chosen(chosen, coded))
 
