@@ -26,11 +26,12 @@ from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import TextArea, Tree
+from textual.widgets import Input, TextArea, Tree
 
 __all__ = [
     "PRIVATE",
     "BatchTree",
+    "InputSizedInPlace",
     "Work",
     "count_work",
     "ScrollViewSizedInPlace",
@@ -159,6 +160,21 @@ class TextAreaSizedInPlace(TextArea):
 
     def _on_blur(self, event: events.Blur) -> None:
         _focused_without_repaint(self, event)
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if self.is_mounted:
+            self._scroll_update(size)
+
+
+class InputSizedInPlace(Input):
+    """An Input whose text can change without a layout pass of the whole screen.
+
+    The stock input sets its scrollable size at every change of its value, which it declares
+    as needing a layout pass of the screen (the picker's filter line: one per letter typed);
+    its own size is fixed by the layout, so the scroll is updated in place instead.
+    """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 

@@ -27,6 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from workbench.tui import keymap
+from workbench.tui.textual_compat import InputSizedInPlace
 
 _fuzzy = FuzzySearch()
 
@@ -109,9 +110,9 @@ def new_name_prompt(label: str, name: str) -> Text:
     return text
 
 
-class FilterInput(Input):
+class FilterInput(InputSizedInPlace):
     """The filter line of a picker: tells the picker of each change at once (the stock
-    ``Input.Changed`` message arrives a frame later)."""
+    ``Input.Changed`` message arrives a frame later), and is not laid out again for it."""
 
     def __init__(self, changed: Callable[[str], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
