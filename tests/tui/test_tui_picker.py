@@ -1,0 +1,200 @@
+"""The picker, key by key: the main screen's overlay (``c``, ``g``) and the same widget in a
+picker screen (asked from elsewhere)."""
+
+from __future__ import annotations
+
+from tui_support import code_picker_of, paths_of, picker_of, quit_app, reopen, screen_text, until
+
+from workbench.core.project import Project
+from workbench.tui.screens.dialogs import NewName, PickerScreen
+from workbench.tui.widgets.picker import ROWS, PickerList
+
+
+def add_codes(study, count: int) -> None:
+    with Project.open(study, write=True) as project:
+        for n in range(count):
+            project.codebook.add(f"Extra/Code {n:02d}")
+        project.save()
+
+
+def listed(picker) -> PickerList:
+    return picker.query_one(PickerList)
+
+
+def test_c_opens_the_overlay_on_the_main_screen_with_the_focus_in_the_filter(drive):
+    async def scenario(pilot, app):
+        main = app.main_screen
+        await pilot.press("j", "c")
+        picker = code_picker_of(app)
+        assert picker is main.picker and app.screen is main  # no screen pushed
+        assert picker.display and app.focused is picker.query_one("#picker-input")
+        assert sorted(c.label for c in picker.shown) == [
+            "Motivation", "Motivation/Anger", "Motivation/Calling", "Networks"]
+        text = screen_text(app)
+        assert "Code “" in text and "enter apply · ↑↓ choose · esc cancel" in text
+        assert "Motivation/Calling" in text
+        assert "esc Cancel" in text.splitlines()[-1]  # the footer shows the picker's keys
+        assert "Go to doc" not in text.splitlines()[-1]  # not the main screen's
+
+    drive(scenario)
+
+
+def test_letters_typed_right_after_c_filter_and_repaint_the_list(drive):
+    async def scenario(pilot, app):
+        await pilot.press("j", "c", *"calL")  # pressed at once: none is lost
+        picker = code_picker_of(app)
+        assert picker.query_one("#picker-input").value == "calL"
+        assert picker.query_text == "calL"
+        assert picker.shown[0].label == "Motivation/Calling"
+        assert isinstance(picker.shown[-1], NewName)
+        assert not any("Networks" in line.plain for line in listed(picker).lines)
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        assert len(picker.shown) == 4
+        assert any("Networks" in line.plain for line in listed(picker).lines)
+
+    drive(scenario)
+
+
+def test_up_down_pageup_pagedown_move_and_the_list_scrolls(drive, study):
+    add_codes(study, 30)
+
+    async def scenario(pilot, app):
+        await pilot.press("j", "c")
+        picker = code_picker_of(app)
+        lines = listed(picker)
+        last = len(picker.shown) - 1
+        assert last == 34 and lines.size.height == ROWS  # Extra, its 30 codes and 4 more
+        await pilot.press("up")  # at the top already
+        assert lines.highlighted == 0
+        await pilot.press("down", "down")
+        assert lines.highlighted == 2 and lines.top == 0
+        await pilot.press("pagedown", "pagedown")
+        assert lines.highlighted == 22 and lines.top == 22 - ROWS + 1  # scrolled to it
+        await pilot.pause()
+        assert picker.shown[22].label in screen_text(app)  # the 23rd choice is shown
+        assert picker.shown[0].label not in screen_text(app)  # the first scrolled away
+        await pilot.press(*["pagedown"] * 5)
+        assert lines.highlighted == last
+        await pilot.press("pageup")
+        assert lines.highlighted == last - 10
+        await pilot.press(*["pageup"] * 4)
+        assert lines.highlighted == 0 and lines.top == 0
+        await pilot.press("down", "down", "down")
+        chosen.append(picker.shown[3].label)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert picker_of(app) is None
+
+    chosen: list[str] = []
+    app = drive(scenario)
+    assert any(n.endswith(f"with {chosen[0]}") for n in app.notices), app.notices
+
+
+def test_enter_takes_the_best_match_and_the_focus_goes_back(drive, study):
+    async def scenario(pilot, app):
+        main = app.main_screen
+        await pilot.press("j", "c", *"netw", "enter")
+        await pilot.pause()
+        assert picker_of(app) is None and not main.picker.display
+        assert app.focused is main.transcript
+        assert any("Networks" in n for n in app.notices)  # coded (extending ann's coding)
+        await quit_app(pilot, app)
+
+    drive(scenario)
+    assert any(path == "Networks" and doc == "Interview 1"
+               for doc, path, _ in paths_of(reopen(study)))
+
+
+def test_escape_cancels_and_gives_the_focus_back(drive, study):
+    async def scenario(pilot, app):
+        main = app.main_screen
+        main.focus_pane("codebook")
+        await pilot.pause()
+        await pilot.press("g", *"field")
+        assert picker_of(app, "Go to document") is not None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert picker_of(app) is None and app.focused is main.codebook.tree
+        assert main.document.name == "Interview 1"  # nothing opened
+        revision = app.project.revision
+        main.focus_pane("transcript")
+        await pilot.press("j", "c", *"netw", "escape")
+        await pilot.pause()
+        assert app.focused is main.transcript and app.project.revision == revision
+
+    drive(scenario)
+
+
+def test_a_new_name_is_offered_below_the_matches_and_taken_on_purpose(drive, study):
+    async def scenario(pilot, app):
+        await pilot.press("j", "c", *"Solidarity")  # nothing matches: only the new name
+        picker = code_picker_of(app)
+        assert [type(s) for s in picker.shown] == [NewName]
+        await pilot.pause()
+        assert "+ New code “Solidarity”" in screen_text(app)
+        await pilot.press("enter")  # under which theme? (a picker screen) "none" first
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen))
+        assert app.screen.picker.shown[0].label == "none (top level)"
+        await pilot.press("enter")
+        await until(pilot, lambda: picker_of(app) is None)
+        await pilot.press("c", *"call")  # a match and a new name: enter takes the match
+        assert code_picker_of(app).shown[0].label == "Motivation/Calling"
+        await pilot.press("down", "enter")  # the new name, chosen on purpose
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen))
+        await pilot.press(*"Motiv", "enter")
+        await until(pilot, lambda: picker_of(app) is None)
+        await quit_app(pilot, app)
+
+    drive(scenario)
+    project = reopen(study)
+    assert {project.codebook.path(c) for c in project.codebook.values()} >= {
+        "Solidarity", "Motivation/call"}
+
+
+def test_the_keys_of_the_screen_beneath_do_not_apply_while_it_is_open(drive, study):
+    async def scenario(pilot, app):
+        main = app.main_screen
+        await pilot.press("j", "c")
+        field = code_picker_of(app).query_one("#picker-input")
+        await pilot.press("tab", "shift+tab", "ctrl+r")  # next pane, previous pane, redo
+        await pilot.pause()
+        assert app.focused is field and main.active_pane == "transcript"
+        await pilot.press("g", "q")  # letters: the filter's
+        assert field.value == "gq" and code_picker_of(app) is not None
+
+    drive(scenario)
+
+
+def test_a_click_on_a_line_takes_it(drive, study):
+    async def scenario(pilot, app):
+        await pilot.press("j", "c")
+        await pilot.pause()
+        chosen.append(code_picker_of(app).shown[3].label)
+        await pilot.click("#picker-list", offset=(2, 3))  # the fourth line
+        await pilot.pause()
+        assert picker_of(app) is None
+
+    chosen: list[str] = []
+    app = drive(scenario)
+    assert any(n.endswith(f"with {chosen[0]}") for n in app.notices), app.notices
+
+
+
+def test_the_same_widget_in_a_picker_screen_answers_and_cancels(drive, study):
+    async def scenario(pilot, app):
+        answers = []
+        screen = PickerScreen("Which?", [])
+        screen.picker.load("Which?", [], new_label="New “{}”")
+        app.push_screen(screen, answers.append)
+        await until(pilot, lambda: picker_of(app, "Which?") is not None)
+        await pilot.press(*"abc", "enter")
+        await until(pilot, lambda: app.screen is app.main_screen)
+        assert answers == [NewName("abc")]
+        app.push_screen(PickerScreen("Which?", []), answers.append)
+        await until(pilot, lambda: picker_of(app, "Which?") is not None)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main_screen)
+        assert answers == [NewName("abc"), None]
+        assert app.focused is app.main_screen.transcript
+
+    drive(scenario)
