@@ -27,9 +27,12 @@ def test_c_opens_the_overlay_on_the_main_screen_with_the_focus_in_the_filter(dri
         await pilot.press("j", "c")
         picker = code_picker_of(app)
         assert picker is main.picker and app.screen is main  # no screen pushed
-        assert picker.display and app.focused is picker.query_one("#picker-input")
+        assert app.focused is picker.query_one("#picker-input")
         assert sorted(c.label for c in picker.shown) == [
             "Motivation", "Motivation/Anger", "Motivation/Calling", "Networks"]
+        await pilot.pause()
+        region = picker.region  # centred on the screen, over the panes
+        assert (region.x, region.right) == (12, 108) and region.y >= 0 and region.bottom <= 38
         text = screen_text(app)
         assert "Code “" in text and "enter apply · ↑↓ choose · esc cancel" in text
         assert "Motivation/Calling" in text
@@ -95,7 +98,7 @@ def test_enter_takes_the_best_match_and_the_focus_goes_back(drive, study):
         main = app.main_screen
         await pilot.press("j", "c", *"netw", "enter")
         await pilot.pause()
-        assert picker_of(app) is None and not main.picker.display
+        assert picker_of(app) is None and main.picker.region.bottom <= 0  # above the screen
         assert app.focused is main.transcript
         assert any("Networks" in n for n in app.notices)  # coded (extending ann's coding)
         await quit_app(pilot, app)

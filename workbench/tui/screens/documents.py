@@ -28,7 +28,7 @@ from workbench.core.project import Project
 from workbench.errors import WorkbenchError
 from workbench.tui import keymap
 from workbench.tui.screens.dialogs import Choice, ChoiceScreen, ConfirmScreen
-from workbench.tui.widgets.picker import Picker
+from workbench.tui.widgets.picker import ROWS, Picker
 from workbench.wording import plural
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class DocumentList:
         remove = key_of(self.app, "remove_document", "ctrl+d")
         return self.picker.load(
             "Go to document", document_choices(self.project, self.current),
-            placeholder="type to filter documents",
+            placeholder="type to filter documents", rows=ROWS,  # as tall as the code picker's
             hint=f"enter open · {remove} remove · esc cancel",
             actions={"remove_document": self.remove})
 
@@ -107,7 +107,7 @@ class DocumentList:
             )
             query = self.picker.query_one(Input).value
             self.picker.load("Go to document", document_choices(self.project, self.current),
-                             placeholder="type to filter documents",
+                             placeholder="type to filter documents", rows=ROWS,
                              hint=self.picker.hint, query=query, actions=self.picker.actions)
 
         app.ask(question, answered)

@@ -298,9 +298,6 @@ class Picker(Vertical):
         yield PickerList(id="picker-list")
         yield Label(self.hint, classes="hint")
 
-    def on_mount(self) -> None:
-        self._show_loaded()
-
     # ------------------------------------------------------------------ asking
     @property
     def is_modal(self) -> bool:
@@ -318,27 +315,40 @@ class Picker(Vertical):
         if focused is None or self not in focused.ancestors:
             self._focus_before = focused
         self._answer = answer
-        self._place(screen.size.width, screen.size.height)
-        self.display = True
-        screen.set_focus(self.query_one(FilterInput))
+        field = self.query_one(FilterInput)
+        field.can_focus = True
+        self._place()
+        screen.set_focus(field)
         self.refresh_bindings()
 
-    def _place(self, width: int, height: int) -> None:
-        """Centre the picker on the screen (an overlay is placed by its offset)."""
+    def _place(self) -> None:
+        """An overlay is placed by its offset: centred on the screen while open, above the
+        screen's top edge while closed. It stays in the layout (``display`` would take it
+        out and put it back, and every widget of the screen would be painted again): moving
+        it repaints only the cells it leaves and covers."""
         if "overlay" not in self.classes:
             return
+        width, height = self.screen.size
         mine = min(width * 4 // 5, 96)
         tall = self.rows + CHROME
-        offset = Offset(max(0, (width - mine) // 2), max(0, (height - tall) // 2))
+        if self.is_open:
+            offset = Offset(max(0, (width - mine) // 2), max(0, (height - tall) // 2))
+        else:
+            offset = Offset(0, -(tall + height))
         if self.styles.offset.resolve(self.size, self.screen.size) != offset:
             self.styles.offset = offset
+
+    def on_mount(self) -> None:
+        self.query_one(FilterInput).can_focus = False  # until it is opened
+        self._place()
+        self._show_loaded()
 
     def close(self, answer: Any) -> None:
         """Hide the picker (an overlay), give the focus back, and answer."""
         then, self._answer = self._answer, None
         before, self._focus_before = self._focus_before, None
-        if "overlay" in self.classes:
-            self.display = False
+        self.query_one(FilterInput).can_focus = "overlay" not in self.classes
+        self._place()
         if before is not None and before.is_attached and before.screen is self.screen:
             self.screen.set_focus(before)
         self.refresh_bindings()
