@@ -123,35 +123,48 @@ class FilterInput(InputSizedInPlace):
 
 
 class PickerList(Widget):
-    """The listed choices, one line each, the highlighted one in reverse; at most ``rows``
-    lines tall (fixed while the picker is open), scrolled to the highlighted line, with a
-    thumb in the last column when there are more lines than rows."""
+    """The listed choices, one line each, the highlighted one in reverse; as tall as the
+    picker's use says, scrolled to the highlighted line, with a thumb in the last column
+    when there are more lines than rows. A line is made when first drawn: the details of
+    choices out of view (a code's counts) are not computed."""
 
     COMPONENT_CLASSES = {"picker-list--highlight", "picker-list--thumb"}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.lines: list[Text] = []
+        self.entries: Sequence[Any] = []
+        self._prompt: Callable[[Any], Text] = lambda entry: Text(str(entry))
+        self._drawn: dict[int, Text] = {}
         self.highlighted = 0
         self.top = 0
 
     @property
     def option_count(self) -> int:
         """How many lines are listed."""
-        return len(self.lines)
+        return len(self.entries)
 
-    def show(self, lines: list[Text]) -> None:
-        """List ``lines`` with the first highlighted (a repaint, no layout)."""
-        self.lines = lines
+    def show(self, entries: Sequence[Any], prompt: Callable[[Any], Text]) -> None:
+        """List ``entries`` with the first highlighted (a repaint, no layout); ``prompt``
+        makes an entry's line when it is first drawn (only the lines in view are made)."""
+        self.entries = entries
+        self._prompt = prompt
+        self._drawn = {}
         self.highlighted = 0
         self.top = 0
         self.refresh()
 
+    def line(self, index: int) -> Text:
+        """The text of line ``index`` (made once per listing)."""
+        text = self._drawn.get(index)
+        if text is None:
+            text = self._drawn[index] = self._prompt(self.entries[index])
+        return text
+
     def move_to(self, index: int) -> None:
         """Highlight line ``index`` (kept within the list), scrolling to it."""
-        if not self.lines:
+        if not self.entries:
             return
-        index = max(0, min(len(self.lines) - 1, index))
+        index = max(0, min(len(self.entries) - 1, index))
         rows = max(1, self.size.height)
         top = min(self.top, index)
         if index >= top + rows:
@@ -163,7 +176,7 @@ class PickerList(Widget):
     def index_at(self, y: int) -> int | None:
         """The line shown at row ``y``, if any."""
         index = self.top + y
-        return index if 0 <= y and index < len(self.lines) else None
+        return index if 0 <= y and index < len(self.entries) else None
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -171,9 +184,9 @@ class PickerList(Widget):
         index = self.index_at(y)
         if index is None or width <= 0:
             return Strip.blank(width, base)
-        overflow = len(self.lines) > self.size.height
+        overflow = len(self.entries) > self.size.height
         room = width - 1 if overflow else width
-        text = self.lines[index].copy()
+        text = self.line(index).copy()
         text.truncate(room, overflow="ellipsis")
         style = base
         if index == self.highlighted:
@@ -187,7 +200,7 @@ class PickerList(Widget):
     def _thumb(self, y: int) -> list[Any]:
         from rich.segment import Segment
 
-        rows, total = self.size.height, len(self.lines)
+        rows, total = self.size.height, len(self.entries)
         size = max(1, rows * rows // total)
         start = min(rows - size, self.top * rows // total)
         thumb = start <= y < start + size
@@ -383,12 +396,10 @@ class Picker(Vertical):
         if self.new_label and name and name.casefold() not in self._labels:
             shown.append(NewName(name))  # below every match: chosen on purpose
         self.shown = shown
-        lines = [
-            new_name_prompt(self.new_label or "{}", item.text) if isinstance(item, NewName)
-            else choice_prompt(item, query)
-            for item in shown
-        ]
-        self.query_one(PickerList).show(lines)
+        label = self.new_label or "{}"
+        self.query_one(PickerList).show(shown, lambda item: (
+            new_name_prompt(label, item.text) if isinstance(item, NewName)
+            else choice_prompt(item, query)))
 
     def highlighted(self) -> Choice | NewName | None:
         """The highlighted entry, if any."""
