@@ -8,6 +8,7 @@ import os
 from tui_support import (
     INTERVIEW_1,
     INTERVIEW_2,
+    code_picker_of,
     paths_of,
     picker_of,
     quit_app,
@@ -21,7 +22,7 @@ from workbench.tui import saver as saver_module
 from workbench.tui.clipboard import copy_text, has_local_display
 from workbench.tui.keymap import known_ids
 from workbench.tui.saver import SaveState
-from workbench.tui.screens.dialogs import ConfirmScreen, PickerScreen, rank
+from workbench.tui.screens.dialogs import ConfirmScreen, rank
 from workbench.tui.screens.documents import CaseScreen
 from workbench.tui.screens.help import HelpScreen, help_rows
 from workbench.tui.screens.memo_review import MemoReviewScreen
@@ -31,7 +32,7 @@ from workbench.tui.uistate import UIState
 def test_switch_document_with_g(drive):
     async def scenario(pilot, app):
         await pilot.press("g")
-        await until(pilot, lambda: isinstance(app.screen, PickerScreen))
+        await until(pilot, lambda: picker_of(app, "Go to document") is not None)
         text = screen_text(app)
         assert "Interview 2" in text and "Respondent 2 · 1 coding " in text
         assert "no case · 0 codings" in text
@@ -161,7 +162,7 @@ def test_help_lists_every_binding_with_remapped_keys(drive, tui_env):
         await pilot.press("f")
         assert app.main_screen.transcript.cursor == INTERVIEW_1.index("Through friends")
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, PickerScreen))
+        await until(pilot, lambda: code_picker_of(app) is not None)
         await pilot.press(*"Friends", "enter", "enter")
         await until(pilot, lambda: "Friends" in [c.name for c in app.project.codebook.all()])
         await pilot.press("c")  # the old key does nothing now
@@ -374,7 +375,7 @@ def test_counts_are_said_in_the_right_number(drive):
         await until(pilot, lambda: "1 segment · 1 respondent" in screen_text(app))
         await pilot.press("escape", "escape")
         await pilot.press("g")
-        await until(pilot, lambda: isinstance(app.screen, PickerScreen))
+        await until(pilot, lambda: picker_of(app, "Go to document") is not None)
         assert "Respondent 2 · 1 coding " in screen_text(app)
         assert "no case · 0 codings" in screen_text(app)
 

@@ -54,7 +54,7 @@ def test_code_every_hit_codes_respondents_hits_unless_asked(drive):
         await pilot.press("c")
         await until(pilot, lambda: code_picker_of(app) is not None)
         assert ("Code the 1 respondent hit of “going” (1 other speaker’s hit left out) with"
-                in app.screen.title_text)
+                in code_picker_of(app).title_text)
         await pilot.press(*"Persistence", "enter")
         await until(pilot, lambda: isinstance(app.screen, StudySearchScreen))
         assert coded(project, "Persistence") == ["going"]

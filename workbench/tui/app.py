@@ -47,6 +47,7 @@ from workbench.tui.commands import (
 )
 from workbench.tui.saver import GROUP, Saver, SaveState
 from workbench.tui.uistate import UIState
+from workbench.tui.widgets.picker import Picker
 
 T = TypeVar("T")
 A = TypeVar("A")
@@ -55,7 +56,6 @@ if TYPE_CHECKING:
     from typing import TypeAlias
 
     from workbench.tui.screens.main import MainScreen
-    from workbench.tui.widgets.picker import Picker
 
     #: What :meth:`WorkbenchApp.ask` asks with: a screen answering ``A | None``, or the
     #: main screen's picker (whose answer is a choice's value, ``None`` when cancelled).
@@ -246,7 +246,7 @@ class WorkbenchApp(App[int]):
         if self.refuses_changes():
             return
         try:
-            screen = dialog if isinstance(dialog, Screen) else dialog()
+            screen = dialog if isinstance(dialog, (Screen, Picker)) else dialog()
         except NotChanged as why:
             self._say_not_changed(why)
             return
