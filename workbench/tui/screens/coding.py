@@ -19,7 +19,6 @@ from workbench.core.words import trim_whitespace
 from workbench.tui.changes import NotChanged
 from workbench.tui.coding_edges import Edge, moved_edge
 from workbench.tui.quoting import coding_path, excerpt, quoted
-from workbench.tui.screens.code_picker import CodeChoices
 from workbench.wording import plural
 
 if TYPE_CHECKING:
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from workbench.core.codings import Applied
     from workbench.core.project import Project
     from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.code_picker import CodeChoices
     from workbench.tui.screens.dialogs import Choice
     from workbench.tui.screens.main import MainScreen
     from workbench.tui.widgets.picker import Picker
@@ -51,7 +51,7 @@ class TranscriptCoding:
         #: the coding whose edges were moved last, while the caret stays on it: the next edge
         #: key moves it again without asking which
         self._fixing: str | None = None
-        self._code_choices = CodeChoices()
+        self._code_choices: CodeChoices | None = None  # made at the first c (not at start)
 
     @property
     def app(self) -> WorkbenchApp:
@@ -81,6 +81,10 @@ class TranscriptCoding:
 
     def code_choices(self) -> list[Choice]:
         """The code picker's choices: recent codes first (kept while nothing changed)."""
+        if self._code_choices is None:
+            from workbench.tui.screens.code_picker import CodeChoices
+
+            self._code_choices = CodeChoices()
         return self._code_choices.of(self.project, self.recent_codes())
 
     def span(self) -> Span:
