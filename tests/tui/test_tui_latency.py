@@ -101,13 +101,13 @@ KEYS: list[tuple[str, tuple[str, ...], tuple[str, ...], Budget, Budget | None]] 
     ("tab to codebook", (), ("tab",), Budget(0, 3, 0, 2), NARROW_TAB),
     ("tab to memo", ("tab",), ("tab",), Budget(0, 3, 0, 2), NARROW_TAB),
     ("tab to transcript", ("tab", "tab"), ("tab",), Budget(0, 3, 0, 2), NARROW_TAB),
-    ("c (picker)", (), ("c",), Budget(1, 6, 0, 2), None),
+    ("c (picker)", (), ("c",), Budget(1, 5, 0, 2), None),
     ("a letter in the picker", ("c",), ("a",), Budget(0, 0, 0, 1), None),
-    ("enter in the picker", ("c",), ("enter",), Budget(1, 8, 0, 3), None),
+    ("enter in the picker", ("c",), ("enter",), Budget(1, 5, 0, 2), None),
     ("1 (recent code)", (), ("1",), Budget(0, 1, 0, 2), None),
     ("x (uncode)", ("1",), ("x",), Budget(0, 1, 0, 2), None),
     ("u (undo)", ("1", "x"), ("u",), Budget(0, 1, 0, 2), None),
-    ("g (document list)", (), ("g",), Budget(1, 10, 0, 2), None),
+    ("g (document list)", (), ("g",), Budget(1, 5, 0, 2), None),
 ]
 
 
