@@ -202,3 +202,36 @@ def test_the_same_widget_in_a_picker_screen_answers_and_cancels(drive, study):
         assert app.focused is app.main_screen.transcript
 
     drive(scenario)
+
+
+def test_it_stays_centred_when_the_terminal_is_resized(drive):
+    async def scenario(pilot, app):
+        await pilot.press("j", "c")
+        picker = code_picker_of(app)
+        await pilot.resize_terminal(100, 30)
+        await until(pilot, lambda: app.screen.size == (100, 30))
+        await pilot.pause()
+        region = picker.region
+        assert (region.x, region.right) == (10, 90) and 0 <= region.y and region.bottom <= 30
+        assert picker.is_open
+
+    drive(scenario)
+
+
+def test_the_focus_taken_beneath_cancels_it(drive, study):
+    async def scenario(pilot, app):
+        await pilot.press("j", "c", *"Net")
+        picker = code_picker_of(app)
+        codebook = app.main_screen.codebook
+        await pilot.click(codebook, offset=(codebook.size.width - 4, 3))  # beside the picker
+        await until(pilot, lambda: not picker.is_open)
+        assert picker.region.bottom <= 0  # moved away above the screen
+        assert codebook in app.focused.ancestors_with_self
+        app.main_screen.transcript.focus()
+        await pilot.press("c")  # it opens again as usual
+        await until(pilot, lambda: picker.is_open)
+        await pilot.press("escape")
+
+    before = len(reopen(study).codings)
+    drive(scenario)
+    assert len(reopen(study).codings) == before  # nothing coded

@@ -168,6 +168,7 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         self._layout_for(event.size.width)
+        self.picker.place()  # an open picker stays centred on the new size
         if event.size == self.outer_size:
             # already laid out at this size: Textual tells a screen its size again after
             # laying it out, and once more when the terminal reports the size it started

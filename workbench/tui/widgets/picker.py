@@ -330,11 +330,11 @@ class Picker(Vertical):
         self._answer = answer
         field = self.query_one(FilterInput)
         field.can_focus = True
-        self._place()
+        self.place()
         screen.set_focus(field)
         self.refresh_bindings()
 
-    def _place(self) -> None:
+    def place(self) -> None:
         """An overlay is placed by its offset: centred on the screen while open, above the
         screen's top edge while closed. It stays in the layout (``display`` would take it
         out and put it back, and every widget of the screen would be painted again): moving
@@ -353,15 +353,26 @@ class Picker(Vertical):
 
     def on_mount(self) -> None:
         self.query_one(FilterInput).can_focus = False  # until it is opened
-        self._place()
+        self.place()
         self._show_loaded()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """An open picker whose filter line lost the focus to a widget beneath (a click on a
+        pane) is cancelled: it never stands open with the keys going elsewhere."""
+        self.call_after_refresh(self._cancel_if_left)
+
+    def _cancel_if_left(self) -> None:
+        focused = self.screen.focused if self.is_attached else None
+        if self.is_open and focused is not None and self not in focused.ancestors_with_self:
+            self._focus_before = None  # the focus stays where it was taken
+            self.close(None)
 
     def close(self, answer: Any) -> None:
         """Hide the picker (an overlay), give the focus back, and answer."""
         then, self._answer = self._answer, None
         before, self._focus_before = self._focus_before, None
         self.query_one(FilterInput).can_focus = "overlay" not in self.classes
-        self._place()
+        self.place()
         if before is not None and before.is_attached and before.screen is self.screen:
             self.screen.set_focus(before)
         self.refresh_bindings()
