@@ -147,9 +147,9 @@ def test_a_confirmation_is_said_in_the_status_line_not_a_toast(study: Path) -> N
     async def scenario(pilot, app, work: Work) -> None:
         await pilot.press("j", "j", "1")
         await pilot.pause()
-        assert any(n.startswith("Coded “") for n in app.notices)
+        assert any(n.startswith("Coded ") for n in app.notices)
         assert not app.screen.query("Toast")  # no toast
-        assert "Coded “" in screen_text(app).splitlines()[-2]  # the status line
+        assert "▸ Coded " in screen_text(app).splitlines()[-2]  # the status line
 
     run_app(study, (120, 40), scenario)
 
@@ -231,7 +231,7 @@ def test_picker_offers_matches_before_a_new_code(study: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert len(app.project.codebook) == codes  # no code "mtvn"
-        assert any(n.startswith("Coded “") and n.endswith(best.label) for n in app.notices)
+        assert any(n.startswith(f"Coded {best.label}: “") for n in app.notices)
         await pilot.press("right_square_bracket", "c", *"Solidarity")  # nothing matches
         await pilot.pause()
         assert isinstance(picker.shown[0], NewName) and len(picker.shown) == 1

@@ -91,7 +91,7 @@ def test_up_down_pageup_pagedown_move_and_the_list_scrolls(drive, study):
 
     chosen: list[str] = []
     app = drive(scenario)
-    assert any(n.endswith(f"with {chosen[0]}") for n in app.notices), app.notices
+    assert any(n.startswith(f"Coded {chosen[0]}: ") for n in app.notices), app.notices
 
 
 def test_enter_takes_the_best_match_and_the_focus_goes_back(drive, study):
@@ -180,7 +180,7 @@ def test_a_click_on_a_line_takes_it(drive, study):
 
     chosen: list[str] = []
     app = drive(scenario)
-    assert any(n.endswith(f"with {chosen[0]}") for n in app.notices), app.notices
+    assert any(n.startswith(f"Coded {chosen[0]}: ") for n in app.notices), app.notices
 
 
 

@@ -242,7 +242,7 @@ def test_coding_that_touches_my_coding_says_extended(drive, turns_study):
         await pilot.press("v", "w", "w")  # "square. It" touches "the square"
         await pilot.press("c", *"Place", "enter")
         await pilot.pause()
-        assert app.notices[-1] == "Extended the coding of Place to “the square. It”"
+        assert app.notices[-1] == "Extended Place to “the square. It”"
         view.move_cursor(TIMED.index("square"))
         await pilot.press("v", "e")
         await pilot.press("c", *"Place", "enter")
@@ -390,8 +390,8 @@ def test_recode_changes_the_code_and_remove_asks_which_of_several(drive, study):
         assert "Recode “Anger, honestly” (now Motivation/Anger)" in screen_text(app)
         await pilot.press(*"Calling", "enter")
         await pilot.pause()
-        assert app.notices[-1] == "Recoded “Anger, honestly”: Motivation/Anger → " \
-                                  "Motivation/Calling"
+        assert app.notices[-1] == "Recoded Motivation/Anger → Motivation/Calling: " \
+                                  "“Anger, honestly”"
         await pilot.press("u")
         await pilot.pause()
         await pilot.press("c", *"Networks", "enter")  # line 5's words: two codings here now

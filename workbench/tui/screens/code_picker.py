@@ -17,7 +17,7 @@ from workbench.tui.screens.dialogs import Choice, PickerScreen
 from workbench.tui.widgets.picker import ROWS, Picker
 
 HINT = "enter apply · ↑↓ choose · esc cancel"
-PLACEHOLDER = "type a code name: filter, or a new name (Theme/Code makes a path)"
+PLACEHOLDER = "type to filter, or a new code (Parent/Code nests it)"
 NEW_CODE = "New code “{}”"
 
 

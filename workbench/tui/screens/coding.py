@@ -205,11 +205,11 @@ class TranscriptCoding:
         if applied.outcome == "unchanged":
             message = f"Already coded with {path}: nothing changed"
         elif applied.extended:
-            message = f"Extended the coding of {path} to “{excerpt(coding.text, 30)}”"
+            message = f"Extended {path} to “{excerpt(coding.text, 30)}”"
             if len(applied.absorbed) > 1:
                 message += f" (joining {plural(len(applied.absorbed), 'coding')})"
         else:
-            message = f"Coded “{excerpt(coding.text, 30)}” with {path}"
+            message = f"Coded {path}: “{excerpt(coding.text, 30)}”"
         self.app.say(message)  # in the status line: a toast costs layout passes
         return coding
 
@@ -310,7 +310,7 @@ class TranscriptCoding:
             self.app.ui_state.use_code(applied.coding.code)
             if applied.outcome == "unchanged":
                 raise NotChanged(f"It is coded with {path} already")
-            message = f"Recoded “{excerpt(applied.coding.text, 30)}”: {was} → {path}"
+            message = f"Recoded {was} → {path}: “{excerpt(applied.coding.text, 30)}”"
             if applied.absorbed:
                 message += f" (joined {plural(len(applied.absorbed), 'coding')} of {path})"
             self.app.say(message)
