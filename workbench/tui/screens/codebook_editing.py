@@ -12,13 +12,11 @@ from typing import TYPE_CHECKING
 from workbench.core.codebook import PALETTE
 from workbench.core.model import Code
 from workbench.tui.changes import NotChanged
+from workbench.tui.screens.part import MainScreenPart
 from workbench.wording import plural
 
 if TYPE_CHECKING:
-    from workbench.core.project import Project
-    from workbench.tui.app import WorkbenchApp
     from workbench.tui.screens.dialogs import Choice
-    from workbench.tui.screens.main import MainScreen
     from workbench.tui.widgets.codebook import CodebookPane
 
 EMPTY = "The codebook is empty: a adds a code"
@@ -31,19 +29,8 @@ def existing(code: Code | None) -> Code:
     return code
 
 
-class CodebookEditing:
+class CodebookEditing(MainScreenPart):
     """Acts on the codebook pane's requests, through the app, for the main screen."""
-
-    def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
-
-    @property
-    def app(self) -> WorkbenchApp:
-        return self.screen.app
-
-    @property
-    def project(self) -> Project:
-        return self.screen.app.project
 
     @property
     def pane(self) -> CodebookPane:

@@ -19,6 +19,7 @@ from workbench.core.words import trim_whitespace
 from workbench.tui.changes import NotChanged
 from workbench.tui.coding_edges import Edge, moved_edge
 from workbench.tui.quoting import coding_path, excerpt, quoted
+from workbench.tui.screens.part import MainScreenPart
 from workbench.wording import plural
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
     from workbench.core.codings import Applied
     from workbench.core.project import Project
-    from workbench.tui.app import WorkbenchApp
     from workbench.tui.screens.code_picker import CodeChoices
     from workbench.tui.screens.dialogs import Choice
     from workbench.tui.screens.main import MainScreen
@@ -40,11 +40,11 @@ Span = tuple[Document, int, int]
 ON_CODING_ACTIONS = frozenset({"recode", "move_edge", "uncode"})
 
 
-class TranscriptCoding:
+class TranscriptCoding(MainScreenPart):
     """Codes, fixes, uncodes and quotes the words at the transcript's cursor (or selection)."""
 
     def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
+        super().__init__(screen)
         self._recent_seeded = False  # the recent codes were looked for among my codings
         #: whether a coding lies under the caret (the keys that fix one apply)
         self.on_coding = False
@@ -52,14 +52,6 @@ class TranscriptCoding:
         #: key moves it again without asking which
         self._fixing: str | None = None
         self._code_choices: CodeChoices | None = None  # made at the first c (not at start)
-
-    @property
-    def app(self) -> WorkbenchApp:
-        return self.screen.app
-
-    @property
-    def project(self) -> Project:
-        return self.screen.app.project
 
     @property
     def view(self) -> TranscriptView:

@@ -19,36 +19,28 @@ from textual.timer import Timer
 from workbench.core.model import TARGET_TABLES, Document, Memo
 from workbench.tui.changes import NotChanged
 from workbench.tui.quoting import coding_path
+from workbench.tui.screens.part import MainScreenPart
 from workbench.tui.widgets.memo_pane import MemoPane, MemoTarget
 
 if TYPE_CHECKING:
     from workbench.core.project import Project
-    from workbench.tui.app import WorkbenchApp
     from workbench.tui.screens.main import MainScreen
 
 #: Seconds without typing before the memo being written is saved as a draft.
 DRAFT_DELAY = 0.8
 
 
-class MemoWriting:
+class MemoWriting(MainScreenPart):
     """Keeps the memo pane on the right memo and saves what is written in it."""
 
     def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
+        super().__init__(screen)
         self._draft_timer: Timer | None = None
         #: counts writing sessions: the saves of one session are one undoable step
         self._session = 0
         self._drafts_saved = False  # a draft of this session changed the memo
         #: the memos of a document, its case and its codings (title, memo), as of a revision
         self._listed: tuple[str, int, list[tuple[str, Memo]]] | None = None
-
-    @property
-    def app(self) -> WorkbenchApp:
-        return self.screen.app
-
-    @property
-    def project(self) -> Project:
-        return self.screen.app.project
 
     def project_target(self) -> MemoTarget:
         """The memo on the whole study."""

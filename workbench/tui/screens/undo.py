@@ -6,23 +6,15 @@ from typing import TYPE_CHECKING
 
 from workbench.core.history import HistoryEntry
 from workbench.tui.changes import NotChanged
+from workbench.tui.screens.part import MainScreenPart
 from workbench.wording import plural
 
 if TYPE_CHECKING:
     from workbench.core.project import Project
-    from workbench.tui.app import WorkbenchApp
-    from workbench.tui.screens.main import MainScreen
 
 
-class UndoRedo:
+class UndoRedo(MainScreenPart):
     """Undoes and redoes steps of the project's history, through the app."""
-
-    def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
-
-    @property
-    def app(self) -> WorkbenchApp:
-        return self.screen.app
 
     def undo(self) -> None:
         """Undo the last step."""
