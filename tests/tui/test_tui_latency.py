@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from tui_support import code_picker_of, screen_text
+from tui_support import code_picker_of, screen_text, until
 
 from workbench.tui.textual_compat import Work, count_work
 
@@ -152,6 +152,24 @@ def test_a_confirmation_is_said_in_the_status_line_not_a_toast(study: Path) -> N
         assert "▸ Coded " in screen_text(app).splitlines()[-2]  # the status line
 
     run_app(study, (120, 40), scenario)
+
+
+def test_at_80x24_the_confirmation_keeps_the_code_s_own_name(study: Path) -> None:
+    from workbench.core.project import Project
+
+    with Project.open(study, write=True) as project:
+        project.codebook.ensure("Social networks as an entryway/Friends and acquaintances")
+        project.save()
+
+    async def scenario(pilot, app, work: Work) -> None:
+        await pilot.press("j", "j", "c", *"acquaint", "enter")
+        await until(pilot, lambda: any(n.startswith("Coded ") for n in app.notices))
+        await pilot.pause()
+        status = screen_text(app).splitlines()[-2]
+        assert "▸ Coded …/Friends and acquaintances: “" in status, status
+        assert status.lstrip().startswith("line "), status  # the position gives way
+
+    run_app(study, (80, 24), scenario)
 
 
 def test_a_toast_stands_above_the_status_line(study: Path) -> None:

@@ -418,3 +418,13 @@ def test_palette_sets_a_speakers_role_undoably(drive, study):
 
     drive(scenario)
     assert reopen(study).documents.all()[0].roles["Respondent 1"] == "respondent"
+
+
+def test_a_long_code_path_is_shortened_to_its_own_name_in_a_confirmation():
+    from workbench.tui.quoting import short_path
+
+    assert short_path("Motivation/Anger") == "Motivation/Anger"
+    assert short_path("Social networks as an entryway/Friends and acquaintances") == \
+        "…/Friends and acquaintances"
+    assert short_path("A/" + "x" * 40, 20) == "…/" + "x" * 17 + "…"
+    assert short_path("y" * 40) == "y" * 40  # no parent: the name itself, whole

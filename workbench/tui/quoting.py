@@ -45,6 +45,14 @@ def quoted(project: Project, document: Document, segment: Segment) -> str:
     return quote(segment.text, attribution(project, document, segment))
 
 
+def short_path(path: str, width: int = 32) -> str:
+    """A code's path for a one-line confirmation: whole when short, else ``…/`` and the code's
+    own name (the part that tells it apart)."""
+    if len(path) <= width or "/" not in path:
+        return path
+    return "…/" + excerpt(path.rsplit("/", 1)[1], width - 2)
+
+
 def coding_path(project: Project, coding: Coding) -> str:
     """The path of a coding's code (``?`` when the code is gone)."""
     code = project.codebook.get(coding.code)

@@ -18,7 +18,7 @@ from workbench.core.model import Code, Coding, Document
 from workbench.core.words import trim_whitespace
 from workbench.tui.changes import NotChanged
 from workbench.tui.coding_edges import Edge, moved_edge
-from workbench.tui.quoting import coding_path, excerpt, quoted
+from workbench.tui.quoting import coding_path, excerpt, quoted, short_path
 from workbench.tui.screens.part import MainScreenPart
 from workbench.wording import plural
 
@@ -197,11 +197,11 @@ class TranscriptCoding(MainScreenPart):
         if applied.outcome == "unchanged":
             message = f"Already coded with {path}: nothing changed"
         elif applied.extended:
-            message = f"Extended {path} to “{excerpt(coding.text, 30)}”"
+            message = f"Extended {short_path(path)} to “{excerpt(coding.text, 30)}”"
             if len(applied.absorbed) > 1:
                 message += f" (joining {plural(len(applied.absorbed), 'coding')})"
         else:
-            message = f"Coded {path}: “{excerpt(coding.text, 30)}”"
+            message = f"Coded {short_path(path)}: “{excerpt(coding.text, 30)}”"
         self.app.say(message)  # in the status line: a toast costs layout passes
         return coding
 
@@ -302,7 +302,8 @@ class TranscriptCoding(MainScreenPart):
             self.app.ui_state.use_code(applied.coding.code)
             if applied.outcome == "unchanged":
                 raise NotChanged(f"It is coded with {path} already")
-            message = f"Recoded {was} → {path}: “{excerpt(applied.coding.text, 30)}”"
+            message = (f"Recoded {short_path(was)} → {short_path(path)}: "
+                       f"“{excerpt(applied.coding.text, 30)}”")
             if applied.absorbed:
                 message += f" (joined {plural(len(applied.absorbed), 'coding')} of {path})"
             self.app.say(message)

@@ -132,11 +132,15 @@ class StatusLine(Horizontal):
         self._show()
 
     def _show(self) -> None:
-        text = Text(self.position, no_wrap=True, overflow="ellipsis")
+        position = self.position
+        left = self.query_one("#status-left", Static)
+        if self.said and len(position) + 4 + len(self.said) > left.size.width > 0:
+            position = position.split(" · ")[0]  # the confirmation first, then "line 12"
+        text = Text(position, no_wrap=True, overflow="ellipsis")
         if self.said:
             text.append("  ▸ ", style="dim")
             text.append(self.said, style="bold")
-        self.query_one("#status-left", Static).update(text, layout=False)
+        left.update(text, layout=False)
 
     def _show_save_state(self, state: SaveState) -> None:
         """The word in its theme colour (a class per state restyled the word, which cost
