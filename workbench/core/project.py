@@ -263,12 +263,21 @@ class Project:
         return fileformat.render(self.snapshot())
 
     def save_snapshot(
-        self, snapshot: dict[str, dict[str, bytes]], revision: int, *, backup: str = "when due"
+        self,
+        snapshot: dict[str, dict[str, bytes]],
+        revision: int,
+        *,
+        backup: str = "when due",
+        between: Callable[[], object] | None = None,
     ) -> None:
-        """Render and write a snapshot taken at ``revision`` (callable from a worker thread)."""
+        """Render and write a snapshot taken at ``revision`` (callable from a worker thread).
+
+        ``between`` is called between pieces of the rendering (a TUI's save thread waits
+        there while a key is answered); the file is the same with it or without it.
+        """
         if self.read_only:
             raise WorkbenchError(f"{self.path} is open read-only; the change was not saved")
-        self.write_rendered(fileformat.render_parts(snapshot), backup=backup)
+        self.write_rendered(fileformat.render_parts(snapshot, between), backup=backup)
         self.saved_revision = max(self.saved_revision, revision)
 
     def save(self, *, backup: str = "when due") -> list[TakenFromDisk]:

@@ -11,8 +11,8 @@ import bisect
 import heapq
 import json
 import threading
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import islice
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from itertools import filterfalse, islice
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -50,18 +50,33 @@ def _flat_body(record: Mapping[str, Any]) -> str | None:
     return "{" + ", ".join(parts) + "}"
 
 
-#: Entries joined into one piece of :func:`render_parts` (each join holds the interpreter).
+#: Most entries joined into one piece of :func:`render_parts`, and about the most bytes (a
+#: table of long entries, such as transcripts, is joined a few at a time): each join holds
+#: the interpreter, a piece of this size for well under a millisecond.
 PART_SIZE = 2000
+PART_BYTES = 1 << 18
+
+#: A callable run between pieces of the work (see :func:`render_parts`).
+Between = Callable[[], object]
 
 
-def render_parts(tables: Mapping[str, Mapping[str, bytes]]) -> list[bytes]:
+def _carry_on() -> None:
+    """No pause between pieces."""
+
+
+def render_parts(
+    tables: Mapping[str, Mapping[str, bytes]], between: Between | None = None
+) -> list[bytes]:
     """The whole file from entry lines (:func:`dump_entry`), ``tables[table][record_id]``, as
     pieces to write one after the other.
 
-    Only sorting and joining happen here, in pieces of PART_SIZE entries, so a TUI can render
-    and write a large project on a worker thread without holding the interpreter (and its
-    keys) for more than a moment at a time.
+    Only ordering and joining happen here, in pieces (:data:`PART_SIZE`, :data:`PART_BYTES`),
+    so a TUI can render and write a large project on a worker thread without holding the
+    interpreter (and its keys) for more than a moment at a time. ``between``, when given, is
+    called after each piece of work: a save thread may wait there while a key is answered.
+    The bytes are the same with it or without it.
     """
+    pause = between if between is not None else _carry_on
     parts = [b"{\n"]
     names = sorted(tables)
     for n, table in enumerate(names):
@@ -72,25 +87,61 @@ def render_parts(tables: Mapping[str, Mapping[str, bytes]]) -> list[bytes]:
             parts.append(b"  " + header + b": {}" + comma)
             continue
         parts.append(b"  " + header + b": {\n")
-        ids = iter(_SORTED.of(table, entries))
-        first = True
-        while piece_ids := list(islice(ids, PART_SIZE)):
-            piece = b",\n".join([entries[rid] for rid in piece_ids])
-            parts.append(piece if first else b",\n" + piece)
-            first = False
+        ids = _SORTED.of(table, entries, pause)
+        pause()
+        parts.extend(_joined(entries, ids, pause))
         parts.append(b"\n  }" + comma)
     parts.append(b"}\n")
     return parts
 
 
-def _sorted_in_pieces(keys: Iterable[str]) -> Iterator[str]:
+def _joined(entries: Mapping[str, bytes], ids: list[str], pause: Between) -> Iterator[bytes]:
+    """The entries of ``ids`` in that order, separated by ``,\\n``: joined in pieces of about
+    :data:`PART_BYTES` (at most :data:`PART_SIZE` entries), ``pause()`` after each."""
+    average = sum(map(len, entries.values())) // len(entries) + 2
+    size = max(1, min(PART_SIZE, PART_BYTES // average))
+    for start in range(0, len(ids), size):
+        if start:
+            yield b",\n"  # a part of its own: a piece is never copied again to prefix it
+        yield b",\n".join([entries[rid] for rid in ids[start : start + size]])
+        pause()
+
+
+def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
+    """``items`` in lists of :data:`PART_SIZE`."""
+    it = iter(items)
+    while chunk := list(islice(it, PART_SIZE)):
+        yield chunk
+
+
+def _sorted_in_pieces(keys: Iterable[str], pause: Between) -> list[str]:
     """``sorted(keys)``, made of sorted pieces of PART_SIZE merged: one ``sorted()`` of 50,000
     ids holds the interpreter for ~16 ms (a key pressed meanwhile waits), a piece for well
     under a millisecond, and the merge lets other threads run as it goes."""
-    everything = list(keys)
-    pieces = [sorted(everything[start : start + PART_SIZE])
-              for start in range(0, len(everything), PART_SIZE)]
-    return iter(pieces[0]) if len(pieces) == 1 else heapq.merge(*pieces)
+    pieces = []
+    for chunk in _chunks(keys):
+        chunk.sort()
+        pieces.append(chunk)
+        pause()
+    if len(pieces) == 1:
+        return pieces[0]
+    merged: list[str] = []
+    for chunk in _chunks(heapq.merge(*pieces)):
+        merged.extend(chunk)
+        pause()
+    return merged
+
+
+def _missing_from(keys: Iterable[str], among: Container[str], most: int,
+                  pause: Between) -> set[str] | None:
+    """The ``keys`` not in ``among``, looked up in pieces; ``None`` when more than ``most``."""
+    found: set[str] = set()
+    for chunk in _chunks(keys):
+        found.update(filterfalse(among.__contains__, chunk))
+        if len(found) > most:
+            return None
+        pause()
+    return found
 
 
 class _SortedIds:
@@ -98,7 +149,8 @@ class _SortedIds:
     and removed since (a save after a change sorts nothing: one coding is put in its place).
 
     Any table is checked against what it holds now, so a cache from another project (or a
-    stale one) is never used as it is; a lock keeps two renders on two threads apart.
+    stale one) is never used as it is; a lock keeps two renders on two threads apart. Every
+    step over a whole table goes in pieces, ``pause()`` between them.
     """
 
     #: More ids added or removed than this: sort them all again (in pieces).
@@ -108,14 +160,16 @@ class _SortedIds:
         self._tables: dict[str, tuple[set[str], list[str]]] = {}
         self._lock = threading.Lock()
 
-    def of(self, table: str, entries: Mapping[str, bytes]) -> list[str]:
+    def of(self, table: str, entries: Mapping[str, bytes], pause: Between) -> list[str]:
         """The ids of ``entries`` in order (a copy: the caller may keep it)."""
         with self._lock:
             cached = self._tables.get(table)
             if cached is not None:
                 known, order = cached
-                added, gone = entries.keys() - known, known - entries.keys()
-                if len(added) + len(gone) <= self.FEW:
+                added = _missing_from(entries, known, self.FEW, pause)
+                gone = None if added is None else _missing_from(
+                    known, entries, self.FEW - len(added), pause)
+                if added is not None and gone is not None:
                     for rid in gone:
                         del order[bisect.bisect_left(order, rid)]
                     for rid in added:
@@ -123,8 +177,12 @@ class _SortedIds:
                     known -= gone
                     known |= added
                     return list(order)
-            order = list(_sorted_in_pieces(entries))
-            self._tables[table] = (set(entries), order)
+            order = _sorted_in_pieces(entries, pause)
+            known = set()
+            for chunk in _chunks(order):
+                known.update(chunk)
+                pause()
+            self._tables[table] = (known, order)
             return list(order)
 
 

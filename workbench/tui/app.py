@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.reactive import var
 from textual.screen import Screen
@@ -46,6 +47,7 @@ from workbench.tui.commands import (
     UndoHistoryProvider,
 )
 from workbench.tui.saver import GROUP, Saver, SaveState
+from workbench.tui.textual_compat import on_frame
 from workbench.tui.uistate import UIState
 from workbench.tui.widgets.picker import Picker
 
@@ -123,6 +125,7 @@ class WorkbenchApp(App[int]):
         #: whose codings the transcript shows (see :mod:`workbench.tui.coders`)
         self.coder_view = CoderView(self.coder, blind=blind_mode(self.config))
         self.saver = Saver(self, project, self._save_state_reached)
+        on_frame(self, self.saver.keys.frame_written)  # a key is answered by its frame
         project.disk_merger = _merge_from_disk  # git pull while open: merged, never written over
         if project.read_only:
             self.set_reactive(WorkbenchApp.save_state, SaveState.READ_ONLY)
@@ -282,6 +285,19 @@ class WorkbenchApp(App[int]):
         target.post_message(ProjectChanged(revision))
         self.saver.changed()
 
+    async def on_event(self, event: events.Event) -> None:
+        """Every event; a key coming in has a save running on its thread step aside until
+        the frame that answers it is written (see :class:`~workbench.tui.saver.KeysFirst`)."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        keys = self.saver.keys
+        keys.key_arrived()
+        try:
+            await super().on_event(event)
+        finally:
+            keys.key_dispatched()
+
     def _save_state_reached(self, state: SaveState) -> None:
         if not self.project.read_only:
             self.save_state = state
@@ -398,6 +414,7 @@ class WorkbenchApp(App[int]):
     def finish(self) -> None:
         """After the app stopped: save what is left (if it can) and release the lock."""
         self.ui_state.save()
+        self.saver.keys.stop()  # no more frames: a save running on its thread waits for none
         try:
             with self.saver.lock:  # a save still running on its thread finishes first
                 self.project.close()

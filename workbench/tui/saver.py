@@ -42,6 +42,71 @@ GROUP = "project-save"
 #: waits at most this long for the interpreter each time it wakes for a key or a frame. With
 #: Python's 5 ms, a key pressed during a save waited for it several times, ~45 ms in all.
 SAVE_SWITCH_INTERVAL = 0.0005
+#: Longest one key holds a save on its thread (seconds): until the frame answering it is
+#: written, or this long when none comes (a key that changes nothing on the screen).
+KEY_HOLD = 0.05
+#: Longest all keys together hold one save: a typist never keeps the work from the disk long.
+SAVE_HOLD = 0.25
+
+
+class KeysFirst:
+    """Lets a save on its thread step aside while the interface answers a key.
+
+    Both threads share one interpreter: a key handled while the save renders the file took
+    twice its time. The app calls :meth:`key_arrived` when a key comes in, :meth:`key_dispatched`
+    once it has gone to its handler, and :meth:`frame_written` after each frame: a key is
+    answered by the first frame written after it was dispatched. A save calls the callable of
+    :meth:`for_a_save` between pieces of its work; while a key waits for its answer, so does
+    the save: at most :data:`KEY_HOLD` for each key and :data:`SAVE_HOLD` in all. After
+    :meth:`stop` (the app is stopping, or a quit waits for the save) nothing waits.
+    """
+
+    def __init__(self) -> None:
+        self._answered = threading.Event()
+        self._answered.set()
+        self._keys = 0  # keys arrived
+        self._dispatched = 0  # the newest key gone to its handler
+        self._held_longest = 0  # the newest key that held a save KEY_HOLD (it holds no more)
+        self._stopped = False
+
+    # -- on the UI thread
+    def key_arrived(self) -> None:
+        self._keys += 1
+        self._answered.clear()
+
+    def key_dispatched(self) -> None:
+        self._dispatched = self._keys
+
+    def frame_written(self) -> None:
+        if self._dispatched == self._keys:
+            self._answered.set()
+
+    def stop(self) -> None:
+        """Saves wait for no key from now on (until :meth:`resume`)."""
+        self._stopped = True
+        self._answered.set()
+
+    def resume(self) -> None:
+        self._stopped = False
+
+    # -- on the save's thread
+    def for_a_save(self) -> Callable[[], None]:
+        """What one save calls between pieces of its work: returns at once, unless a key
+        waits for its answer (then when it is answered, or the save waited its longest)."""
+        left = SAVE_HOLD
+
+        def between_pieces() -> None:
+            nonlocal left
+            key = self._keys
+            if self._stopped or self._answered.is_set() or left <= 0 \
+                    or key == self._held_longest:
+                return
+            began = time.monotonic()
+            if not self._answered.wait(min(KEY_HOLD, left)):
+                self._held_longest = key
+            left -= time.monotonic() - began
+
+        return between_pieces
 
 
 
@@ -90,6 +155,8 @@ class Saver:
         self._started = 0.0
         self.last_duration = 0.0  # seconds the last write took
         self.typing = False  # text is typed that is not in the project yet (a memo draft)
+        #: keys answered before the save on its thread goes on (told of keys by the app)
+        self.keys = KeysFirst()
 
     def _set(self, state: SaveState) -> None:
         if state != self.state:
@@ -178,7 +245,7 @@ class Saver:
 
     def _write(self, snapshot: dict[str, dict[str, bytes]], revision: int) -> None:
         with self.lock, _switching_often():  # runs on the worker thread
-            self.project.save_snapshot(snapshot, revision)
+            self.project.save_snapshot(snapshot, revision, between=self.keys.for_a_save())
 
     def on_worker_state(self, worker: Worker) -> None:
         """The app forwards its ``Worker.StateChanged`` messages of save workers here."""
@@ -243,10 +310,13 @@ class Saver:
             self._timer = None
         worker = self._worker
         if worker is not None and worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
+            self.keys.stop()  # the running save waits for no key
             try:
                 await worker.wait()
             except WorkerFailed:
                 pass
+            finally:
+                self.keys.resume()
         self._worker = None  # what it found (a change on disk) is seen again by the save below
         if self.project.read_only or not self.project.dirty:
             if not self.project.read_only:
@@ -272,6 +342,7 @@ class Saver:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        self.keys.stop()  # a save running on its thread waits for no key: the app stops
         if self.project.read_only:
             return
         with self.lock:

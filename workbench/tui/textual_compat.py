@@ -2,12 +2,13 @@
 
 Workbench needs a few things Textual offers only privately: the layout pass's size update of
 a widget (to wrap the transcript before the frame is painted, not a frame later), the tree's
-invalidation (to add hundreds of codes with one relayout instead of one each), and, for tests
-and benchmarks, the screen's composed lines, the app's frame writer and its driver, and the
-layout pass, the restyle of a node and the registration of new widgets (counted by
-:func:`count_work`). Nothing else in the package touches them: :data:`PRIVATE` lists each,
-and :func:`missing` (run by the test suite) says which of them a Textual upgrade moved, so such
-an upgrade fails in one obvious place.
+invalidation (to add hundreds of codes with one relayout instead of one each), the app's frame
+writer (a save steps aside until the frame answering a key is written) and, for tests and
+benchmarks, the screen's composed lines, the app's driver, and the layout pass, the restyle of
+a node and the registration of new widgets (counted by :func:`count_work`). Nothing else in
+the package touches them: :data:`PRIVATE` lists each, and :func:`missing` (run by the test
+suite) says which of them a Textual upgrade moved, so such an upgrade fails in one obvious
+place.
 """
 
 from __future__ import annotations
@@ -238,7 +239,8 @@ def screen_lines(screen: Screen) -> list[Strip]:
 
 
 def on_frame(app: App, callback: Callable[[], None]) -> None:
-    """Call ``callback`` after each frame the app composes and writes (for benchmarks)."""
+    """Call ``callback`` after each frame the app composes and writes (the app's save steps
+    aside until a key's frame is written; benchmarks stamp frames)."""
     original = app._display
 
     def display(screen: Screen, renderable: Any) -> None:
