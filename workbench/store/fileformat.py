@@ -12,7 +12,7 @@ import heapq
 import json
 import threading
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
-from itertools import filterfalse, islice
+from itertools import accumulate, filterfalse, islice
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -50,9 +50,9 @@ def _flat_body(record: Mapping[str, Any]) -> str | None:
     return "{" + ", ".join(parts) + "}"
 
 
-#: Most entries joined into one piece of :func:`render_parts`, and about the most bytes (a
-#: table of long entries, such as transcripts, is joined a few at a time): each join holds
-#: the interpreter, a piece of this size for well under a millisecond.
+#: Most entries joined into one piece of :func:`render_parts`, and most bytes (a longer entry,
+#: such as a transcript, is a piece of its own): each join holds the interpreter, a piece of
+#: this size for well under a millisecond.
 PART_SIZE = 2000
 PART_BYTES = 1 << 18
 
@@ -96,14 +96,19 @@ def render_parts(
 
 
 def _joined(entries: Mapping[str, bytes], ids: list[str], pause: Between) -> Iterator[bytes]:
-    """The entries of ``ids`` in that order, separated by ``,\\n``: joined in pieces of about
-    :data:`PART_BYTES` (at most :data:`PART_SIZE` entries), ``pause()`` after each."""
-    average = sum(map(len, entries.values())) // len(entries) + 2
-    size = max(1, min(PART_SIZE, PART_BYTES // average))
-    for start in range(0, len(ids), size):
+    """The entries of ``ids`` in that order, separated by ``,\\n``: joined in pieces of at
+    most :data:`PART_SIZE` entries and :data:`PART_BYTES` bytes (a longer entry is a piece of
+    its own, not copied), ``pause()`` after each."""
+    entry = entries.__getitem__
+    start, count = 0, 16
+    while start < len(ids):
+        window = ids[start : start + min(PART_SIZE, count + count // 4 + 16)]
+        ends = list(accumulate(map(len, map(entry, window))))  # measured a little ahead
+        count = max(1, bisect.bisect_right(ends, PART_BYTES))
         if start:
             yield b",\n"  # a part of its own: a piece is never copied again to prefix it
-        yield b",\n".join([entries[rid] for rid in ids[start : start + size]])
+        yield b",\n".join(map(entry, window[:count]))
+        start += count
         pause()
 
 
