@@ -56,6 +56,8 @@ def _flat_body(record: Mapping[str, Any]) -> str | None:
 PART_SIZE = 2000
 PART_BYTES = 1 << 18
 
+_PIECE_SEPARATOR = b",\n"
+
 #: A callable run between pieces of the work (see :func:`render_parts`).
 Between = Callable[[], object]
 
@@ -107,7 +109,7 @@ def _joined(entries: Mapping[str, bytes], ids: list[str], pause: Between) -> Ite
         count = max(1, bisect.bisect_right(ends, PART_BYTES))
         if start:
             yield b",\n"  # a part of its own: a piece is never copied again to prefix it
-        yield b",\n".join(map(entry, window[:count]))
+        yield _PIECE_SEPARATOR.join(map(entry, window[:count]))
         start += count
         pause()
 
