@@ -65,6 +65,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -171,14 +172,18 @@ class Session:
     # ------------------------------------------------------------------ coding
     def free_offsets(self, count: int) -> list[int]:
         """Offsets in the open document that no coding covers, one in each of ``count``
-        paragraphs spread over its first half (so ``x`` finds only our coding there)."""
+        paragraphs spread over its first half (so ``x`` finds only our coding there), in a
+        turn's words (``1`` codes the words, never the speaker label)."""
         doc = self.main.document
         covered = sorted((c.start, c.end) for c in self.project.codings.of_document(doc))
+        turns = self.project.documents.turns(doc)
         found: list[int] = []
         paragraphs = [p for p in doc.paragraphs if p.end - p.start > 20]
         step = max(1, len(paragraphs) // 2 // max(count, 1))
         for paragraph in paragraphs[::step]:
-            offset = _uncovered(covered, paragraph.start + 1, paragraph.end - 1)
+            offset = _uncovered(covered, paragraph.start + 1, paragraph.end - 1,
+                                skip=lambda at: turns.label_at(at) is not None
+                                or doc.text[at].isspace())
             if offset is not None:
                 found.append(offset)
             if len(found) == count:
@@ -362,9 +367,12 @@ class Session:
         await self.pilot.pause(0.05)
 
 
-def _uncovered(spans: list[tuple[int, int]], start: int, end: int) -> int | None:
-    """The first offset in [start, end) that no span covers."""
+def _uncovered(spans: list[tuple[int, int]], start: int, end: int,
+               skip: Callable[[int], bool] = lambda at: False) -> int | None:
+    """The first offset in [start, end) that no span covers (and ``skip`` does not refuse)."""
     for offset in range(start, end):
+        if skip(offset):
+            continue
         if not any(s <= offset < e for s, e in spans if s <= offset):
             return offset
     return None
