@@ -105,7 +105,7 @@ class StallProbe:
         self.longest = 0.0
         self.task: asyncio.Task[None] | None = None
 
-    async def _run(self) -> None:
+    async def _tick_until_closed(self) -> None:
         while True:
             before = time.perf_counter()
             await asyncio.sleep(0.001)
@@ -113,7 +113,7 @@ class StallProbe:
 
     def open_window(self) -> None:
         self.longest = 0.0
-        self.task = asyncio.get_running_loop().create_task(self._run())
+        self.task = asyncio.get_running_loop().create_task(self._tick_until_closed())
 
     def close_window(self) -> float:
         """The longest stall since :meth:`open_window`, in seconds."""

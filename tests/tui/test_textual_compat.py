@@ -59,3 +59,49 @@ def test_nothing_else_touches_textual_private_parts() -> None:
                 if private_import or private_use:
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_frame_clock_is_due_at_the_next_grid_point_after_an_idle_spell() -> None:
+    """A frame asked for just after a frame that ended an idle spell comes at the next tick of
+    the clock's grid, not the one after (the stock clock waited up to two intervals)."""
+    import asyncio
+    import time
+
+    from textual.app import App
+
+    interval = 0.1  # long enough that the scheduling, not the machine's speed, decides
+    ticks: list[float] = []
+
+    class Clocked(App):
+        async def on_mount(self) -> None:
+            def tick() -> None:
+                ticks.append(time.perf_counter())
+                timer.pause()  # as a screen does after each frame
+
+            timer = textual_compat.FrameTimer.started(self, interval, tick, name="clock")
+            self.timer = timer
+
+    async def scenario() -> None:
+        app = Clocked()
+        async with app.run_test():
+            timer = app.timer
+
+            async def ticked(count: int) -> None:
+                deadline = time.perf_counter() + 2
+                while len(ticks) < count and time.perf_counter() < deadline:
+                    await asyncio.sleep(0.002)
+                assert len(ticks) == count
+
+            timer.resume()
+            await ticked(1)
+            await asyncio.sleep(0.35)  # idle: grid points go by without a frame
+            timer.resume()
+            await ticked(2)  # at once: the grid point passed during the pause
+            asked = time.perf_counter()
+            timer.resume()  # a frame asked for just after it
+            await ticked(3)
+            timer.stop()
+        gap = ticks[2] - asked
+        assert gap <= interval + 0.03, f"{gap * 1000:.0f} ms to the next frame"
+
+    asyncio.run(scenario())

@@ -229,7 +229,7 @@ class _GridApp(App):
         yield self.widget
 
 
-def _run(app: App, scenario, size=(60, 12)) -> None:
+def run_headless(app: App, scenario, size=(60, 12)) -> None:
     async def main() -> None:
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
@@ -280,7 +280,7 @@ def test_grid_draws_only_what_shows_and_keeps_the_first_column():
         assert grid.cursor_coordinate == (1, 1)
         assert len(asked) < 2000  # of 1,505,000 cells
 
-    _run(_GridApp(grid), scenario)
+    run_headless(_GridApp(grid), scenario)
 
 
 @pytest.mark.parametrize("cursor_type", ["cell", "row"])
@@ -341,7 +341,7 @@ def test_grid_paints_cells_as_the_datatable_did(cursor_type):
                                 30, cell, cursor_type=cursor_type))
             yield grid
 
-    _run(Both(), scenario, size=(60, 24))
+    run_headless(Both(), scenario, size=(60, 24))
 
 
 def test_charts_and_key_ids():

@@ -215,9 +215,9 @@ class Saver:
 
     def _schedule(self, delay: float) -> None:
         if self._timer is None:
-            self._timer = self.app.set_timer(delay, self._start, name="save")
+            self._timer = self.app.set_timer(delay, self._begin, name="save")
 
-    def _start(self) -> None:
+    def _begin(self) -> None:
         self._timer = None
         if self._worker is not None and self._worker.state in (
             WorkerState.PENDING,

@@ -3,7 +3,9 @@
 Workbench needs a few things Textual offers only privately: the layout pass's size update of
 a widget (to wrap the transcript before the frame is painted, not a frame later), the tree's
 invalidation (to add hundreds of codes with one relayout instead of one each), the app's frame
-writer (a save steps aside until the frame answering a key is written) and, for tests and
+writer (a save steps aside until the frame answering a key is written), the screen's frame
+clock (:class:`FrameTimer`: a timer's loop, tick and start, and the screen's timers) and, for
+tests and
 benchmarks, the screen's composed lines, the app's driver, and the layout pass, the restyle of
 a node and the registration of new widgets (counted by :func:`count_work`). Nothing else in
 the package touches them: :data:`PRIVATE` lists each, and :func:`missing` (run by the test
@@ -26,13 +28,16 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, TextArea, Tree
 
 __all__ = [
     "PRIVATE",
     "BatchTree",
+    "FrameTimer",
     "InputSizedInPlace",
+    "PromptFrameScreen",
     "Work",
     "count_work",
     "ScrollViewSizedInPlace",
@@ -51,6 +56,18 @@ def _compositor_class() -> Any:
     from textual._compositor import Compositor
 
     return Compositor
+
+
+def _screen_module() -> Any:
+    import textual.screen
+
+    return textual.screen
+
+
+def _time_module() -> Any:
+    import textual._time
+
+    return textual._time
 
 
 #: Every private part used: (what it is, a way to get what holds it, its name, the parameters
@@ -72,6 +89,14 @@ PRIVATE: tuple[tuple[str, Callable[[], Any], str, tuple[str, ...] | None], ...] 
     ("the app's registered widgets", App, "_registry", None),
     ("a widget's focus handler", lambda: Widget, "_on_focus", ("self", "event")),
     ("a widget's blur handler", lambda: Widget, "_on_blur", ("self", "event")),
+    ("a timer's loop", lambda: Timer, "_run", ("self",)),
+    ("a timer's tick", lambda: Timer, "_tick", ("self", "next_timer", "count")),
+    ("a timer's start", lambda: Timer, "_start", ("self",)),
+    ("a screen's frame clock", lambda: Screen, "_update_timer", None),
+    ("a screen's frame", lambda: Screen, "_on_timer_update", ("self",)),
+    ("the screen's frame period", _screen_module, "UPDATE_PERIOD", None),
+    ("the clock's time and sleep", _time_module, "get_time", None),
+    ("the clock's sleep", _time_module, "sleep", None),
 )
 
 
@@ -230,6 +255,68 @@ class BatchTree(Tree[NodeType]):
 
     def _on_blur(self, event: events.Blur) -> None:
         _focused_without_repaint(self, event)
+
+
+# --------------------------------------------------------------------------- the frame clock
+class FrameTimer(Timer):
+    """A screen's frame clock, as Textual's own but for the frame after an idle spell.
+
+    The screen's clock ticks on a grid of frames (60 a second) and pauses when there is
+    nothing to draw. When a frame is due again after a pause, Textual 8.2 counts the grid
+    point it just passed twice: the next frame waits for the grid point after the next one,
+    17-33 ms instead of at most one frame (a key pressed just after a frame, the second frame
+    of a key, a key while a save's frames come). This clock waits for the next grid point.
+    """
+
+    @classmethod
+    def started(cls, target: Any, interval: float, callback: Callable[[], Any], *,
+                name: str) -> FrameTimer:
+        """A clock calling ``callback``, started paused (``resume`` asks for a tick)."""
+        timer = cls(target, interval, name=name, callback=callback, pause=True)
+        timer._start()
+        return timer
+
+    async def _run(self) -> None:
+        from textual._time import get_time, sleep
+        from textual.timer import EventTargetGone
+
+        interval = self._interval
+        await self._active.wait()
+        start = get_time()
+        count = 0
+        while self._repeat is None or count <= self._repeat:
+            due = start + (count + 1) * interval
+            now = get_time()
+            if self._skip and due < now:  # frames were missed: the next grid point is due
+                count = int((now - start) / interval)
+                due = start + (count + 1) * interval
+            await sleep(max(0.0, due - get_time()))
+            count += 1
+            await self._active.wait()
+            if self._reset:
+                start, count, self._reset = get_time(), 0, False
+                continue
+            try:
+                await self._tick(next_timer=due, count=count)
+            except EventTargetGone:
+                break
+
+
+class PromptFrameScreen(Screen):
+    """A screen whose frames follow :class:`FrameTimer`."""
+
+    _frame_timer: FrameTimer | None = None
+
+    @property
+    def _update_timer(self) -> Timer:
+        if self._frame_timer is None:
+            from textual.screen import UPDATE_PERIOD
+
+            timer = FrameTimer.started(self, UPDATE_PERIOD, self._on_timer_update,
+                                       name="screen_update")
+            self._timers.add(timer)
+            self._frame_timer = timer
+        return self._frame_timer
 
 
 # --------------------------------------------------------------------------- tests and benchmarks

@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize, ScreenResume
 from textual.reactive import Reactive
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -29,6 +28,7 @@ from workbench.tui.screens.codebook_editing import CodebookEditing
 from workbench.tui.screens.coding import ON_CODING_ACTIONS, TranscriptCoding
 from workbench.tui.screens.memos import MemoWriting
 from workbench.tui.screens.undo import UndoRedo
+from workbench.tui.textual_compat import PromptFrameScreen
 from workbench.tui.widgets.codebook import CodebookPane
 from workbench.tui.widgets.header import DocumentHeader, KeyFooter, StatusLine
 from workbench.tui.widgets.memo_pane import MemoPane
@@ -83,7 +83,7 @@ class TranscriptPane(Vertical):
         yield Input(placeholder="search this document (enter; esc cancels)", id="search-input")
 
 
-class MainScreen(Screen[None]):
+class MainScreen(PromptFrameScreen):
     """Three panes over one project."""
 
     app: WorkbenchApp
