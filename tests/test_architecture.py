@@ -57,11 +57,14 @@ def test_the_project_is_composed_not_mixed() -> None:
 
 
 def test_the_main_screen_is_composed_not_mixed() -> None:
-    """``MainScreen`` is a Textual screen and nothing else: what it does lives in objects it
-    holds (coding, codebook editing, memo writing, undo), not in mixins."""
+    """``MainScreen`` is a Textual screen (with the compat module's frame clock) and nothing
+    else: what it does lives in objects it holds (coding, codebook editing, memo writing,
+    undo), not in mixins."""
     from textual.screen import Screen
 
     from workbench.tui.screens.main import MainScreen
+    from workbench.tui.textual_compat import PromptFrameScreen
 
-    assert MainScreen.__bases__ == (Screen,)
+    assert MainScreen.__bases__ == (PromptFrameScreen,)
+    assert PromptFrameScreen.__bases__ == (Screen,)
 
