@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from workbench.core.model import Code
 from workbench.core.project import Project
+from workbench.tui.quoting import excerpt
 from workbench.tui.screens.dialogs import Choice, PickerScreen
 from workbench.tui.widgets.picker import ROWS, Picker
 
@@ -82,9 +83,8 @@ class CodeChoices:
 
 
 def title_for(text: str) -> str:
-    flat = " ".join(text.split())
-    shown = flat if len(flat) <= 48 else flat[:47] + "…"
-    return f"Code “{shown}”"
+    """The picker's title for coding ``text``: its words on one line, cut to 48."""
+    return f"Code “{excerpt(text, 48)}”"
 
 
 def code_picker(picker: Picker, choices: list[Choice], text: str, *,
