@@ -105,3 +105,68 @@ def test_the_frame_clock_is_due_at_the_next_grid_point_after_an_idle_spell() -> 
         assert gap <= interval + 0.03, f"{gap * 1000:.0f} ms to the next frame"
 
     asyncio.run(scenario())
+
+
+def test_a_layout_pass_that_resizes_nothing_leaves_the_scrollbars_alone() -> None:
+    """The stock scroll view set and repainted its scrollbars at every layout pass of the
+    screen (it compares the compositor's size of its children with its own scrollable size);
+    ours only when its size or its scrollable size changed, and then they are right."""
+    import asyncio
+
+    from textual.app import App, ComposeResult
+    from textual.geometry import Size
+    from textual.strip import Strip
+    from textual.widgets import Static
+
+    class Lines(textual_compat.ScrollViewSizedInPlace):
+        def render_line(self, y: int) -> Strip:
+            return Strip.blank(self.size.width)
+
+    class Sized(textual_compat.SizedInLayoutScrollView):
+        def render_line(self, y: int) -> Strip:
+            return Strip.blank(self.size.width)
+
+    class Views(App):
+        CSS = "Lines, Sized { height: 10; }"
+
+        def compose(self) -> ComposeResult:
+            yield Lines()
+            yield Sized()
+            yield Static("above", id="moving")
+
+    async def scenario() -> None:
+        app = Views()
+        async with app.run_test(size=(40, 30)) as pilot:
+            lines, sized = app.query_one(Lines), app.query_one(Sized)
+            lines.virtual_size = Size(30, 100)
+            sized.virtual_size = Size(30, 50)  # a layout pass, as the stock widget asks
+            await pilot.pause()
+            assert sized.vertical_scrollbar.window_virtual_size == 50
+            assert lines.vertical_scrollbar.window_virtual_size == 100
+
+            updates: list[str] = []  # the scrollbars repainted
+            for view in (lines, sized):
+                bar = view.vertical_scrollbar
+                stock = bar.refresh
+
+                def counted(*args, view=view, stock=stock, **kwargs):
+                    updates.append(type(view).__name__)
+                    return stock(*args, **kwargs)
+
+                bar.refresh = counted
+            moving = app.query_one("#moving")
+            for y in (3, 0, 5):  # a widget moved: a layout pass of the screen, nothing resized
+                moving.styles.offset = (0, y)
+                await pilot.pause()
+            assert updates == []
+
+            sized.virtual_size = Size(30, 70)  # its scrollable size changed: updated
+            await pilot.pause()
+            assert set(updates) == {"Sized"}
+            assert sized.vertical_scrollbar.window_virtual_size == 70
+            updates.clear()
+            await pilot.resize_terminal(50, 30)  # a new size: both updated
+            await pilot.pause()
+            assert set(updates) == {"Lines", "Sized"}
+
+    asyncio.run(scenario())

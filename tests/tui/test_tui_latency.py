@@ -103,13 +103,13 @@ KEYS: list[tuple[str, tuple[str, ...], tuple[str, ...], Budget, Budget | None]] 
     ("tab to codebook", (), ("tab",), Budget(0, 3, 0, 2), NARROW_TAB),
     ("tab to memo", ("tab",), ("tab",), Budget(0, 3, 0, 2), NARROW_TAB),
     ("tab to transcript", ("tab", "tab"), ("tab",), Budget(0, 3, 0, 2), NARROW_TAB),
-    ("c (picker)", (), ("c",), Budget(1, 5, 0, 3), None),
+    ("c (picker)", (), ("c",), Budget(1, 0, 0, 3), None),
     ("a letter in the picker", ("c",), ("a",), Budget(0, 0, 0, 1), None),
-    ("enter in the picker", ("c",), ("enter",), Budget(1, 5, 0, 3), None),
+    ("enter in the picker", ("c",), ("enter",), Budget(1, 0, 0, 3), None),
     ("1 (recent code)", (), ("1",), Budget(0, 1, 0, 3), None),
     ("x (uncode)", ("1",), ("x",), Budget(0, 1, 0, 3), None),
     ("u (undo)", ("1", "x"), ("u",), Budget(0, 1, 0, 3), None),
-    ("g (document list)", (), ("g",), Budget(1, 5, 0, 3), None),
+    ("g (document list)", (), ("g",), Budget(1, 0, 0, 3), None),
 ]
 
 

@@ -235,3 +235,72 @@ def test_the_focus_taken_beneath_cancels_it(drive, study):
     before = len(reopen(study).codings)
     drive(scenario)
     assert len(reopen(study).codings) == before  # nothing coded
+
+
+def test_the_picker_opened_again_after_a_coding_shows_the_new_count(drive):
+    """The choices are kept from one `c` to the next while the codebook and the recent codes
+    stay the same; the count beside a code is still the one of the project now."""
+    async def scenario(pilot, app):
+        project = app.project
+        networks = next(c for c in project.codebook.values() if c.name == "Networks")
+
+        def shown_and_true(picker) -> tuple[int, int]:
+            lines = listed(picker)
+            row = next(lines.line(n).plain for n in range(lines.option_count)
+                       if lines.line(n).plain.split("  ")[0].endswith("Networks"))
+            assert row in screen_text(app)  # painted as it reads
+            return int(row.split("  ")[-1].split("·")[0]), project.codebook.counts(networks)[0]
+
+        await pilot.press("c")
+        picker = code_picker_of(app)
+        await pilot.pause()
+        first, _ = shown_and_true(picker)
+        await pilot.press(*"Networks", "enter")  # Networks becomes the recent code 1
+        await until(pilot, lambda: not picker.is_open)
+        for moves in (("pagedown",), ("pagedown", "pagedown")):
+            await pilot.press(*moves, "c")
+            await pilot.pause()
+            shown, true = shown_and_true(picker)
+            assert shown == true
+            choices = picker.choices
+            await pilot.press("escape", "1")  # coded with it again: the recent codes the same
+        await pilot.press("c")
+        await pilot.pause()
+        assert all(a is b for a, b in zip(picker.choices, choices, strict=True))  # kept
+        shown, true = shown_and_true(picker)
+        assert shown == true and true > first + 1
+
+        await pilot.press("escape", "u", "c")  # undone: the count goes back
+        await pilot.pause()
+        shown, true_after = shown_and_true(picker)
+        assert shown == true_after == true - 1
+
+    drive(scenario)
+
+
+def test_the_same_list_shown_again_is_not_drawn_again(drive):
+    """Opening the picker again with nothing changed draws none of its listed lines again
+    (they are kept, painted, from the last time); a count that changed draws its row."""
+    async def scenario(pilot, app):
+        await pilot.press("c")
+        picker = code_picker_of(app)
+        lines = listed(picker)
+        await pilot.pause()
+        drawn: list[int] = []
+        stock = lines.render_line
+
+        def counted(y: int):
+            drawn.append(y)
+            return stock(y)
+
+        lines.render_line = counted
+        await pilot.press("escape", "c")
+        await pilot.pause()
+        assert picker.is_open and drawn == []
+        await pilot.press("enter")  # the first code applied: its count changes
+        await until(pilot, lambda: not picker.is_open)
+        await pilot.press("pagedown", "c")
+        await pilot.pause()
+        assert 0 < len(drawn) < lines.size.height
+
+    drive(scenario)

@@ -45,6 +45,14 @@ class RecordTable(Mapping[str, R], Generic[R]):
     def __contains__(self, record_id: object) -> bool:
         return record_id in self._records
 
+    def holds(self, earlier: Mapping[str, R]) -> bool:
+        """True when the table holds the very records of ``earlier`` (a ``dict`` copy of it
+        taken before), and no others: records are replaced, never changed in place."""
+        records = self._records
+        return len(records) == len(earlier) and all(
+            records.get(k) is v for k, v in earlier.items()
+        )
+
     def current(self, record: R) -> R:
         """The record as it is now.
 

@@ -75,6 +75,8 @@ def _time_module() -> Any:
 PRIVATE: tuple[tuple[str, Callable[[], Any], str, tuple[str, ...] | None], ...] = (
     ("a widget's size update in the layout pass", lambda: Widget, "_size_updated",
      ("self", "size", "virtual_size", "container_size", "layout")),
+    ("a scroll view's size update in the layout pass", lambda: ScrollView, "_size_updated",
+     ("self", "size", "virtual_size", "container_size", "layout")),
     ("a widget's outer size", Widget, "_size", None),
     ("the tree's invalidation", lambda: Tree, "_invalidate", ("self",)),
     ("the tree's drawn lines", lambda: Tree, "_clear_line_cache", ("self",)),
@@ -127,6 +129,23 @@ def _focused_without_repaint(widget: Widget, event: events.Focus | events.Blur) 
         widget.parent.post_message(message(widget))
 
 
+def _size_updated_when_changed(
+    view: ScrollView, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+) -> bool:
+    """``ScrollView._size_updated``, skipped when the layout pass gives the view the size it
+    gave it last time while its scrollable size is the one its scrollbars were set for then.
+
+    The stock method compares the scrollable size the compositor passes (the size of the
+    view's children, never the view's own) with the view's own, so every layout pass set
+    and repainted the scrollbars of every scroll view on the screen (a picker shown or
+    hidden repainted the scrollbars of all four panes)."""
+    if getattr(view, "_laid_out_as", None) == (size, container_size, view.virtual_size):
+        return False
+    changed = ScrollView._size_updated(view, size, virtual_size, container_size, layout)
+    view._laid_out_as = (size, container_size, view.virtual_size)  # type: ignore[attr-defined]
+    return changed
+
+
 class SizedInLayoutScrollView(ScrollView):
     """A ScrollView told of its new size inside Textual's layout pass, and not repainted
     whole when it gains or loses the focus.
@@ -153,7 +172,7 @@ class SizedInLayoutScrollView(ScrollView):
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:
         after = self.size_changing(self._size, size)
-        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        changed = _size_updated_when_changed(self, size, virtual_size, container_size, layout)
         if after is not None:
             after()
         return changed
@@ -168,6 +187,8 @@ class ScrollViewSizedInPlace(ScrollView):
     def watch_virtual_size(self, size: Size) -> None:
         if self.is_mounted:
             self._scroll_update(size)
+
+    _size_updated = _size_updated_when_changed
 
 
 class TextAreaSizedInPlace(TextArea):
@@ -193,6 +214,8 @@ class TextAreaSizedInPlace(TextArea):
         if self.is_mounted:
             self._scroll_update(size)
 
+    _size_updated = _size_updated_when_changed
+
 
 class InputSizedInPlace(Input):
     """An Input whose text can change without a layout pass of the whole screen.
@@ -207,6 +230,8 @@ class InputSizedInPlace(Input):
     def watch_virtual_size(self, size: Size) -> None:
         if self.is_mounted:
             self._scroll_update(size)
+
+    _size_updated = _size_updated_when_changed
 
 
 class BatchTree(Tree[NodeType]):
@@ -244,6 +269,8 @@ class BatchTree(Tree[NodeType]):
         ScrollView.notify_style_update(self)
         self._clear_line_cache()
         self.refresh()
+
+    _size_updated = _size_updated_when_changed
 
     def watch_has_focus(self, has_focus: bool) -> None:
         node = self.cursor_node

@@ -3,7 +3,7 @@
 On the main screen the code picker is the screen's picker overlay, loaded with the code
 choices for each use (:func:`code_picker`); elsewhere (study search) it is a
 :class:`~.dialogs.PickerScreen` (:func:`code_picker_screen`). The choices are made again only
-when the project or the recent codes changed (:class:`CodeChoices`), and the counts shown
+when the codebook or the recent codes changed (:class:`CodeChoices`), and the counts shown
 beside the listed codes are computed when shown and kept until the project changes.
 """
 
@@ -66,18 +66,20 @@ def _choice(project: Project, code: Code, counts: CountCache, *, key: str) -> Ch
 
 
 class CodeChoices:
-    """The code choices, kept from one use of the picker to the next while the project and
-    the recent codes stay the same."""
+    """The code choices, kept from one use of the picker to the next while the codebook and
+    the recent codes stay the same (a coding changes only the counts, made when shown)."""
 
     def __init__(self) -> None:
         self.counts = CountCache()
         self._made_for: tuple | None = None
+        self._codes: dict[str, Code] = {}
         self._choices: list[Choice] = []
 
     def of(self, project: Project, recent: list[Code]) -> list[Choice]:
-        made_for = (project.revision, tuple(code.id for code in recent))
-        if made_for != self._made_for:
+        made_for = (id(project), tuple(code.id for code in recent))
+        if made_for != self._made_for or not project.codebook.holds(self._codes):
             self._made_for = made_for
+            self._codes = dict(project.codebook)
             self._choices = code_choices(project, recent, self.counts)
         return self._choices
 

@@ -205,8 +205,8 @@ class CodebookPane(Vertical):
             self.counts is None
             or project is not self.project
             or drawn is None
-            or not _unchanged(project.codebook, drawn[0])
-            or not _unchanged(project.documents, drawn[1])
+            or not project.codebook.holds(drawn[0])
+            or not project.documents.holds(drawn[1])
             or counted_coder(self.app) != drawn[2]
         ):
             self.show_codes(project)
@@ -317,8 +317,3 @@ class CodebookPane(Vertical):
 
     def action_memo(self) -> None:
         self._request(self.MemoRequested)
-
-
-def _unchanged(records: dict, drawn: dict) -> bool:
-    """True when a table holds the very records it held when the tree was drawn."""
-    return len(records) == len(drawn) and all(records.get(k) is v for k, v in drawn.items())
