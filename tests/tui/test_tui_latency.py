@@ -156,6 +156,35 @@ def test_a_confirmation_is_said_in_the_status_line_not_a_toast(study: Path) -> N
     run_app(study, (120, 40), scenario)
 
 
+def test_why_nothing_changed_is_said_in_the_status_line_in_the_warning_colour(
+    study: Path,
+) -> None:
+    """A change that changes nothing (every key's change goes through ``app.apply``) says
+    why in the status line, in the theme's warning colour: no toast to lay out twice."""
+    from workbench.tui.changes import NotChanged
+    from workbench.tui.widgets.header import StatusLine
+
+    def refused(project) -> None:
+        raise NotChanged("That is a speaker label: code the words after it")
+
+    async def scenario(pilot, app, work: Work) -> None:
+        before = work.copy()
+        app.apply(refused)
+        await pilot.pause()
+        done = work.since(before)
+        assert app.notices[-1] == "That is a speaker label: code the words after it"
+        assert not app.screen.query("Toast")
+        status = app.screen.query_one(StatusLine)
+        assert status.said_warning
+        assert "▸ That is a speaker label" in screen_text(app).splitlines()[-2]
+        assert (done.layouts, done.mounts) == (0, 0)
+        await pilot.press("j", "j", "1")  # a confirmation after it: no warning
+        await pilot.pause()
+        assert app.notices[-1].startswith("Coded ") and not status.said_warning
+
+    run_app(study, (120, 40), scenario)
+
+
 def test_at_80x24_the_confirmation_keeps_the_code_s_own_name(study: Path) -> None:
     from workbench.core.project import Project
 

@@ -203,17 +203,18 @@ class WorkbenchApp(App[int]):
         self.notices.append(message)
         super().notify(message, **kwargs)
 
-    def say(self, message: str) -> None:
-        """Confirm what a change did: in the main screen's status line when it is shown (no
-        toast to lay out), else as a notice."""
+    def say(self, message: str, *, warning: bool = False) -> None:
+        """Confirm what a change did, or (``warning``) why nothing changed: in the main
+        screen's status line when it is shown (no toast to lay out), else as a notice."""
         from workbench.tui.widgets.header import StatusLine
 
         screen = self.main_screen
         if screen is not None and self.screen is screen and screen.is_attached:
             self.notices.append(message)
-            screen.query_one(StatusLine).say(message)
+            screen.query_one(StatusLine).say(message, warning=warning)
         else:
-            self.notify(message, markup=False)
+            self.notify(message, severity="warning" if warning else "information",
+                        markup=False)
 
     # ------------------------------------------------------------------ changes
     def apply(self, change: Callable[[Project], T]) -> T | None:
@@ -265,7 +266,7 @@ class WorkbenchApp(App[int]):
 
     def _say_not_changed(self, why: NotChanged) -> None:
         if str(why):  # a bare NotChanged() refuses silently
-            self.notify(str(why), severity="warning", markup=False)
+            self.say(str(why), warning=True)
 
     def refuses_changes(self) -> bool:
         """True (and the user is told so) when the project cannot change: it is open

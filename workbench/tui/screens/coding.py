@@ -224,7 +224,7 @@ class TranscriptCoding(MainScreenPart):
 
         codings = self.view.codings_at()
         if not codings:
-            self.app.notify("No coding under the cursor", severity="warning")
+            self.app.say("No coding under the cursor", warning=True)
             return
         if keep_choice and self._fixing is not None:
             kept = [c for c in codings if c.id == self._fixing]
@@ -369,7 +369,7 @@ class TranscriptCoding(MainScreenPart):
             start, end = view.current_turn()
             segment = project.documents.segment(doc, start, end) if end > start else None
         if segment is None or not segment.text.strip():
-            self.app.notify("Nothing to copy here", severity="warning")
+            self.app.say("Nothing to copy here", warning=True)
             return
         text = quoted(project, doc, segment)
         copied = copy_text(self.app, text, what=f"the quote {excerpt(text, 60)}")

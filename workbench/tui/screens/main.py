@@ -289,7 +289,7 @@ class MainScreen(PromptFrameScreen):
         """Show a document (switching if needed) with the cursor at ``offset``."""
         doc = self.project.documents.get(document_id)
         if doc is None:
-            self.app.notify("That document is no longer in the project", severity="warning")
+            self.app.say("That document is no longer in the project", warning=True)
             return
         if self.document is None or doc.id != self.document.id:
             self.show_document(doc, offset)
@@ -310,7 +310,7 @@ class MainScreen(PromptFrameScreen):
         from workbench.tui.screens.documents import edit_case
 
         if self.document is None:
-            self.app.notify("No document is open", severity="warning")
+            self.app.say("No document is open", warning=True)
             return
         edit_case(self.app, self.document)
 
@@ -406,7 +406,7 @@ class MainScreen(PromptFrameScreen):
             self.app.notify(f"{plural(found, 'match', 'matches')}: ctrl+n next, ctrl+b previous",
                             markup=False)
         else:
-            self.app.notify(f"No match for {event.value!r}", severity="warning", markup=False)
+            self.app.say(f"No match for {event.value!r}", warning=True)
 
     def action_go_to_line(self) -> None:
         """``:``: ask for a line number, then go there."""
@@ -421,8 +421,7 @@ class MainScreen(PromptFrameScreen):
             try:
                 number = int(answer.strip().lstrip(":"))
             except ValueError:
-                self.app.notify(f"{answer!r} is not a line number", severity="warning",
-                                markup=False)
+                self.app.say(f"{answer!r} is not a line number", warning=True)
                 return
             self.go_to_line(number)
 

@@ -103,6 +103,7 @@ class StatusLine(Horizontal):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.said = ""
+        self.said_warning = False
         self._said_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -115,9 +116,11 @@ class StatusLine(Horizontal):
     def watch_position(self) -> None:
         self._show()
 
-    def say(self, message: str) -> None:
-        """Show ``message`` after the position for a few seconds."""
+    def say(self, message: str, *, warning: bool = False) -> None:
+        """Show ``message`` after the position for a few seconds (``warning``: why nothing
+        changed, in the theme's warning colour)."""
         self.said = message
+        self.said_warning = warning
         if self._said_timer is not None:
             self._said_timer.stop()
         self._said_timer = self.set_timer(self.SAID_FOR, self.unsay)
@@ -139,7 +142,8 @@ class StatusLine(Horizontal):
         text = Text(position, no_wrap=True, overflow="ellipsis")
         if self.said:
             text.append("  ▸ ", style="dim")
-            text.append(self.said, style="bold")
+            warning = self.app.current_theme.warning if self.said_warning else None
+            text.append(self.said, style=f"bold {warning}" if warning else "bold")
         left.update(text, layout=False)
 
     def _show_save_state(self, state: SaveState) -> None:
