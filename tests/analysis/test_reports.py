@@ -366,15 +366,20 @@ def test_with_children_and_rollup_against_brute_force(codings: list[tuple], by: 
             return [c for c in everything
                     if path[c.code] == prefix or path[c.code].startswith(prefix + "/")]
 
-        for row in reports.frequencies(p):
-            mine = under(row["code"])
-            covered = {(c.document, i) for c in mine for i in range(c.start, c.end)}
-            assert row["with_children"] == {
-                "segments": len(mine),
-                "documents": len({c.document for c in mine}),
-                "cases": len({case_of[c.document] for c in mine} - {None}),
+        def counted(codings: list) -> dict:
+            covered = {(c.document, i) for c in codings for i in range(c.start, c.end)}
+            return {
+                "segments": len(codings),
+                "documents": len({c.document for c in codings}),
+                "cases": len({case_of[c.document] for c in codings} - {None}),
                 "chars": len(covered),
             }
+
+        for row in reports.frequencies(p):
+            assert row["with_children"] == counted(under(row["code"]))
+            own = [c for c in everything if path[c.code] == row["code"]]
+            assert {k: row[k] for k in ("segments", "documents", "cases", "chars")} == (
+                counted(own))
 
         def column(doc_id: str) -> str:
             case = p.cases.get(case_of[doc_id])

@@ -50,16 +50,17 @@ def frequencies(project: Project) -> list[dict[str, Any]]:
     """
     case_of = {doc_id: doc.case for doc_id, doc in project.documents.items()}
     totals = with_children(project)
+    codes = project.codebook.all()
+    parents = {code.parent for code in codes}
     out: list[dict[str, Any]] = []
-    for code in project.codebook.all():
-        codings = project.codings.with_code(code.id)
-        out.append(
-            {
-                "code": project.codebook.path(code),
-                **_counts(((c.document, c.start, c.end) for c in codings), case_of),
-                "with_children": totals[code.id],
-            }
-        )
+    for code in codes:
+        if code.id in parents:
+            codings = project.codings.with_code(code.id)
+            own = _counts(((c.document, c.start, c.end) for c in codings), case_of)
+        else:  # nothing below it: its own counts are those with its children
+            own = totals[code.id]
+        out.append({"code": project.codebook.path(code), **own,
+                    "with_children": totals[code.id]})
     return out
 
 
