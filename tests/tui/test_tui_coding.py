@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tui_support import INTERVIEW_1, code_picker_of, paths_of, picker_of, quit_app, reopen
+from tui_support import (
+    INTERVIEW_1,
+    code_picker_of,
+    paths_of,
+    picker_of,
+    quit_app,
+    reopen,
+    screen_text,
+)
 
 from workbench.tui.screens.dialogs import PickerScreen
 
@@ -213,29 +221,37 @@ def test_copy_quote_with_case_label(drive, study, monkeypatch):
         monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
         app.main_screen.transcript.move_cursor(INTERVIEW_1.index("Anger, honestly") + 1)
         await pilot.press("y")
+        await pilot.pause()
+        assert "▸ The quote “Anger, honestly”" in screen_text(app)  # in the status line
+        assert not app.screen.query("Toast")
         monkeypatch.setenv("TMUX", "/tmp/tmux-1/default,1,0")
         app.main_screen.transcript.move_cursor(para(6)[0])
-        await pilot.press("y")
+        await pilot.press("y", "y")
 
     app = drive(scenario)
     assert copied == [
         "“Anger, honestly” (Respondent 1)",
         "“And a feeling that it is my calling, not a job.” (Respondent 1)",  # not the label
+        "“And a feeling that it is my calling, not a job.” (Respondent 1)",
     ]
-    assert "OSC 52" in app.notices[-2] and "set-clipboard" not in app.notices[-2]
-    assert "set -g set-clipboard on" in app.notices[-1]
+    said = [n for n in app.notices if "OSC 52" in n]
+    assert len(said) == 3 and not any("set-clipboard" in n for n in said)
+    hints = [n for n in app.notices if "set -g set-clipboard on" in n]
+    assert len(hints) == 1  # the tmux hint once a session
 
 
 def test_search_and_matches(drive, study):
     async def scenario(pilot, app):
         view = app.main_screen.transcript
+        view.move_cursor(0)
         await pilot.press("slash", *"anger", "enter")
         await pilot.pause()
         assert view.match_count == 2
         assert view.has_focus
         first = view.cursor
+        assert first == INTERVIEW_1.lower().index("anger")  # the first match, not the second
         await pilot.press("ctrl+n")
-        assert view.cursor != first
+        assert view.cursor == INTERVIEW_1.lower().index("anger", first + 1)
         await pilot.press("slash", *"zzz", "escape")
         assert view.match_count == 0
 

@@ -304,3 +304,21 @@ def test_the_same_list_shown_again_is_not_drawn_again(drive):
         assert 0 < len(drawn) < lines.size.height
 
     drive(scenario)
+
+
+def test_the_picker_counts_a_theme_as_the_codebook_does(drive):
+    """A theme's counts in the picker are the codebook pane's: with the codes below it."""
+    async def scenario(pilot, app):
+        project = app.project
+        theme = next(c for c in project.codebook.values() if c.name == "Motivation")
+        shown_in_tree = app.main_screen.codebook.totals(theme)
+        own = project.codebook.counts(theme)[0]
+        assert shown_in_tree[0] > own  # the codes below it count in the tree
+        await pilot.press("c")
+        picker = code_picker_of(app)
+        row = next(choice for choice in picker.choices if choice.label == "Motivation")
+        assert row.detail_text().startswith(f"{shown_in_tree[0]}·{shown_in_tree[1]}")
+        tree_line = next(line for line in screen_text(app).splitlines() if "◆ Motivation" in line)
+        assert f"{shown_in_tree[0]}·{shown_in_tree[1]}" in tree_line
+
+    drive(scenario)

@@ -311,11 +311,12 @@ def test_clipboard_uses_osc52_and_pyperclip_only_locally(monkeypatch):
     assert not has_local_display({"DISPLAY": ":0", "SSH_CONNECTION": "1 2 3 4"})
     assert has_local_display({"WAYLAND_DISPLAY": "wayland-0"})
     message = copy_text(app, "“x” (R1)", what="the quote “x” (R1)")
-    assert app.sent == ["“x” (R1)"] and copied == [] and "OSC 52" in message
-    assert message.startswith("The quote “x” (R1) sent to the terminal clipboard")
+    assert app.sent == ["“x” (R1)"] and copied == [] and "OSC 52" in message.said
+    assert message.said.startswith("The quote “x” (R1) sent to the terminal clipboard")
+    assert message.hint == "" and str(message) == message.said
     monkeypatch.setenv("DISPLAY", ":0")
     message = copy_text(app, "y")
-    assert copied == ["y"] and "system clipboard" in message
+    assert copied == ["y"] and "system clipboard" in message.said
 
     def fails(text):
         raise pyperclip.PyperclipException("no xclip")
@@ -323,7 +324,9 @@ def test_clipboard_uses_osc52_and_pyperclip_only_locally(monkeypatch):
     monkeypatch.setattr(pyperclip, "copy", fails)
     monkeypatch.setenv("TMUX", "/tmp/t,1,0")
     message = copy_text(app, "z")
-    assert "failed" in message and "set -g set-clipboard on" in message and app.sent[-1] == "z"
+    assert "failed" in message.said and app.sent[-1] == "z"
+    assert message.hint == "inside tmux this needs `set -g set-clipboard on`"
+    assert str(message).endswith("; " + message.hint)
 
 
 def test_picker_ranking():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from textual.app import App
 
@@ -20,9 +21,20 @@ def has_local_display(env: Mapping[str, str] | None = None) -> bool:
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
-def copy_text(app: App, text: str, *, what: str = "text") -> str:
-    """Copy ``text`` and return a sentence saying what was copied (``what``: ``the quote
-    “…”``) and how (the caller shows it)."""
+@dataclass(frozen=True)
+class Copied:
+    """What :func:`copy_text` did: one line saying what was copied and where, and what the
+    user may have to do for it to arrive (``""`` when nothing)."""
+
+    said: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.said}; {self.hint}" if self.hint else self.said
+
+
+def copy_text(app: App, text: str, *, what: str = "text") -> Copied:
+    """Copy ``text``; say what was copied (``what``: ``the quote “…”``) and how."""
     app.copy_to_clipboard(text)
     how = "sent to the terminal clipboard (OSC 52)"
     if has_local_display():
@@ -34,7 +46,5 @@ def copy_text(app: App, text: str, *, what: str = "text") -> str:
             how += f"; the system clipboard failed ({exc.__class__.__name__})"
         else:
             how = "copied to the system clipboard and the terminal (OSC 52)"
-    message = f"{what[:1].upper()}{what[1:]} {how}"
-    if os.environ.get("TMUX"):
-        message += "; inside tmux this needs `set -g set-clipboard on`"
-    return message
+    hint = "inside tmux this needs `set -g set-clipboard on`" if os.environ.get("TMUX") else ""
+    return Copied(f"{what[:1].upper()}{what[1:]} {how}", hint)

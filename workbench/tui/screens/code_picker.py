@@ -3,8 +3,8 @@
 On the main screen the code picker is the screen's picker overlay, loaded with the code
 choices for each use (:func:`code_picker`); elsewhere (study search) it is a
 :class:`~.dialogs.PickerScreen` (:func:`code_picker_screen`). The choices are made again only
-when the codebook or the recent codes changed (:class:`CodeChoices`), and the counts shown
-beside the listed codes are computed when shown and kept until the project changes.
+when the codebook or the recent codes changed (:class:`CodeChoices`); the counts beside the
+listed codes are the codebook pane's (with the codes below, as the pane shows them).
 """
 
 from __future__ import annotations
@@ -22,55 +22,39 @@ PLACEHOLDER = "type to filter, or a new code (Parent/Code nests it)"
 NEW_CODE = "New code “{}”"
 
 
-class CountCache:
-    """``segments·cases`` of each code, computed when first shown, forgotten when the
-    project's revision changes."""
-
-    def __init__(self) -> None:
-        self.revision = -1
-        self.details: dict[str, str] = {}
-
-    def detail(self, project: Project, code: Code) -> Callable[[], str]:
-        def text() -> str:
-            if project.revision != self.revision:
-                self.revision = project.revision
-                self.details = {}
-            found = self.details.get(code.id)
-            if found is None:
-                segments, _, cases = project.codebook.counts(code)
-                found = f"{segments}·{cases}" + ("  theme" if code.is_theme else "")
-                self.details[code.id] = found
-            return found
-
-        return text
+#: ``(segments, respondents)`` of a code with every code below it, as the codebook shows them.
+Totals = Callable[[Code], tuple[int, int]]
 
 
-def code_choices(project: Project, recent: list[Code], counts: CountCache | None = None
-                 ) -> list[Choice]:
-    """Recent codes first (with their digit), then the rest in codebook order."""
-    counts = counts or CountCache()
+def code_choices(project: Project, recent: list[Code], totals: Totals) -> list[Choice]:
+    """Recent codes first (with their digit), then the rest in codebook order; beside each,
+    its counts as the codebook pane shows them (read when the line is drawn)."""
     choices: list[Choice] = []
     seen: set[str] = set()
     for number, code in enumerate(recent[:9], start=1):
-        choices.append(_choice(project, code, counts, key=str(number)))
+        choices.append(_choice(project, code, totals, key=str(number)))
         seen.add(code.id)
     for code in project.codebook.all():
         if code.id not in seen:
-            choices.append(_choice(project, code, counts, key=" " if recent else ""))
+            choices.append(_choice(project, code, totals, key=" " if recent else ""))
     return choices
 
 
-def _choice(project: Project, code: Code, counts: CountCache, *, key: str) -> Choice:
-    return Choice(code.id, project.codebook.path(code), detail=counts.detail(project, code),
-                  color=code.color, key=key)
+def _choice(project: Project, code: Code, totals: Totals, *, key: str) -> Choice:
+    def detail() -> str:
+        segments, respondents = totals(code)
+        return f"{segments}·{respondents}" + ("  theme" if code.is_theme else "")
+
+    return Choice(code.id, project.codebook.path(code), detail=detail, color=code.color,
+                  key=key)
 
 
 class CodeChoices:
     """The code choices, kept from one use of the picker to the next while the codebook and
-    the recent codes stay the same (a coding changes only the counts, made when shown)."""
+    the recent codes stay the same (a coding changes only the counts, read when shown)."""
 
-    def __init__(self) -> None:
-        self.counts = CountCache()
+    def __init__(self, totals: Totals) -> None:
+        self.totals = totals
         self._made_for: tuple | None = None
         self._codes: dict[str, Code] = {}
         self._choices: list[Choice] = []
@@ -80,7 +64,7 @@ class CodeChoices:
         if made_for != self._made_for or not project.codebook.holds(self._codes):
             self._made_for = made_for
             self._codes = dict(project.codebook)
-            self._choices = code_choices(project, recent, self.counts)
+            self._choices = code_choices(project, recent, self.totals)
         return self._choices
 
 
@@ -98,7 +82,8 @@ def code_picker(picker: Picker, choices: list[Choice], text: str, *,
                        new_label=NEW_CODE, hint=HINT, rows=ROWS)
 
 
-def code_picker_screen(project: Project, recent: list[Code], title: str) -> PickerScreen:
+def code_picker_screen(project: Project, recent: list[Code], totals: Totals,
+                       title: str) -> PickerScreen:
     """The code picker in a modal screen (for a screen other than the main one)."""
-    return PickerScreen(title, code_choices(project, recent), placeholder=PLACEHOLDER,
+    return PickerScreen(title, code_choices(project, recent, totals), placeholder=PLACEHOLDER,
                         new_label=NEW_CODE, hint=HINT, rows=ROWS)

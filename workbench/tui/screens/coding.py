@@ -52,6 +52,7 @@ class TranscriptCoding(MainScreenPart):
         #: key moves it again without asking which
         self._fixing: str | None = None
         self._code_choices: CodeChoices | None = None  # made at the first c (not at start)
+        self._clipboard_hinted = False  # the tmux hint of `y` is shown once
 
     @property
     def view(self) -> TranscriptView:
@@ -76,7 +77,7 @@ class TranscriptCoding(MainScreenPart):
         if self._code_choices is None:
             from workbench.tui.screens.code_picker import CodeChoices
 
-            self._code_choices = CodeChoices()
+            self._code_choices = CodeChoices(self.screen.codebook.totals)
         return self._code_choices.of(self.project, self.recent_codes())
 
     def span(self) -> Span:
@@ -373,4 +374,7 @@ class TranscriptCoding(MainScreenPart):
             return
         text = quoted(project, doc, segment)
         copied = copy_text(self.app, text, what=f"the quote {excerpt(text, 60)}")
-        self.app.notify(copied, markup=False)
+        self.app.say(copied.said)  # in the status line: a toast covered the transcript
+        if copied.hint and not self._clipboard_hinted:
+            self._clipboard_hinted = True  # once a session is enough
+            self.app.notify(copied.hint, markup=False)

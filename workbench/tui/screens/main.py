@@ -400,11 +400,9 @@ class MainScreen(PromptFrameScreen):
         if not event.value:
             self.transcript.set_search("")
             return
-        found = self.transcript.set_search(event.value)
+        found = self.transcript.set_search(event.value)  # the cursor on the first from it
         if found:
-            self.transcript.next_match()
-            self.app.notify(f"{plural(found, 'match', 'matches')}: ctrl+n next, ctrl+b previous",
-                            markup=False)
+            self.app.say(f"{plural(found, 'match', 'matches')}: ctrl+n next, ctrl+b previous")
         else:
             self.app.say(f"No match for {event.value!r}", warning=True)
 

@@ -168,7 +168,7 @@ class RetrievalScreen(Screen[tuple[str, int] | None]):
         if segment is not None:
             text = quote(segment.spoken.text, segment.who)
             copied = copy_text(self.app, text, what=f"the quote {excerpt(text, 60)}")
-            self.app.notify(copied, markup=False)
+            self.app.notify(str(copied), markup=False)
 
     def action_back(self) -> None:
         self.dismiss(None)

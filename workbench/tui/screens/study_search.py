@@ -288,6 +288,7 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
         """Code every hit (or what ``widen`` makes of it) with a code chosen in the picker."""
         from workbench.tui.screens.code_picker import code_picker_screen
         from workbench.tui.screens.dialogs import PickerScreen
+        from workbench.tui.widgets.codebook_counts import CodeCounts
 
         if not self.hits:
             self.app.notify("Search first: there are no hits to code", severity="warning")
@@ -303,12 +304,13 @@ class StudySearchScreen(Screen[tuple[str, int] | None]):
         def picker() -> PickerScreen:
             main = self.app.main_screen
             recent = main.coding.recent_codes() if main is not None else []
+            totals = main.codebook.totals if main is not None else CodeCounts(self.project).of
             what = f"{self.widen}s of the " if self.widen else ""
             whose = "respondent " if left_out else ""
             out = f" ({plural(len(left_out), 'other speaker’s hit', 'other speakers’ hits')} " \
                   "left out)" if left_out else ""
             return code_picker_screen(
-                self.project, recent,
+                self.project, recent, totals,
                 f"Code the {what}{len(coded)} {whose}"
                 f"{counted(len(coded), 'hit')} of “{self.searched}”{out} with")
 

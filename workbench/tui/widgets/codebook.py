@@ -146,6 +146,11 @@ class CodebookPane(Vertical):
         node = self.tree.cursor_node
         return node.data if node is not None else None
 
+    def totals(self, code: Code) -> tuple[int, int]:
+        """(segments, respondents) of ``code`` with the codes below it, as the tree shows
+        them (only this coder's in blind mode)."""
+        return self.counts.of(code) if self.counts is not None else (0, 0)
+
     def show_codes(self, project: Project, *, highlight: str | None = None) -> None:
         """Rebuild the tree from the project, keeping (or moving) the cursor."""
         self.project = project

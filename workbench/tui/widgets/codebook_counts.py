@@ -50,6 +50,10 @@ class CodeCounts:
         for top in self.children.get(None, ()):
             self._walk(top.id, recount=True)
 
+    def of(self, code: Code) -> tuple[int, int]:
+        """(segments, respondents) of ``code`` with every code below it."""
+        return self.totals.get(code.id, (0, 0))
+
     def recount(self, touched: set[str]) -> set[str]:
         """Recount the ``touched`` codes and their parents; the ids whose totals changed."""
         codes = self.project.codebook
