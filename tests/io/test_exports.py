@@ -191,6 +191,10 @@ def test_an_interviewers_words_count_toward_no_respondent(study: Project,
     # Friends: R5's words, and R7's interviewer asking: two segments, one respondent
     assert "*2 segments from 1 respondent; 1 of them is in an interviewer's or another " \
         "speaker's words.*" in text
+    # the frequency table says the same: 2 segments, in 2 documents, from 1 respondent
+    row = next(line for line in text.splitlines() if line.startswith("| Networks/Friends |"))
+    assert [cell.strip() for cell in row.strip("|").split("|")][:4] == [
+        "Networks/Friends", "2", "2", "1"]
     d5 = study.documents.named("Interview 5")
     study.codings.add(d5, 0, INT5.index("?") + 1, "Networks/Friends", "ann")
     text = export(study, "md", tmp_path).read_text("utf-8")

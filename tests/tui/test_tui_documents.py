@@ -151,7 +151,7 @@ def test_enter_on_an_existing_case_shows_its_attributes(drive):
         screen = await open_case(pilot, app)
         await pilot.press("ctrl+n", "ctrl+u", *"Respondent 2", "enter")
         assert screen.attributes_field.has_focus
-        assert screen.attributes_field.text == "city: Astana\npronouns: he/him"
+        assert screen.attributes_field.text == "city: Astana\npronouns: he/him\n"  # a line to add
         assert "Attributes of Respondent 2" in screen_text(app)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -210,3 +210,20 @@ def test_taking_a_document_out_of_its_case_asks(drive, study):
     project = reopen(study)
     assert project.cases.of(project.documents.named("Interview 1")) is None
     assert project.cases.named("Respondent 1").attributes["city"] == "Almaty"
+
+
+def test_typing_at_once_adds_an_attribute_below_the_others(drive, study):
+    """The caret starts on an empty line after the attributes: words typed at once are a
+    new attribute, never run into the first (which a colon would have let through)."""
+    before = dict(reopen(study).cases.named("Respondent 1").attributes)
+    assert before  # the study's case has attributes to keep
+
+    async def scenario(pilot, app):
+        await open_case(pilot, app)
+        await pilot.press(*"country: China", "ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, CaseScreen))
+        await quit_app(pilot, app)
+
+    drive(scenario)
+    assert reopen(study).cases.named("Respondent 1").attributes == {**before,
+                                                                    "country": "China"}

@@ -446,11 +446,16 @@ def summary(outline: Outline) -> list[Block]:
         columns += [f"Segments {ALL}", f"Respondents {ALL}"]
     rows = []
     for r in freq:
-        row = [r["code"], r["segments"], r["documents"], r["cases"], r["chars"]]
+        # respondents as the text counts them: those whose own words were coded (a coded
+        # interviewer's question is a segment from no respondent)
+        code_id = shown[r["code"]].id
+        row = [r["code"], r["segments"], r["documents"], outline.own[code_id].respondents,
+               r["chars"]]
         if nested:
-            row += [r["with_children"]["segments"], r["with_children"]["cases"]]
+            row += [r["with_children"]["segments"], outline.total[code_id].respondents]
         rows.append(row)
-    caption = "Segments, documents, respondents and characters coded with each code itself"
+    caption = ("Segments, documents, respondents (whose own words were coded) and characters "
+               "coded with each code itself")
     if nested:
         caption += f"; {ALL}: with every code below it"
     blocks.append(Table(caption, columns, rows))

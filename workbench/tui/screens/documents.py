@@ -162,8 +162,9 @@ class CaseScreen(ModalScreen[CaseAnswer | None]):
 
     @staticmethod
     def _lines(case: Case | None) -> str:
+        """One ``key: value`` a line, and an empty line after them for the next one."""
         attributes = case.attributes if case else {}
-        return "\n".join(f"{k}: {v}" for k, v in sorted(attributes.items()))
+        return "".join(f"{k}: {v}\n" for k, v in sorted(attributes.items()))
 
     def on_mount(self) -> None:
         change = key_of(self.app, "case_name", "ctrl+n")
@@ -173,7 +174,9 @@ class CaseScreen(ModalScreen[CaseAnswer | None]):
         self.query_one("#case-hint", Label).update(
             f"{save} save · {change} change the case · esc cancel")
         self._label_attributes()
-        self.set_focus(self.query_one("#case-attributes", TextArea))
+        area = self.attributes_field
+        self.set_focus(area)
+        area.move_cursor(area.document.end)  # typing adds an attribute, not into the first
 
     @property
     def name_field(self) -> Input:
@@ -208,7 +211,9 @@ class CaseScreen(ModalScreen[CaseAnswer | None]):
         named = self.project.cases.by_name(name) if name else None
         if named is not None and (self.case is None or named.id != self.case.id):
             self.attributes_field.load_text(self._lines(named))
-        self.set_focus(self.attributes_field)
+        area = self.attributes_field
+        self.set_focus(area)
+        area.move_cursor(area.document.end)
 
     @on(TextArea.Changed, "#case-attributes")
     def _attributes_changed(self) -> None:
