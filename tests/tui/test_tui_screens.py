@@ -73,7 +73,7 @@ def test_case_attributes_edit_and_assign(drive, study):
         await pilot.press("A")
         await until(pilot, lambda: isinstance(app.screen, CaseScreen))
         area = app.screen.query_one("#case-attributes")
-        assert area.text == "age: 34\ncity: Almaty\npronouns: she/her"
+        assert area.text == "age: 34\ncity: Almaty\npronouns: she/her\n"  # and a line to add
         area.text = "city: Shymkent\npronouns: she/her\nlanguage: Kazakh, Russian\n"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: not isinstance(app.screen, CaseScreen))
