@@ -322,3 +322,26 @@ def test_the_picker_counts_a_theme_as_the_codebook_does(drive):
         assert f"{shown_in_tree[0]}·{shown_in_tree[1]}" in tree_line
 
     drive(scenario)
+
+
+def test_a_new_code_path_with_an_empty_name_says_so_and_cannot_be_chosen(drive):
+    async def scenario(pilot, app):
+        await pilot.press("j", "c", *"Family/")
+        picker = code_picker_of(app)
+        await pilot.pause()
+        new = picker.shown[-1]
+        assert isinstance(new, NewName) and new.problem == "a name in the path is empty"
+        assert "✗ New code “Family/”: a name in the path is empty" in screen_text(app)
+        listed(picker).move_to(len(picker.shown) - 1)
+        await pilot.press("enter")  # refused: the picker stays open, nothing is made
+        assert picker.is_open and app.project.codebook.at_path("Family") is None
+        await pilot.press("backspace", "/", *"Grandmother")
+        await pilot.pause()
+        assert picker.shown[-1] == NewName("Family/Grandmother")  # a good path again
+        listed(picker).move_to(len(picker.shown) - 1)
+        await pilot.press("enter")
+        await until(pilot, lambda: not picker.is_open)
+        await until(pilot, lambda: app.project.codebook.at_path("Family/Grandmother")
+                    is not None)
+
+    drive(scenario)

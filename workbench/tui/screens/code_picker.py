@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from workbench.core.codebook import split_path
 from workbench.core.model import Code
 from workbench.core.project import Project
+from workbench.errors import WorkbenchError
 from workbench.tui.quoting import excerpt
 from workbench.tui.screens.dialogs import Choice, PickerScreen
 from workbench.tui.widgets.picker import ROWS, Picker
@@ -73,17 +75,26 @@ def title_for(text: str) -> str:
     return f"Code “{excerpt(text, 48)}”"
 
 
+def new_code_problem(path: str) -> str:
+    """What keeps a typed ``Parent/Code`` from being a new code's path (``""``: nothing)."""
+    try:
+        split_path(path)
+    except WorkbenchError:
+        return "a name in the path is empty"
+    return ""
+
+
 def code_picker(picker: Picker, choices: list[Choice], text: str, *,
                 title: str | None = None) -> Picker:
     """``picker`` loaded for coding ``text`` (under ``title``, if given) with ``choices``
     (from :class:`CodeChoices`). Answers a code id, a :class:`~.dialogs.NewName`, or
     ``None`` when cancelled."""
     return picker.load(title or title_for(text), choices, placeholder=PLACEHOLDER,
-                       new_label=NEW_CODE, hint=HINT, rows=ROWS)
+                       new_label=NEW_CODE, hint=HINT, rows=ROWS, check_new=new_code_problem)
 
 
 def code_picker_screen(project: Project, recent: list[Code], totals: Totals,
                        title: str) -> PickerScreen:
     """The code picker in a modal screen (for a screen other than the main one)."""
     return PickerScreen(title, code_choices(project, recent, totals), placeholder=PLACEHOLDER,
-                        new_label=NEW_CODE, hint=HINT, rows=ROWS)
+                        new_label=NEW_CODE, hint=HINT, rows=ROWS, check_new=new_code_problem)

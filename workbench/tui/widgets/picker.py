@@ -57,9 +57,11 @@ class Choice:
 
 @dataclass(slots=True)
 class NewName:
-    """The answer of a picker when the typed text is meant as a new name."""
+    """The answer of a picker when the typed text is meant as a new name (one with a
+    ``problem`` is shown, saying what is wrong with it, but cannot be chosen)."""
 
     text: str
+    problem: str = ""
 
 
 def rank(query: str, choices: Sequence[Choice]) -> list[Choice]:
@@ -103,10 +105,16 @@ def choice_prompt(choice: Choice, query: str = "") -> Text:
     return text
 
 
-def new_name_prompt(label: str, name: str) -> Text:
-    """The line offering ``name`` as a new name (``label`` like ``New code “{}”``)."""
+def new_name_prompt(label: str, new: NewName) -> Text:
+    """The line offering a new name (``label`` like ``New code “{}”``), or saying why it
+    cannot be one."""
+    if new.problem:
+        text = Text("✗ ", style="bold red", no_wrap=True, overflow="ellipsis")
+        text.append(label.format(new.text), style="dim")
+        text.append(f": {new.problem}", style="red")
+        return text
     text = Text("+ ", style="bold green", no_wrap=True, overflow="ellipsis")
-    text.append(label.format(name))
+    text.append(label.format(new.text))
     return text
 
 
@@ -264,6 +272,7 @@ class Picker(Vertical):
         self.hint = ""
         self.rows = ROWS
         self.actions: Mapping[str, Callable[[Choice | None], None]] = {}
+        self.check_new: Callable[[str], str] = lambda name: ""
         self.shown: list[Choice | NewName] = []
         self.query_text: str | None = None  # the query the list shows (None: to list again)
         self._labels: set[str] = set()
@@ -283,16 +292,19 @@ class Picker(Vertical):
         hint: str = "enter choose · esc cancel",
         rows: int | None = None,
         actions: Mapping[str, Callable[[Choice | None], None]] | None = None,
+        check_new: Callable[[str], str] | None = None,
     ) -> Picker:
         """Give the picker its title and choices (``rows``: the list's height, by default as
         many as the choices need up to :data:`ROWS`; ``actions``: what the picker's extra
-        keys do with the highlighted choice, by action name). Returns the picker."""
+        keys do with the highlighted choice, by action name; ``check_new``: what is wrong
+        with a typed new name, ``""`` when nothing). Returns the picker."""
         self.title_text = title
         self.choices = list(choices)
         self.placeholder = placeholder
         self.new_label = new_label
         self.hint = hint
         self.actions = dict(actions or {})
+        self.check_new = check_new or (lambda name: "")
         self._labels = {c.label.casefold() for c in self.choices}
         needed = min(SHOWN, len(self.choices)) + (1 if new_label else 0)
         self.rows = rows if rows is not None else max(1, min(ROWS, needed))
@@ -426,11 +438,11 @@ class Picker(Vertical):
         shown: list[Choice | NewName] = list(rank(query, self.choices)[:SHOWN])
         name = query.strip()
         if self.new_label and name and name.casefold() not in self._labels:
-            shown.append(NewName(name))  # below every match: chosen on purpose
+            shown.append(NewName(name, self.check_new(name)))  # below every match
         self.shown = shown
         label = self.new_label or "{}"
         self.query_one(PickerList).show(shown, lambda item: (
-            new_name_prompt(label, item.text) if isinstance(item, NewName)
+            new_name_prompt(label, item) if isinstance(item, NewName)
             else choice_prompt(item, query)))
 
     def highlighted(self) -> Choice | NewName | None:
@@ -456,7 +468,9 @@ class Picker(Vertical):
                 self._choose(self.highlighted())
 
     def _choose(self, item: Choice | NewName | None) -> None:
-        if item is not None:
+        if isinstance(item, NewName) and item.problem:
+            self.app.bell()  # its line says what is wrong: the picker stays open
+        elif item is not None:
             self.close(item if isinstance(item, NewName) else item.value)
 
     def action_cancel(self) -> None:
