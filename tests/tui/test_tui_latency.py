@@ -185,6 +185,32 @@ def test_why_nothing_changed_is_said_in_the_status_line_in_the_warning_colour(
     run_app(study, (120, 40), scenario)
 
 
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light", "textual-dark"])
+def test_a_warning_is_drawn_in_every_theme_s_warning_colour(study: Path, theme: str) -> None:
+    """The ANSI themes name their warning colour ``ansi_yellow``, which is no Rich style: the
+    warning is drawn in that colour all the same (it raised on the first refused key)."""
+    from textual.color import Color
+
+    from workbench.tui.changes import NotChanged
+    from workbench.tui.textual_compat import screen_lines
+
+    def refused(project) -> None:
+        raise NotChanged("Nothing to undo")
+
+    async def scenario(pilot, app, work: Work) -> None:
+        app.theme = theme
+        await pilot.pause()
+        app.apply(refused)
+        await pilot.pause()
+        status = screen_lines(app.screen)[-2]
+        said = [segment for segment in status if "Nothing to undo" in segment.text]
+        assert said and said[0].style.bold
+        expected = Color.parse(app.current_theme.warning)
+        assert said[0].style.color.get_truecolor() == expected.rich_color.get_truecolor()
+
+    run_app(study, (120, 40), scenario)
+
+
 def test_at_80x24_the_confirmation_keeps_the_code_s_own_name(study: Path) -> None:
     from workbench.core.project import Project
 

@@ -345,3 +345,22 @@ def test_a_new_code_path_with_an_empty_name_says_so_and_cannot_be_chosen(drive):
                     is not None)
 
     drive(scenario)
+
+
+def test_counts_are_current_when_c_comes_before_the_panes_caught_up(drive):
+    """A key typed ahead: `c` handled before the change just made reached the panes still
+    lists the counts after that change."""
+    async def scenario(pilot, app):
+        main = app.main_screen
+        project = app.project
+        networks = next(c for c in project.codebook.values() if c.name == "Networks")
+        await pilot.pause()
+        doc = main.document
+        start = doc.text.index("pulled me in")  # not coded with Networks yet
+        before = main.codebook.totals(networks)
+        app.apply(lambda p: p.codings.add(doc, start, start + 12, networks, "ann"))
+        choices = main.coding.code_choices()  # in the same turn: no message handled between
+        row = next(choice for choice in choices if choice.label == "Networks")
+        assert row.detail_text().startswith(f"{before[0] + 1}·")
+
+    drive(scenario)

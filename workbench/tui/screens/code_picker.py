@@ -57,12 +57,12 @@ class CodeChoices:
 
     def __init__(self, totals: Totals) -> None:
         self.totals = totals
-        self._made_for: tuple | None = None
+        self._made_for: tuple[str, ...] | None = None
         self._codes: dict[str, Code] = {}
         self._choices: list[Choice] = []
 
     def of(self, project: Project, recent: list[Code]) -> list[Choice]:
-        made_for = (id(project), tuple(code.id for code in recent))
+        made_for = tuple(code.id for code in recent)
         if made_for != self._made_for or not project.codebook.holds(self._codes):
             self._made_for = made_for
             self._codes = dict(project.codebook)

@@ -73,7 +73,12 @@ class TranscriptCoding(MainScreenPart):
         return [codes[i] for i in ui.recent if i in codes]
 
     def code_choices(self) -> list[Choice]:
-        """The code picker's choices: recent codes first (kept while nothing changed)."""
+        """The code picker's choices: recent codes first (kept while nothing changed), with
+        the codebook pane's counts, brought up to date first when a change made just before
+        (a key typed ahead) has not reached the panes yet."""
+        screen = self.screen
+        if self.project.revision != screen.shown_revision:
+            screen.refresh_panes()
         if self._code_choices is None:
             from workbench.tui.screens.code_picker import CodeChoices
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.color import Color, ColorParseError
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import reactive
@@ -142,9 +144,19 @@ class StatusLine(Horizontal):
         text = Text(position, no_wrap=True, overflow="ellipsis")
         if self.said:
             text.append("  ▸ ", style="dim")
-            warning = self.app.current_theme.warning if self.said_warning else None
-            text.append(self.said, style=f"bold {warning}" if warning else "bold")
+            text.append(self.said, style=self._said_style())
         left.update(text, layout=False)
+
+    def _said_style(self) -> Style:
+        """Bold; a warning in the theme's warning colour (an ANSI theme's ``ansi_yellow``
+        too, which Rich cannot read as a style)."""
+        warning = self.app.current_theme.warning if self.said_warning else None
+        if warning:
+            try:
+                return Style(bold=True, color=Color.parse(warning).rich_color)
+            except ColorParseError:
+                pass  # a theme with a colour Textual cannot read: plain bold
+        return Style(bold=True)
 
     def _show_save_state(self, state: SaveState) -> None:
         """The word in its theme colour (a class per state restyled the word, which cost
