@@ -145,6 +145,35 @@ def test_every_key_within_its_work_budget(study: Path, size: tuple[int, int]) ->
     assert not over, "\n".join(over)
 
 
+def test_the_memo_list_following_a_change_lays_nothing_out(tmp_path: Path, tui_env) -> None:
+    """On the sample project at 120x40 coding a paragraph moves the memo pane onto the new
+    coding, and the list of other memos goes from fitting to overflowing: its scrollbar
+    appearing and going asked for a layout pass of the screen at each such change (the list
+    keeps its scrollbar now)."""
+    import shutil
+
+    sample = tmp_path / "sample"
+    shutil.copytree(ROOT / "sample_project", sample)
+
+    async def scenario(pilot, app, work: Work) -> None:
+        main = app.main_screen
+        leaf = next(c for c in app.project.codebook.all() if not c.is_theme)
+        app.ui_state.use_code(leaf.id)
+        doc = main.document
+        covered = [(c.start, c.end) for c in app.project.codings.of_document(doc)]
+        free = next(p for p in doc.paragraphs if p.end - p.start > 30
+                    and not any(s <= p.end and e >= p.start for s, e in covered))
+        main.transcript.move_cursor(free.start + 10)
+        await pilot.pause()
+        for key in ("1", "u", "1", "u"):
+            before = work.copy()
+            await pilot.press(key)
+            await pilot.pause()
+            assert work.since(before).layouts == 0, key
+
+    run_app(sample, (120, 40), scenario)
+
+
 def test_a_confirmation_is_said_in_the_status_line_not_a_toast(study: Path) -> None:
     async def scenario(pilot, app, work: Work) -> None:
         await pilot.press("j", "j", "1")

@@ -37,7 +37,9 @@ class TextLines(ScrollViewSizedInPlace):
     """Rich texts one below the other (a blank line between them), wrapped to the width, drawn
     line by line: a new list needs no layout pass (a Static in a scrolling container asked for
     one each time its height changed), and only the texts it did not show before are wrapped
-    (after a change, most of the list is what it was)."""
+    (after a change, most of the list is what it was). Its scrollbar is always there: one
+    that came and went as the list began or stopped overflowing cost a layout pass of the
+    screen."""
 
     DEFAULT_CSS = """
     TextLines {
@@ -45,7 +47,7 @@ class TextLines(ScrollViewSizedInPlace):
         max-height: 10;
         padding: 0 1;
         overflow-x: hidden;
-        overflow-y: auto;
+        overflow-y: scroll;
         scrollbar-gutter: stable;
     }
     """
