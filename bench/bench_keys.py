@@ -252,6 +252,9 @@ class RealKeys:
             main.focus_pane("transcript")
             if name == "pagedown" and view.cursor > len(main.document.text) * 0.8:
                 view.move_cursor(0)
+            if name == "n" and not any(c.start > view.cursor
+                                       for c in app.project.codings.of_document(main.document)):
+                view.move_cursor(0)  # no coding after the caret: n would not move
             await quiet(app, self.log)
             key = {"]": "right_square_bracket"}.get(name, name)
             await timed(key, moved(view.cursor))
