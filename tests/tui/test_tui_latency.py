@@ -418,3 +418,28 @@ def test_header_shortens_values_instead_of_dropping_them(study: Path) -> None:
         assert "Respondent 1 · age: 34 · ci" in header and " · oc" in header, header
 
     run_app(study, (120, 40), scenario)
+
+
+def test_a_coding_key_off_a_coding_says_why_it_does_nothing(study: Path) -> None:
+    """x, r and { } < > work on a coded passage and are out of the footer elsewhere; pressed
+    elsewhere they say so in the status line instead of nothing."""
+    async def scenario(pilot, app, work: Work) -> None:
+        main = app.main_screen
+        doc = main.document
+        free = doc.text.index("How did you") + 2  # the interviewer's words, not coded yet
+        assert not any(c.start <= free < c.end for c in app.project.codings.of_document(doc))
+        main.transcript.move_cursor(free)
+        await pilot.pause()
+        for key in ("x", "r", "left_curly_bracket"):
+            app.notices.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.notices == ["No coding under the cursor: that key fixes or removes one"]
+            assert not app.screen.query("Toast")
+        before = len(app.project.codings)
+        await pilot.press("1", "x")  # on a coding they work as before
+        await pilot.pause()
+        assert len(app.project.codings) == before
+        assert app.notices[-1].startswith("Removed the coding")
+
+    run_app(study, (120, 40), scenario)

@@ -76,9 +76,7 @@ class TranscriptCoding(MainScreenPart):
         """The code picker's choices: recent codes first (kept while nothing changed), with
         the codebook pane's counts, brought up to date first when a change made just before
         (a key typed ahead) has not reached the panes yet."""
-        screen = self.screen
-        if self.project.revision != screen.shown_revision:
-            screen.refresh_panes()
+        self.screen.catch_up()
         if self._code_choices is None:
             from workbench.tui.screens.code_picker import CodeChoices
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.events import DescendantFocus, Resize, ScreenResume
+from textual.events import DescendantFocus, Key, Resize, ScreenResume
 from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -67,6 +67,24 @@ class TranscriptPane(Vertical):
         if action in ON_CODING_ACTIONS:
             return self.screen.coding.on_coding
         return True
+
+    def on_key(self, event: Key) -> None:
+        """A key that fixes or removes a coding, pressed where there is none, says so (it is
+        switched off there, and out of the footer, so it would say nothing)."""
+        if event.key not in self._coding_keys():
+            return
+        self.screen.catch_up()  # typed right after a change: its coding counts
+        if not self.screen.coding.on_coding:
+            event.stop()
+            event.prevent_default()
+            self.app.say("No coding under the cursor: that key fixes or removes one",
+                         warning=True)
+
+    def _coding_keys(self) -> set[str]:
+        user = self.app.user_keymap
+        return {key for spec in keymap.SPECS if spec.context == "transcript"
+                and spec.action.split("(")[0] in ON_CODING_ACTIONS
+                for key in keymap.keys_for(spec.id, spec.keys, user)}
 
     def action_recode(self) -> None:
         self.screen.coding.recode()
@@ -325,6 +343,12 @@ class MainScreen(PromptFrameScreen):
     def _project_changed(self) -> None:
         """The project changed: redraw the panes (once for changes in a row); the message
         goes on to the app, which saves."""
+        if self.project.revision != self.shown_revision:
+            self.refresh_panes()
+
+    def catch_up(self) -> None:
+        """Bring the panes up to date with a change whose message has not been handled yet
+        (a key typed right after the key that made it)."""
         if self.project.revision != self.shown_revision:
             self.refresh_panes()
 
