@@ -11,6 +11,7 @@ job: :class:`~.coding.TranscriptCoding` (coding keys), :class:`~.codebook_editin
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -71,7 +72,7 @@ class TranscriptPane(Vertical):
     def on_key(self, event: Key) -> None:
         """A key that fixes or removes a coding, pressed where there is none, says so (it is
         switched off there, and out of the footer, so it would say nothing)."""
-        if event.key not in self._coding_keys():
+        if event.key not in self.coding_keys:
             return
         self.screen.catch_up()  # typed right after a change: its coding counts
         if not self.screen.coding.on_coding:
@@ -80,11 +81,14 @@ class TranscriptPane(Vertical):
             self.app.say("No coding under the cursor: that key fixes or removes one",
                          warning=True)
 
-    def _coding_keys(self) -> set[str]:
+    @cached_property
+    def coding_keys(self) -> frozenset[str]:
+        """The keys of the actions that need a coding under the caret (the user's keymap is
+        read once: it does not change while the workbench runs)."""
         user = self.app.user_keymap
-        return {key for spec in keymap.SPECS if spec.context == "transcript"
-                and spec.action.split("(")[0] in ON_CODING_ACTIONS
-                for key in keymap.keys_for(spec.id, spec.keys, user)}
+        return frozenset(key for spec in keymap.SPECS if spec.context == "transcript"
+                         and spec.action.split("(")[0] in ON_CODING_ACTIONS
+                         for key in keymap.keys_for(spec.id, spec.keys, user))
 
     def action_recode(self) -> None:
         self.screen.coding.recode()
