@@ -170,3 +170,59 @@ def test_a_layout_pass_that_resizes_nothing_leaves_the_scrollbars_alone() -> Non
             assert set(updates) == {"Lines", "Sized"}
 
     asyncio.run(scenario())
+
+
+def test_a_new_label_repaints_only_its_own_line() -> None:
+    """The stock ``set_label`` repainted the lines of every node below the relabelled one (a
+    theme's count changed: the lines of all its codes); ``relabel`` repaints its line only,
+    and the tree then shows the new label (and the same lines as the stock tree would)."""
+    import asyncio
+
+    from textual.app import App, ComposeResult
+
+    class Codes(App):
+        def compose(self) -> ComposeResult:
+            tree: textual_compat.BatchTree[str] = textual_compat.BatchTree("root")
+            tree.show_root = False
+            yield tree
+
+    async def scenario() -> None:
+        app = Codes()
+        async with app.run_test(size=(40, 12)) as pilot:
+            tree = app.query_one(textual_compat.BatchTree)
+            theme = tree.root.add("Theme 1·1", expand=True)
+            for n in range(6):
+                theme.add_leaf(f"Code {n}")
+            second = tree.root.add_leaf("Other 0·0")
+            await pilot.pause()
+            drawn: list[int] = []
+            stock = tree.render_line
+
+            def counted(y: int):
+                drawn.append(y)
+                return stock(y)
+
+            tree.render_line = counted
+            tree.relabel(theme, "Theme 2·2")
+            await pilot.pause()
+            assert drawn == [0]  # the theme's line, not its six codes'
+            drawn.clear()
+            tree.relabel(second, "Other 5·5")
+            await pilot.pause()
+            assert drawn == [7]
+            text = [strip.text.rstrip() for strip in textual_compat.screen_lines(app.screen)]
+            assert "Theme 2·2" in text[0] and "Other 5·5" in text[7]
+            assert [line.strip(" ├└─│▼▶") for line in text[1:7]] == [
+                f"Code {n}" for n in range(6)]
+
+            theme.collapse()  # a node hidden in a collapsed theme: nothing to repaint
+            await pilot.pause()
+            drawn.clear()
+            tree.relabel(theme.children[0], "Code 0 1·1")
+            await pilot.pause()
+            assert drawn == []
+            theme.expand()
+            await pilot.pause()
+            assert "Code 0 1·1" in textual_compat.screen_lines(app.screen)[1].text
+
+    asyncio.run(scenario())

@@ -238,7 +238,7 @@ def run_headless(app: App, scenario, size=(60, 12)) -> None:
     asyncio.run(main())
 
 
-def _line(grid: GridView, y: int) -> str:
+def _drawn_row(grid: GridView, y: int) -> str:
     return grid.render_line(y).text
 
 
@@ -259,23 +259,23 @@ def test_grid_draws_only_what_shows_and_keeps_the_first_column():
         await pilot.pause()
         # 12 lines of 60 cells: the header, 11 rows, the name and 8 or 9 columns of 6 cells
         assert asked and max(r for r, _ in asked) <= 11 and max(c for _, c in asked) <= 10
-        assert _line(grid, 0).split()[:3] == ["Name", "c1", "c2"]
-        assert _line(grid, 1).split()[:3] == ["r0", "1", "2"]
+        assert _drawn_row(grid, 0).split()[:3] == ["Name", "c1", "c2"]
+        assert _drawn_row(grid, 1).split()[:3] == ["r0", "1", "2"]
         await pilot.press("end")  # the last column; the header and the names stay
         assert grid.cursor_coordinate == (0, 300)
-        header, first = _line(grid, 0).split(), _line(grid, 1).split()
+        header, first = _drawn_row(grid, 0).split(), _drawn_row(grid, 1).split()
         assert (header[0], header[-1], first[0], first[-1]) == ("Name", "c300", "r0", "300")
         await pilot.press("ctrl+end")
         bottom = grid.scrollable_content_region.height - 1
-        assert grid.cursor_row == 4999 and _line(grid, bottom).split()[0] == "r4999"
-        assert _line(grid, 0).split()[0] == "Name"
+        assert grid.cursor_row == 4999 and _drawn_row(grid, bottom).split()[0] == "r4999"
+        assert _drawn_row(grid, 0).split()[0] == "Name"
         await pilot.press("home")  # the names' column: back to the first columns
         assert grid.cursor_coordinate == (4999, 0) and grid.scroll_offset.x == 0
         await pilot.press("ctrl+pagedown")  # a page of columns right; the cursor stays
         assert grid.scroll_offset.x == grid.scrollable_content_region.width - 8
-        assert grid.cursor_coordinate == (4999, 0) and _line(grid, 0).split()[0] == "Name"
+        assert grid.cursor_coordinate == (4999, 0) and _drawn_row(grid, 0).split()[0] == "Name"
         await pilot.press("ctrl+home", "pagedown")
-        assert grid.cursor_row == 10 and _line(grid, 1).split()[0] == "r10"
+        assert grid.cursor_row == 10 and _drawn_row(grid, 1).split()[0] == "r10"
         await pilot.press("pageup", "down", "right")
         assert grid.cursor_coordinate == (1, 1)
         assert len(asked) < 2000  # of 1,505,000 cells

@@ -86,12 +86,12 @@ def _row_lines(
             pieces.append([cell])
     height = max(len(p) for p in pieces)
     return [
-        _line([p[k] if k < len(p) else Text("") for p in pieces], widths, aligned_right)
+        _grid_row([p[k] if k < len(p) else Text("") for p in pieces], widths, aligned_right)
         for k in range(height)
     ]
 
 
-def _line(pieces: list[Text], widths: list[int], right: list[bool]) -> Text:
+def _grid_row(pieces: list[Text], widths: list[int], right: list[bool]) -> Text:
     line = Text()
     last = len(widths) - 1
     for n, (cell, width) in enumerate(zip(pieces, widths, strict=True)):

@@ -2,12 +2,13 @@
 
 Workbench needs a few things Textual offers only privately: the layout pass's size update of
 a widget (to wrap the transcript before the frame is painted, not a frame later), the tree's
-invalidation (to add hundreds of codes with one relayout instead of one each), the app's frame
-writer (a save steps aside until the frame answering a key is written), the screen's frame
-clock (:class:`FrameTimer`: a timer's loop, tick and start, and the screen's timers) and, for
-tests and
-benchmarks, the screen's composed lines, the app's driver, and the layout pass, the restyle of
-a node and the registration of new widgets (counted by :func:`count_work`). Nothing else in
+invalidation (to add hundreds of codes with one relayout instead of one each) and a node's
+label (a count changed: its own line repainted, not the lines of the codes below it), the
+app's frame writer (a save steps aside until the frame answering a key is written), the
+screen's frame clock (:class:`FrameTimer`: a timer's loop, tick and start, and the
+screen's timers) and, for tests and benchmarks, the screen's composed lines, the app's
+driver, and the layout pass, the restyle of a node and the registration of new widgets
+(counted by :func:`count_work`). Nothing else in
 the package touches them: :data:`PRIVATE` lists each, and :func:`missing` (run by the test
 suite) says which of them a Textual upgrade moved, so such an upgrade fails in one obvious
 place.
@@ -19,11 +20,12 @@ import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events
 from textual.app import App
-from textual.geometry import Size
+from textual.css.scalar import ScalarOffset
+from textual.geometry import Offset, Size
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
@@ -31,6 +33,10 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, TextArea, Tree
+
+if TYPE_CHECKING:
+    from rich.text import Text
+    from textual.widgets.tree import TreeNode
 
 __all__ = [
     "PRIVATE",
@@ -45,6 +51,7 @@ __all__ = [
     "SizedInLayoutScrollView",
     "TextAreaSizedInPlace",
     "missing",
+    "move_without_repaint",
     "on_frame",
     "screen_lines",
     "send_event",
@@ -65,6 +72,14 @@ def _screen_module() -> Any:
     return textual.screen
 
 
+def _probe_tree() -> Any:
+    return Tree("probe")
+
+
+def _probe_node() -> Any:
+    return Tree("probe").root
+
+
 def _time_module() -> Any:
     import textual._time
 
@@ -82,6 +97,11 @@ PRIVATE: tuple[tuple[str, Callable[[], Any], str, tuple[str, ...] | None], ...] 
     ("the tree's invalidation", lambda: Tree, "_invalidate", ("self",)),
     ("the tree's drawn lines", lambda: Tree, "_clear_line_cache", ("self",)),
     ("the tree's repaint of a node's lines", lambda: Tree, "_refresh_node", ("self", "node")),
+    ("the tree's repaint of one line", lambda: Tree, "_refresh_line", ("self", "line")),
+    ("the tree's built lines", _probe_tree, "_tree_lines_cached", None),
+    ("a tree node's label", _probe_node, "_label", None),
+    ("a tree node's change count", _probe_node, "_updates", None),
+    ("a tree node's line", _probe_node, "_line", None),
     ("a widget's scrollbar update", lambda: Widget, "_scroll_update", ("self", "virtual_size")),
     ("a screen's compositor", Screen, "_compositor", None),
     ("the compositor's lines", _compositor_class, "render_strips", ("self",)),
@@ -145,6 +165,16 @@ def _size_updated_when_changed(
     changed = ScrollView._size_updated(view, size, virtual_size, container_size, layout)
     view._laid_out_as = (size, container_size, view.virtual_size)  # type: ignore[attr-defined]
     return changed
+
+
+def move_without_repaint(widget: Widget, offset: Offset) -> None:
+    """Move ``widget`` by its offset, as ``widget.styles.offset = offset`` does (a layout
+    pass), without drawing its lines again: Textual 8.2's inline styles ask for a repaint of
+    the whole widget with the layout pass (they drop ``repaint=False``), though a move
+    changes none of its lines. The cells it leaves and covers are painted by the layout pass
+    (the picker's box of 20 lines took ~1 ms to draw again each time it opened)."""
+    if widget.styles.set_rule("offset", ScalarOffset.from_offset(offset)):
+        widget.refresh(layout=True, repaint=False)
 
 
 class SizedInLayoutScrollView(ScrollView):
@@ -282,6 +312,19 @@ class BatchTree(Tree[NodeType]):
         self.refresh()
 
     _size_updated = _size_updated_when_changed
+
+    def relabel(self, node: TreeNode[NodeType], label: str | Text) -> None:
+        """Give ``node`` a new label, repainting its own line only. The stock ``set_label``
+        repaints the lines of every node below it too (a theme's count changed: the lines
+        of all its codes), though a label is drawn on its node's line alone."""
+        node._label = self.process_label(label)
+        node._updates += 1  # the node's line (and lines below it) are drawn afresh
+        lines = self._tree_lines_cached
+        line = node._line
+        if lines is not None and 0 <= line < len(lines) and lines[line].node is node:
+            self._refresh_line(line)
+        elif lines is None:
+            self.refresh()  # the lines are built again anyway
 
     def watch_has_focus(self, has_focus: bool) -> None:
         node = self.cursor_node

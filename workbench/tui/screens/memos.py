@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from textual.css.query import NoMatches
 from textual.timer import Timer
 
 from workbench.core.model import TARGET_TABLES, Document, Memo
@@ -73,9 +74,11 @@ class MemoWriting(MainScreenPart):
         a change, keeping what is being written on)."""
         # the panes are mounted before the screen (whose is_mounted turns true only after its
         # on_mount): the memo of the first document is in the first frame
-        found = self.screen.query(MemoPane)
-        pane = found.first() if found else None
-        if pane is None or not pane.is_mounted:
+        try:
+            pane = self.screen.query_one(MemoPane)  # cached by Textual (a query walks the DOM)
+        except NoMatches:
+            return
+        if not pane.is_mounted:
             return
         if pane.editing and not force:
             return

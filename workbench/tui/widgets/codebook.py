@@ -216,11 +216,11 @@ class CodebookPane(Vertical):
         ):
             self.show_codes(project)
             return
-        codes = project.codebook
+        codes, tree = project.codebook, self.tree
         for code_id in self.counts.recount(project.take_touched_codes()):
             node = self.nodes.get(code_id)
             if node is not None:
-                node.set_label(code_label(codes[code_id], self.counts.totals[code_id]))
+                tree.relabel(node, code_label(codes[code_id], self.counts.totals[code_id]))
 
     def highlight(self, code_id: str) -> None:
         """Put the cursor on a code (expanding its parents); a code added a moment ago is

@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
@@ -48,14 +49,14 @@ class DocumentHeader(Static):
         width = self.content_size.width
         caps = [(cap, None) for cap in self.VALUE_CAPS]
         caps += [(self.VALUE_CAPS[-1], cap) for cap in self.KEY_CAPS]
-        line = self._line(None, None)
+        line = self._shortened(None, None)
         for value_cap, key_cap in caps[1:]:
             if width <= 0 or line.cell_len <= width:
                 break
-            line = self._line(value_cap, key_cap)
+            line = self._shortened(value_cap, key_cap)
         return line
 
-    def _line(self, cap: int | None, key_cap: int | None) -> Text:
+    def _shortened(self, cap: int | None, key_cap: int | None) -> Text:
         """The line, each attribute value cut to ``cap`` characters and each key to
         ``key_cap`` (None: whole)."""
         text = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -223,6 +224,7 @@ class KeyFooter(Widget, can_focus=False):
         self.entries: tuple[FooterEntry, ...] = ()
         self.palette: FooterEntry | None = None
         self._spans: list[tuple[int, int, str]] = []  # (start, end, key) of the drawn keys
+        self._drawn: tuple[tuple, Strip] | None = None  # (what it shows, its line)
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -268,7 +270,23 @@ class KeyFooter(Widget, can_focus=False):
     def watch_show_command_palette(self) -> None:
         self.refresh()
 
-    def render(self) -> Text:
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn = None  # a new theme: new colours
+
+    def render_line(self, y: int) -> Strip:
+        """The footer's one line, drawn again only when what it shows or its size changed
+        (its text, styled by the widget, took ~1.3 ms at each repaint)."""
+        width, base = self.size.width, self.rich_style
+        key = (width, base, self.entries, self.palette, self.compact,
+               self.show_command_palette)
+        if self._drawn is None or self._drawn[0] != key:
+            line = self._keys_line()
+            strip = Strip(line.render(self.app.console), line.cell_len)
+            self._drawn = key, strip.adjust_cell_length(width).apply_style(base)
+        return self._drawn[1]
+
+    def _keys_line(self) -> Text:
         key_style = self.get_component_rich_style("key-footer--key")
         description_style = self.get_component_rich_style("key-footer--description")
         width = self.size.width

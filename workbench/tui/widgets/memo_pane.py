@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import DescendantBlur
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Label, TextArea
@@ -60,6 +61,7 @@ class TextLines(ScrollViewSizedInPlace):
         #: each text shown, wrapped at ``_wrapped_width``, by its content
         self._wrapped: dict[tuple, list[Strip]] = {}
         self._wrapped_width = 0
+        self._base = Style()  # the widget's style, for the lines being drawn
 
     def show(self, texts: Sequence[Text]) -> None:
         """Show ``texts`` from the start of the first."""
@@ -97,13 +99,16 @@ class TextLines(ScrollViewSizedInPlace):
     def on_resize(self) -> None:
         self._wrap()
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
         self._wrap()
+        self._base = self.rich_style  # once for the lines drawn now, not once a line
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
         row = round(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
         if row >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
-        return self._lines[row].apply_style(self.rich_style)
+            return Strip.blank(self._width, self._base)
+        return self._lines[row].apply_style(self._base)
 
 
 class MemoText(TextAreaSizedInPlace):
