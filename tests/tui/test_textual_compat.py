@@ -226,3 +226,49 @@ def test_a_new_label_repaints_only_its_own_line() -> None:
             assert "Code 0 1·1" in textual_compat.screen_lines(app.screen)[1].text
 
     asyncio.run(scenario())
+
+
+def test_a_resized_tree_keeps_its_lines_and_asks_for_no_layout_pass() -> None:
+    """The stock tree built its lines again and asked for a layout pass of the screen at
+    every resize, so the frame after the first one drew the whole codebook again (the first
+    resize comes after the first frame); the lines drawn are kept by width, so a new size
+    needs neither. A new width still draws them anew, and they are right."""
+    import asyncio
+
+    from textual import events
+    from textual.app import App, ComposeResult
+
+    class Codes(App):
+        def compose(self) -> ComposeResult:
+            tree: textual_compat.BatchTree[str] = textual_compat.BatchTree("root")
+            tree.show_root = False
+            for n in range(5):
+                tree.root.add_leaf(f"Code {n}")
+            yield tree
+
+    async def scenario() -> None:
+        app = Codes()
+        async with app.run_test(size=(40, 12)) as pilot:
+            tree = app.query_one(textual_compat.BatchTree)
+            await pilot.pause()
+            drawn: list[int] = []
+            stock = tree.render_line
+
+            def counted(y: int):
+                drawn.append(y)
+                return stock(y)
+
+            tree.render_line = counted
+            with textual_compat.count_work(app) as work:
+                tree.post_message(events.Resize(tree.size, tree.virtual_size))
+                await pilot.pause()
+                await pilot.pause()
+            assert work.layouts == 0 and drawn == []
+            await pilot.resize_terminal(30, 12)  # a new width: drawn again, at that width
+            await pilot.pause()
+            assert drawn and max(drawn) >= 4
+            lines = [s.text for s in textual_compat.screen_lines(app.screen)]
+            assert [line.strip() for line in lines[:5]] == [f"Code {n}" for n in range(5)]
+            assert all(len(line) == 30 for line in lines)
+
+    asyncio.run(scenario())

@@ -22,10 +22,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from rich.style import Style
 from textual import events
 from textual.app import App
 from textual.css.scalar import ScalarOffset
-from textual.geometry import Offset, Size
+from textual.geometry import Offset, Region, Size
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
@@ -98,6 +99,10 @@ PRIVATE: tuple[tuple[str, Callable[[], Any], str, tuple[str, ...] | None], ...] 
     ("the tree's drawn lines", lambda: Tree, "_clear_line_cache", ("self",)),
     ("the tree's repaint of a node's lines", lambda: Tree, "_refresh_node", ("self", "node")),
     ("the tree's repaint of one line", lambda: Tree, "_refresh_line", ("self", "line")),
+    ("the tree's drawing of one line", lambda: Tree, "_render_line",
+     ("self", "y", "x1", "x2", "base_style")),
+    ("the tree's resize handler", lambda: Tree, "_on_resize", ("self", "event")),
+    ("the tree's drawn lines by line", _probe_tree, "_line_cache", None),
     ("the tree's built lines", _probe_tree, "_tree_lines_cached", None),
     ("a tree node's label", _probe_node, "_label", None),
     ("a tree node's change count", _probe_node, "_updates", None),
@@ -288,6 +293,7 @@ class BatchTree(Tree[NodeType]):
     """
 
     _batching = False
+    _base_style = Style()
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -312,6 +318,24 @@ class BatchTree(Tree[NodeType]):
         self.refresh()
 
     _size_updated = _size_updated_when_changed
+
+    def _on_resize(self, event: events.Resize) -> None:
+        """A new size changes no line of the tree (each drawn line is kept with the width it
+        was drawn at): the stock tree built its lines again and asked for a layout pass of
+        the screen, so the frame after the first one drew the whole tree again."""
+        event.prevent_default()
+        self._line_cache.grow(event.size.height)  # (a new size repaints it: _size_updated)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base_style = self.rich_style  # once for the lines drawn now, not once a line
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        """As the stock tree's, with the widget's style worked out once a repaint (Textual
+        works it out from every ancestor each time it is asked)."""
+        scroll_x, scroll_y = self.scroll_offset
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width,
+                                 self._base_style)
 
     def relabel(self, node: TreeNode[NodeType], label: str | Text) -> None:
         """Give ``node`` a new label, repainting its own line only. The stock ``set_label``
