@@ -20,6 +20,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.fuzzy import FuzzySearch
 from textual.geometry import Offset, Region
 from textual.strip import Strip
@@ -311,7 +312,11 @@ class Picker(Vertical):
         return self
 
     def _composed(self) -> bool:
-        return bool(self.query(PickerList))
+        try:
+            self.query_one(PickerList)  # kept by Textual once found (a query walks the DOM)
+        except NoMatches:
+            return False
+        return True
 
     def _show_loaded(self) -> None:
         # the title and hint are one line of the dialog's width: no layout pass for new ones,
