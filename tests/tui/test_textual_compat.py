@@ -272,3 +272,52 @@ def test_a_resized_tree_keeps_its_lines_and_asks_for_no_layout_pass() -> None:
             assert all(len(line) == 30 for line in lines)
 
     asyncio.run(scenario())
+
+
+def test_a_widget_moved_by_its_offset_is_not_drawn_again() -> None:
+    """Setting ``styles.offset`` repaints the whole widget with the layout pass (Textual's
+    inline styles drop ``repaint=False``); ``move_without_repaint`` lays it out at the new
+    place without drawing its lines again, and the screen shows it there, the cells it left
+    showing what lies beneath."""
+    import asyncio
+
+    from rich.segment import Segment
+    from textual.app import App, ComposeResult
+    from textual.geometry import Offset
+    from textual.strip import Strip
+    from textual.widget import Widget
+
+    drawn: list[int] = []
+
+    class Box(Widget):
+        DEFAULT_CSS = "Box { width: 10; height: 3; }"
+
+        def render_line(self, y: int) -> Strip:
+            drawn.append(y)
+            return Strip([Segment(f"BOX{y}".ljust(10))], 10)
+
+    class Moved(App):
+        def compose(self) -> ComposeResult:
+            yield Box()
+
+    async def scenario() -> None:
+        app = Moved()
+        async with app.run_test(size=(30, 10)) as pilot:
+            box = app.query_one(Box)
+            await pilot.pause()
+            assert textual_compat.screen_lines(app.screen)[0].text.startswith("BOX0")
+            drawn.clear()
+            with textual_compat.count_work(app) as work:
+                textual_compat.move_without_repaint(box, Offset(5, 4))
+                await pilot.pause()
+            assert work.layouts == 1 and drawn == []  # moved, not drawn again
+            lines = [strip.text for strip in textual_compat.screen_lines(app.screen)]
+            assert lines[0].strip() == "" and lines[3].strip() == ""  # the cells it left
+            assert [line[5:9] for line in lines[4:7]] == ["BOX0", "BOX1", "BOX2"]
+
+            with textual_compat.count_work(app) as work:  # the same place: nothing to do
+                textual_compat.move_without_repaint(box, Offset(5, 4))
+                await pilot.pause()
+            assert work.layouts == 0
+
+    asyncio.run(scenario())
