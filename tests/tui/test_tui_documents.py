@@ -227,3 +227,31 @@ def test_typing_at_once_adds_an_attribute_below_the_others(drive, study):
     drive(scenario)
     assert reopen(study).cases.named("Respondent 1").attributes == {**before,
                                                                     "country": "China"}
+
+
+def test_a_document_opened_from_the_codebook_shows_its_transcript_at_80x24(drive):
+    """In the narrow layout (one pane at a time) ``g`` from the codebook opens the chosen
+    document in the transcript, with the focus there. The picker gives the focus back to the
+    codebook before the document takes it to the transcript: the codebook's focus message,
+    coming after, showed the codebook again and hid the focused transcript (the focus was
+    lost, and no key answered until Tab)."""
+    from textual.events import DescendantFocus
+
+    async def scenario(pilot, app):
+        main = app.main_screen
+        main.focus_pane("codebook")
+        await pilot.pause()
+        await open_list(pilot, app)
+        await pilot.press(*"Interview 2", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert main.document.name == "Interview 2"
+        assert app.focused is main.transcript and main.active_pane == "transcript"
+        # the codebook's message arriving last, as it may: the transcript stays
+        main.post_message(DescendantFocus(main.codebook.tree))
+        await pilot.pause()
+        assert app.focused is main.transcript and main.active_pane == "transcript"
+        assert main.query_one("#transcript-pane").display
+        assert not main.codebook.display
+
+    drive(scenario, size=(80, 24))

@@ -239,6 +239,11 @@ class MainScreen(PromptFrameScreen):
         return found
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
+        if event.widget is not self.focused:
+            # the focus moved on before this message came (the picker gave it back to the
+            # codebook, then the document it opened took it to the transcript): showing the
+            # codebook then would hide the focused transcript in the narrow layout
+            return
         pane = self._pane_of(event.widget)
         if pane is not None and pane != self.active_pane:
             self._show_pane(pane)
