@@ -218,12 +218,19 @@ def test_a_new_label_repaints_only_its_own_line() -> None:
             theme.collapse()  # a node hidden in a collapsed theme: nothing to repaint
             await pilot.pause()
             drawn.clear()
-            tree.relabel(theme.children[0], "Code 0 1·1")
+            tree.relabel(theme.children[0], "Code 9")
             await pilot.pause()
             assert drawn == []
             theme.expand()
             await pilot.pause()
-            assert "Code 0 1·1" in textual_compat.screen_lines(app.screen)[1].text
+            assert "Code 9" in textual_compat.screen_lines(app.screen)[1].text
+
+            # a wider label: the tree's scrollable width grows with it (a count that gains a
+            # digit, in a pane too narrow for it, can be scrolled to)
+            wide = tree.virtual_size.width
+            tree.relabel(second, "Other 5·5 and a much longer name than the pane")
+            await pilot.pause()
+            assert tree.virtual_size.width > max(wide, 40)
 
     asyncio.run(scenario())
 
@@ -270,6 +277,12 @@ def test_a_resized_tree_keeps_its_lines_and_asks_for_no_layout_pass() -> None:
             lines = [s.text for s in textual_compat.screen_lines(app.screen)]
             assert [line.strip() for line in lines[:5]] == [f"Code {n}" for n in range(5)]
             assert all(len(line) == 30 for line in lines)
+
+            tree.clear()  # an empty tree is as wide as itself, at every size
+            await pilot.pause()
+            await pilot.resize_terminal(20, 12)
+            await pilot.pause()
+            assert tree.virtual_size.width == 20
 
     asyncio.run(scenario())
 

@@ -2,16 +2,16 @@
 
 Workbench needs a few things Textual offers only privately: the layout pass's size update of
 a widget (to wrap the transcript before the frame is painted, not a frame later), the tree's
-invalidation (to add hundreds of codes with one relayout instead of one each) and a node's
-label (a count changed: its own line repainted, not the lines of the codes below it), the
-app's frame writer (a save steps aside until the frame answering a key is written), the
-screen's frame clock (:class:`FrameTimer`: a timer's loop, tick and start, and the
-screen's timers) and, for tests and benchmarks, the screen's composed lines, the app's
-driver, and the layout pass, the restyle of a node and the registration of new widgets
-(counted by :func:`count_work`). Nothing else in
-the package touches them: :data:`PRIVATE` lists each, and :func:`missing` (run by the test
-suite) says which of them a Textual upgrade moved, so such an upgrade fails in one obvious
-place.
+invalidation (to add hundreds of codes with one relayout instead of one each), a node's label
+(a count changed: its own line repainted, not the lines of the codes below it), the tree's
+resize handler (its lines are not built again at a resize) and its drawing of one line (with
+the widget's style worked out once a repaint), the app's frame writer (a save steps aside
+until the frame answering a key is written), the screen's frame clock (:class:`FrameTimer`:
+a timer's loop, tick and start, and the screen's timers) and, for tests and benchmarks, the
+screen's composed lines, the app's driver, and the layout pass, the restyle of a node and the
+registration of new widgets (counted by :func:`count_work`). Nothing else in the package
+touches them: :data:`PRIVATE` lists each, and :func:`missing` (run by the test suite) says
+which of them a Textual upgrade moved, so such an upgrade fails in one obvious place.
 """
 
 from __future__ import annotations
@@ -103,6 +103,8 @@ PRIVATE: tuple[tuple[str, Callable[[], Any], str, tuple[str, ...] | None], ...] 
      ("self", "y", "x1", "x2", "base_style")),
     ("the tree's resize handler", lambda: Tree, "_on_resize", ("self", "event")),
     ("the tree's drawn lines by line", _probe_tree, "_line_cache", None),
+    ("the tree's drawn lines made room for more", lambda: type(_probe_tree()._line_cache),
+     "grow", ("self", "maxsize")),
     ("the tree's built lines", _probe_tree, "_tree_lines_cached", None),
     ("a tree node's label", _probe_node, "_label", None),
     ("a tree node's change count", _probe_node, "_updates", None),
@@ -325,14 +327,18 @@ class BatchTree(Tree[NodeType]):
         the screen, so the frame after the first one drew the whole tree again."""
         event.prevent_default()
         self._line_cache.grow(event.size.height)  # (a new size repaints it: _size_updated)
+        if not self._tree_lines_cached:
+            self._invalidate()  # no lines: the tree's scrollable width is its own width
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines in ``crop``; :meth:`render_line` draws them only from here."""
         self._base_style = self.rich_style  # once for the lines drawn now, not once a line
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         """As the stock tree's, with the widget's style worked out once a repaint (Textual
-        works it out from every ancestor each time it is asked)."""
+        works it out from every ancestor each time it is asked); called by
+        :meth:`render_lines`."""
         scroll_x, scroll_y = self.scroll_offset
         return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width,
                                  self._base_style)
@@ -340,15 +346,18 @@ class BatchTree(Tree[NodeType]):
     def relabel(self, node: TreeNode[NodeType], label: str | Text) -> None:
         """Give ``node`` a new label, repainting its own line only. The stock ``set_label``
         repaints the lines of every node below it too (a theme's count changed: the lines
-        of all its codes), though a label is drawn on its node's line alone."""
+        of all its codes), though a label is drawn on its node's line alone. A label wider
+        than the one before builds the lines again (the tree's scrollable width may grow:
+        a count that gains a digit, rarely)."""
+        width = self.get_label_width(node)
         node._label = self.process_label(label)
-        node._updates += 1  # the node's line (and lines below it) are drawn afresh
-        lines = self._tree_lines_cached
-        line = node._line
+        node._updates += 1  # its line's drawing is stale (the next paint of it draws anew)
+        if self.get_label_width(node) > width:
+            self._invalidate()
+            return
+        lines, line = self._tree_lines_cached, node._line
         if lines is not None and 0 <= line < len(lines) and lines[line].node is node:
             self._refresh_line(line)
-        elif lines is None:
-            self.refresh()  # the lines are built again anyway
 
     def watch_has_focus(self, has_focus: bool) -> None:
         node = self.cursor_node
