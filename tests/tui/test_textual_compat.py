@@ -15,6 +15,19 @@ COMPAT = ROOT / "workbench" / "tui" / "textual_compat.py"
 PRIVATE_MODULE = re.compile(r"^textual(\.\w+)*\._\w+")
 
 
+def lines_drawn(widget) -> list[int]:
+    """The lines ``widget`` draws from now on (``y`` of each ``render_line`` call)."""
+    drawn: list[int] = []
+    stock = widget.render_line
+
+    def counted(y: int):
+        drawn.append(y)
+        return stock(y)
+
+    widget.render_line = counted
+    return drawn
+
+
 def test_every_private_part_still_exists() -> None:
     """After a Textual upgrade, this is the test that says what moved."""
     assert textual_compat.missing() == []
@@ -195,14 +208,7 @@ def test_a_new_label_repaints_only_its_own_line() -> None:
                 theme.add_leaf(f"Code {n}")
             second = tree.root.add_leaf("Other 0·0")
             await pilot.pause()
-            drawn: list[int] = []
-            stock = tree.render_line
-
-            def counted(y: int):
-                drawn.append(y)
-                return stock(y)
-
-            tree.render_line = counted
+            drawn = lines_drawn(tree)
             tree.relabel(theme, "Theme 2·2")
             await pilot.pause()
             assert drawn == [0]  # the theme's line, not its six codes'
@@ -258,14 +264,7 @@ def test_a_resized_tree_keeps_its_lines_and_asks_for_no_layout_pass() -> None:
         async with app.run_test(size=(40, 12)) as pilot:
             tree = app.query_one(textual_compat.BatchTree)
             await pilot.pause()
-            drawn: list[int] = []
-            stock = tree.render_line
-
-            def counted(y: int):
-                drawn.append(y)
-                return stock(y)
-
-            tree.render_line = counted
+            drawn = lines_drawn(tree)
             with textual_compat.count_work(app) as work:
                 tree.post_message(events.Resize(tree.size, tree.virtual_size))
                 await pilot.pause()
