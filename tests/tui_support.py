@@ -167,3 +167,16 @@ def code_picker_of(app):
 
     picker = picker_of(app)
     return picker if picker is not None and picker.new_label == NEW_CODE else None
+
+
+def lines_drawn(widget) -> list[int]:
+    """The lines ``widget`` draws from now on (``y`` of each ``render_line`` call)."""
+    drawn: list[int] = []
+    stock = widget.render_line
+
+    def counted(y: int):
+        drawn.append(y)
+        return stock(y)
+
+    widget.render_line = counted
+    return drawn

@@ -7,25 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from tui_support import lines_drawn
 
 from workbench.tui import textual_compat
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPAT = ROOT / "workbench" / "tui" / "textual_compat.py"
 PRIVATE_MODULE = re.compile(r"^textual(\.\w+)*\._\w+")
-
-
-def lines_drawn(widget) -> list[int]:
-    """The lines ``widget`` draws from now on (``y`` of each ``render_line`` call)."""
-    drawn: list[int] = []
-    stock = widget.render_line
-
-    def counted(y: int):
-        drawn.append(y)
-        return stock(y)
-
-    widget.render_line = counted
-    return drawn
 
 
 def test_every_private_part_still_exists() -> None:

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from tui_support import (
-    INTERVIEW_1,
-    code_picker_of,
-    paths_of,
-    picker_of,
-    quit_app,
-    reopen,
-    screen_text,
-)
+import tui_support
+from tui_support import INTERVIEW_1, code_picker_of, paths_of, picker_of, quit_app, reopen
 
 from workbench.tui.screens.dialogs import PickerScreen
 
@@ -222,7 +215,7 @@ def test_copy_quote_with_case_label(drive, study, monkeypatch):
         app.main_screen.transcript.move_cursor(INTERVIEW_1.index("Anger, honestly") + 1)
         await pilot.press("y")
         await pilot.pause()
-        assert "▸ The quote “Anger, honestly”" in screen_text(app)  # in the status line
+        assert "▸ The quote “Anger, honestly”" in tui_support.screen_text(app)  # in the status line
         assert not app.screen.query("Toast")
         monkeypatch.setenv("TMUX", "/tmp/tmux-1/default,1,0")
         app.main_screen.transcript.move_cursor(para(6)[0])

@@ -3,6 +3,7 @@ picker screen (asked from elsewhere)."""
 
 from __future__ import annotations
 
+import tui_support
 from tui_support import code_picker_of, paths_of, picker_of, quit_app, reopen, screen_text, until
 
 from workbench.core.project import Project
@@ -286,14 +287,7 @@ def test_the_same_list_shown_again_is_not_drawn_again(drive):
         picker = code_picker_of(app)
         lines = listed(picker)
         await pilot.pause()
-        drawn: list[int] = []
-        stock = lines.render_line
-
-        def counted(y: int):
-            drawn.append(y)
-            return stock(y)
-
-        lines.render_line = counted
+        drawn = tui_support.lines_drawn(lines)
         await pilot.press("escape", "c")
         await pilot.pause()
         assert picker.is_open and drawn == []

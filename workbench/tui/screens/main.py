@@ -352,8 +352,7 @@ class MainScreen(PromptFrameScreen):
     def _project_changed(self) -> None:
         """The project changed: redraw the panes (once for changes in a row); the message
         goes on to the app, which saves."""
-        if self.project.revision != self.shown_revision:
-            self.refresh_panes()
+        self.catch_up()
 
     def catch_up(self) -> None:
         """Bring the panes up to date with a change whose message has not been handled yet

@@ -65,6 +65,11 @@ class NewName:
     problem: str = ""
 
 
+def no_problem(name: str) -> str:
+    """The check of a typed new name that finds nothing wrong with it."""
+    return ""
+
+
 def rank(query: str, choices: Sequence[Choice]) -> list[Choice]:
     """Choices matching ``query``: substring matches first, then fuzzy ones (best first);
     ties keep the order of ``choices`` (recent codes come first there)."""
@@ -268,7 +273,7 @@ class Picker(Vertical):
         self.hint = ""
         self.rows = ROWS
         self.actions: Mapping[str, Callable[[Choice | None], None]] = {}
-        self.check_new: Callable[[str], str] = lambda name: ""
+        self.check_new: Callable[[str], str] = no_problem
         self.shown: list[Choice | NewName] = []
         self.query_text: str | None = None  # the query the list shows (None: to list again)
         self._labels: set[str] = set()
@@ -301,7 +306,7 @@ class Picker(Vertical):
         self.new_label = new_label
         self.hint = hint
         self.actions = dict(actions or {})
-        self.check_new = check_new or (lambda name: "")
+        self.check_new = check_new or no_problem
         self._labels = {c.label.casefold() for c in self.choices}
         needed = min(SHOWN, len(self.choices)) + (1 if new_label else 0)
         self.rows = rows if rows is not None else max(1, min(ROWS, needed))
