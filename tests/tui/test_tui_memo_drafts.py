@@ -9,6 +9,7 @@ from tui_support import quit_app, reopen, screen_text, until
 
 from workbench.tui.saver import SaveState
 from workbench.tui.screens import memos as memos_module
+from workbench.tui.widgets.memo_pane import MemoPane
 
 #: The memo the study has on Interview 1 (the document shown first).
 MEMO = "Long pauses before the answers."
@@ -152,3 +153,75 @@ def test_read_only_memo_pane_never_says_unsaved(drive, study):
         drive(scenario)
     finally:
         holder.close()
+
+
+def coding_memos(project, coding) -> list[str]:
+    return [m.text for m in project.memos.about("coding", coding.id)]
+
+
+def first_coding(app):
+    main = app.main_screen
+    return min(app.project.codings.of_document(main.document), key=lambda c: c.start)
+
+
+def test_the_memo_pane_follows_after_the_frame_of_the_key(drive):
+    """The cursor onto a coding: the transcript and status line show it at once, the memo
+    pane (a view of what the cursor is on) is drawn after that frame, with the coding's
+    memo: a key is not held up by the memo's text and list."""
+    async def scenario(pilot, app):
+        main = app.main_screen
+        pane = main.memo_pane
+        await pilot.pause()
+        assert pane.target.kind == "document"
+        main.transcript.move_cursor(first_coding(app).start)
+        assert "Networks" in str(main.query_one("#status-left").render())
+        assert pane.target.kind == "document"  # not drawn before the key's own frame
+        await until(pilot, lambda: pane.target.kind == "coding")
+        assert pane.text_area.text == ""
+        assert "coding “Networks”" in str(main.query_one("#memo-title").render())
+
+    drive(scenario)
+
+
+def test_m_straight_after_a_move_writes_on_what_the_cursor_is_on(drive, study):
+    """`m` before the memo pane caught up with the cursor still writes on the coding under
+    it, not on the memo the pane showed before."""
+    async def scenario(pilot, app):
+        main = app.main_screen
+        pane = main.memo_pane
+        await pilot.pause()
+        coding = first_coding(app)
+        main.transcript.move_cursor(coding.start)
+        main.action_memo()  # in the same turn: no frame between
+        assert pane.target.kind == "coding" and pane.text_area.text == ""
+        await pilot.press(*"Why", "escape")
+        await until(pilot, lambda: coding_memos(app.project, coding) == ["Why"])
+        assert document_memos(app.project) == [MEMO]
+        await quit_app(pilot, app)
+
+    drive(scenario)
+    assert document_memos(reopen(study)) == [MEMO]
+
+
+def test_a_key_typed_as_the_focus_reaches_the_memo_pane_goes_into_the_right_memo(
+        drive, monkeypatch):
+    """Tab into the memo pane and a letter typed before the next frame (the pane had not
+    caught up with the cursor yet): the letter is written on the coding under the cursor,
+    because the pane catches up when its text takes the focus, before any key reaches it."""
+    async def scenario(pilot, app):
+        main = app.main_screen
+        pane = main.memo_pane
+        await pilot.pause()
+        # from now on the keys come before the next frame
+        monkeypatch.setattr(MemoPane, "call_after_refresh", lambda *args, **kwargs: True)
+        coding = first_coding(app)
+        main.transcript.move_cursor(coding.start)
+        assert pane.target.kind == "document"  # no frame yet: not caught up
+        await pilot.press("tab", "tab", "h")
+        assert pane.text_area.has_focus and pane.text_area.text == "h"
+        assert pane.target.kind == "coding" and pane.target.target_id == coding.id
+        await pilot.press("escape")
+        await until(pilot, lambda: coding_memos(app.project, coding) == ["h"])
+        assert document_memos(app.project) == [MEMO]
+
+    drive(scenario)
