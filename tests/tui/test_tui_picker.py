@@ -300,6 +300,29 @@ def test_the_same_list_shown_again_is_not_drawn_again(drive):
     drive(scenario)
 
 
+def test_the_title_and_hint_are_drawn_again_only_when_they_read_differently(drive):
+    """The same title and hint shown again draw nothing; a new title draws its one line,
+    cut with an ellipsis at the picker's width."""
+    async def scenario(pilot, app):
+        await pilot.press("c")
+        picker = code_picker_of(app)
+        title, hint = picker.query_one(".title"), picker.query_one(".hint")
+        await pilot.pause()
+        drawn_title, drawn_hint = tui_support.lines_drawn(title), tui_support.lines_drawn(hint)
+        await pilot.press("escape", "c")  # the cursor did not move: the same title
+        await pilot.pause()
+        assert picker.is_open and drawn_title == drawn_hint == []
+        await pilot.press("escape")
+        long_title = "Code “" + "a very long passage " * 10 + "”"
+        picker.load(long_title, picker.choices, hint=picker.hint).open(lambda answer: None)
+        await pilot.pause()
+        assert drawn_title == [0] and drawn_hint == []
+        line = next(row for row in screen_text(app).splitlines() if "a very long" in row)
+        assert "…" in line and "”" not in line
+
+    drive(scenario)
+
+
 def test_the_picker_counts_a_theme_as_the_codebook_does(drive):
     """A theme's counts in the picker are the codebook pane's: with the codes below it."""
     async def scenario(pilot, app):
