@@ -95,6 +95,61 @@ def test_up_down_pageup_pagedown_move_and_the_list_scrolls(drive, study):
     assert any(n.startswith(f"Coded {chosen[0]}: ") for n in app.notices), app.notices
 
 
+def test_a_long_list_shows_a_thumb_that_follows_the_highlight(drive, study):
+    """More choices than rows: the last column carries a thumb, at the top first, at the
+    bottom once the last choice is highlighted; a list that fits has none."""
+    add_codes(study, 30)
+
+    def thumb_rows(app, picker) -> list[int]:
+        lines = listed(picker)
+        region = lines.content_region
+        rows = screen_text(app).splitlines()[region.y:region.bottom]
+        return [y for y, row in enumerate(rows) if row[region.right - 1] == "▐"]
+
+    async def scenario(pilot, app):
+        await pilot.press("j", "c")
+        picker = code_picker_of(app)
+        await pilot.pause()
+        size = max(1, ROWS * ROWS // len(picker.shown))
+        assert thumb_rows(app, picker) == list(range(size))
+        await pilot.press(*["pagedown"] * 5)
+        await pilot.pause()
+        assert thumb_rows(app, picker) == list(range(ROWS - size, ROWS))
+        await pilot.press(*"Networks")
+        await pilot.pause()
+        assert len(picker.shown) < ROWS and thumb_rows(app, picker) == []
+
+    drive(scenario)
+
+
+def test_the_document_list_works_out_only_the_details_it_shows(drive, study):
+    """g with more documents than rows: each shown document's case and codings are looked
+    up, not every document's."""
+    with Project.open(study, write=True) as project:
+        for n in range(40):
+            project.documents.add(f"Extra {n:02d}", "Some words.")
+        project.save()
+    looked_up: list[str] = []
+
+    async def scenario(pilot, app):
+        codings = app.project.codings
+        stock = codings.in_document
+
+        def counted(doc_id):
+            looked_up.append(doc_id)
+            return stock(doc_id)
+
+        codings.in_document = counted
+        await pilot.press("g")
+        picker = picker_of(app, "Go to document")
+        await pilot.pause()
+        assert len(picker.shown) == 43
+        assert 0 < len(set(looked_up)) <= ROWS
+        assert "Interview 1" in screen_text(app) and "Respondent 1 · 2 codings" in screen_text(app)
+
+    drive(scenario)
+
+
 def test_enter_takes_the_best_match_and_the_focus_goes_back(drive, study):
     async def scenario(pilot, app):
         main = app.main_screen

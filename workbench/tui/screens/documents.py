@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -43,16 +44,18 @@ def key_of(app: WorkbenchApp, binding_id: str, default: str) -> str:
 
 # ---------------------------------------------------------------------------- the document list
 def document_choices(project: Project, current: Document | None) -> list[Choice]:
-    """One choice per document: its name, its case and how many codings it has."""
-    choices = []
-    for doc in project.documents.all():
+    """One choice per document: its name, its case and how many codings it has (worked out
+    for the documents the list shows, not for every document at each ``g``)."""
+    current_id = current.id if current is not None else None
+
+    def detail(doc: Document) -> str:
         case = project.cases.of(doc)
         codings = len(project.codings.in_document(doc.id))
-        detail = f"{case.name if case else 'no case'} · {plural(codings, 'coding')}"
-        if current is not None and doc.id == current.id:
-            detail += " · open"
-        choices.append(Choice(doc.id, doc.name, detail=detail))
-    return choices
+        shown = f"{case.name if case else 'no case'} · {plural(codings, 'coding')}"
+        return shown + (" · open" if doc.id == current_id else "")
+
+    return [Choice(doc.id, doc.name, detail=partial(detail, doc))
+            for doc in project.documents.all()]
 
 
 class DocumentList:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, on
@@ -186,6 +187,7 @@ class PickerList(Widget):
         self._drawn: dict[int, Text] = {}
         self.highlighted = 0
         self.top = 0
+        self._styles = (Style(), Style(), Style())  # base, highlight, thumb: see render_lines
 
     @property
     def option_count(self) -> int:
@@ -211,13 +213,13 @@ class PickerList(Widget):
         if not before:
             self.refresh()
 
-    def _row(self, y: int) -> tuple[Text | None, bool, str]:
-        """What row ``y`` shows: its line, whether highlighted, its piece of the thumb."""
+    def _row(self, y: int) -> tuple[Text | None, bool, bool | None]:
+        """What row ``y`` shows: its line, whether highlighted, its piece of the thumb (None:
+        no thumb, the list fits)."""
         index = self.index_at(y)
         if index is None:
-            return None, False, ""
-        thumb = self._thumb(y)[0].text if len(self.entries) > self.size.height else ""
-        return self.line(index), index == self.highlighted, thumb
+            return None, False, None
+        return self.line(index), index == self.highlighted, self._on_thumb(y)
 
     def line(self, index: int) -> Text:
         """The text of line ``index`` (made once per listing)."""
@@ -244,34 +246,39 @@ class PickerList(Widget):
         index = self.top + y
         return index if 0 <= y and index < len(self.entries) else None
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the styles once for the lines drawn now, not once a line (Textual works a
+        # widget's style out from every ancestor)
+        self._styles = (self.rich_style,
+                        self.get_component_rich_style("picker-list--highlight"),
+                        self.get_component_rich_style("picker-list--thumb"))
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base, highlight, thumb_style = self._styles
         index = self.index_at(y)
         if index is None or width <= 0:
             return Strip.blank(width, base)
-        overflow = len(self.entries) > self.size.height
-        room = width - 1 if overflow else width
+        thumb = self._on_thumb(y)
+        room = width - 1 if thumb is not None else width
         text = self.line(index).copy()
         text.truncate(room, overflow="ellipsis")
-        style = base
-        if index == self.highlighted:
-            style = base + self.get_component_rich_style("picker-list--highlight")
+        style = base + highlight if index == self.highlighted else base
         strip = Strip(list(text.render(self.app.console)), text.cell_len)
         strip = strip.crop_extend(0, room, None).apply_style(style)
-        if overflow:
-            strip = Strip.join([strip, Strip(self._thumb(y))])
+        if thumb is not None:
+            strip = Strip.join([strip, Strip([Segment("▐" if thumb else " ", thumb_style)])])
         return strip
 
-    def _thumb(self, y: int) -> list[Any]:
-        from rich.segment import Segment
-
+    def _on_thumb(self, y: int) -> bool | None:
+        """Whether row ``y`` is on the scroll thumb; None when the list fits (no thumb)."""
         rows, total = self.size.height, len(self.entries)
+        if total <= rows:
+            return None
         size = max(1, rows * rows // total)
-        start = min(rows - size, self.top * rows // total)
-        thumb = start <= y < start + size
-        style: Style = self.get_component_rich_style("picker-list--thumb")
-        return [Segment("▐" if thumb else " ", style)]
+        start = round(self.top * (rows - size) / (total - rows))  # at the bottom at the end
+        return start <= y < start + size
 
 
 class Picker(Vertical):
