@@ -174,6 +174,27 @@ def test_the_memo_list_following_a_change_lays_nothing_out(tmp_path: Path, tui_e
     run_app(sample, (120, 40), scenario)
 
 
+def test_a_waiting_picker_or_memo_writes_no_frames(study: Path) -> None:
+    """The picker's filter line and the memo's text have steady cursors: while the user
+    reads, no frame is written (a blinking cursor wrote two a second, and a key pressed just
+    after one waited for the next frame)."""
+    async def waits_quietly(pilot, work: Work) -> int:
+        await pilot.pause(0.3)
+        before = work.copy()
+        await asyncio.sleep(1.2)
+        return work.since(before).frames
+
+    async def scenario(pilot, app, work: Work) -> None:
+        await pilot.press("c")
+        assert code_picker_of(app) is not None
+        assert await waits_quietly(pilot, work) == 0
+        await pilot.press("escape", "m")
+        assert app.main_screen.memo_pane.text_area.has_focus
+        assert await waits_quietly(pilot, work) == 0
+
+    run_app(study, (120, 40), scenario)
+
+
 def test_a_confirmation_is_said_in_the_status_line_not_a_toast(study: Path) -> None:
     async def scenario(pilot, app, work: Work) -> None:
         await pilot.press("j", "j", "1")

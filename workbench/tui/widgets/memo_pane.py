@@ -34,6 +34,10 @@ class MemoTarget:
     title: str  # "coding “Anger” on line 12"
 
 
+#: What the memo pane shows: the target, the memo's id and text, the other memos (title, text).
+_Shown = tuple[MemoTarget | None, str | None, str, list[tuple[str, str]]]
+
+
 class TextLines(ScrollViewSizedInPlace):
     """Rich texts one below the other (a blank line between them), wrapped to the width, drawn
     line by line: a new list needs no layout pass (a Static in a scrolling container asked for
@@ -113,15 +117,17 @@ class TextLines(ScrollViewSizedInPlace):
 
 class MemoText(TextAreaSizedInPlace):
     """The memo's text area; a new memo shown needs no layout pass, and the focus coming or
-    going no restyle."""
+    going no restyle. Its cursor does not blink (each blink was a frame, and a key pressed
+    just after one waited for the next frame)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.set_reactive(TextArea.cursor_blink, False)
 
     def on_focus(self) -> None:
         """Before the first key reaches the text: the memo the pane was last asked to show
         (the pane draws a memo it is merely shown after the frame: see :meth:`MemoPane.show`)."""
-        for pane in self.ancestors:
-            if isinstance(pane, MemoPane):
-                pane.catch_up()
-                return
+        self.query_ancestor(MemoPane).catch_up()
 
     def watch_has_focus(self, has_focus: bool) -> None:
         """Nothing in its style depends on the focus (the stylesheet keeps it so), only the
@@ -159,8 +165,7 @@ class MemoPane(Vertical):
         self._shown_title: Text | None = None
         self._shown_others: list[tuple[str, str]] | None = None
         #: what :meth:`show` was last asked to show while the user was not writing here
-        self._waiting: tuple[MemoTarget | None, str | None, str, list[tuple[str, str]]] | None
-        self._waiting = None
+        self._waiting: _Shown | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Memo", id="memo-title", classes="pane-title")
