@@ -195,6 +195,23 @@ def test_a_waiting_picker_or_memo_writes_no_frames(study: Path) -> None:
     run_app(study, (120, 40), scenario)
 
 
+def test_a_layout_pass_after_a_scroll_arranges_the_screen_once(study: Path) -> None:
+    """The picker opened after the transcript scrolled: its layout pass arranges every widget
+    once (Textual's own screen arranged them all again for the first widget drawn, because
+    the scroll had marked its full map stale)."""
+    async def scenario(pilot, app, work: Work) -> None:
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        before = work.copy()
+        await pilot.press("c")
+        await pilot.pause()
+        assert code_picker_of(app) is not None
+        done = work.since(before)
+        assert done.layouts == 1 and done.arrangements == 1
+
+    run_app(study, (120, 40), scenario)
+
+
 def test_a_confirmation_is_said_in_the_status_line_not_a_toast(study: Path) -> None:
     async def scenario(pilot, app, work: Work) -> None:
         await pilot.press("j", "j", "1")
