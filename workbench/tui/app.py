@@ -222,18 +222,26 @@ class WorkbenchApp(App[int]):
 
         Refused with a notice when the project is read-only; a :class:`WorkbenchError` is shown
         as an error notice and a :class:`NotChanged` as a warning (a step that raises puts its
-        records back); both return ``None``. There is nothing to do afterwards: the project's
-        listener tells the saver and posts :class:`ProjectChanged`, which the panes follow.
+        records back); both return ``None``. The project's listener tells the saver and posts
+        :class:`ProjectChanged`, which the panes follow; when the main screen shows, its panes
+        are brought up to date at once, so the change is whole in the key's own frame (a frame
+        that came before the message, asked for by the key, showed it half drawn, and the rest
+        waited for the next frame).
         """
         if self.refuses_changes():
             return None
         try:
-            return change(self.project)
+            result = change(self.project)
         except NotChanged as why:
             self._say_not_changed(why)
+            return None
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error", markup=False)
-        return None
+            return None
+        main = getattr(self, "main_screen", None)
+        if main is not None and main is self.screen and main.is_mounted:
+            main.catch_up()
+        return result
 
     def ask(
         self, dialog: Dialog[A] | Callable[[], Dialog[A]],
