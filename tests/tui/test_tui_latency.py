@@ -91,8 +91,9 @@ NARROW_TAB = Budget(3, 3, 0, 4)
 #: (name, keys pressed before, keys measured, budget, budget in the narrow layout if other).
 #: The pickers (c, g) are the main screen's overlay: one layout pass to move it onto the
 #: screen (or away), which paints only its cells; a letter repaints its lines, no layout.
-#: A change may come in up to three frames (the panes, the status line's confirmation and
-#: save state): which frame each lands in depends on the event loop's order and the clock.
+#: A change may come in up to four frames (the panes, the status line's confirmation and
+#: save state, and the memo pane, drawn after the key's own frame): which frame each lands
+#: in depends on the event loop's order and the clock.
 KEYS: list[tuple[str, tuple[str, ...], tuple[str, ...], Budget, Budget | None]] = [
     ("j", (), ("j",), Budget(0, 0, 0, 3), None),
     ("]", (), ("right_square_bracket",), Budget(0, 0, 0, 3), None),
@@ -105,10 +106,10 @@ KEYS: list[tuple[str, tuple[str, ...], tuple[str, ...], Budget, Budget | None]] 
     ("tab to transcript", ("tab", "tab"), ("tab",), Budget(0, 3, 0, 2), NARROW_TAB),
     ("c (picker)", (), ("c",), Budget(1, 0, 0, 3), None),
     ("a letter in the picker", ("c",), ("a",), Budget(0, 0, 0, 1), None),
-    ("enter in the picker", ("c",), ("enter",), Budget(1, 0, 0, 3), None),
-    ("1 (recent code)", (), ("1",), Budget(0, 1, 0, 3), None),
-    ("x (uncode)", ("1",), ("x",), Budget(0, 1, 0, 3), None),
-    ("u (undo)", ("1", "x"), ("u",), Budget(0, 1, 0, 3), None),
+    ("enter in the picker", ("c",), ("enter",), Budget(1, 0, 0, 4), None),
+    ("1 (recent code)", (), ("1",), Budget(0, 1, 0, 4), None),
+    ("x (uncode)", ("1",), ("x",), Budget(0, 1, 0, 4), None),
+    ("u (undo)", ("1", "x"), ("u",), Budget(0, 1, 0, 4), None),
     ("g (document list)", (), ("g",), Budget(1, 0, 0, 3), None),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 
+from textual import events
 from tui_support import quit_app, reopen, screen_text, until
 
 from workbench.tui.saver import SaveState
@@ -222,6 +223,58 @@ def test_a_key_typed_as_the_focus_reaches_the_memo_pane_goes_into_the_right_memo
         assert pane.target.kind == "coding" and pane.target.target_id == coding.id
         await pilot.press("escape")
         await until(pilot, lambda: coding_memos(app.project, coding) == ["h"])
+        assert document_memos(app.project) == [MEMO]
+
+    drive(scenario)
+
+
+def test_memo_on_the_project_while_writing_keeps_what_was_typed(drive, monkeypatch):
+    """Writing the document's memo, typed but not yet saved as a draft, then the palette's
+    "Memo on the project": what was typed is saved on the document's memo first."""
+    monkeypatch.setattr(memos_module, "DRAFT_DELAY", 30)  # no draft in between
+
+    async def scenario(pilot, app):
+        main = app.main_screen
+        await pilot.press("m", *" Typed")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert main.memo_pane.text_area.has_focus  # the palette does not take it
+        await pilot.press(*"Memo on the project")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is main)
+        await pilot.pause()
+        assert main.memo_pane.target.kind == "project"
+        assert main.memo_pane.text_area.text == ""
+        assert document_memos(app.project) == [MEMO + " Typed"]
+
+    drive(scenario)
+
+
+def test_the_terminal_window_away_and_back_keeps_the_memo_being_written(drive, monkeypatch):
+    """Writing a code's memo, the terminal window loses the focus (the terminal reports it)
+    and gets it back: the letters typed next still go into the code's memo, after what was
+    typed before."""
+    monkeypatch.setattr(memos_module, "DRAFT_DELAY", 30)
+
+    async def scenario(pilot, app):
+        main = app.main_screen
+        pane = main.memo_pane
+        await pilot.press("tab", "down")
+        await pilot.pause()
+        code_id = main.codebook.code_id
+        await pilot.press("m", *"First")
+        assert pane.target.kind == "code" and pane.text_area.has_focus
+        app.post_message(events.AppBlur())
+        await pilot.pause(0.3)
+        app.post_message(events.AppFocus())
+        await pilot.pause(0.3)
+        assert pane.text_area.has_focus
+        await pilot.press(*" second", "escape")
+        await pilot.pause(0.3)
+        assert (pane.target.kind, pane.target.target_id) == ("code", code_id)
+        texts = [m.text for m in app.project.memos.about("code", code_id)]
+        assert len(texts) == 1 and texts[0].endswith("First second")
         assert document_memos(app.project) == [MEMO]
 
     drive(scenario)

@@ -8,7 +8,7 @@ from tui_support import code_picker_of, paths_of, picker_of, quit_app, reopen, s
 
 from workbench.core.project import Project
 from workbench.tui.screens.dialogs import NewName, PickerScreen
-from workbench.tui.widgets.picker import ROWS, PickerList
+from workbench.tui.widgets.picker import ROWS, Choice, PickerList
 
 
 def add_codes(study, count: int) -> None:
@@ -374,6 +374,24 @@ def test_the_title_and_hint_are_drawn_again_only_when_they_read_differently(driv
         assert drawn_title == [0] and drawn_hint == []
         line = next(row for row in screen_text(app).splitlines() if "a very long" in row)
         assert "…" in line and "”" not in line
+
+    drive(scenario)
+
+
+def test_a_line_break_in_a_title_or_a_name_is_drawn_as_a_space(drive):
+    """A name may hold a line break (a code's path in "Merge “…” into", a choice's label):
+    the picker draws it on its one line as a space, never as a raw newline in the frame."""
+    async def scenario(pilot, app):
+        picker = app.main_screen.picker
+        picker.load("Merge “Line one\nline two” into",
+                    [Choice("x", "Row one\nrow two")]).open(lambda answer: None)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Merge “Line one line two” into" in text
+        assert "Row one row two" in text
+        for widget in (picker.query_one(".title"), listed(picker)):
+            strips = widget.render_lines(widget.size.region)
+            assert not any("\n" in segment.text for strip in strips for segment in strip)
 
     drive(scenario)
 

@@ -80,9 +80,12 @@ class MemoWriting(MainScreenPart):
             return
         if not pane.is_mounted:
             return
-        if pane.editing and not force:
+        # the memo pane as the active pane is being written in even while the terminal
+        # window is away (the text area lost the focus, and saved, until it comes back)
+        writing = pane.editing or self.screen.active_pane == "memo"
+        if writing and not force:
             return
-        if force and pane.editing and target is None:
+        if force and writing and target is None:
             target = pane.target  # keep writing, but refresh the text under it after undo
         target = target or self.target()
         project = self.project
@@ -140,6 +143,7 @@ class MemoWriting(MainScreenPart):
         except NotChanged as why:
             self.app.notify(str(why), severity="warning", markup=False)
             return
+        self.commit()  # what is being written on another memo is saved, not replaced
         self.show(force=True, target=chosen)
         self.screen.focus_pane("memo")
         self.screen.memo_pane.start_writing()
@@ -233,6 +237,7 @@ class MemoWriting(MainScreenPart):
             else:
                 self.app.notify(f"Case {case.name} has no documents", markup=False)
         elif kind == "project":
+            self.commit()  # what is being written is saved, not replaced
             self.show(force=True, target=self.project_target())
             screen.focus_pane("memo")
         else:

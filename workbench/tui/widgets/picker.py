@@ -43,6 +43,21 @@ ROWS = 12
 CHROME = 8
 
 
+#: Line breaks, tabs and other control characters, drawn as spaces on a picker's one-line
+#: rows (a name may hold one; a raw one in a line would break the frame).
+_ONE_LINE = {code: " " for code in (*range(32), 127)}
+
+
+def one_line(text: Text) -> Text:
+    """``text`` with its control characters as spaces (the same length: spans stay put)."""
+    plain = text.plain
+    flat = plain.translate(_ONE_LINE)
+    if flat == plain:
+        return text
+    return Text(flat, style=text.style, spans=list(text.spans), no_wrap=True,
+                overflow=text.overflow)
+
+
 class TextLine(Widget):
     """One line of text, cut with an ellipsis at the widget's width, drawn by the widget
     itself: the picker's title and hint (a Label drew its content again each time the picker
@@ -57,11 +72,11 @@ class TextLine(Widget):
 
     def __init__(self, text: Text | str = "", *, classes: str = "") -> None:
         super().__init__(classes=classes)
-        self.text = Text(text) if isinstance(text, str) else text
+        self.text = one_line(Text(text) if isinstance(text, str) else text)
 
     def show(self, text: Text | str) -> None:
         """Show ``text`` instead."""
-        text = Text(text) if isinstance(text, str) else text
+        text = one_line(Text(text) if isinstance(text, str) else text)
         if text != self.text:
             self.text = text
             self.refresh()
@@ -133,7 +148,7 @@ def choice_prompt(choice: Choice, query: str = "") -> Text:
     if choice.color:
         text.append("■ ", style=choice.color)
     start = len(text)
-    text.append(choice.label)
+    text.append(choice.label.translate(_ONE_LINE))
     folded = choice.label.casefold()
     for word in query.casefold().split():
         at = folded.find(word)
