@@ -437,20 +437,27 @@ def test_a_new_code_path_with_an_empty_name_says_so_and_cannot_be_chosen(drive):
     drive(scenario)
 
 
+def code_networks(app):
+    """Code "pulled me in" (not coded with Networks yet) with Networks through ``app.apply``:
+    (the code, its counts in the codebook before, the coding's start, the coding)."""
+    main = app.main_screen
+    networks = next(c for c in app.project.codebook.values() if c.name == "Networks")
+    doc = main.document
+    start = doc.text.index("pulled me in")
+    before = main.codebook.totals(networks)
+    coding = app.apply(lambda p: p.codings.add(doc, start, start + 12, networks, "ann"))
+    return networks, before, start, coding
+
+
 def test_a_change_is_in_the_panes_when_apply_returns(drive):
     """A change made on the main screen is drawn whole in the frame of the key that made it:
     the transcript and the codebook show it as soon as ``app.apply`` returns, before any
     message is handled (a frame asked for in between showed it half drawn)."""
     async def scenario(pilot, app):
         main = app.main_screen
-        project = app.project
-        networks = next(c for c in project.codebook.values() if c.name == "Networks")
         await pilot.pause()
-        doc = main.document
-        start = doc.text.index("pulled me in")
-        before = main.codebook.totals(networks)
-        coding = app.apply(lambda p: p.codings.add(doc, start, start + 12, networks, "ann"))
-        assert main.shown_revision == project.revision
+        networks, before, start, coding = code_networks(app)
+        assert main.shown_revision == app.project.revision
         assert coding in main.transcript.codings_at(start)
         assert main.codebook.totals(networks)[0] == before[0] + 1
 
@@ -462,13 +469,8 @@ def test_counts_are_current_when_c_comes_before_the_panes_caught_up(drive):
     lists the counts after that change."""
     async def scenario(pilot, app):
         main = app.main_screen
-        project = app.project
-        networks = next(c for c in project.codebook.values() if c.name == "Networks")
         await pilot.pause()
-        doc = main.document
-        start = doc.text.index("pulled me in")  # not coded with Networks yet
-        before = main.codebook.totals(networks)
-        app.apply(lambda p: p.codings.add(doc, start, start + 12, networks, "ann"))
+        networks, before, _, _ = code_networks(app)
         choices = main.coding.code_choices()  # in the same turn: no message handled between
         row = next(choice for choice in choices if choice.label == "Networks")
         assert row.detail_text().startswith(f"{before[0] + 1}·")
