@@ -108,6 +108,57 @@ def test_the_frame_clock_is_due_at_the_next_grid_point_after_an_idle_spell() -> 
     asyncio.run(scenario())
 
 
+def test_a_key_s_frame_is_written_at_once_after_another_frame() -> None:
+    """A frame asked for within an interval of the last one waits for the next tick; the
+    frame answering a key does not (once per key: the frame after it waits again)."""
+    import asyncio
+    import time
+
+    from textual.app import App
+
+    interval = 0.2  # long enough that the scheduling, not the machine's speed, decides
+    ticks: list[float] = []
+
+    class Clocked(App):
+        async def on_mount(self) -> None:
+            def tick() -> None:
+                ticks.append(time.perf_counter())
+                timer.pause()  # as a screen does after each frame
+
+            timer = textual_compat.FrameTimer.started(self, interval, tick, name="clock")
+            self.timer = timer
+
+    async def scenario() -> list[float]:
+        app = Clocked()
+        async with app.run_test():
+            timer = app.timer
+
+            async def ticked(count: int) -> float:
+                deadline = time.perf_counter() + 2
+                while len(ticks) < count and time.perf_counter() < deadline:
+                    await asyncio.sleep(0.002)
+                assert len(ticks) == count
+                return ticks[-1]
+
+            timer.resume()
+            first = await ticked(1)
+            await asyncio.sleep(0.02)
+            asked = time.perf_counter()
+            timer.answer_next()  # a key came in
+            timer.resume()  # and asks for its frame within the interval
+            keyed = await ticked(2) - asked
+            asked_again = time.perf_counter()
+            timer.resume()  # the frame after it: no key
+            again = await ticked(3) - asked_again
+            timer.stop()
+        return [asked - first, keyed, again]
+
+    since_first, keyed, again = asyncio.run(scenario())
+    assert since_first < interval / 2
+    assert keyed < interval / 4, f"{keyed * 1000:.0f} ms to the key's frame"
+    assert again > interval / 2, f"{again * 1000:.0f} ms: the next frame did not wait"
+
+
 def test_a_layout_pass_that_resizes_nothing_leaves_the_scrollbars_alone() -> None:
     """The stock scroll view set and repainted its scrollbars at every layout pass of the
     screen (it compares the compositor's size of its children with its own scrollable size);

@@ -47,7 +47,7 @@ from workbench.tui.commands import (
     UndoHistoryProvider,
 )
 from workbench.tui.saver import GROUP, Saver, SaveState
-from workbench.tui.textual_compat import on_frame
+from workbench.tui.textual_compat import PromptFrameScreen, on_frame
 from workbench.tui.uistate import UIState
 from workbench.tui.widgets.picker import Picker
 
@@ -296,12 +296,15 @@ class WorkbenchApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         """Every event; a key coming in has a save running on its thread step aside until
-        the frame that answers it is written (see :class:`~workbench.tui.saver.KeysFirst`)."""
+        the frame that answers it is written (see :class:`~workbench.tui.saver.KeysFirst`),
+        and that frame written as soon as it is asked for (``PromptFrameScreen.answer_key``)."""
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
             return
         keys = self.saver.keys
         keys.key_arrived()
+        if isinstance(self.screen, PromptFrameScreen):
+            self.screen.answer_key()
         try:
             await super().on_event(event)
         finally:

@@ -16,6 +16,7 @@ which of them a Textual upgrade moved, so such an upgrade fails in one obvious p
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -387,6 +388,10 @@ class FrameTimer(Timer):
     of a key, a key while a save's frames come). This clock waits for the next grid point.
     """
 
+    _answering = False  # the next frame asked for answers a key
+    _hurried = False  # a key's frame is asked for: the sleep to the next tick was cut short
+    _sleeper: asyncio.Future[None] | None = None  # the sleep to the next tick
+
     @classmethod
     def started(cls, target: Any, interval: float, callback: Callable[[], Any], *,
                 name: str) -> FrameTimer:
@@ -394,6 +399,20 @@ class FrameTimer(Timer):
         timer = cls(target, interval, name=name, callback=callback, pause=True)
         timer._start()
         return timer
+
+    def answer_next(self) -> None:
+        """The next frame asked for answers a key: it is written at once, even within an
+        interval of the last frame (a status message going, a save's state word), instead
+        of at the next tick. One frame per key: under key repeat, frames follow the keys."""
+        self._answering = True
+
+    def resume(self) -> None:
+        super().resume()
+        if self._answering:
+            self._answering = False
+            if self._sleeper is not None:  # else the frame comes at once anyway
+                self._hurried = True
+                self._sleeper.cancel()
 
     async def _run(self) -> None:
         from textual._time import get_time, sleep
@@ -409,7 +428,18 @@ class FrameTimer(Timer):
             if self._skip and due < now:  # frames were missed: the next grid point is due
                 count = int((now - start) / interval)
                 due = start + (count + 1) * interval
-            await sleep(max(0.0, due - get_time()))
+            delay = due - get_time()
+            if delay > 0 and not self._hurried:
+                # Textual's own sleep (its precision on each platform), cut short by a key
+                sleeper = self._sleeper = asyncio.ensure_future(sleep(delay))
+                try:
+                    await asyncio.wait({sleeper})  # not raising when the sleep is cut short
+                finally:
+                    self._sleeper = None
+                    sleeper.cancel()
+            if self._hurried:  # a key's frame: now, and the grid starts again from it
+                self._hurried = False
+                start, count = get_time() - interval, 0
             count += 1
             await self._active.wait()
             if self._reset:
@@ -445,6 +475,13 @@ class PromptFrameScreen(Screen):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._compositor = _map_keeping_compositor()
+
+    def answer_key(self) -> None:
+        """A key came in: the frame that answers it is written as soon as it is asked for
+        (see :meth:`FrameTimer.answer_next`)."""
+        timer = self._update_timer
+        if isinstance(timer, FrameTimer):
+            timer.answer_next()
 
     @property
     def _update_timer(self) -> Timer:
