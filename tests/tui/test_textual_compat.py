@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import re
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
 from tui_support import lines_drawn
 
 from workbench.tui import textual_compat
@@ -62,15 +67,10 @@ def test_nothing_else_touches_textual_private_parts() -> None:
     assert offenders == []
 
 
-def test_the_frame_clock_is_due_at_the_next_grid_point_after_an_idle_spell() -> None:
-    """A frame asked for just after a frame that ended an idle spell comes at the next tick of
-    the clock's grid, not the one after (the stock clock waited up to two intervals)."""
-    import asyncio
-    import time
-
-    from textual.app import App
-
-    interval = 0.1  # long enough that the scheduling, not the machine's speed, decides
+def run_clock(interval: float, scenario: Callable[..., Awaitable[Any]]) -> Any:
+    """Run ``scenario(timer, ticked)`` in an app with a :class:`FrameTimer` of ``interval``
+    that pauses after each tick, as a screen's does; ``await ticked(n)`` waits for the n-th
+    tick and returns its time."""
     ticks: list[float] = []
 
     class Clocked(App):
@@ -82,78 +82,60 @@ def test_the_frame_clock_is_due_at_the_next_grid_point_after_an_idle_spell() -> 
             timer = textual_compat.FrameTimer.started(self, interval, tick, name="clock")
             self.timer = timer
 
-    async def scenario() -> None:
+    async def ticked(count: int) -> float:
+        deadline = time.perf_counter() + 2
+        while len(ticks) < count and time.perf_counter() < deadline:
+            await asyncio.sleep(0.002)
+        assert len(ticks) == count
+        return ticks[-1]
+
+    async def main() -> Any:
         app = Clocked()
         async with app.run_test():
-            timer = app.timer
+            result = await scenario(app.timer, ticked)
+            app.timer.stop()
+        return result
 
-            async def ticked(count: int) -> None:
-                deadline = time.perf_counter() + 2
-                while len(ticks) < count and time.perf_counter() < deadline:
-                    await asyncio.sleep(0.002)
-                assert len(ticks) == count
+    return asyncio.run(main())
 
-            timer.resume()
-            await ticked(1)
-            await asyncio.sleep(0.35)  # idle: grid points go by without a frame
-            timer.resume()
-            await ticked(2)  # at once: the grid point passed during the pause
-            asked = time.perf_counter()
-            timer.resume()  # a frame asked for just after it
-            await ticked(3)
-            timer.stop()
-        gap = ticks[2] - asked
-        assert gap <= interval + 0.03, f"{gap * 1000:.0f} ms to the next frame"
 
-    asyncio.run(scenario())
+def test_the_frame_clock_is_due_at_the_next_grid_point_after_an_idle_spell() -> None:
+    """A frame asked for just after a frame that ended an idle spell comes at the next tick of
+    the clock's grid, not the one after (the stock clock waited up to two intervals)."""
+    interval = 0.1  # long enough that the scheduling, not the machine's speed, decides
+
+    async def scenario(timer, ticked) -> float:
+        timer.resume()
+        await ticked(1)
+        await asyncio.sleep(0.35)  # idle: grid points go by without a frame
+        timer.resume()
+        await ticked(2)  # at once: the grid point passed during the pause
+        asked = time.perf_counter()
+        timer.resume()  # a frame asked for just after it
+        return await ticked(3) - asked
+
+    gap = run_clock(interval, scenario)
+    assert gap <= interval + 0.03, f"{gap * 1000:.0f} ms to the next frame"
 
 
 def test_a_key_s_frame_is_written_at_once_after_another_frame() -> None:
     """A frame asked for within an interval of the last one waits for the next tick; the
     frame answering a key does not (once per key: the frame after it waits again)."""
-    import asyncio
-    import time
-
-    from textual.app import App
-
     interval = 0.2  # long enough that the scheduling, not the machine's speed, decides
-    ticks: list[float] = []
 
-    class Clocked(App):
-        async def on_mount(self) -> None:
-            def tick() -> None:
-                ticks.append(time.perf_counter())
-                timer.pause()  # as a screen does after each frame
+    async def scenario(timer, ticked) -> tuple[float, float, float]:
+        timer.resume()
+        first = await ticked(1)
+        await asyncio.sleep(0.02)
+        asked = time.perf_counter()
+        timer.answer_next()  # a key came in
+        timer.resume()  # and asks for its frame within the interval
+        keyed = await ticked(2) - asked
+        asked_again = time.perf_counter()
+        timer.resume()  # the frame after it: no key
+        return asked - first, keyed, await ticked(3) - asked_again
 
-            timer = textual_compat.FrameTimer.started(self, interval, tick, name="clock")
-            self.timer = timer
-
-    async def scenario() -> list[float]:
-        app = Clocked()
-        async with app.run_test():
-            timer = app.timer
-
-            async def ticked(count: int) -> float:
-                deadline = time.perf_counter() + 2
-                while len(ticks) < count and time.perf_counter() < deadline:
-                    await asyncio.sleep(0.002)
-                assert len(ticks) == count
-                return ticks[-1]
-
-            timer.resume()
-            first = await ticked(1)
-            await asyncio.sleep(0.02)
-            asked = time.perf_counter()
-            timer.answer_next()  # a key came in
-            timer.resume()  # and asks for its frame within the interval
-            keyed = await ticked(2) - asked
-            asked_again = time.perf_counter()
-            timer.resume()  # the frame after it: no key
-            again = await ticked(3) - asked_again
-            timer.stop()
-        return [asked - first, keyed, again]
-
-    since_first, keyed, again = asyncio.run(scenario())
+    since_first, keyed, again = run_clock(interval, scenario)
     assert since_first < interval / 2
     assert keyed < interval / 4, f"{keyed * 1000:.0f} ms to the key's frame"
     assert again > interval / 2, f"{again * 1000:.0f} ms: the next frame did not wait"
