@@ -18,7 +18,7 @@ from workbench.tui.widgets.memo_pane import TextLines
 
 def _focused_titles(screen) -> list[str]:
     titles = [screen.query_one(DocumentHeader), *screen.query(".pane-title")]
-    return [str(title.id or title.render()) for title in titles if title.has_class("-focused")]
+    return [title.id or title.text.plain for title in titles if title.has_class("-focused")]
 
 
 def _tree_row(app, tree, line: int) -> list:

@@ -146,6 +146,22 @@ def test_every_key_within_its_work_budget(study: Path, size: tuple[int, int]) ->
     assert not over, "\n".join(over)
 
 
+def test_a_tab_makes_no_content_through_textuals_pipeline(study: Path) -> None:
+    """A Tab repaints the title lines of the pane it leaves and the pane it enters (their
+    colours follow the focus): they draw their own line. As Label and Static they made their
+    content again through Textual's content pipeline, ~0.6-1.5 ms each, at every Tab."""
+    found: list[int] = []
+
+    async def scenario(pilot, app, work: Work) -> None:
+        app.main_screen.focus_pane("transcript")
+        await pilot.pause()
+        for _ in range(3):  # to the codebook, the memo, the transcript
+            found.append((await measured(pilot, work, "tab")).contents)
+
+    run_app(study, (120, 40), scenario)
+    assert found == [0, 0, 0]
+
+
 def test_the_memo_list_following_a_change_lays_nothing_out(tmp_path: Path, tui_env) -> None:
     """On the sample project at 120x40 coding a paragraph moves the memo pane onto the new
     coding, and the list of other memos goes from fitting to overflowing: its scrollbar

@@ -11,6 +11,7 @@ from tui_support import quit_app, reopen, screen_text, until
 from workbench.tui.saver import SaveState
 from workbench.tui.screens import memos as memos_module
 from workbench.tui.widgets.memo_pane import MemoPane
+from workbench.tui.widgets.text_line import TextLine
 
 #: The memo the study has on Interview 1 (the document shown first).
 MEMO = "Long pauses before the answers."
@@ -179,7 +180,7 @@ def test_the_memo_pane_follows_after_the_frame_of_the_key(drive):
         assert pane.target.kind == "document"  # not drawn before the key's own frame
         await until(pilot, lambda: pane.target.kind == "coding")
         assert pane.text_area.text == ""
-        assert "coding “Networks”" in str(main.query_one("#memo-title").render())
+        assert "coding “Networks”" in main.query_one("#memo-title", TextLine).text.plain
 
     drive(scenario)
 

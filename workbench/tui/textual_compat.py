@@ -121,6 +121,7 @@ PRIVATE: tuple[tuple[str, Callable[[], Any], str, tuple[str, ...] | None], ...] 
     ("the app's frame writer", lambda: App, "_display", ("self", "screen", "renderable")),
     ("the app's driver", App, "_driver", None),
     ("a screen's layout pass", lambda: Screen, "_refresh_layout", ("self", "size", "scroll")),
+    ("a widget's content made for a repaint", lambda: Widget, "_render", ("self",)),
     ("the app's widget registration", lambda: App, "_register", ("self", "parent", "widgets")),
     ("the app's registered widgets", App, "_registry", None),
     ("a widget's focus handler", lambda: Widget, "_on_focus", ("self", "event")),
@@ -528,22 +529,26 @@ class Work:
     mounts: int = 0  # widgets registered (mounted)
     frames: int = 0  # frames composed and written
     arrangements: int = 0  # times a compositor arranged every widget of a screen
+    #: widgets whose content was made through Textual's content pipeline (a Static or a
+    #: Label repainted; widgets that draw their own lines are not counted)
+    contents: int = 0
 
     def since(self, before: Work) -> Work:
         """The work done after ``before`` (a copy taken earlier)."""
         return Work(self.layouts - before.layouts, self.restyles - before.restyles,
                     self.mounts - before.mounts, self.frames - before.frames,
-                    self.arrangements - before.arrangements)
+                    self.arrangements - before.arrangements, self.contents - before.contents)
 
     def copy(self) -> Work:
-        return Work(self.layouts, self.restyles, self.mounts, self.frames, self.arrangements)
+        return Work(self.layouts, self.restyles, self.mounts, self.frames, self.arrangements,
+                    self.contents)
 
 
 @contextmanager
 def count_work(app: App) -> Iterator[Work]:
-    """Count the layout passes, restyles, mounted widgets, frames and full arrangements of
-    ``app`` inside the
-    block (for tests and benchmarks; the app must have its stylesheet, i.e. be created)."""
+    """Count the layout passes, restyles, mounted widgets, frames, full arrangements and
+    contents made of ``app`` inside the block (for tests and benchmarks; the app must have
+    its stylesheet, i.e. be created)."""
     work = Work()
     original_layout = Screen._refresh_layout
 
@@ -581,7 +586,15 @@ def count_work(app: App) -> Iterator[Work]:
             work.arrangements += 1
         return original_arrange(self, root, size, visible_only)
 
+    original_content = Widget._render
+
+    def render_content(widget: Widget) -> Any:
+        if widget.app is app:
+            work.contents += 1
+        return original_content(widget)
+
     Screen._refresh_layout = refresh_layout  # type: ignore[method-assign]
+    Widget._render = render_content  # type: ignore[method-assign]
     stylesheet.apply = apply  # type: ignore[method-assign]
     app._register = register  # type: ignore[method-assign]
     app._display = display  # type: ignore[method-assign]
@@ -591,6 +604,7 @@ def count_work(app: App) -> Iterator[Work]:
     finally:
         compositor._arrange_root = original_arrange
         Screen._refresh_layout = original_layout  # type: ignore[method-assign]
+        Widget._render = original_content  # type: ignore[method-assign]
         del stylesheet.apply
         del app._register
         app._display = original_display  # type: ignore[method-assign]

@@ -76,7 +76,7 @@ def render_csv(project: Project, selection: content.Selection,
 
 def render(project: Project, fmt: str, **options: Any) -> bytes:
     """The bytes of the write-up in ``fmt`` (see :data:`FORMATS` and :func:`export_writeup`)."""
-    return _render(project, fmt, **options)[0]
+    return _write_payload(project, fmt, **options)[0]
 
 
 def _check(fmt: str, options: dict[str, Any]) -> None:
@@ -90,7 +90,7 @@ def _check(fmt: str, options: dict[str, Any]) -> None:
         raise WorkbenchError(f"paper {paper!r} is not one of {', '.join(PAPERS)}")
 
 
-def _render(
+def _write_payload(
     project: Project,
     fmt: str,
     *,
@@ -104,6 +104,7 @@ def _render(
     times: bool = False,
     excel: bool = False,
 ) -> tuple[bytes, content.Selection, int, list[str]]:
+    """The write-up in ``fmt`` as bytes, with what it selected, its quote count and notes."""
     fmt = (fmt or "").lower().lstrip(".")
     if fmt not in FORMATS:
         raise WorkbenchError(f"unknown write-up format {fmt!r} (formats: {', '.join(FORMATS)})")
@@ -155,7 +156,7 @@ def export_writeup(
     codes with nothing coded too (md, docx, html); ``times``: the time of its turn
     after each quote's label (md, docx, html); ``excel``: a CSV with a byte order mark.
     """
-    payload, selection, quotes, notes = _render(project, fmt, **options)
+    payload, selection, quotes, notes = _write_payload(project, fmt, **options)
     path = write_private(out_path, payload)
     covered = sum(1 for c in project.codebook.all() if selection.has(c))
     return ExportResult(path=path, format=fmt.lower().lstrip("."), codes=covered, quotes=quotes,

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Label, Tree
+from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
 from workbench.core.model import Code
@@ -23,6 +23,7 @@ from workbench.core.project import Project
 from workbench.tui import keymap
 from workbench.tui.textual_compat import BatchTree
 from workbench.tui.widgets.codebook_counts import CodeCounts, children_map
+from workbench.tui.widgets.text_line import TextLine
 
 
 def code_label(code: Code, counts: tuple[int, int]) -> Text:
@@ -129,7 +130,7 @@ class CodebookPane(Vertical):
         self._drawn_from: tuple[dict, dict, str | None] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("Codebook  segments·respondents", classes="pane-title")
+        yield TextLine("Codebook  segments·respondents", classes="pane-title")
         yield Input(placeholder="filter codes (esc clears)", id="codebook-filter")
         tree: CodebookTree = CodebookTree("codes", id="codebook-tree")
         tree.show_root = False

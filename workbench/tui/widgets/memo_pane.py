@@ -23,6 +23,7 @@ from textual.widgets import Label, TextArea
 
 from workbench.tui import keymap
 from workbench.tui.textual_compat import ScrollViewSizedInPlace, TextAreaSizedInPlace
+from workbench.tui.widgets.text_line import TextLine
 
 
 @dataclass(slots=True, frozen=True)
@@ -162,13 +163,12 @@ class MemoPane(Vertical):
         self.memo_id: str | None = None
         self.original = ""
         self.read_only = False
-        self._shown_title: Text | None = None
         self._shown_others: list[tuple[str, str]] | None = None
         #: what :meth:`show` was last asked to show while the user was not writing here
         self._waiting: _Shown | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("Memo", id="memo-title", classes="pane-title")
+        yield TextLine("Memo", id="memo-title", classes="pane-title")
         yield MemoText(
             id="memo-text",
             soft_wrap=True,
@@ -237,10 +237,7 @@ class MemoPane(Vertical):
         self.original = text
         title = Text("Memo on ", style="bold", no_wrap=True, overflow="ellipsis")
         title.append(target.title if target else "nothing", style="bold")
-        if title != self._shown_title:
-            self._shown_title = title
-            # one row of the pane's full width: no layout pass for the screen
-            self.query_one("#memo-title", Label).update(title, layout=False)
+        self.query_one("#memo-title", TextLine).show(title)
         area = self.text_area
         area.read_only = self.read_only or target is None
         if area.text != text and not keep:

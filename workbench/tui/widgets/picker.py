@@ -30,6 +30,7 @@ from textual.widgets import Input
 
 from workbench.tui import keymap
 from workbench.tui.textual_compat import InputNotRestyledOnFocus, move_without_repaint
+from workbench.tui.widgets.text_line import TextLine, flat
 
 _fuzzy = FuzzySearch()
 
@@ -41,54 +42,6 @@ ROWS = 12
 #: The picker's lines besides its list: border (2), title and its margin (2), the filter
 #: line (3) and the hint (1).
 CHROME = 8
-
-
-#: Line breaks, tabs and other control characters, drawn as spaces on a picker's one-line
-#: rows (a name may hold one; a raw one in a line would break the frame).
-_ONE_LINE = {code: " " for code in (*range(32), 127)}
-
-
-def one_line(text: Text) -> Text:
-    """``text`` with its control characters as spaces (the same length: spans stay put)."""
-    plain = text.plain
-    flat = plain.translate(_ONE_LINE)
-    if flat == plain:
-        return text
-    return Text(flat, style=text.style, spans=list(text.spans), no_wrap=True,
-                overflow=text.overflow)
-
-
-class TextLine(Widget):
-    """One line of text, cut with an ellipsis at the widget's width, drawn by the widget
-    itself: the picker's title and hint (a Label drew its content again each time the picker
-    opened, ~0.5-0.8 ms a line); :meth:`show` repaints it only when the text differs."""
-
-    DEFAULT_CSS = """
-    TextLine {
-        height: 1;
-        width: 1fr;
-    }
-    """
-
-    def __init__(self, text: Text | str = "", *, classes: str = "") -> None:
-        super().__init__(classes=classes)
-        self.text = one_line(Text(text) if isinstance(text, str) else text)
-
-    def show(self, text: Text | str) -> None:
-        """Show ``text`` instead."""
-        text = one_line(Text(text) if isinstance(text, str) else text)
-        if text != self.text:
-            self.text = text
-            self.refresh()
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        if y or width <= 0:
-            return Strip.blank(width, self.rich_style)
-        line = self.text.copy()
-        line.truncate(width, overflow="ellipsis")
-        strip = Strip(list(line.render(self.app.console)), line.cell_len)
-        return strip.crop_extend(0, width, None).apply_style(self.rich_style)
 
 
 @dataclass(slots=True)
@@ -148,7 +101,7 @@ def choice_prompt(choice: Choice, query: str = "") -> Text:
     if choice.color:
         text.append("■ ", style=choice.color)
     start = len(text)
-    text.append(choice.label.translate(_ONE_LINE))
+    text.append(flat(choice.label))
     folded = choice.label.casefold()
     for word in query.casefold().split():
         at = folded.find(word)
