@@ -61,7 +61,7 @@ def test_full_disk_keeps_the_work_and_offers_a_way_out(drive, study, tmp_path, m
         [message] = [n for n in app.notices if "could not save" in n]
         assert "No space left on device" in message and "still in memory" in message
         assert "Save a copy of the project" in message  # and what to do meanwhile
-        shown = app.main_screen.query_one("#status-saved").render().plain
+        shown = app.main_screen.query_one("#status-saved").plain
         assert shown in ("not saved", "saving…")
         assert app.project.dirty and len(app.project.codings) == 4
         assert study.read_bytes() == before

@@ -44,7 +44,7 @@ def colleague_work(project: Project) -> None:
 
 
 def status(app) -> str:
-    return app.main_screen.query_one("#status-saved").render().plain
+    return app.main_screen.query_one("#status-saved").plain
 
 
 def test_a_pull_while_open_is_merged_shown_and_saved(drive, study, tmp_path):

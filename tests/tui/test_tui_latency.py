@@ -36,10 +36,11 @@ class Budget:
     restyles: int
     mounts: int
     frames: int
+    contents: int = 0  # widgets whose content Textual's pipeline made (a Static repainted)
 
     def check(self, name: str, work: Work) -> list[str]:
         over = []
-        for field in ("layouts", "restyles", "mounts", "frames"):
+        for field in ("layouts", "restyles", "mounts", "frames", "contents"):
             done, allowed = getattr(work, field), getattr(self, field)
             if done > allowed:
                 over.append(f"{name}: {done} {field} (budget {allowed})")
@@ -85,8 +86,9 @@ async def measured(pilot, work: Work, *keys: str) -> Work:
 
 #: The narrow layout (below 100 columns) shows one pane at a time: a Tab there shows and hides
 #: panes, which lays the screen out (the memo pane's text wraps to its new width: once more),
-#: but restyles only the two pane titles (a class of the screen restyled ~140 nodes).
-NARROW_TAB = Budget(3, 3, 0, 4)
+#: but restyles only the two pane titles (a class of the screen restyled ~140 nodes); the
+#: scrollbars of the panes it shows are drawn again.
+NARROW_TAB = Budget(3, 3, 0, 4, 4)
 
 #: (name, keys pressed before, keys measured, budget, budget in the narrow layout if other).
 #: The pickers (c, g) are the main screen's overlay: one layout pass to move it onto the
@@ -94,23 +96,27 @@ NARROW_TAB = Budget(3, 3, 0, 4)
 #: A change may come in up to four frames (the panes, the status line's confirmation and
 #: save state, and the memo pane, drawn after the key's own frame): which frame each lands
 #: in depends on the event loop's order and the clock.
+#: Titles, the header, the status line and the footer draw their own lines: no key makes
+#: content through Textual's content pipeline (~0.5-1.5 ms a widget: a Tab made two, the
+#: status line's container one at each cursor move), but the memo list's scrollbar after
+#: a change (the list moved on to the memos of another coding).
 KEYS: list[tuple[str, tuple[str, ...], tuple[str, ...], Budget, Budget | None]] = [
     ("j", (), ("j",), Budget(0, 0, 0, 3), None),
     ("]", (), ("right_square_bracket",), Budget(0, 0, 0, 3), None),
     ("pagedown", (), ("pagedown",), Budget(0, 0, 0, 3), None),
     ("v", (), ("v",), Budget(0, 0, 0, 3), None),
     ("escape (selection)", ("v",), ("escape",), Budget(0, 0, 0, 3), None),
-    ("n", (), ("n",), Budget(1, 4, 0, 4), None),
+    ("n", (), ("n",), Budget(1, 4, 0, 4, 1), None),
     ("tab to codebook", (), ("tab",), Budget(0, 3, 0, 2), NARROW_TAB),
     ("tab to memo", ("tab",), ("tab",), Budget(0, 3, 0, 2), NARROW_TAB),
     ("tab to transcript", ("tab", "tab"), ("tab",), Budget(0, 3, 0, 2), NARROW_TAB),
     ("c (picker)", (), ("c",), Budget(1, 0, 0, 3), None),
     ("a letter in the picker", ("c",), ("a",), Budget(0, 0, 0, 1), None),
-    ("enter in the picker", ("c",), ("enter",), Budget(1, 0, 0, 4), None),
+    ("enter in the picker", ("c",), ("enter",), Budget(1, 0, 0, 4, 1), None),
     ("1 (recent code)", (), ("1",), Budget(0, 1, 0, 4), None),
-    ("x (uncode)", ("1",), ("x",), Budget(0, 1, 0, 4), None),
-    ("u (undo)", ("1", "x"), ("u",), Budget(0, 1, 0, 4), None),
-    ("g (document list)", (), ("g",), Budget(1, 0, 0, 3), None),
+    ("x (uncode)", ("1",), ("x",), Budget(0, 1, 0, 4, 1), None),
+    ("u (undo)", ("1", "x"), ("u",), Budget(0, 1, 0, 4, 1), None),
+    ("g (document list)", (), ("g",), Budget(1, 0, 0, 3, 1), None),
 ]
 
 
@@ -144,22 +150,6 @@ def test_every_key_within_its_work_budget(study: Path, size: tuple[int, int]) ->
         for problem in ((narrow and narrow_budget) or budget).check(name, found[name])
     ]
     assert not over, "\n".join(over)
-
-
-def test_a_tab_makes_no_content_through_textuals_pipeline(study: Path) -> None:
-    """A Tab repaints the title lines of the pane it leaves and the pane it enters (their
-    colours follow the focus): they draw their own line. As Label and Static they made their
-    content again through Textual's content pipeline, ~0.6-1.5 ms each, at every Tab."""
-    found: list[int] = []
-
-    async def scenario(pilot, app, work: Work) -> None:
-        app.main_screen.focus_pane("transcript")
-        await pilot.pause()
-        for _ in range(3):  # to the codebook, the memo, the transcript
-            found.append((await measured(pilot, work, "tab")).contents)
-
-    run_app(study, (120, 40), scenario)
-    assert found == [0, 0, 0]
 
 
 def test_the_memo_list_following_a_change_lays_nothing_out(tmp_path: Path, tui_env) -> None:

@@ -24,7 +24,7 @@ def document_memos(project) -> list[str]:
 
 
 def status_word(app) -> str:
-    return app.main_screen.query_one("#status-saved").render().plain
+    return app.main_screen.query_one("#status-saved").plain
 
 
 def test_a_draft_is_saved_when_typing_stops(drive, study):
@@ -176,7 +176,7 @@ def test_the_memo_pane_follows_after_the_frame_of_the_key(drive):
         await pilot.pause()
         assert pane.target.kind == "document"
         main.transcript.move_cursor(first_coding(app).start)
-        assert "Networks" in str(main.query_one("#status-left").render())
+        assert "Networks" in main.query_one("#status-left").plain
         assert pane.target.kind == "document"  # not drawn before the key's own frame
         await until(pilot, lambda: pane.target.kind == "coding")
         assert pane.text_area.text == ""

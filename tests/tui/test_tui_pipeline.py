@@ -103,7 +103,7 @@ def test_the_status_line_shows_the_save_state(drive):
         for state in SaveState:
             app.save_state = state
             await pilot.pause()
-            assert saved.render().plain == state.label
+            assert saved.plain == state.label
             word = [seg for seg in saved.render_line(0) if seg.text.strip()]
             expected = app.theme_variables[SAVE_STATE_COLOURS[state]].lower()
             assert {seg.style.color.triplet.hex for seg in word} == {expected}
@@ -163,7 +163,7 @@ def test_a_locked_project_opens_read_only_naming_the_holder(drive, study):
 
 
 def main_status(app) -> str:
-    return app.main_screen.query_one("#status-saved").render().plain
+    return app.main_screen.query_one("#status-saved").plain
 
 
 def test_the_main_screen_and_the_transcript_are_composed_not_mixed() -> None:

@@ -121,7 +121,7 @@ def test_a_key_during_a_save_gets_its_answer_and_the_save_completes(drive, study
         release.set()
         await until(pilot, lambda: app.save_state is SaveState.SAVED)
         assert len(reopen(study).codings) == 4  # "saved" only once the bytes are on disk
-        status = app.main_screen.query_one("#status-saved").render().plain
+        status = app.main_screen.query_one("#status-saved").plain
         assert status == "saved"
 
     drive(scenario)

@@ -228,7 +228,7 @@ def test_failed_save_keeps_changes_and_says_so(drive, study, monkeypatch):
         await pilot.press("right_square_bracket", "1")
         await until(pilot, lambda: app.save_state is SaveState.FAILED)
         assert any("No space left on device" in n for n in app.notices)
-        shown = app.main_screen.query_one("#status-saved").render().plain
+        shown = app.main_screen.query_one("#status-saved").plain
         assert shown in ("not saved", "saving…")
         assert app.project.dirty
         del storage.write_bytes  # the disk has room again: the retry saves

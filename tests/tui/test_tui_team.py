@@ -54,7 +54,7 @@ def test_cycle_coders_shows_one_coder_at_a_time(drive, team):
         await pilot.press("ctrl+k")  # mine
         await pilot.pause()
         assert {c for c, _, _ in shown(app)} == {"ann"}
-        assert "showing: ann" in app.main_screen.query_one("#status-left").render().plain
+        assert "showing: ann" in app.main_screen.query_one("#status-left").plain
         await pilot.press("ctrl+k")  # bob
         await pilot.pause()
         assert shown(app) == [("bob", *ANGER_BOB), ("bob", *CALLING)]

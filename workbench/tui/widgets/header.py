@@ -10,17 +10,15 @@ from textual import events
 from textual.app import ComposeResult
 from textual.color import Color, ColorParseError
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Static
 
 from workbench.core.model import Case, Document
 from workbench.tui.saver import SaveState
-from workbench.tui.widgets.text_line import LineWidget
+from workbench.tui.widgets.text_line import LineWidget, TextLine
 
 
 class DocumentHeader(LineWidget):
@@ -102,7 +100,9 @@ class StatusLine(Horizontal):
     #: How long a confirmation stays, in seconds.
     SAID_FOR = 4.0
 
-    position: reactive[str] = reactive("")
+    #: where the cursor is ("line 12 · …"); the left part of the line shows it (no repaint of
+    #: the whole status line, a container, which draws nothing itself)
+    position: reactive[str] = reactive("", repaint=False)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -111,11 +111,11 @@ class StatusLine(Horizontal):
         self._said_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="status-left")
-        yield Static(id="status-saved")
+        yield TextLine(id="status-left")
+        yield SaveStateWord(id="status-saved")
 
     def on_mount(self) -> None:
-        self.watch(self.app, "save_state", self._show_save_state)
+        self.watch(self.app, "save_state", self.query_one(SaveStateWord).show)
 
     def watch_position(self) -> None:
         self._show()
@@ -140,31 +140,54 @@ class StatusLine(Horizontal):
 
     def _show(self) -> None:
         position = self.position
-        left = self.query_one("#status-left", Static)
+        left = self.query_one("#status-left", TextLine)
         if self.said and len(position) + 4 + len(self.said) > left.size.width > 0:
             position = position.split(" · ")[0]  # the confirmation first, then "line 12"
         text = Text(position, no_wrap=True, overflow="ellipsis")
         if self.said:
             text.append("  ▸ ", style="dim")
             text.append(self.said, style=self._said_style())
-        left.update(text, layout=False)
+        left.show(text)
 
     def _said_style(self) -> Style:
-        """Bold; a warning in the theme's warning colour (an ANSI theme's ``ansi_yellow``
-        too, which Rich cannot read as a style)."""
+        """Bold; a warning in the theme's warning colour."""
         warning = self.app.current_theme.warning if self.said_warning else None
-        if warning:
-            try:
-                return Style(bold=True, color=Color.parse(warning).rich_color)
-            except ColorParseError:
-                pass  # a theme with a colour Textual cannot read: plain bold
-        return Style(bold=True)
+        return bold_in(warning)
 
-    def _show_save_state(self, state: SaveState) -> None:
-        """The word in its theme colour (a class per state restyled the word, which cost
-        every change a second frame); a fixed width (see the CSS): no new layout."""
-        shown = Content.styled(state.label, f"bold ${SAVE_STATE_COLOURS[state]}")
-        self.query_one("#status-saved", Static).update(shown, layout=False)
+
+def bold_in(colour: str | None) -> Style:
+    """Bold in a theme's ``colour`` (an ANSI theme's ``ansi_yellow`` too, which Rich cannot
+    read as a style); plain bold for None or a colour Textual cannot read."""
+    if colour:
+        try:
+            return Style(bold=True, color=Color.parse(colour).rich_color)
+        except ColorParseError:
+            pass
+    return Style(bold=True)
+
+
+class SaveStateWord(LineWidget):
+    """The save state's word ("saved", "saving…"), to the right, in its theme colour: a
+    class per state restyled the word, which cost every change a second frame; the width is
+    fixed by the stylesheet (no new layout); a new theme repaints it in the new colours."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.state: SaveState | None = None
+
+    def show(self, state: SaveState) -> None:
+        if state is not self.state:
+            self.state = state
+            self.refresh()
+
+    def line(self, width: int) -> Text:
+        if self.state is None:
+            return Text()
+        label = self.state.label
+        colour = self.app.theme_variables.get(SAVE_STATE_COLOURS[self.state])
+        text = Text(" " * max(0, width - len(label)))
+        text.append(label, style=bold_in(colour))
+        return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,11 @@ class LineWidget(Widget):
         """The text to draw at ``width`` cells."""
         raise NotImplementedError
 
+    @property
+    def plain(self) -> str:
+        """What the line says at its width now, without the spaces around it."""
+        return self.line(self.size.width).plain.strip()
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y or width <= 0:
