@@ -12,6 +12,7 @@ from workbench.errors import WorkbenchError
 from workbench.tui.changes import NotChanged
 from workbench.tui.saver import SaveState
 from workbench.tui.screens.dialogs import PromptScreen
+from workbench.tui.textual_compat import screen_lines
 from workbench.tui.widgets.codebook import CodebookPane
 from workbench.tui.widgets.header import SAVE_STATE_COLOURS
 
@@ -108,6 +109,21 @@ def test_the_status_line_shows_the_save_state(drive):
             expected = app.theme_variables[SAVE_STATE_COLOURS[state]].lower()
             assert {seg.style.color.triplet.hex for seg in word} == {expected}
             assert all(seg.style.bold for seg in word)
+
+    drive(scenario)
+
+
+def test_the_save_state_word_takes_a_new_themes_colour(drive):
+    """The word reads its colour from the theme when it is drawn: a new theme repaints it."""
+    async def scenario(pilot, app):
+        for theme in ("textual-light", "nord", "textual-dark"):
+            app.theme = theme
+            await pilot.pause()
+            await pilot.pause()
+            status_row = screen_lines(app.screen)[-2]
+            word = [seg for seg in status_row if seg.text.strip() == SaveState.SAVED.label]
+            expected = app.theme_variables[SAVE_STATE_COLOURS[SaveState.SAVED]].lower()
+            assert word and {seg.style.color.triplet.hex for seg in word} == {expected}, theme
 
     drive(scenario)
 
