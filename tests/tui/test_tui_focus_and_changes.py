@@ -162,3 +162,22 @@ def test_the_other_memos_wrap_as_the_whole_list_wrapped_at_once(drive):
             assert shown == (expected + [""] * lines.size.height)[: lines.size.height]
 
     drive(scenario)
+
+
+def test_the_lines_that_draw_themselves_copy_their_text(drive):
+    """Copying a mouse selection over the header, a pane title and the status line gives
+    their words (Textual's own copy of a widget drawing its own lines gave its name)."""
+    from textual.selection import Selection
+
+    async def scenario(pilot, app):
+        screen = app.main_screen
+        header = screen.query_one(DocumentHeader)
+        title = screen.query_one("#memo-title")
+        left, saved = screen.query_one("#status-left"), screen.query_one("#status-saved")
+        screen.selections = {widget: Selection(None, None)
+                             for widget in (header, title, left, saved)}
+        copied = screen.get_selected_text().splitlines()
+        assert copied == [header.plain, title.plain, left.plain, "saved"]
+        assert screen.document.name in copied[0] and copied[2].startswith("line ")
+
+    drive(scenario)

@@ -36,7 +36,7 @@ class Budget:
     restyles: int
     mounts: int
     frames: int
-    contents: int = 0  # widgets whose content Textual's pipeline made (a Static repainted)
+    contents: int = 0  # widgets repainted through Textual's content pipeline (count_work)
 
     def check(self, name: str, work: Work) -> list[str]:
         over = []
@@ -87,7 +87,7 @@ async def measured(pilot, work: Work, *keys: str) -> Work:
 #: The narrow layout (below 100 columns) shows one pane at a time: a Tab there shows and hides
 #: panes, which lays the screen out (the memo pane's text wraps to its new width: once more),
 #: but restyles only the two pane titles (a class of the screen restyled ~140 nodes); the
-#: scrollbars of the panes it shows are drawn again.
+#: containers and scrollbars of the panes it shows are drawn again.
 NARROW_TAB = Budget(3, 3, 0, 4, 4)
 
 #: (name, keys pressed before, keys measured, budget, budget in the narrow layout if other).
@@ -99,7 +99,8 @@ NARROW_TAB = Budget(3, 3, 0, 4, 4)
 #: Titles, the header, the status line and the footer draw their own lines: no key makes
 #: content through Textual's content pipeline (~0.5-1.5 ms a widget: a Tab made two, the
 #: status line's container one at each cursor move), but the memo list's scrollbar after
-#: a change (the list moved on to the memos of another coding).
+#: a change (the list moved on to the memos of another coding) and the picker's container
+#: as it comes onto the screen for g.
 KEYS: list[tuple[str, tuple[str, ...], tuple[str, ...], Budget, Budget | None]] = [
     ("j", (), ("j",), Budget(0, 0, 0, 3), None),
     ("]", (), ("right_square_bracket",), Budget(0, 0, 0, 3), None),

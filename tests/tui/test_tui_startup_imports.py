@@ -84,7 +84,13 @@ def test_no_cycle_collection_from_the_start_until_the_first_frame(
 
     monkeypatch.setattr(WorkbenchApp, "run", run)
     assert gc.isenabled()
-    assert main([str(study)]) == 0
+    try:
+        assert main([str(study)]) == 0
+        # the command's process ends here: what was set aside from the collector stays so
+        # (given back, the interpreter's last collection walked it all on the way out)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()  # this process goes on with other tests
     assert seen == {"while starting": False, "once the first frame is shown": True}
     assert gc.isenabled()
 
@@ -133,3 +139,21 @@ def test_what_the_start_made_is_set_aside_from_the_collector_until_the_app_ends(
     assert walked == {"screen": False, "tree": False}
     assert gc.get_freeze_count() == 0
     assert is_walked(app.main_screen)
+
+
+def test_an_app_that_fails_to_be_made_leaves_no_lock_and_nothing_frozen(
+    study: Path, tui_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from workbench.core.project import Project
+    from workbench.tui.app import WorkbenchApp
+
+    def broken(self, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("no app today")
+
+    monkeypatch.setattr(WorkbenchApp, "__init__", broken)
+    with pytest.raises(RuntimeError):
+        WorkbenchApp.open(study)
+    assert gc.get_freeze_count() == 0
+    Project.open(study, write=True).close()  # the lock was released

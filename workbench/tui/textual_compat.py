@@ -529,8 +529,8 @@ class Work:
     mounts: int = 0  # widgets registered (mounted)
     frames: int = 0  # frames composed and written
     arrangements: int = 0  # times a compositor arranged every widget of a screen
-    #: widgets whose content was made through Textual's content pipeline (a Static or a
-    #: Label repainted; widgets that draw their own lines are not counted)
+    #: widgets asked for their content through Textual's content pipeline for a repaint (a
+    #: Static, a Label, a container's blank; widgets that draw their own lines are not)
     contents: int = 0
 
     def since(self, before: Work) -> Work:

@@ -9,6 +9,7 @@ line is cut at the widget's width and turned into segments directly.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -49,8 +50,15 @@ class LineWidget(Widget):
 
     @property
     def plain(self) -> str:
-        """What the line says at its width now, without the spaces around it."""
+        """What the line says (whole, before it is cut to the width), without the spaces
+        around it."""
         return self.line(self.size.width).plain.strip()
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The line's text under a mouse selection, for copying (Textual's own asks the
+        content pipeline, which a widget drawing its own lines does not use, and copied the
+        widget's name)."""
+        return selection.extract(flat(self.plain)), "\n"
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
