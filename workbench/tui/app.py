@@ -255,7 +255,7 @@ class WorkbenchApp(App[int]):
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return None
-        main = getattr(self, "main_screen", None)
+        main = self.main_screen
         if main is not None and main is self.screen and main.is_mounted:
             main.catch_up()
         return result

@@ -50,15 +50,15 @@ class LineWidget(Widget):
 
     @property
     def plain(self) -> str:
-        """What the line says (whole, before it is cut to the width), without the spaces
-        around it."""
-        return self.line(self.size.width).plain.strip()
+        """What the line says (whole, before it is cut to the width, control characters as
+        spaces), without the spaces around it."""
+        return flat(self.line(self.size.width).plain).strip()
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         """The line's text under a mouse selection, for copying (Textual's own asks the
         content pipeline, which a widget drawing its own lines does not use, and copied the
         widget's name)."""
-        return selection.extract(flat(self.plain)), "\n"
+        return selection.extract(self.plain), "\n"
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -76,11 +76,11 @@ class TextLine(LineWidget):
     def __init__(self, text: Text | str = "", *, id: str | None = None,  # noqa: A002
                  classes: str = "") -> None:
         super().__init__(id=id, classes=classes)
-        self.text = one_line(Text(text) if isinstance(text, str) else text)
+        self.text = Text(text) if isinstance(text, str) else text
 
     def show(self, text: Text | str) -> None:
-        """Show ``text`` instead."""
-        text = one_line(Text(text) if isinstance(text, str) else text)
+        """Show ``text`` instead (its control characters are drawn as spaces)."""
+        text = Text(text) if isinstance(text, str) else text
         if text != self.text:
             self.text = text
             self.refresh()
