@@ -118,3 +118,27 @@ def test_dash_o_dash_and_json_cannot_share_standard_output(project_file, tmp_pat
                          cwd=tmp_path)
     assert done.returncode == 2 and done.stdout == b""
     assert done.stderr.decode().startswith("error: ") and b"--json" in done.stderr
+
+
+def test_a_link_planted_as_the_newest_backup_neither_stops_backups_nor_is_written(
+    project_file, cli, tmp_path
+):
+    """A link in ``project.json.bak-1``'s place, to a file that changes often: its target's
+    time made the backup look fresh, so no backup was made while it stayed. The link's own
+    time counts: the link moves along as a link, the newest backup is a real copy, and the
+    link's target is never written."""
+    victim = tmp_path / "elsewhere" / "victim"
+    victim.parent.mkdir()
+    victim.write_text("precious", encoding="utf-8")
+    planted = storage.backup_path(project_file, 1)
+    for older in storage.backups(project_file):
+        older.unlink()
+    planted.symlink_to(victim)
+    long_ago = os.stat(project_file).st_mtime - 2 * storage.BACKUP_INTERVAL
+    os.utime(planted, (long_ago, long_ago), follow_symlinks=False)
+    before = project_file.read_bytes()
+    status, _, err = cli("memo", project_file, "--on", "project", "--text", "x")
+    assert status == 0, err
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert not planted.is_symlink() and planted.read_bytes() == before
+    assert storage.backup_path(project_file, 2).is_symlink()

@@ -180,7 +180,7 @@ class AtomicJSONStorage(Storage):
         except FileNotFoundError:
             return False
         try:
-            newest = backup_path(path, 1).stat().st_mtime
+            newest = backup_path(path, 1).lstat().st_mtime  # a link planted there: its own time
         except FileNotFoundError:
             return True
         return current - newest >= BACKUP_INTERVAL
