@@ -180,3 +180,63 @@ def lines_drawn(widget) -> list[int]:
 
     widget.render_line = counted
     return drawn
+
+
+class Terminal:
+    """The cells a terminal shows after the app's writes: each update the app writes (a
+    whole frame, or the parts that changed placed by cursor moves) is applied in turn, as a
+    terminal would, so that what a partial update left out can be seen."""
+
+    def __init__(self, app) -> None:
+        from workbench.tui.textual_compat import on_update
+
+        self.app = app
+        self.cells: dict[tuple[int, int], tuple[str, object]] = {}
+        on_update(app, self.apply)
+
+    def apply(self, update) -> None:
+        from rich.cells import cell_len
+        from rich.segment import ControlType
+
+        console = self.app.console
+        x = y = 0
+        for segment in console.render(update, console.options):
+            if segment.control:
+                for code in segment.control:
+                    if code[0] is ControlType.CURSOR_MOVE_TO:
+                        x, y = code[1], code[2]
+                continue
+            if segment.text == "\n":
+                continue
+            for character in segment.text:
+                self.cells[x, y] = (character, segment.style)
+                if cell_len(character) == 2:  # a wide character takes the next cell too
+                    self.cells[x + 1, y] = ("", segment.style)
+                x += cell_len(character)
+
+    def lines(self, width: int, height: int) -> list[list[tuple[str, object]]]:
+        return [[self.cells.get((x, y), ("", None)) for x in range(width)]
+                for y in range(height)]
+
+
+def drawn_afresh(app) -> list[list[tuple[str, object]]]:
+    """The cells of the app's screen composed whole now, as :meth:`Terminal.lines` gives
+    them."""
+    from rich.cells import cell_len
+
+    from workbench.tui.textual_compat import screen_lines
+
+    width, height = app.size
+    rows = []
+    for strip in screen_lines(app.screen)[:height]:
+        row: list[tuple[str, object]] = [("", None)] * width
+        x = 0
+        for segment in strip:
+            for character in segment.text:
+                if x < width:
+                    row[x] = (character, segment.style)
+                if cell_len(character) == 2 and x + 1 < width:
+                    row[x + 1] = ("", segment.style)
+                x += cell_len(character)
+        rows.append(row)
+    return rows

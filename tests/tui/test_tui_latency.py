@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from tui_support import code_picker_of, screen_text, until
+from tui_support import Terminal, code_picker_of, drawn_afresh, screen_text, until
 
 from workbench.tui.textual_compat import Work, count_work
 
@@ -487,5 +487,68 @@ def test_a_coding_key_off_a_coding_says_why_it_does_nothing(study: Path) -> None
         await pilot.pause()
         assert len(app.project.codings) == before
         assert app.notices[-1].startswith("Removed the coding")
+
+    run_app(study, (120, 40), scenario)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_what_the_app_writes_shows_the_screen_as_drawn_afresh(study: Path, size) -> None:
+    """Each key's frames, applied in turn as a terminal applies them, show what the screen
+    drawn whole shows, cell by cell: what a frame leaves out (the widgets under the open
+    picker) is never seen."""
+    from workbench.tui.app import WorkbenchApp
+
+    app = WorkbenchApp.open(study)
+    terminal = Terminal(app)
+    steps = [("c",), ("a",), ("down",), ("escape",), ("g",), ("down",), ("escape",),
+             ("j", "j", "c"), ("enter",), ("tab",), ("c",), ("escape",), ("tab",),
+             ("tab",), ("x",), ("u",), ("g",), ("i",), ("escape",), ("question_mark",),
+             ("escape",), ("pagedown",), ("v",), ("l", "l"), ("escape",), ("n",), ("m",),
+             tuple("a memo"), ("escape",), ("1",), ("right_square_bracket",), ("k",)]
+
+    async def main() -> None:
+        async with app.run_test(size=size, notifications=True) as pilot:
+            await pilot.pause()
+            for keys in steps:
+                await pilot.press(*keys)
+                await pilot.pause()
+                await pilot.pause()
+                width, height = size
+                assert terminal.lines(width, height) == drawn_afresh(app), keys
+            await pilot.press("q")
+            await pilot.pause()
+
+    try:
+        asyncio.run(main())
+    finally:
+        app.finish()
+
+
+def test_the_widgets_under_the_open_picker_are_not_drawn_for_it(study: Path) -> None:
+    """Opening the picker repaints its box; the widgets wholly hidden there (the codebook, the
+    memo pane) are not asked for their lines (each drew all its lines, to be cut and thrown
+    away, at every repaint of the box); where a pane shows beside the box, it is."""
+    async def scenario(pilot, app, work: Work) -> None:
+        main = app.main_screen
+        asked: list[str] = []
+        for name, widget in (("codebook", main.codebook.tree),
+                             ("memo", main.memo_pane.text_area)):
+            stock = widget.render_lines
+
+            def counted(crop, name=name, stock=stock):
+                asked.append(name)
+                return stock(crop)
+
+            widget.render_lines = counted
+        await pilot.press("c")
+        await pilot.pause()
+        assert code_picker_of(app) is not None
+        assert asked == []
+        await pilot.press("e")  # a letter: the list's lines only
+        await pilot.pause()
+        assert asked == []
+        await pilot.press("escape")  # the box goes: what it hid is drawn again
+        await pilot.pause()
+        assert "codebook" in asked and "memo" in asked
 
     run_app(study, (120, 40), scenario)

@@ -7,7 +7,10 @@ invalidation (to add hundreds of codes with one relayout instead of one each), a
 resize handler (its lines are not built again at a resize) and its drawing of one line (with
 the widget's style worked out once a repaint), the app's frame writer (a save steps aside
 until the frame answering a key is written), the screen's frame clock (:class:`FrameTimer`:
-a timer's loop, tick and start, and the screen's timers) and, for tests and benchmarks, the
+a timer's loop, tick and start, and the screen's timers), the compositor's drawing of a
+partial update (each widget draws only its rows that are repainted and not under the
+picker), a widget's size update (containers that do not scroll ask for no second layout
+pass) and, for tests and benchmarks, the
 screen's composed lines, the app's driver, and the layout pass, the restyle of a node and the
 registration of new widgets (counted by :func:`count_work`). Nothing else in the package
 touches them: :data:`PRIVATE` lists each, and :func:`missing` (run by the test suite) says
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from rich.style import Style
 from textual import events
 from textual.app import App
+from textual.containers import Vertical
 from textual.css.scalar import ScalarOffset
 from textual.geometry import Offset, Region, Size
 from textual.reactive import Reactive
@@ -52,9 +56,11 @@ __all__ = [
     "ScrollViewSizedInPlace",
     "SizedInLayoutScrollView",
     "TextAreaSizedInPlace",
+    "VerticalNotScrolled",
     "missing",
     "move_without_repaint",
     "on_frame",
+    "on_update",
     "screen_lines",
     "send_event",
 ]
@@ -114,6 +120,13 @@ PRIVATE: tuple[tuple[str, Callable[[], Any], str, tuple[str, ...] | None], ...] 
     ("a screen's compositor", Screen, "_compositor", None),
     ("the compositor's lines", _compositor_class, "render_strips", ("self",)),
     ("the compositor's layout pass", _compositor_class, "reflow", ("self", "parent", "size")),
+    ("the compositor's widgets drawn for a frame", _compositor_class, "_get_renders",
+     ("self", "crop")),
+    ("the compositor's widgets on the screen", _compositor_class, "visible_widgets", None),
+    ("the compositor's repaint of what changed", _compositor_class, "render_partial_update",
+     ("self",)),
+    ("the compositor's regions to repaint", lambda: _compositor_class()(), "_dirty_regions",
+     None),
     ("the compositor's arrangement of a screen", _compositor_class, "_arrange_root",
      ("self", "root", "size", "visible_only")),
     ("the compositor's stale full map", lambda: _compositor_class()(), "_full_map_invalidated",
@@ -221,6 +234,21 @@ class SizedInLayoutScrollView(ScrollView):
         if after is not None:
             after()
         return changed
+
+
+class VerticalNotScrolled(Vertical):
+    """A Vertical that never scrolls (its overflow stays hidden), whose children's size
+    changing asks for no second layout pass.
+
+    The layout pass tells every widget the size of its children (its scrollable size), and a
+    stock widget asks for a layout pass of the whole screen when that changes: showing
+    another pane in the narrow layout laid the screen out twice, the second time a tick
+    later. A container that does not scroll has nothing to do with that size."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
 
 class ScrollViewSizedInPlace(ScrollView):
@@ -452,6 +480,11 @@ class FrameTimer(Timer):
                 break
 
 
+#: The class of a widget that hides what lies beneath it (an overlay such as the picker): the
+#: screen's compositor does not draw the widgets wholly under it.
+COVERING = "overlay"
+
+
 def _map_keeping_compositor() -> Any:
     """A compositor that knows the map its layout pass just made is whole. Textual's layout
     pass arranges every widget into a new full map but leaves the map marked stale when a
@@ -463,6 +496,46 @@ def _map_keeping_compositor() -> Any:
             result = super().reflow(parent, size)
             self._full_map_invalidated = False  # arranged in full just now
             return result
+
+        #: the regions the partial update being drawn repaints (None outside one)
+        _repainting: list[Region] | None = None
+
+        def render_partial_update(self) -> Any:
+            self._repainting = list(self._dirty_regions)  # the update clears them
+            try:
+                return super().render_partial_update()
+            finally:
+                self._repainting = None
+
+        def _get_renders(self, crop: Region | None = None) -> Iterator[Any]:
+            """The widgets' lines for a frame, top first, as Textual's, but only the rows
+            of each widget that are repainted and not hidden under an open picker.
+
+            Textual asks every widget that overlaps the box around all the regions to
+            repaint for all its visible lines, and keeps only the repainted rows: a cursor
+            moved next to the status line had every pane draw all its lines, and each widget
+            under the picker's box drew all its lines, to be thrown away, at every repaint
+            of the box (~2-4 ms when it opened). Here a widget draws the band of rows in
+            which some of its cells are repainted and not covered; a widget with none is not
+            asked at all. A whole frame (no partial update) is drawn whole, as Textual's."""
+            repainting = self._repainting
+            if crop is None or repainting is None:
+                yield from super()._get_renders(crop)
+                return
+            covers: list[Region] = []
+            for widget, (region, clip) in self.visible_widgets.items():
+                if not crop.overlaps(clip):
+                    continue
+                shown = region.intersection(clip)
+                parts = [part for part in (shown.intersection(area) for area in repainting)
+                         if part and not any(cover.contains_region(part) for cover in covers)]
+                if parts:
+                    top = min(part.y for part in parts)
+                    bottom = max(part.bottom for part in parts)
+                    band = Region(shown.x, top, shown.width, bottom - top)
+                    yield region, band, widget.render_lines(band.translate(-region.offset))
+                if widget.has_class(COVERING):
+                    covers.append(shown)
 
     return MapKeepingCompositor()
 
@@ -505,12 +578,19 @@ def screen_lines(screen: Screen) -> list[Strip]:
 def on_frame(app: App, callback: Callable[[], None]) -> None:
     """Call ``callback`` after each frame the app composes and writes (the app's save steps
     aside until a key's frame is written; benchmarks stamp frames)."""
+    on_update(app, lambda _update: callback())
+
+
+def on_update(app: App, callback: Callable[[Any], None]) -> None:
+    """Call ``callback`` with each update the app writes, after it is written: a Rich
+    renderable of the whole screen or of the parts that changed, placed by cursor moves
+    (tests replay them as a terminal would)."""
     original = app._display
 
     def display(screen: Screen, renderable: Any) -> None:
         original(screen, renderable)
         if renderable is not None:
-            callback()
+            callback(renderable)
 
     app._display = display  # type: ignore[method-assign]
 

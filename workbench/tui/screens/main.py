@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.events import DescendantFocus, Key, Resize, ScreenResume
 from textual.reactive import Reactive
 from textual.widget import Widget
@@ -29,7 +29,7 @@ from workbench.tui.screens.codebook_editing import CodebookEditing
 from workbench.tui.screens.coding import ON_CODING_ACTIONS, TranscriptCoding
 from workbench.tui.screens.memos import MemoWriting
 from workbench.tui.screens.undo import UndoRedo
-from workbench.tui.textual_compat import PromptFrameScreen
+from workbench.tui.textual_compat import PromptFrameScreen, VerticalNotScrolled
 from workbench.tui.widgets.codebook import CodebookPane
 from workbench.tui.widgets.header import DocumentHeader, KeyFooter, StatusLine
 from workbench.tui.widgets.memo_pane import MemoPane
@@ -57,7 +57,7 @@ FOOTER_ORDER = (
 _FOOTER_RANK = {binding_id: rank for rank, binding_id in enumerate(FOOTER_ORDER)}
 
 
-class TranscriptPane(Vertical):
+class TranscriptPane(VerticalNotScrolled):
     """The transcript with its header line and the search line; binds the coding keys (to
     actions of the screen, which hands them to its :class:`~.coding.TranscriptCoding`; the keys
     that fix the coding under the caret to its own actions, shown only while there is one)."""
@@ -135,7 +135,7 @@ class MainScreen(PromptFrameScreen):
             yield Static(self.app.read_only_reason, id="banner", markup=False)
         with Horizontal(id="panes"):
             yield TranscriptPane(id="transcript-pane", classes="pane")
-            with Vertical(id="side"):
+            with VerticalNotScrolled(id="side"):
                 yield CodebookPane(id="codebook-pane", classes="pane")
                 yield MemoPane(id="memo-pane", classes="pane")
         yield StatusLine(id="status")

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
@@ -21,7 +20,7 @@ from textual.widgets.tree import TreeNode
 from workbench.core.model import Code
 from workbench.core.project import Project
 from workbench.tui import keymap
-from workbench.tui.textual_compat import BatchTree
+from workbench.tui.textual_compat import BatchTree, VerticalNotScrolled
 from workbench.tui.widgets.codebook_counts import CodeCounts, children_map
 from workbench.tui.widgets.text_line import TextLine
 
@@ -69,7 +68,7 @@ class CodebookTree(BatchTree[str]):
             pane.action_show_segments()
 
 
-class CodebookPane(Vertical):
+class CodebookPane(VerticalNotScrolled):
     """Codebook tree with a filter line; posts messages for the screen to act on."""
 
     BINDINGS = keymap.bindings("codebook")

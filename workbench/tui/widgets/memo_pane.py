@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.events import DescendantBlur
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -22,7 +21,11 @@ from textual.strip import Strip
 from textual.widgets import Label, TextArea
 
 from workbench.tui import keymap
-from workbench.tui.textual_compat import ScrollViewSizedInPlace, TextAreaSizedInPlace
+from workbench.tui.textual_compat import (
+    ScrollViewSizedInPlace,
+    TextAreaSizedInPlace,
+    VerticalNotScrolled,
+)
 from workbench.tui.widgets.text_line import TextLine
 
 
@@ -137,7 +140,7 @@ class MemoText(TextAreaSizedInPlace):
         every line."""
 
 
-class MemoPane(Vertical):
+class MemoPane(VerticalNotScrolled):
     """A TextArea for one memo and a list of the other memos of the document."""
 
     BINDINGS = keymap.bindings("memo")
