@@ -471,6 +471,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="--reps 3 --core-reps 5 "
                         "--screen-reps 2")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument("--encrypted", action="store_true",
+                        help="seal the copy with a passphrase first (as `workbench encrypt`)")
     args = parser.parse_args()
     args.size = tuple(int(n) for n in args.size.lower().split("x"))
     if args.quick:
@@ -489,6 +491,8 @@ def main() -> None:
         copy = folder / "study" / "project.json"
         copy.parent.mkdir()
         shutil.copy2(args.project, copy)
+        if args.encrypted:
+            seal(copy)
         results, opened = asyncio.run(run(args, copy))
     end_load = load_average()
     text = describe_run(args, opened)
@@ -503,11 +507,23 @@ def main() -> None:
         }, indent=2), encoding="utf-8")
 
 
+def seal(path: Path) -> None:
+    """Encrypt the project at ``path`` with a bench passphrase (kept in the environment, where
+    opening it finds it)."""
+    from workbench.core.project import Project
+    from workbench.store import crypto
+
+    os.environ[crypto.PASSPHRASE_ENV] = "bench passphrase, not a secret"
+    with Project.open(path, write=True) as project:
+        project.reseal(crypto.Sealer.create(os.environ[crypto.PASSPHRASE_ENV]))
+
+
 def describe_run(args: argparse.Namespace, opened: dict[str, Any]) -> str:
     """Opening times and memory, as lines of markdown."""
     memory = "; ".join(f"{name}: {value:,.0f} MB" for name, value in opened["memory"])
     return "\n".join([
-        f"`{shown_path(args.project)}` in a headless app at {args.size[0]}x{args.size[1]}: "
+        f"`{shown_path(args.project)}`{' (encrypted)' if args.encrypted else ''} in a "
+        f"headless app at {args.size[0]}x{args.size[1]}: "
         f"`WorkbenchApp.open` (Project.open with the write lock) {opened['open_s']:.2f} s, "
         f"first frame at {opened['first_frame_s']:.2f} s, changes possible (save cache warm) "
         f"at {opened['changes_possible_s']:.2f} s.",

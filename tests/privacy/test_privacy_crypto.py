@@ -101,7 +101,8 @@ def test_saves_stay_encrypted_with_a_new_nonce_and_the_same_key(sealed: Path, cl
     real = storage.atomic_write
 
     def spy(path, content, **kw):
-        written.append((Path(path), bytes(content)))
+        whole = b"".join(content) if isinstance(content, list) else bytes(content)
+        written.append((Path(path), whole))
         return real(path, content, **kw)
 
     monkeypatch.setattr(storage, "atomic_write", spy)
@@ -339,3 +340,46 @@ def test_edit_refuses_an_encrypted_project(sealed: Path, cli, monkeypatch) -> No
     one_error(cli("edit", sealed, "kitchen"), "encrypted", "unencrypted")
     assert sealed.read_bytes() == before
     assert not list(sealed.parent.glob("*.txt"))  # no plaintext copy was written
+
+
+def test_sealing_in_pieces_makes_the_file_one_aes_gcm_call_makes(monkeypatch) -> None:
+    """The file is sealed a piece at a time (a save thread must not hold the interpreter for
+    the whole encryption): the bytes are those of one AES-GCM call over the whole plaintext
+    with the header as associated data, whatever the pieces it was handed in."""
+    import base64
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    monkeypatch.setattr(crypto, "SEAL_PIECE", 1000)
+    sealer = crypto.Sealer.create(PASS)
+    plaintext = os.urandom(25_500)
+    handed = [plaintext[:7], b"", plaintext[7:12_000], plaintext[12_000:]]
+    calls: list[int] = []
+    raw = b"".join(sealer.sealed_pieces(handed, between=lambda: calls.append(1)))
+    assert raw.startswith(crypto.MAGIC)
+    end = raw.index(b"\n", len(crypto.MAGIC)) + 1
+    head, body = raw[:end], raw[end:]
+    nonce = base64.b64decode(json.loads(head[len(crypto.MAGIC):])["nonce"])
+    assert AESGCM(sealer.key).decrypt(nonce, body, head) == plaintext
+    assert crypto.unseal_with(raw, sealer) == plaintext
+    assert len(calls) >= 25  # after each thousand bytes
+    assert sealer.seal(handed) != raw  # a new nonce each time, as before
+    assert crypto.unseal_with(sealer.seal(handed), sealer) == plaintext
+
+
+def test_an_encrypted_save_waits_between_pieces_of_its_sealing(sealed: Path,
+                                                               monkeypatch) -> None:
+    """A TUI's save thread waits between pieces of the work while a key is answered; the
+    sealing of an encrypted file is cut in pieces too (one call held the interpreter ~50 ms
+    on the large study)."""
+    monkeypatch.setattr(crypto, "SEAL_PIECE", 64)
+    with Project.open(sealed, write=True) as project:
+        project.memos.add("project", "", "one more memo, saved from a thread", "ann")
+        size = len(project.render())
+        calls: list[int] = []
+        project.save_snapshot(project.snapshot(), project.revision,
+                              between=lambda: calls.append(1))
+    assert len(calls) >= size // 64
+    assert_no_plaintext(sealed.read_bytes())
+    with Project.open(sealed) as again:
+        assert any(m.text == "one more memo, saved from a thread" for m in again.memos.values())

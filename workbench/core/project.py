@@ -277,7 +277,8 @@ class Project:
         """
         if self.read_only:
             raise WorkbenchError(f"{self.path} is open read-only; the change was not saved")
-        self.write_rendered(fileformat.render_parts(snapshot, between), backup=backup)
+        self.write_rendered(fileformat.render_parts(snapshot, between), backup=backup,
+                            between=between)
         self.saved_revision = max(self.saved_revision, revision)
 
     def save(self, *, backup: str = "when due") -> list[TakenFromDisk]:
@@ -360,10 +361,12 @@ class Project:
             self.storage.sealer = before
             raise
 
-    def write_rendered(self, payload: bytes | list[bytes], *, backup: str = "when due") -> None:
-        """Write the file's bytes from :meth:`render` (or its pieces, in order)."""
+    def write_rendered(self, payload: bytes | list[bytes], *, backup: str = "when due",
+                       between: Callable[[], object] | None = None) -> None:
+        """Write the file's bytes from :meth:`render` (or its pieces, in order; ``between``
+        is called between pieces of the sealing of an encrypted file)."""
         try:
-            self.storage.write_bytes(payload, backup=backup)
+            self.storage.write_bytes(payload, backup=backup, between=between)
         except OSError as exc:
             raise WorkbenchError(
                 f"could not save {self.path}: {exc.strerror or exc}; the file on disk is the "

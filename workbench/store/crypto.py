@@ -91,9 +91,19 @@ class Sealer:
         key, check = derive(passphrase, salt, KDF_N, KDF_R, KDF_P)
         return cls(key, salt, KDF_N, KDF_R, KDF_P, check)
 
-    def seal(self, plaintext: bytes) -> bytes:
-        """The whole encrypted file for ``plaintext`` (a new random nonce every time)."""
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    def seal(self, plaintext: bytes | list[bytes]) -> bytes:
+        """The whole encrypted file for ``plaintext`` (bytes, or its pieces in order; a new
+        random nonce every time)."""
+        return b"".join(self.sealed_pieces(plaintext))
+
+    def sealed_pieces(self, plaintext: bytes | list[bytes],
+                      between: Callable[[], object] | None = None) -> list[bytes]:
+        """:meth:`seal`'s file in pieces, to be written one after the other. The data is
+        encrypted :data:`SEAL_PIECE` bytes at a time, ``between()`` called after each (a
+        TUI's save thread waits there while a key is answered: sealed in one call, a large
+        project held the interpreter ~50 ms); the file is the one a single AES-GCM call over
+        the whole plaintext makes."""
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
         nonce = os.urandom(12)
         header = {
@@ -107,7 +117,22 @@ class Sealer:
             "salt": _b64(self.salt),
         }
         head = MAGIC + json.dumps(header, sort_keys=True).encode("ascii") + b"\n"
-        return head + AESGCM(self.key).encrypt(nonce, plaintext, head)
+        encryptor = Cipher(algorithms.AES(self.key), modes.GCM(nonce)).encryptor()
+        encryptor.authenticate_additional_data(head)
+        sealed = [head]
+        for piece in [plaintext] if isinstance(plaintext, bytes) else plaintext:
+            view = memoryview(piece)
+            for at in range(0, len(view), SEAL_PIECE):
+                sealed.append(encryptor.update(view[at:at + SEAL_PIECE]))
+                if between is not None:
+                    between()
+        sealed.append(encryptor.finalize())
+        sealed.append(encryptor.tag)
+        return sealed
+
+
+#: Bytes encrypted in one call when sealing (~1-2 ms each on a slow machine).
+SEAL_PIECE = 1 << 20
 
 
 def is_sealed(raw: bytes) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -108,19 +108,20 @@ class AtomicJSONStorage(Storage):
         pass
 
     # -- ours --------------------------------------------------------------------------------
-    def write_bytes(self, payload: bytes | list[bytes], *, backup: str = "when due") -> None:
+    def write_bytes(self, payload: bytes | list[bytes], *, backup: str = "when due",
+                    between: Callable[[], object] | None = None) -> None:
         """Replace the file with ``payload`` atomically, keeping the old file as a backup.
 
         ``backup`` is ``"when due"`` (see :meth:`_backup_due`), ``"always"`` (before a
         migration rewrites the file) or ``"never"`` (writing a backup back in place: the file
-        being replaced is then not worth a place among the backups).
+        being replaced is then not worth a place among the backups). ``between`` is called
+        between pieces of the sealing of an encrypted file (see :meth:`Sealer.seal`).
         """
         self._check_disk()
         plain = payload
         sealer = self.sealer
         if sealer is not None:  # sealed in memory: no plaintext reaches the disk
-            plain = payload if isinstance(payload, bytes) else b"".join(payload)
-            payload = sealer.seal(plain)
+            payload = sealer.sealed_pieces(payload, between)
         path = write_target(self.path)
         rotate = path.exists() and (
             backup == "always"
