@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 
+from hypothesis import given
+from hypothesis import strategies as st
 from tui_support import (
     INTERVIEW_1,
     INTERVIEW_2,
@@ -293,6 +295,22 @@ def test_ui_state_file_is_private_and_survives_garbage(tmp_path, tui_env):
     )
     state.path.write_text("{not json")
     assert UIState.load("abc").recent == []
+
+
+@given(st.lists(st.tuples(st.sampled_from("abcdefghijklmnopqrstuvwxyz"),
+                          st.integers(0, 10**6)), max_size=80, unique_by=lambda use: use[1]))
+def test_recent_codes_seeded_from_last_uses_are_those_of_using_each_in_turn(uses) -> None:
+    """Seeding the recent codes from when each code was last used (one pass over the
+    codings) gives the list that using every coding's code in time order gives."""
+    in_turn = UIState()
+    for code, _ in sorted(uses, key=lambda use: use[1]):
+        in_turn.use_code(code)
+    last: dict[str, int] = {}
+    for code, when in uses:
+        last[code] = max(when, last.get(code, when))
+    seeded = UIState()
+    seeded.seed_recent(last)
+    assert seeded.recent == in_turn.recent
 
 
 def test_clipboard_uses_osc52_and_pyperclip_only_locally(monkeypatch):

@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: How many recently used codes are remembered (``1``-``9`` use the first nine).
 RECENT_LIMIT = 20
@@ -60,6 +62,12 @@ class UIState:
     def use_code(self, code_id: str) -> None:
         """Put a code first in the recent list."""
         self.recent = [code_id, *(c for c in self.recent if c != code_id)][:RECENT_LIMIT]
+
+    def seed_recent(self, last_used: Mapping[str, Any]) -> None:
+        """Recent codes from when each was last used (any comparable stamps): the newest
+        first, as if each had been used in turn."""
+        newest = sorted(last_used, key=last_used.__getitem__, reverse=True)
+        self.recent = newest[:RECENT_LIMIT]
 
     def save(self) -> None:
         """Write the state atomically (0600); failures are ignored, it is only convenience."""

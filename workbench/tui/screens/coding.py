@@ -66,11 +66,21 @@ class TranscriptCoding(MainScreenPart):
         ui = self.app.ui_state
         if not ui.recent and not self._recent_seeded:
             self._recent_seeded = True
-            me = self.app.coder
-            mine = [c for c in self.project.codings.values() if c.coder == me]
-            for coding in sorted(mine, key=lambda c: (c.created, c.id)):
-                ui.use_code(coding.code)
+            ui.seed_recent(self._my_last_uses())
         return [codes[i] for i in ui.recent if i in codes]
+
+    def _my_last_uses(self) -> dict[str, tuple[str, str]]:
+        """Each code I have coded with, and when I last did: (created, id) of my newest
+        coding with it (one pass; sorting 50,000 codings took ~40 ms at the first ``c``)."""
+        me = self.app.coder
+        last: dict[str, tuple[str, str]] = {}
+        for coding in self.project.codings.values():
+            if coding.coder == me:
+                when = (coding.created, coding.id)
+                before = last.get(coding.code)
+                if before is None or when > before:
+                    last[coding.code] = when
+        return last
 
     def code_choices(self) -> list[Choice]:
         """The code picker's choices: recent codes first (kept while nothing changed), with
