@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from workbench.core.project import Project
@@ -184,59 +185,61 @@ def lines_drawn(widget) -> list[int]:
 
 class Terminal:
     """The cells a terminal shows after the app's writes: each update the app writes (a
-    whole frame, or the parts that changed placed by cursor moves) is applied in turn, as a
-    terminal would, so that what a partial update left out can be seen."""
+    whole frame, or the parts that changed placed by cursor moves) is applied in turn, from
+    the very text the driver writes (``render_segments``: text, cursor moves and colour
+    codes), so that what a partial update left out can be seen. A cell is its character and
+    the colour codes it was written with."""
 
     def __init__(self, app) -> None:
         from workbench.tui.textual_compat import on_update
 
         self.app = app
-        self.cells: dict[tuple[int, int], tuple[str, object]] = {}
+        self.cells: dict[tuple[int, int], tuple[str, str]] = {}
         on_update(app, self.apply)
 
     def apply(self, update) -> None:
-        from rich.cells import cell_len
-        from rich.segment import ControlType
+        write_codes(update.render_segments(self.app.console), self.cells)
 
-        console = self.app.console
-        x = y = 0
-        for segment in console.render(update, console.options):
-            if segment.control:
-                for code in segment.control:
-                    if code[0] is ControlType.CURSOR_MOVE_TO:
-                        x, y = code[1], code[2]
-                continue
-            if segment.text == "\n":
-                continue
-            for character in segment.text:
-                self.cells[x, y] = (character, segment.style)
-                if cell_len(character) == 2:  # a wide character takes the next cell too
-                    self.cells[x + 1, y] = ("", segment.style)
-                x += cell_len(character)
-
-    def lines(self, width: int, height: int) -> list[list[tuple[str, object]]]:
-        return [[self.cells.get((x, y), ("", None)) for x in range(width)]
+    def lines(self, width: int, height: int) -> list[list[tuple[str, str]]]:
+        return [[self.cells.get((x, y), ("", "")) for x in range(width)]
                 for y in range(height)]
 
 
-def drawn_afresh(app) -> list[list[tuple[str, object]]]:
-    """The cells of the app's screen composed whole now, as :meth:`Terminal.lines` gives
-    them."""
+_CODE = re.compile(r"\x1b\[([0-9;]*)([A-Za-z])")
+
+
+def write_codes(data: str, cells: dict[tuple[int, int], tuple[str, str]],
+                x: int = 0, y: int = 0) -> None:
+    """Apply terminal output to ``cells``: cursor moves (``ESC [ row ; col H``), colour codes
+    (``ESC [ ... m``, kept as written) and characters (a wide one takes two cells)."""
     from rich.cells import cell_len
 
+    colour = ""
+    at = 0
+    for found in _CODE.finditer(data + "\x1b[0m"):
+        for character in data[at:found.start()]:
+            if character == "\n":
+                continue
+            cells[x, y] = (character, colour)
+            if cell_len(character) == 2:
+                cells[x + 1, y] = ("", colour)
+            x += cell_len(character)
+        at = found.end()
+        params, kind = found.groups()
+        if kind == "H":
+            row, _, column = params.partition(";")
+            y, x = int(row or 1) - 1, int(column or 1) - 1
+        elif kind == "m":
+            colour = "" if params in ("", "0") else params
+
+
+def drawn_afresh(app) -> list[list[tuple[str, str]]]:
+    """The cells of the app's screen composed whole now, as :meth:`Terminal.lines` gives
+    them."""
     from workbench.tui.textual_compat import screen_lines
 
     width, height = app.size
-    rows = []
-    for strip in screen_lines(app.screen)[:height]:
-        row: list[tuple[str, object]] = [("", None)] * width
-        x = 0
-        for segment in strip:
-            for character in segment.text:
-                if x < width:
-                    row[x] = (character, segment.style)
-                if cell_len(character) == 2 and x + 1 < width:
-                    row[x + 1] = ("", segment.style)
-                x += cell_len(character)
-        rows.append(row)
-    return rows
+    cells: dict[tuple[int, int], tuple[str, str]] = {}
+    for y, strip in enumerate(screen_lines(app.screen)[:height]):
+        write_codes(strip.render(app.console), cells, 0, y)
+    return [[cells.get((x, y), ("", "")) for x in range(width)] for y in range(height)]

@@ -259,3 +259,32 @@ def test_next_coded_segment_and_paragraph_keys(drive, study):
         assert view.cursor == INTERVIEW_1.index("Through friends")
         await pilot.press("right_square_bracket")
         assert view.line_number(view.cursor) == 4
+
+
+def test_recent_codes_of_a_fresh_ui_state_are_my_last_uses(drive, tmp_path):
+    """With no recent codes kept, they come from my codings, the code I used last first:
+    a code's newest use counts (not its first), and another coder's codings do not."""
+    import dataclasses
+
+    from workbench.core.project import Project
+
+    text = "Interviewer: Why?\nR1: One.\nR1: Two.\nR1: Three.\nR1: Four.\nR1: Five.\n"
+    folder = tmp_path / "recent"
+    with Project.create(folder, name="recent") as project:
+        doc = project.documents.add("r1", text, case="R1")
+        uses = [("Alpha", "ann", "10"), ("Beta", "ann", "20"), ("Alpha", "ann", "30"),
+                ("Gamma", "bob", "40")]
+        for n, (code, coder, second) in enumerate(uses):
+            start = text.index(["One", "Two", "Three", "Four"][n])
+            coding = project.codings.add(doc, start, start + 3, code, coder)
+            with project.recorder.unrecorded():
+                project.codings.put(dataclasses.replace(
+                    coding, created=f"2024-05-01T10:00:{second}Z"))
+    path = folder / "project.json"
+
+    async def scenario(pilot, app):
+        recent = [code.name for code in app.main_screen.coding.recent_codes()]
+        assert recent == ["Alpha", "Beta"]  # Alpha's last use is the newest; not bob's Gamma
+        await quit_app(pilot, app)
+
+    drive(scenario, path=path)

@@ -98,11 +98,11 @@ class Sealer:
 
     def sealed_pieces(self, plaintext: bytes | list[bytes],
                       between: Callable[[], object] | None = None) -> list[bytes]:
-        """:meth:`seal`'s file in pieces, to be written one after the other. The data is
-        encrypted :data:`SEAL_PIECE` bytes at a time, ``between()`` called after each (a
-        TUI's save thread waits there while a key is answered: sealed in one call, a large
-        project held the interpreter ~50 ms); the file is the one a single AES-GCM call over
-        the whole plaintext makes."""
+        """:meth:`seal`'s file in pieces, to be written one after the other. Each piece of
+        ``plaintext`` is encrypted in one call, cut into :data:`SEAL_PIECE` bytes when
+        longer, and ``between()`` is called after each call (a TUI's save thread waits there
+        while a key is answered: sealed in one call, a large project held the interpreter
+        ~50 ms); the file is the one a single AES-GCM call over the whole plaintext makes."""
         from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
         nonce = os.urandom(12)
