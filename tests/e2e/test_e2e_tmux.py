@@ -106,7 +106,7 @@ def read_json(*args: str):
 
 def code_memo_quit(tmux: Tmux, *, narrow: bool) -> None:
     tmux.wait_for("Interview 1", "saved")
-    tmux.keys("]", "]")  # the words of the first turn, then of the first answer (line 2)
+    tmux.keys("]")  # from the first turn's label: the words of the first answer (line 2)
     tmux.wait_for("line 2")
     tmux.keys("c")
     tmux.wait_for("Code “Through friends")  # the answer's words, not its speaker label

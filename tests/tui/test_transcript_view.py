@@ -224,9 +224,13 @@ async def test_home_end_and_turn_keys() -> None:
         assert view.cursor == len(lines[0])
         await pilot.press("home")
         assert view.cursor == 0
-        await pilot.press("right_square_bracket")  # on the label: to the words after it
-        assert view.cursor == len("Interviewer: ")
+        # on a turn's label: the next turn is the one after it (the words beside the label
+        # are on the same line: ] looked as if it did nothing)
         await pilot.press("right_square_bracket")
+        assert view.cursor == second + len("Respondent 3: ")
+        await pilot.press("left_square_bracket")  # the turn before: the first one's words
+        assert view.cursor == len("Interviewer: ")
+        await pilot.press("right_square_bracket")  # from its words: the next turn
         assert view.cursor == second + len("Respondent 3: ")
         await pilot.press("right_square_bracket")
         fourth = ENGLISH.index("And the anger")

@@ -59,7 +59,8 @@ def test_picker_applies_existing_code_and_escape_cancels(drive, study):
     async def scenario(pilot, app):
         await pilot.press("c", "escape")
         assert picker_of(app) is None
-        await pilot.press(*["right_square_bracket"] * 4)  # the words of turns 1, 2, 4, 5
+        # from the first turn's label: the words of turns 2, 4, 5 (line 3 is blank)
+        await pilot.press(*["right_square_bracket"] * 3)
         await pilot.press("c", *"call", "enter")
         await pilot.pause()
         await quit_app(pilot, app)
@@ -88,7 +89,7 @@ def test_selection_then_code(drive, study):
 def test_recent_code_with_1_and_2(drive, study):
     async def scenario(pilot, app):
         # recent codes come from ann's newest codings: Anger (newest), then Networks
-        await pilot.press(*["right_square_bracket"] * 4, "1")  # line 5
+        await pilot.press(*["right_square_bracket"] * 3, "1")  # line 5
         await pilot.pause()
         await pilot.press("right_square_bracket", "2")  # line 6
         await pilot.pause()

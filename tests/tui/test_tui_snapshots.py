@@ -49,7 +49,7 @@ def test_main_screen_160x48(app, snap_compare):
 
 
 def test_code_picker_80x24(app, snap_compare):
-    steps = _steps("right_square_bracket", "c", "a", "n", until_shown=code_picker_of)
+    steps = _steps("w", "c", "a", "n", until_shown=code_picker_of)
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps)
 
 

@@ -463,8 +463,9 @@ class TranscriptView(SizedInLayoutScrollView, can_focus=True, inherit_bindings=F
         self._page(1)
 
     def action_turn(self, step: int) -> None:
-        """``]`` / ``[``: to the words of the next turn, or of this turn (else the one
-        before); in text without speaker labels, by paragraph."""
+        """``]`` / ``[``: to the words of the next turn (from a turn's label: of the turn
+        after it), or of this turn (else the one before); in text without speaker labels, by
+        paragraph."""
         marks, cursor = self._marks, self.caret.cursor
         found = marks.next_stop(cursor) if step > 0 else marks.previous_stop(cursor)
         if found is not None:

@@ -181,7 +181,8 @@ class TurnMarks:
     starting on it as the gutter shows it (``12:31``, or ``1:02:03`` in a document that runs
     past an hour), ``time_width`` their width (0: no times); ``stops``: where ``[`` and ``]``
     stop, in order: where the words of each speaker's turn begin (after the label), and each
-    paragraph of text outside any speaker's turn.
+    paragraph of text outside any speaker's turn; ``label_starts``: the words' start of each
+    labelled turn -> where its label starts.
     """
 
     def __init__(
@@ -198,6 +199,7 @@ class TurnMarks:
         self.labels: dict[int, int] = {}
         self.spacers: list[int] = []
         self.stops: list[int] = []
+        self.label_starts: dict[int, int] = {}
         times: dict[int, str] = {}
         order: dict[str, int] = {}
         for turn in turns if turns is not None else ():
@@ -208,6 +210,7 @@ class TurnMarks:
                 self.stops.extend(turns.paragraphs[n].start for n in turn.paragraphs)
                 continue
             self.stops.append(turn.utterance)
+            self.label_starts[turn.utterance] = turn.start
             head = line_starts[line]
             if head != turn.start and lines[line][: turn.start - head].strip():
                 continue  # the label is not at the start of its line
@@ -234,8 +237,14 @@ class TurnMarks:
         return None
 
     def next_stop(self, offset: int) -> int | None:
-        """Where ``]`` goes from ``offset``: the first stop after it."""
+        """Where ``]`` goes from ``offset``: the first stop after it, but for the words of
+        the turn whose label ``offset`` is on: the next turn is the one after (a document
+        opens with the caret on its first turn's label, and ``]`` went to the words beside
+        it, on the same line: it looked as if it did nothing, and the next ``c`` coded the
+        interviewer's question)."""
         at = bisect_right(self.stops, offset)
+        if at < len(self.stops) and self.label_starts.get(self.stops[at], offset + 1) <= offset:
+            at += 1
         return self.stops[at] if at < len(self.stops) else None
 
     def previous_stop(self, offset: int) -> int | None:
