@@ -19,6 +19,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tui_support import Terminal, code_picker_of, drawn_afresh, screen_text, until
@@ -48,11 +49,15 @@ class Budget:
 
 
 def run_app(study: Path, size: tuple[int, int],
-            scenario: Callable[..., Awaitable[None]]) -> None:
-    """The app on the study with toasts on (as in the real app), counting its work."""
+            scenario: Callable[..., Awaitable[None]],
+            attach: Callable[[Any], object] | None = None) -> None:
+    """The app on the study with toasts on (as in the real app), counting its work;
+    ``attach(app)`` is called before it starts (to watch what it writes from the start)."""
     from workbench.tui.app import WorkbenchApp
 
     app = WorkbenchApp.open(study)
+    if attach is not None:
+        attach(app)
 
     async def main() -> None:
         async with app.run_test(size=size, notifications=True) as pilot:
@@ -496,32 +501,22 @@ def test_what_the_app_writes_shows_the_screen_as_drawn_afresh(study: Path, size)
     """Each key's frames, applied in turn as a terminal applies them, show what the screen
     drawn whole shows, cell by cell: what a frame leaves out (the widgets under the open
     picker) is never seen."""
-    from workbench.tui.app import WorkbenchApp
-
-    app = WorkbenchApp.open(study)
-    terminal = Terminal(app)
+    terminals: list[Terminal] = []
     steps = [("c",), ("a",), ("down",), ("escape",), ("g",), ("down",), ("escape",),
              ("j", "j", "c"), ("enter",), ("tab",), ("c",), ("escape",), ("tab",),
              ("tab",), ("x",), ("u",), ("g",), ("i",), ("escape",), ("question_mark",),
              ("escape",), ("pagedown",), ("v",), ("l", "l"), ("escape",), ("n",), ("m",),
              tuple("a memo"), ("escape",), ("1",), ("right_square_bracket",), ("k",)]
 
-    async def main() -> None:
-        async with app.run_test(size=size, notifications=True) as pilot:
+    async def scenario(pilot, app, work: Work) -> None:
+        width, height = size
+        for keys in steps:
+            await pilot.press(*keys)
             await pilot.pause()
-            for keys in steps:
-                await pilot.press(*keys)
-                await pilot.pause()
-                await pilot.pause()
-                width, height = size
-                assert terminal.lines(width, height) == drawn_afresh(app), keys
-            await pilot.press("q")
             await pilot.pause()
+            assert terminals[0].lines(width, height) == drawn_afresh(app), keys
 
-    try:
-        asyncio.run(main())
-    finally:
-        app.finish()
+    run_app(study, size, scenario, attach=lambda app: terminals.append(Terminal(app)))
 
 
 def test_the_widgets_under_the_open_picker_are_not_drawn_for_it(study: Path) -> None:
