@@ -201,8 +201,13 @@ class Terminal:
         write_codes(update.render_segments(self.app.console), self.cells)
 
     def lines(self, width: int, height: int) -> list[list[tuple[str, str]]]:
-        return [[self.cells.get((x, y), ("", "")) for x in range(width)]
-                for y in range(height)]
+        return _grid(self.cells, width, height)
+
+
+def _grid(cells: dict[tuple[int, int], tuple[str, str]], width: int, height: int
+          ) -> list[list[tuple[str, str]]]:
+    """Rows of cells, a cell never written as empty."""
+    return [[cells.get((x, y), ("", "")) for x in range(width)] for y in range(height)]
 
 
 _CODE = re.compile(r"\x1b\[([0-9;]*)([A-Za-z])")
@@ -242,4 +247,4 @@ def drawn_afresh(app) -> list[list[tuple[str, str]]]:
     cells: dict[tuple[int, int], tuple[str, str]] = {}
     for y, strip in enumerate(screen_lines(app.screen)[:height]):
         write_codes(strip.render(app.console), cells, 0, y)
-    return [[cells.get((x, y), ("", "")) for x in range(width)] for y in range(height)]
+    return _grid(cells, width, height)

@@ -115,7 +115,7 @@ class AtomicJSONStorage(Storage):
         ``backup`` is ``"when due"`` (see :meth:`_backup_due`), ``"always"`` (before a
         migration rewrites the file) or ``"never"`` (writing a backup back in place: the file
         being replaced is then not worth a place among the backups). ``between`` is called
-        between pieces of the sealing of an encrypted file (see :meth:`Sealer.seal`).
+        between pieces of the sealing of an encrypted file (see :meth:`Sealer.sealed_pieces`).
         """
         self._check_disk()
         plain = payload

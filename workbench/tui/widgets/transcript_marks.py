@@ -243,8 +243,10 @@ class TurnMarks:
         it, on the same line: it looked as if it did nothing, and the next ``c`` coded the
         interviewer's question)."""
         at = bisect_right(self.stops, offset)
-        if at < len(self.stops) and self.label_starts.get(self.stops[at], offset + 1) <= offset:
-            at += 1
+        if at < len(self.stops):
+            found = self.stops[at]  # after offset: offset is on its label if that starts before
+            if self.label_starts.get(found, found) <= offset:
+                at += 1
         return self.stops[at] if at < len(self.stops) else None
 
     def previous_stop(self, offset: int) -> int | None:
